@@ -1,0 +1,34 @@
+// The platform outside Electron: the CLI and the browser host.
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import type { Platform } from './platform';
+import type { SecretStore } from '../core/secrets/secret-store';
+import { EnvSecretStore } from '../core/secrets/env-secret-store';
+
+export function fieldkitVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    return pkg.version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+export interface NodePlatformOptions {
+  transport?: Platform['transport'];
+  appDataDir?: string;
+  defaultSitesRoot?: string;
+  secrets?: SecretStore;
+}
+
+export function nodePlatform(options: NodePlatformOptions = {}, env: NodeJS.ProcessEnv = process.env): Platform {
+  const configHome = env.XDG_CONFIG_HOME ?? join(homedir(), '.config');
+  return {
+    transport: options.transport ?? 'http',
+    appDataDir: options.appDataDir ?? env.FIELDKIT_DATA_DIR ?? join(configHome, 'fieldkit'),
+    defaultSitesRoot: options.defaultSitesRoot ?? env.FIELDKIT_SITES_DIR ?? join(homedir(), 'Fieldkit Sites'),
+    secrets: options.secrets ?? new EnvSecretStore(env),
+    version: fieldkitVersion(),
+  };
+}

@@ -1,0 +1,14 @@
+// What the core needs from the platform it runs on. Electron main, the browser host and the CLI each
+// provide one; the core never imports Electron.
+import type { SecretStore } from '../core/secrets/secret-store';
+
+export interface Platform {
+  readonly transport: 'ipc' | 'http';
+  /** Fieldkit's own data folder (recent sites, host keys), not a site. */
+  readonly appDataDir: string;
+  /** Where new sites are proposed, e.g. ~/Fieldkit Sites. */
+  readonly defaultSitesRoot: string;
+  readonly secrets: SecretStore;
+  readonly version: string;
+  pickFolder?(title: string): Promise<string | null>;
+}
