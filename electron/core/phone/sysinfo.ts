@@ -11,7 +11,7 @@ import type { CanonicalMac } from './mac';
 import { normaliseModel } from './models';
 
 export const MAX_SYSINFO_CHARS = 512 * 1024;
-const MAX_CELLS = 10_000;
+const MAX_CELLS = 100_000; // more than a 512 KiB page can hold
 const MAX_CELL_CHARS = 1024;
 
 export interface SysinfoInfo {
