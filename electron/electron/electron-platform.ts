@@ -1,0 +1,34 @@
+// The Platform the core gets inside the desktop app: Electron paths, the keychain-backed secret store,
+// the native folder picker and Chromium's PDF printer.
+import { join } from 'node:path';
+import type { Platform } from '../app/platform';
+import { SafeStorageSecretStore, type SafeStorageLike } from './safe-storage-secret-store';
+
+/** Asked of the lead: add `printToPdf?(html: string): Promise<Uint8Array>` to Platform; until then it lives here. */
+export interface PdfPrinting {
+  printToPdf(html: string): Promise<Uint8Array>;
+}
+
+export interface ElectronPlatformDeps {
+  app: { getPath(name: 'userData' | 'documents'): string; getVersion(): string };
+  safeStorage: SafeStorageLike;
+  /** Shows the native folder dialog; null when cancelled. */
+  pickFolder(title: string): Promise<string | null>;
+  printToPdf(html: string): Promise<Uint8Array>;
+}
+
+export const SECRETS_FILE_NAME = 'secrets.json';
+export const SITES_FOLDER_NAME = 'Fieldkit Sites';
+
+export function createElectronPlatform(deps: ElectronPlatformDeps): Platform & PdfPrinting {
+  const appDataDir = deps.app.getPath('userData');
+  return {
+    transport: 'ipc',
+    appDataDir,
+    defaultSitesRoot: join(deps.app.getPath('documents'), SITES_FOLDER_NAME),
+    secrets: new SafeStorageSecretStore(deps.safeStorage, join(appDataDir, SECRETS_FILE_NAME)),
+    version: deps.app.getVersion(),
+    pickFolder: deps.pickFolder,
+    printToPdf: deps.printToPdf,
+  };
+}

@@ -1,0 +1,80 @@
+// Electron main process: thin wiring of the hardened window, the app:// protocol and the contract on IPC.
+import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session, shell } from 'electron';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { FieldkitApp } from './app/fieldkit-app';
+import { APP_SCHEME, APP_SCHEME_PRIVILEGES } from './electron/app-origin';
+import { createAppProtocolHandler } from './electron/app-protocol';
+import { createElectronPlatform } from './electron/electron-platform';
+import { eventForwarder, registerCallHandler } from './electron/ipc';
+import { createMainWindow } from './electron/main-window';
+import { PDF_PARTITION, isPdfSourceRequest, renderHtmlToPdf } from './electron/pdf';
+import { hardenSession, hardenWebContents } from './electron/security';
+
+// The bundle lives in dist-electron/; the renderer build in dist/renderer/ next to it.
+const RENDERER_DIR = join(__dirname, '..', 'dist', 'renderer');
+const PRELOAD = join(__dirname, 'preload.cjs');
+const devToolsAllowed = !app.isPackaged;
+
+let mainWindow: BrowserWindow | undefined;
+
+protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
+app.enableSandbox();
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (!mainWindow || mainWindow.isDestroyed()) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  });
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, { shell, devToolsAllowed }));
+  app.whenReady().then(start).catch((e: unknown) => {
+    dialog.showErrorBox('Fieldkit could not start', String((e as Error)?.stack ?? e));
+    app.exit(1);
+  });
+}
+
+async function start(): Promise<void> {
+  hardenSession(session.defaultSession);
+  protocol.handle(APP_SCHEME, createAppProtocolHandler(RENDERER_DIR));
+
+  const reportsRoot = await mkdtemp(join(app.getPath('temp'), 'fieldkit-pdf-'));
+  hardenSession(session.fromPartition(PDF_PARTITION), (url) => isPdfSourceRequest(reportsRoot, url));
+
+  const fieldkit = new FieldkitApp(createElectronPlatform({
+    app,
+    safeStorage,
+    pickFolder: async (title) => {
+      const options = { title, properties: ['openDirectory', 'createDirectory'] as Array<'openDirectory' | 'createDirectory'> };
+      const result = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
+      return result.canceled ? null : (result.filePaths[0] ?? null);
+    },
+    printToPdf: (html) => renderHtmlToPdf(html, (options) => new BrowserWindow(options), reportsRoot),
+  }));
+  registerCallHandler(ipcMain, fieldkit.dispatch);
+  fieldkit.events.subscribe(eventForwarder(() => mainWindow?.webContents));
+
+  const openWindow = () => {
+    mainWindow = createMainWindow((options) => new BrowserWindow(options), { preload: PRELOAD, devTools: devToolsAllowed });
+  };
+  openWindow();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) openWindow();
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+
+  let shuttingDown = false;
+  app.on('before-quit', (event) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    event.preventDefault();
+    fieldkit.shutdown()
+      .then(() => rm(reportsRoot, { recursive: true, force: true }))
+      .catch((e: unknown) => console.error('[fieldkit] shutdown:', e))
+      .finally(() => app.quit());
+  });
+}

@@ -1,0 +1,70 @@
+import { test, describe, beforeEach, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { PDF_PARTITION, isPdfSourceRequest, renderHtmlToPdf, type PdfWindowFactory } from '../../../electron/electron/pdf';
+
+let root: string;
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), 'fk-pdf-'));
+});
+afterEach(() => rm(root, { recursive: true, force: true }));
+
+class FakePdfWindow {
+  loadedHtml: string | undefined;
+  destroyed = false;
+  constructor(readonly options: Parameters<PdfWindowFactory>[0], private readonly hang = false) {}
+  async loadFile(path: string): Promise<void> {
+    this.loadedHtml = await readFile(path, 'utf8');
+    if (this.hang) await new Promise(() => undefined);
+  }
+  readonly webContents = {
+    printToPDF: async () => Buffer.from(`%PDF-1.7 ${this.loadedHtml}`),
+  };
+  isDestroyed() {
+    return this.destroyed;
+  }
+  destroy() {
+    this.destroyed = true;
+  }
+}
+
+describe('renderHtmlToPdf', () => {
+  test('prints the HTML in a hidden window with JavaScript off in the PDF session, then cleans up', async () => {
+    const windows: FakePdfWindow[] = [];
+    const pdf = await renderHtmlToPdf('<h1>Checklist</h1>', (options) => {
+      const w = new FakePdfWindow(options);
+      windows.push(w);
+      return w;
+    }, root);
+    assert.equal(pdf.toString(), '%PDF-1.7 <h1>Checklist</h1>');
+    const [window] = windows;
+    assert.equal(window?.options.show, false);
+    assert.equal(window?.options.webPreferences.javascript, false);
+    assert.equal(window?.options.webPreferences.sandbox, true);
+    assert.equal(window?.options.webPreferences.partition, PDF_PARTITION);
+    assert.equal(window?.destroyed, true);
+    assert.deepEqual(await readdir(root), [], 'the temporary report file is removed');
+  });
+
+  test('gives up after the timeout and still destroys the window', async () => {
+    let window: FakePdfWindow | undefined;
+    await assert.rejects(
+      renderHtmlToPdf('<p>x</p>', (options) => (window = new FakePdfWindow(options, true)), root, 50),
+      /longer than 0.05 s/,
+    );
+    assert.equal(window?.destroyed, true);
+    assert.deepEqual(await readdir(root), []);
+  });
+});
+
+test('the PDF session may load only inline data and report files inside its folder', () => {
+  assert.equal(isPdfSourceRequest(root, 'data:image/png;base64,AA=='), true);
+  assert.equal(isPdfSourceRequest(root, pathToFileURL(join(root, 'report-1', 'report.html')).href), true);
+  assert.equal(isPdfSourceRequest(root, pathToFileURL(join(root, '..', 'other', 'x.html')).href), false);
+  assert.equal(isPdfSourceRequest(root, pathToFileURL(`${root}-sibling/x.html`).href), false);
+  assert.equal(isPdfSourceRequest(root, 'file:///etc/passwd'), false);
+  assert.equal(isPdfSourceRequest(root, 'https://cdn.example/logo.png'), false);
+});
