@@ -77,7 +77,7 @@ export const parameterRules: readonly ParameterRule[] = [
     source: 'facts §1 Passwords (AG420 p.5-8)',
     appliesTo: exact('admin password', 'user password'),
     check: (value, name) =>
-      /^\d+$/.test(value)
+      /^\d+$/.test(value) || (value === '' && normaliseParamName(name) === 'user password')
         ? undefined
         : {
             severity: 'error',
