@@ -277,6 +277,8 @@ export interface SipProber {
   probe(host: string, port?: number, timing?: SipTimingOptions): Promise<SipResult>;
   readonly localPort: number;
   readonly inFlight: number;
+  /** Datagrams dropped as garbage, oversized or matching no probe. */
+  readonly ignored: number;
   close(): Promise<void>;
 }
 
@@ -291,6 +293,9 @@ export async function createSipProber(options: SipTransportOptions & SipTimingOp
     },
     get inFlight() {
       return endpoint.inFlight;
+    },
+    get ignored() {
+      return endpoint.ignored;
     },
     close: () => endpoint.close(),
   };
