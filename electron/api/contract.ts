@@ -3,7 +3,7 @@
 // from this object. To add a call: add it here and implement it in electron/app/handlers.ts.
 import { z } from 'zod';
 import { call, event } from './schema-kit';
-import { SiteInputSchema, SiteMetaSchema } from '../core/workspace/site-workspace';
+import { SiteInputSchema, SiteMetaSchema, SiteUpdateSchema } from '../core/workspace/site-workspace';
 import { RecentSiteSchema } from '../core/workspace/recent-sites';
 import { JobInfoSchema, JobLogSchema } from '../core/jobs/job-types';
 
@@ -26,7 +26,7 @@ export const calls = {
     'Create a new site workspace in an empty or new folder and open it.'),
   'site.open': call(z.object({ dir: FolderPath }).strict(), SiteSummarySchema, 'Open an existing site workspace.'),
   'site.current': call(Empty, SiteSummarySchema.nullable(), 'The site that is open now, if any.'),
-  'site.update': call(SiteInputSchema.partial().strict(), SiteSummarySchema, 'Change the open site\'s details.'),
+  'site.update': call(SiteUpdateSchema, SiteSummarySchema, 'Change the open site\'s details.'),
   'site.close': call(Empty, z.null(), 'Close the open site.'),
   'site.recent': call(Empty, z.array(RecentSiteSchema), 'Recently opened sites, newest first.'),
   'site.forgetRecent': call(z.object({ path: z.string() }).strict(), z.array(RecentSiteSchema), 'Remove a site from the recent list (its folder is not touched).'),

@@ -129,8 +129,15 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     if (!sameSecret(req.headers[TOKEN_HEADER] as string | undefined, token)) return send(res, 401, 'Missing or wrong token.');
     if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return send(res, 415, 'Send JSON.');
     let input: unknown;
+    let raw: string;
     try {
-      const raw = await readBody(req);
+      raw = await readBody(req);
+    } catch {
+      send(res, 413, `The request is larger than ${MAX_BODY_BYTES} bytes.`, 'text/plain; charset=utf-8', { connection: 'close' });
+      res.on('finish', () => req.destroy());
+      return;
+    }
+    try {
       input = raw === '' ? {} : JSON.parse(raw);
     } catch (e) {
       return send(res, 400, JSON.stringify({ ok: false, error: { code: 'invalid-input', message: `The request body is not valid JSON (${(e as Error).message}).` } }), 'application/json');

@@ -13,14 +13,26 @@ export type SiteFolder = (typeof SITE_FOLDERS)[number];
 
 const text = (max: number) => z.string().trim().max(max);
 
-export const SiteInputSchema = z.object({
+const SiteFields = {
   name: text(120).min(1, 'Give the site a name, e.g. "Head office, 3rd floor".'),
-  customer: text(200).default(''),
-  technician: text(120).default(''),
-  contactPerson: text(200).default(''),
-  notes: text(5000).default(''),
+  customer: text(200),
+  technician: text(120),
+  contactPerson: text(200),
+  notes: text(5000),
+};
+
+export const SiteInputSchema = z.object({
+  name: SiteFields.name,
+  customer: SiteFields.customer.default(''),
+  technician: SiteFields.technician.default(''),
+  contactPerson: SiteFields.contactPerson.default(''),
+  notes: SiteFields.notes.default(''),
 });
 export type SiteInput = z.input<typeof SiteInputSchema>;
+
+/** A change to some details: fields left out stay as they are (no defaults here). */
+export const SiteUpdateSchema = z.object(SiteFields).partial().strict();
+export type SiteUpdate = z.infer<typeof SiteUpdateSchema>;
 
 export const SiteMetaSchema = SiteInputSchema.extend({
   format: z.literal('fieldkit-site'),
@@ -148,7 +160,7 @@ export class SiteWorkspace {
     return parsed.data;
   }
 
-  async updateMeta(patch: Partial<SiteInput>, now = new Date()): Promise<SiteMeta> {
+  async updateMeta(patch: SiteUpdate, now = new Date()): Promise<SiteMeta> {
     const merged = SiteMetaSchema.parse({ ...this.metaValue, ...patch, updatedAt: now.toISOString() });
     await writeJsonAtomic(join(this.root, SITE_FILE), merged, { keepBackup: true });
     this.metaValue = merged;

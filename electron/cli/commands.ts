@@ -1,0 +1,8 @@
+// Every CLI command. Later capabilities add theirs here.
+import type { CliCommand } from './command';
+import { siteCommand } from './site-commands';
+import { jobsCommand } from './jobs-commands';
+
+export function cliCommands(): CliCommand[] {
+  return [siteCommand, jobsCommand];
+}
