@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import dgram from 'node:dgram';
 import net from 'node:net';
+import { bindUdp, listenTcp } from './listen';
 import { buildSipResponse, header, MAX_SIP_MESSAGE_BYTES, parseSipRequest, responseRoute, sipFrameLength } from './sip-message';
 import type { SipRequest } from './sip-message';
 
@@ -39,24 +40,13 @@ export class SipEndpoint {
   async start(): Promise<void> {
     const udp = dgram.createSocket({ type: 'udp4', reuseAddr: false });
     udp.on('message', (msg, rinfo) => this.onDatagram(msg, rinfo));
-    udp.on('error', () => undefined);
-    await new Promise<void>((resolve, reject) => {
-      udp.once('error', reject);
-      udp.bind(this.opts.port, this.opts.address, () => {
-        udp.off('error', reject);
-        resolve();
-      });
-    });
+    await bindUdp(udp, this.opts.port, this.opts.address);
     this.udp = udp;
     if (this.opts.tcp) {
       const server = net.createServer((socket) => this.onTcpConnection(socket));
-      server.on('error', () => undefined);
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(this.opts.port, this.opts.address, () => {
-          server.off('error', reject);
-          resolve();
-        });
+      await listenTcp(server, this.opts.port, this.opts.address).catch(async (err: unknown) => {
+        await this.stop();
+        throw err;
       });
       this.tcp = server;
     }

@@ -13,6 +13,7 @@ import {
   visitSysinfoFirstPage,
 } from './web-pages';
 import type { SysinfoData } from './web-pages';
+import { listenTcp } from './listen';
 import type { CertPair } from './self-signed-cert';
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -87,15 +88,11 @@ export class WebUi {
         this.sockets.add(s);
         s.on('close', () => this.sockets.delete(s));
       });
-      server.on('error', () => undefined);
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(ports[i], address, () => {
-          server.off('error', reject);
-          resolve();
-        });
-      });
       this.servers.push(server);
+      await listenTcp(server, ports[i]!, address).catch(async (err: unknown) => {
+        await this.stop();
+        throw err;
+      });
     }
   }
 
