@@ -51,13 +51,13 @@ async function start(): Promise<void> {
       const result = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
       return result.canceled ? null : (result.filePaths[0] ?? null);
     },
-    printToPdf: (html) => renderHtmlToPdf(html, (options) => new BrowserWindow(options), reportsRoot),
+    printToPdf: (html) => renderHtmlToPdf(html, BrowserWindow, reportsRoot),
   }));
   registerCallHandler(ipcMain, fieldkit.dispatch);
   fieldkit.events.subscribe(eventForwarder(() => mainWindow?.webContents));
 
   const openWindow = () => {
-    mainWindow = createMainWindow((options) => new BrowserWindow(options), { preload: PRELOAD, devTools: devToolsAllowed });
+    mainWindow = createMainWindow(BrowserWindow, { preload: PRELOAD, devTools: devToolsAllowed });
   };
   openWindow();
   app.on('activate', () => {

@@ -3,7 +3,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { secureWebPreferences } from './security';
+import { createSecureWindow, type SecureWebPreferences } from './security';
 
 export const PDF_PARTITION = 'fieldkit-pdf';
 const PDF_TIMEOUT_MS = 60_000;
@@ -15,7 +15,8 @@ export interface PdfWindowLike {
   destroy(): void;
 }
 
-export type PdfWindowFactory = (options: { show: false; width: number; height: number; webPreferences: ReturnType<typeof secureWebPreferences> }) => PdfWindowLike;
+export type PdfWindowOptions = { show: boolean; width: number; height: number; webPreferences: SecureWebPreferences };
+export type PdfWindowClass = new (options: PdfWindowOptions) => PdfWindowLike;
 
 /** The request filter for the PDF session: inline data, and report files inside reportsRoot. */
 export function isPdfSourceRequest(reportsRoot: string, url: string): boolean {
@@ -40,13 +41,13 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
  * Renders self-contained HTML (images inlined as data: URLs) to an A4 PDF. The HTML goes through a
  * temporary file under reportsRoot rather than a data: URL, which Chromium caps at 2 MB.
  */
-export async function renderHtmlToPdf(html: string, createWindow: PdfWindowFactory, reportsRoot: string, timeoutMs = PDF_TIMEOUT_MS): Promise<Buffer> {
+export async function renderHtmlToPdf(html: string, BrowserWindow: PdfWindowClass, reportsRoot: string, timeoutMs = PDF_TIMEOUT_MS): Promise<Buffer> {
   const dir = await mkdtemp(join(reportsRoot, 'report-'));
-  const window = createWindow({
-    show: false,
-    width: 1024,
-    height: 1400,
-    webPreferences: secureWebPreferences({ devTools: false, javascript: false, partition: PDF_PARTITION }),
+  const window = createSecureWindow(BrowserWindow, {
+    window: { show: false, width: 1024, height: 1400 },
+    devTools: false,
+    javascript: false,
+    partition: PDF_PARTITION,
   });
   try {
     const file = join(dir, 'report.html');

@@ -4,7 +4,7 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { PDF_PARTITION, isPdfSourceRequest, renderHtmlToPdf, type PdfWindowFactory } from '../../../electron/electron/pdf';
+import { PDF_PARTITION, isPdfSourceRequest, renderHtmlToPdf, type PdfWindowOptions } from '../../../electron/electron/pdf';
 
 let root: string;
 beforeEach(async () => {
@@ -13,12 +13,16 @@ beforeEach(async () => {
 afterEach(() => rm(root, { recursive: true, force: true }));
 
 class FakePdfWindow {
+  static created: FakePdfWindow[] = [];
+  static hang = false;
   loadedHtml: string | undefined;
   destroyed = false;
-  constructor(readonly options: Parameters<PdfWindowFactory>[0], private readonly hang = false) {}
+  constructor(readonly options: PdfWindowOptions) {
+    FakePdfWindow.created.push(this);
+  }
   async loadFile(path: string): Promise<void> {
     this.loadedHtml = await readFile(path, 'utf8');
-    if (this.hang) await new Promise(() => undefined);
+    if (FakePdfWindow.hang) await new Promise(() => undefined);
   }
   readonly webContents = {
     printToPDF: async () => Buffer.from(`%PDF-1.7 ${this.loadedHtml}`),
@@ -33,14 +37,11 @@ class FakePdfWindow {
 
 describe('renderHtmlToPdf', () => {
   test('prints the HTML in a hidden window with JavaScript off in the PDF session, then cleans up', async () => {
-    const windows: FakePdfWindow[] = [];
-    const pdf = await renderHtmlToPdf('<h1>Checklist</h1>', (options) => {
-      const w = new FakePdfWindow(options);
-      windows.push(w);
-      return w;
-    }, root);
+    FakePdfWindow.created = [];
+    FakePdfWindow.hang = false;
+    const pdf = await renderHtmlToPdf('<h1>Checklist</h1>', FakePdfWindow, root);
     assert.equal(pdf.toString(), '%PDF-1.7 <h1>Checklist</h1>');
-    const [window] = windows;
+    const [window] = FakePdfWindow.created;
     assert.equal(window?.options.show, false);
     assert.equal(window?.options.webPreferences.javascript, false);
     assert.equal(window?.options.webPreferences.sandbox, true);
@@ -50,12 +51,10 @@ describe('renderHtmlToPdf', () => {
   });
 
   test('gives up after the timeout and still destroys the window', async () => {
-    let window: FakePdfWindow | undefined;
-    await assert.rejects(
-      renderHtmlToPdf('<p>x</p>', (options) => (window = new FakePdfWindow(options, true)), root, 50),
-      /longer than 0.05 s/,
-    );
-    assert.equal(window?.destroyed, true);
+    FakePdfWindow.created = [];
+    FakePdfWindow.hang = true;
+    await assert.rejects(renderHtmlToPdf('<p>x</p>', FakePdfWindow, root, 50), /longer than 0.05 s/);
+    assert.equal(FakePdfWindow.created[0]?.destroyed, true);
     assert.deepEqual(await readdir(root), []);
   });
 });

@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { hardenSession, hardenWebContents, secureWebPreferences } from '../../../electron/electron/security';
+import { createSecureWindow, hardenSession, hardenWebContents, type SecureWebPreferences } from '../../../electron/electron/security';
 import { allowedExternalUrl } from '../../../electron/electron/external-links';
 import { FakeEvent, FakeSession, FakeShell, FakeWebContents } from './fake-electron';
 
@@ -108,8 +108,14 @@ describe('session', () => {
   });
 });
 
-test('secure webPreferences keep every baseline switch', () => {
-  const prefs = secureWebPreferences({ preload: '/p.cjs', devTools: false });
+test('every window gets the baseline webPreferences, whatever the caller asks for', () => {
+  class RecordingWindow {
+    constructor(readonly options: { title: string; webPreferences: SecureWebPreferences }) {}
+  }
+  const { options } = createSecureWindow(RecordingWindow, { window: { title: 'Fieldkit' }, preload: '/p.cjs', devTools: false });
+  const prefs = options.webPreferences;
+  assert.equal(options.title, 'Fieldkit');
+  assert.equal(prefs.preload, '/p.cjs');
   assert.equal(prefs.contextIsolation, true);
   assert.equal(prefs.sandbox, true);
   assert.equal(prefs.nodeIntegration, false);
@@ -122,5 +128,9 @@ test('secure webPreferences keep every baseline switch', () => {
   assert.equal(prefs.devTools, false);
   assert.equal(prefs.javascript, true);
   assert.equal('enableBlinkFeatures' in prefs, false);
-  assert.equal(secureWebPreferences({ devTools: false, javascript: false }).javascript, false);
+  assert.equal('partition' in prefs, false);
+  const pdf = createSecureWindow(RecordingWindow, { window: { title: 'pdf' }, devTools: false, javascript: false, partition: 'p' });
+  assert.equal(pdf.options.webPreferences.javascript, false);
+  assert.equal(pdf.options.webPreferences.partition, 'p');
+  assert.equal('preload' in pdf.options.webPreferences, false);
 });
