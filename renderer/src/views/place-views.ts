@@ -1,0 +1,15 @@
+// Which view shows each place. A capability replaces its ComingView entry with its own view.
+import type { Component } from 'svelte';
+import type { Place } from '../lib/state.svelte';
+import SiteOverview from './SiteOverview.svelte';
+import JobsView from './JobsView.svelte';
+import ComingView from './ComingView.svelte';
+
+export const placeViews: Record<Place, Component> = {
+  overview: SiteOverview,
+  inventory: ComingView,
+  provisioning: ComingView,
+  firmware: ComingView,
+  checklist: ComingView,
+  jobs: JobsView,
+};
