@@ -11,6 +11,7 @@ import {
 import type { CfgDocument, CfgParamLine } from './cfg-format';
 import { checkParameter, isSecretParameter, validateDocument } from './parameter-rules';
 import type { Finding } from './parameter-rules';
+import { REDACTED } from './redact';
 import { checkOsvProfile, globalAssignments, phoneAssignments, profileRule } from './osv-profile';
 import type { AssignmentGroup } from './osv-profile';
 import type { PhoneEntry, SiteSettings } from './site-settings';
@@ -20,7 +21,7 @@ import type { SecretKey, SecretStore } from '../secrets/secret-store';
 import { FieldkitError } from '../util/errors';
 
 /** What a secret's value looks like in the workspace, the preview and logs. */
-export const SECRET_PLACEHOLDER = '********';
+export const SECRET_PLACEHOLDER = REDACTED;
 
 export const GLOBAL_FILE = 'startup.cfg';
 /** Older firmware asks for aastra.cfg; which name 5.x/6.x asks for is uncertain (facts §1), so both are served. */

@@ -48,7 +48,7 @@ export const profileRules: readonly ProfileRule[] = [
   },
   {
     id: 'osv.centralized-conf', title: 'Conference behaviour (centralized or local)', source: 'guide §4.1', knownIssues: ['DTP-74244'],
-    rationale: 'sip centralized conf: 1 makes the phone always use the server: it requests a new centralized conference or adds the party to the one it is in. sip centralized conf: 0 makes the phone mix a three-party conference itself, unless it is already a member of a centralized conference, in which case it adds the party there. Use 1 for OSV large conferences. Older Aastra guides describe this parameter as a conference server address (kazoo writes 1000); for OSV the guide defines only 0 and 1.',
+    rationale: 'sip centralized conf: 1 makes the phone always use the server: it requests a new centralized conference or adds the party to the one it is in. sip centralized conf: 0 makes the phone mix a three-party conference itself, unless it is already a member of a centralized conference, in which case it adds the party there. Use 1 for OSV large conferences. Older Aastra guides (AG 3.2.2 p.5-339) use the same name to turn on server-side ad-hoc conferencing for Sylantro/BroadSoft, and kazoo writes 1000 (apparently a conference number); for OSV the guide defines only 0 and 1, so any other value is refused.',
     parameters: ['sip centralized conf'],
   },
   {
