@@ -54,10 +54,15 @@ async function start(): Promise<void> {
     printToPdf: (html) => renderHtmlToPdf(html, BrowserWindow, reportsRoot),
   }));
   registerCallHandler(ipcMain, fieldkit.dispatch);
+  // A destroyed BrowserWindow throws on any property access, so the window is forgotten when it closes.
   fieldkit.events.subscribe(eventForwarder(() => mainWindow?.webContents));
 
   const openWindow = () => {
-    mainWindow = createMainWindow(BrowserWindow, { preload: PRELOAD, devTools: devToolsAllowed });
+    const window = createMainWindow(BrowserWindow, { preload: PRELOAD, devTools: devToolsAllowed });
+    window.on('closed', () => {
+      if (mainWindow === window) mainWindow = undefined;
+    });
+    mainWindow = window;
   };
   openWindow();
   app.on('activate', () => {

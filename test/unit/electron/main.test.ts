@@ -159,4 +159,26 @@ describe('main process wiring', () => {
     const sent = FakeBrowserWindow.all[0]!.webContents.sent;
     assert.ok(sent.some((m) => m.channel === IPC_EVENT_CHANNEL && (m.message as { name: string }).name === 'site.changed'));
   });
+
+  test('a closed window is forgotten: later events are not sent to it', async () => {
+    const { ipcMain } = await startMain({ gotLock: true });
+    const window = FakeBrowserWindow.all[0]!;
+    window.emit('closed');
+    const before = window.webContents.sent.length;
+    const ours = { url: 'app://fieldkit/index.html', parent: null };
+    await ipcMain.invoke(IPC_CALL_CHANNEL, ours, { name: 'site.create', input: { dir: join(base, 'site-b'), name: 'Site B' } });
+    assert.equal(window.webContents.sent.length, before);
+  });
+
+  test('quitting waits for the app to shut down, then quits for real', async () => {
+    const { app, calls } = await startMain({ gotLock: true });
+    const event = { defaultPrevented: false, preventDefault() { this.defaultPrevented = true; } };
+    app.emit('before-quit', event);
+    assert.equal(event.defaultPrevented, true);
+    for (let i = 0; i < 50 && !calls.includes('quit'); i++) await new Promise((r) => setTimeout(r, 10));
+    assert.ok(calls.includes('quit'));
+    const second = { defaultPrevented: false, preventDefault() { this.defaultPrevented = true; } };
+    app.emit('before-quit', second);
+    assert.equal(second.defaultPrevented, false, 'the second before-quit goes through');
+  });
 });
