@@ -1,11 +1,10 @@
 // Bundles the Electron main process and the preload into dist-electron/ (CommonJS, no source maps).
-// `npm run build:electron`. The preload gets the contract's channel names as constants: bundling the
-// contract itself would drag zod and core code into a script that must stay tiny and sandbox-safe.
+// `npm run build:electron`. The preload imports only electron/api/transport.ts (no zod, no core code),
+// so it stays tiny and sandbox-safe.
 import { build, type BuildOptions, type OutputFile, type Plugin } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../electron/api/contract';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const OUT_DIR = join(ROOT, 'dist-electron');
@@ -17,19 +16,6 @@ const nativeAddonsExternal: Plugin = {
   name: 'native-addons-external',
   setup(b) {
     b.onResolve({ filter: /\.node$/ }, (args) => ({ path: args.path, external: true }));
-  },
-};
-
-const contractChannelsOnly: Plugin = {
-  name: 'contract-channels-only',
-  setup(b) {
-    b.onLoad({ filter: /[\\/]electron[\\/]api[\\/]contract\.ts$/ }, () => ({
-      loader: 'js',
-      contents: [
-        `export const IPC_CALL_CHANNEL = ${JSON.stringify(IPC_CALL_CHANNEL)};`,
-        `export const IPC_EVENT_CHANNEL = ${JSON.stringify(IPC_EVENT_CHANNEL)};`,
-      ].join('\n'),
-    }));
   },
 };
 
@@ -55,7 +41,6 @@ export const preloadOptions: BuildOptions = {
   ...common,
   entryPoints: [join(ROOT, 'electron/preload.ts')],
   outfile: join(OUT_DIR, 'preload.cjs'),
-  plugins: [contractChannelsOnly],
 };
 
 /** Builds both bundles; with write=false the files are returned instead of written. */

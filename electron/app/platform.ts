@@ -11,4 +11,6 @@ export interface Platform {
   readonly secrets: SecretStore;
   readonly version: string;
   pickFolder?(title: string): Promise<string | null>;
+  /** Renders a report to PDF (Electron's printToPDF in the app; Chromium in tests). */
+  printToPdf?(html: string): Promise<Uint8Array>;
 }

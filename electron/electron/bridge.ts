@@ -1,6 +1,6 @@
 // What the preload exposes as window.fieldkit. Only the channel names come from the contract; the
 // renderer never sees ipcRenderer or the IPC event object.
-import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, type CallResult, type FieldkitBridge } from '../api/contract';
+import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, type CallResult, type FieldkitBridge } from '../api/transport';
 
 export interface IpcRendererLike {
   invoke(channel: string, message: unknown): Promise<unknown>;

@@ -4,11 +4,6 @@ import { join } from 'node:path';
 import type { Platform } from '../app/platform';
 import { SafeStorageSecretStore, type SafeStorageLike } from './safe-storage-secret-store';
 
-/** Asked of the lead: add `printToPdf?(html: string): Promise<Uint8Array>` to Platform; until then it lives here. */
-export interface PdfPrinting {
-  printToPdf(html: string): Promise<Uint8Array>;
-}
-
 export interface ElectronPlatformDeps {
   app: { getPath(name: 'userData' | 'documents'): string; getVersion(): string };
   safeStorage: SafeStorageLike;
@@ -20,7 +15,7 @@ export interface ElectronPlatformDeps {
 export const SECRETS_FILE_NAME = 'secrets.json';
 export const SITES_FOLDER_NAME = 'Fieldkit Sites';
 
-export function createElectronPlatform(deps: ElectronPlatformDeps): Platform & PdfPrinting {
+export function createElectronPlatform(deps: ElectronPlatformDeps): Platform {
   const appDataDir = deps.app.getPath('userData');
   return {
     transport: 'ipc',
