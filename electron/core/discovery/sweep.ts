@@ -1,0 +1,249 @@
+// Active sweep: SIP OPTIONS over UDP (one socket for the whole sweep), HTTP/HTTPS fingerprint, then an
+// authenticated /sysinfo.html read for devices that look like Mitel phones when an admin password is known.
+// Addresses are streamed from the ranges with a bounded window of hosts in progress, so memory stays flat for a
+// mostly empty /16; the abort signal stops new sends at once and closes the SIP socket.
+import { createSipProber, fingerprint, formatFirmwareVersion, isPhoneError, readSysinfo } from '../phone';
+import type { SipProber, SipResult, WebFingerprint, Scheme } from '../phone';
+import { FieldkitError } from '../util/errors';
+import { Pacer, Semaphore } from './limiter';
+import { nowIso } from './observation';
+import type { Observation } from './observation';
+import { iterateAddresses } from './ranges';
+import type { AddressRange } from './ranges';
+
+export interface SweepTiming {
+  /** Overall wait for a SIP answer per address and port. Default 1000 ms. */
+  sipTimeoutMs: number;
+  /** Extra SIP copies for lost packets. Default 3 (sent at +100, +300, +700 ms). */
+  sipRetransmits: number;
+  sipT1Ms: number;
+  /** Overall deadline of one unauthenticated HTTP(S) request, connect included. Default 1200 ms. */
+  httpTimeoutMs: number;
+  /** Deadline of the authenticated /sysinfo.html read. Default 4000 ms. */
+  sysinfoTimeoutMs: number;
+}
+
+export interface SweepLimits {
+  /** Addresses in progress at once. Default 1024. */
+  hostWindow: number;
+  /** SIP transactions in flight at once. Default 1024. */
+  sipWindow: number;
+  /** New SIP probes per second. Default 4000. */
+  sipPerSecond: number;
+  /** TCP connections (fingerprint and sysinfo) at once. Default 256. */
+  tcpConcurrency: number;
+}
+
+export const DEFAULT_TIMING: SweepTiming = { sipTimeoutMs: 1000, sipRetransmits: 3, sipT1Ms: 100, httpTimeoutMs: 1200, sysinfoTimeoutMs: 4000 };
+export const DEFAULT_LIMITS: SweepLimits = { hostWindow: 1024, sipWindow: 1024, sipPerSecond: 4000, tcpConcurrency: 256 };
+
+export interface SweepOptions {
+  ranges: readonly AddressRange[];
+  sipPorts: readonly number[];
+  httpPorts: readonly number[];
+  httpsPorts: readonly number[];
+  /**
+   * 'all': fingerprint the web ports of every address (finds HTTP-only phones anywhere).
+   * 'responsive': only addresses that answered SIP or that `isAlive` confirms (e.g. from the neighbour table).
+   */
+  webTargets: 'all' | 'responsive';
+  isAlive?: (ip: string) => boolean;
+  /** Admin password for a phone's /sysinfo.html, or undefined to skip the read. */
+  adminPassword?: (ip: string) => Promise<string | undefined>;
+  timing?: Partial<SweepTiming>;
+  limits?: Partial<SweepLimits>;
+  /** Local address for the SIP socket and TCP connections. */
+  localAddress?: string;
+}
+
+export interface SweepCallbacks {
+  signal?: AbortSignal;
+  onObservation(observation: Observation): void;
+  /** Called after each address is finished. */
+  onAddressDone?(): void;
+}
+
+export interface SweepStats {
+  addressesDone: number;
+  sipAnswers: number;
+  webAnswers: number;
+  sysinfoRead: number;
+  sysinfoRejected: number;
+  /** Phone-like devices whose sysinfo was not read because no password is known. */
+  sysinfoSkipped: number;
+  /** Datagrams the SIP socket dropped as garbage, oversized or unmatched. */
+  sipIgnored: number;
+}
+
+interface WebHit {
+  scheme: Scheme;
+  port: number;
+  fp: WebFingerprint;
+}
+
+function sipObservation(result: SipResult & { ok: true }): Observation {
+  const b = result.banner;
+  return {
+    method: 'sip',
+    ip: result.host,
+    at: nowIso(),
+    answeredSip: true,
+    sipPort: result.port,
+    banner: b?.raw ?? null,
+    vendor: b?.vendor ?? null,
+    model: b?.mitel ? b.model : null,
+    firmware: b?.mitel && b.firmware ? formatFirmwareVersion(b.firmware) : null,
+  };
+}
+
+function webObservation(ip: string, hit: WebHit): Observation {
+  const { fp } = hit;
+  return {
+    method: hit.scheme,
+    ip,
+    at: nowIso(),
+    ...(hit.scheme === 'http' ? { httpPort: hit.port } : { httpsPort: hit.port }),
+    banner: fp.realm !== null ? `realm="${fp.realm}"${fp.server ? ` Server: ${fp.server}` : ''}` : fp.server,
+    vendor: fp.prefix,
+    model: fp.modelFromRealm,
+  };
+}
+
+export async function sweep(options: SweepOptions, callbacks: SweepCallbacks): Promise<SweepStats> {
+  const timing = { ...DEFAULT_TIMING, ...options.timing };
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const { signal } = callbacks;
+  const stats: SweepStats = { addressesDone: 0, sipAnswers: 0, webAnswers: 0, sysinfoRead: 0, sysinfoRejected: 0, sysinfoSkipped: 0, sipIgnored: 0 };
+  const cancelled = (): FieldkitError => new FieldkitError('cancelled', 'The scan was cancelled.');
+  if (signal?.aborted) throw cancelled();
+
+  let prober: SipProber | null = null;
+  if (options.sipPorts.length > 0) {
+    try {
+      prober = await createSipProber({ localAddress: options.localAddress });
+    } catch (err) {
+      throw new FieldkitError('unavailable', `Cannot open the SIP socket${options.localAddress ? ` on ${options.localAddress}` : ''}: ${(err as Error).message}. Check that the interface is up and has that address.`);
+    }
+  }
+  const closeProber = (): void => void prober?.close();
+  signal?.addEventListener('abort', closeProber, { once: true });
+
+  const hosts = new Semaphore(limits.hostWindow, signal);
+  const sipSlots = new Semaphore(limits.sipWindow, signal);
+  const tcpSlots = new Semaphore(limits.tcpConcurrency, signal);
+  const pacer = new Pacer(limits.sipPerSecond);
+  const emit = (o: Observation): void => {
+    if (!signal?.aborted) callbacks.onObservation(o);
+  };
+
+  type SipOutcome = 'silent' | 'answered' | 'mitel';
+  const probeSip = async (ip: string, port: number): Promise<SipOutcome> => {
+    const release = await sipSlots.acquire();
+    try {
+      await pacer.wait(signal);
+      const result = await prober!.probe(ip, port, { timeoutMs: timing.sipTimeoutMs, retransmits: timing.sipRetransmits, t1Ms: timing.sipT1Ms });
+      if (!result.ok) return 'silent';
+      stats.sipAnswers++;
+      emit(sipObservation(result));
+      return result.banner?.mitel === true ? 'mitel' : 'answered';
+    } finally {
+      release();
+    }
+  };
+
+  const probeWeb = async (ip: string, scheme: Scheme, port: number): Promise<WebHit | null> =>
+    tcpSlots.run(async () => {
+      if (signal?.aborted) return null;
+      try {
+        const fp = await fingerprint(ip, port, scheme, { timeoutMs: timing.httpTimeoutMs, localAddress: options.localAddress });
+        stats.webAnswers++;
+        const hit = { scheme, port, fp };
+        emit(webObservation(ip, hit));
+        return hit;
+      } catch {
+        return null; // refused, timed out, not HTTP: nothing to report for this port
+      }
+    });
+
+  const readPhoneSysinfo = async (ip: string, hit: WebHit): Promise<void> => {
+    const password = await options.adminPassword?.(ip);
+    if (password === undefined) {
+      stats.sysinfoSkipped++;
+      return;
+    }
+    await tcpSlots.run(async () => {
+      if (signal?.aborted) return;
+      try {
+        const info = await readSysinfo({ host: ip, port: hit.port, scheme: hit.scheme, timeoutMs: timing.sysinfoTimeoutMs, localAddress: options.localAddress }, { password });
+        stats.sysinfoRead++;
+        emit({
+          method: 'sysinfo', ip, at: nowIso(), mac: info.mac, model: info.model,
+          firmware: info.firmware ? formatFirmwareVersion(info.firmware) : null,
+          ...(hit.scheme === 'http' ? { httpPort: hit.port } : { httpsPort: hit.port }),
+        });
+      } catch (err) {
+        const rejected = isPhoneError(err, 'auth-failed');
+        if (rejected) stats.sysinfoRejected++;
+        emit({
+          method: 'sysinfo', ip, at: nowIso(), noteOnly: true,
+          note: rejected
+            ? `The phone rejected the admin password on /sysinfo.html (tried once). Set its password in the site (per-phone password) and scan again.`
+            : `Could not read /sysinfo.html: ${(err as Error).message}`,
+        });
+      }
+    });
+  };
+
+  const scanHost = async (ip: string): Promise<void> => {
+    const sip = prober ? Promise.all(options.sipPorts.map((p) => probeSip(ip, p))) : Promise.resolve([] as SipOutcome[]);
+    const webProbes = (): Promise<(WebHit | null)[]> =>
+      Promise.all([
+        ...options.httpPorts.map((p) => probeWeb(ip, 'http', p)),
+        ...options.httpsPorts.map((p) => probeWeb(ip, 'https', p)),
+      ]);
+    let sipOutcomes: SipOutcome[];
+    let web: (WebHit | null)[];
+    if (options.webTargets === 'all') {
+      [sipOutcomes, web] = await Promise.all([sip, webProbes()]);
+    } else {
+      sipOutcomes = await sip;
+      const alive = sipOutcomes.some((o) => o !== 'silent') || options.isAlive?.(ip) === true;
+      web = alive ? await webProbes() : [];
+    }
+    const hits = web.filter((h): h is WebHit => h !== null);
+    const phoneLike = sipOutcomes.includes('mitel') || hits.some((h) => h.fp.looksLikePhone);
+    const target = hits.find((h) => h.fp.looksLikePhone) ?? hits[0];
+    if (phoneLike && target && !signal?.aborted) await readPhoneSysinfo(ip, target);
+  };
+
+  const running = new Set<Promise<void>>();
+  try {
+    for (const ip of iterateAddresses(options.ranges)) {
+      const release = await hosts.acquire();
+      const task = scanHost(ip)
+        .catch((err: unknown) => {
+          if (!(err instanceof FieldkitError && err.code === 'cancelled')) throw err;
+        })
+        .finally(() => {
+          release();
+          running.delete(task);
+          if (!signal?.aborted) {
+            stats.addressesDone++;
+            callbacks.onAddressDone?.();
+          }
+        });
+      running.add(task);
+    }
+    await Promise.all(running);
+  } catch (err) {
+    if (!signal?.aborted) throw err;
+  } finally {
+    signal?.removeEventListener('abort', closeProber);
+    if (prober) {
+      stats.sipIgnored = prober.ignored;
+      await prober.close();
+    }
+  }
+  if (signal?.aborted) throw cancelled();
+  return stats;
+}
