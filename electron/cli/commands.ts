@@ -2,7 +2,8 @@
 import type { CliCommand } from './command';
 import { siteCommand } from './site-commands';
 import { jobsCommand } from './jobs-commands';
+import { discoverCommand } from './discover-command';
 
 export function cliCommands(): CliCommand[] {
-  return [siteCommand, jobsCommand];
+  return [siteCommand, jobsCommand, discoverCommand];
 }

@@ -68,21 +68,8 @@ export class Pacer {
     this.#next = at + this.#intervalMs;
     const delay = at - now;
     if (delay < 4) return; // let a burst of up to a few ms through at once
-    await sleep(delay, signal);
+    // No abort listener per wait (thousands wait at once); the delay is short and the signal is checked after it.
+    await new Promise((resolve) => setTimeout(resolve, delay));
+    if (signal?.aborted) throw cancelled();
   }
-}
-
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(cancelled());
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(cancelled());
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
