@@ -6,14 +6,17 @@ import type { z } from 'zod';
 import type { SiteSummarySchema } from './calls/common';
 import { siteCalls } from './calls/site';
 import { jobCalls, coreEvents } from './calls/jobs';
+import { inventoryCalls, inventoryEvents } from './calls/inventory';
 
 export const calls = {
   ...siteCalls,
   ...jobCalls,
+  ...inventoryCalls,
 } as const;
 
 export const events = {
   ...coreEvents,
+  ...inventoryEvents,
 } as const;
 
 export type Calls = typeof calls;

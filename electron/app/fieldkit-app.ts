@@ -6,6 +6,7 @@ import { FieldkitError } from '../core/util/errors';
 import { createDispatcher, type Dispatch, type Handlers } from '../api/dispatcher';
 import { siteHandlers } from './handlers/site';
 import { jobHandlers } from './handlers/jobs';
+import { inventoryHandlers } from './handlers/inventory';
 import { EventBus } from './event-bus';
 import type { Platform } from './platform';
 import { registerJobKinds } from './job-kinds';
@@ -82,6 +83,7 @@ export class FieldkitApp {
     return {
       ...siteHandlers(this),
       ...jobHandlers(this),
+      ...inventoryHandlers(this),
     };
   }
 }

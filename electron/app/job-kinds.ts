@@ -1,12 +1,14 @@
 // Every kind of job the app can run. Later capabilities (discovery, publish, reboot, firmware waves) register here.
 import type { JobManager } from '../core/jobs/job-manager';
 import { selfTestJob } from '../core/jobs/self-test-job';
+import { inventoryDiscoveryJob } from '../core/inventory/discovery-to-inventory';
 import type { FieldkitApp } from './fieldkit-app';
 
 export interface JobDeps {
   app: FieldkitApp;
 }
 
-export function registerJobKinds(jobs: JobManager, _deps: JobDeps): void {
+export function registerJobKinds(jobs: JobManager, { app }: JobDeps): void {
   jobs.register(selfTestJob);
+  jobs.register(inventoryDiscoveryJob({ site: () => app.currentSite(), secrets: app.platform.secrets, onApplied: (scan) => app.events.emit('inventory.changed', { reason: 'scan', scan }) }));
 }

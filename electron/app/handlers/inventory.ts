@@ -1,0 +1,42 @@
+import { InventoryStore } from '../../core/inventory/inventory-store';
+import { inventoryToCsv, exportFileName } from '../../core/inventory/inventory-export';
+import { localSubnets, parseTargets, LARGE_SCAN_ADDRESSES } from '../../core/discovery/ranges';
+import { isFieldkitError } from '../../core/util/errors';
+import type { Handlers } from '../../api/dispatcher';
+import type { inventoryCalls } from '../../api/calls/inventory';
+import type { FieldkitApp } from '../fieldkit-app';
+
+export function inventoryHandlers(app: FieldkitApp): Pick<Handlers, keyof typeof inventoryCalls> {
+  const store = () => InventoryStore.for(app.currentSite());
+  return {
+    'inventory.list': async () => {
+      const [rows, lastScan] = await Promise.all([store().rows(), store().lastScan()]);
+      return { rows, lastScan };
+    },
+    'inventory.get': async ({ key }) => store().detail(key),
+    'inventory.importCsv': async ({ text, fileName }) => {
+      const result = await store().importSheet(text, fileName ?? null);
+      if (result.imported + result.updated > 0) app.events.emit('inventory.changed', { reason: 'import', scan: null });
+      return result;
+    },
+    'inventory.exportCsv': async () => ({
+      csv: inventoryToCsv(await store().rows()),
+      fileName: exportFileName(app.currentSite().meta.name, new Date()),
+    }),
+    'inventory.lastChanges': async () => store().lastScan(),
+    'discovery.proposeRanges': async () => ({ subnets: localSubnets() }),
+    'discovery.checkRanges': async ({ ranges, confirmLarge }) => {
+      try {
+        const targets = parseTargets([ranges], { confirmLarge: true });
+        const large = targets.total > LARGE_SCAN_ADDRESSES;
+        const error = large && !confirmLarge
+          ? `These targets hold ${targets.total.toLocaleString('en')} addresses, more than a /16. Such a scan takes long and sends a lot of traffic: confirm it below, or give smaller subnets.`
+          : null;
+        return { total: targets.total, large, warnings: targets.warnings, error };
+      } catch (e) {
+        if (!isFieldkitError(e)) throw e;
+        return { total: 0, large: false, warnings: [], error: e.message };
+      }
+    },
+  };
+}

@@ -1,0 +1,39 @@
+// The discovery job as the app runs it: each scan's devices go into the site's inventory, compared with what the
+// previous scans found. Only addresses the scan covered can turn up as gone.
+import type { JobDefinition } from '../jobs/job-manager';
+import { createDiscoveryJob, type DiscoveryJobDeps, type DiscoveryParams } from '../discovery/discovery-job';
+import { parseTargets, rangesContain } from '../discovery/ranges';
+import type { SiteWorkspace } from '../workspace/site-workspace';
+import { InventoryStore } from './inventory-store';
+import type { ScanSummary } from './inventory-files';
+
+export interface InventoryDiscoveryDeps extends Omit<DiscoveryJobDeps, 'onResult'> {
+  site(): SiteWorkspace;
+  /** Told after the inventory has been saved. */
+  onApplied?(summary: ScanSummary): void;
+}
+
+export function inventoryDiscoveryJob(deps: InventoryDiscoveryDeps): JobDefinition<DiscoveryParams> {
+  const { site, onApplied, ...discoveryDeps } = deps;
+  const shape = createDiscoveryJob({ ...discoveryDeps, onResult: () => undefined });
+  return {
+    ...shape,
+    run(ctx, params) {
+      const scanned = parseTargets(params.ranges, { confirmLarge: params.confirmLarge }).ranges;
+      const job = createDiscoveryJob({
+        ...discoveryDeps,
+        onResult: async (devices) => {
+          const summary = await InventoryStore.for(site()).applyScan(devices, {
+            id: ctx.id,
+            ranges: params.ranges,
+            covers: (ip) => ip !== null && rangesContain(scanned, ip),
+          });
+          await ctx.record('inventory-updated', { found: summary.found, ...summary.counts });
+          ctx.log('info', `Inventory updated: ${summary.counts.new} new, ${summary.counts.gone} gone, ${summary.counts.moved} moved, ${summary.counts.firmware} with changed firmware.`);
+          onApplied?.(summary);
+        },
+      });
+      return job.run(ctx, params);
+    },
+  };
+}
