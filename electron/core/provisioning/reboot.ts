@@ -1,0 +1,172 @@
+// Makes one phone restart and fetch its configuration, trying the methods in order (facts §4):
+// SIP NOTIFY `Event: check-sync`, the web UI restart (GET /sysinfo.html, POST /reset.html
+// resetOption=0) and XML push `Command: Reset`. A method counts only when the phone is then seen to
+// go down: a phone may accept a NOTIFY and ignore it (whether check-sync must come from the registrar
+// is unknown, facts §4). `FastReboot` skips the firmware check (facts §2), so it is used only when the
+// caller says the change is configuration-only.
+import { restart, sendCheckSyncNotify, sipOptionsProbe, xmlPush, isPhoneError, fingerprint } from '../phone';
+
+export type RebootMethod = 'sip-notify' | 'web-restart' | 'xml-reset' | 'xml-fastreboot';
+
+export const METHOD_LABELS: Record<RebootMethod, string> = {
+  'sip-notify': 'SIP NOTIFY check-sync',
+  'web-restart': 'web UI restart',
+  'xml-reset': 'XML push Command: Reset',
+  'xml-fastreboot': 'XML push Command: FastReboot',
+};
+
+export interface RebootTarget {
+  /** 12 uppercase hex digits. */
+  mac: string;
+  ip: string;
+  sipPort?: number | null;
+  httpPort?: number | null;
+}
+
+export interface RebootOptions {
+  /** The phone's admin password for the web UI method; without it that method is skipped. */
+  adminPassword?: string;
+  /** Configuration-only change: the XML method sends FastReboot (no firmware check). Default false. */
+  fastReboot?: boolean;
+  /** Address to send from (also the XML push sender the phone checks against its post list). */
+  localAddress?: string;
+  /** Per-request deadline. Default 3000 ms. */
+  requestTimeoutMs?: number;
+  /** How long to watch for the phone going down after it accepted a method. Default 15000 ms. */
+  confirmDownMs?: number;
+  /** Poll interval while watching. Default 250 ms. */
+  pollMs?: number;
+  signal?: AbortSignal;
+}
+
+export interface MethodAttempt {
+  method: RebootMethod;
+  ok: boolean;
+  /** Plain words: what happened. */
+  message: string;
+  /** The phone did not answer this method at all. */
+  silent?: boolean;
+}
+
+export interface RebootOutcome {
+  mac: string;
+  ip: string;
+  ok: boolean;
+  /** The method that made the phone restart. */
+  method: RebootMethod | null;
+  attempts: MethodAttempt[];
+  /** One sentence for the technician. */
+  message: string;
+  at: string;
+}
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
+  });
+
+/** One cheap "are you there": SIP OPTIONS when the phone has SIP, else an HTTP request. */
+export async function phoneAnswers(target: RebootTarget, timeoutMs: number, localAddress?: string): Promise<boolean> {
+  if (target.sipPort !== null) {
+    const r = await sipOptionsProbe({ host: target.ip, port: target.sipPort ?? 5060, timeoutMs, retransmits: 1, ...(localAddress ? { localAddress } : {}) }).catch(() => null);
+    if (r?.ok) return true;
+    if (target.httpPort === null) return false;
+  }
+  try {
+    await fingerprint(target.ip, target.httpPort ?? 80, 'http', { timeoutMs, ...(localAddress ? { localAddress } : {}) });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Watches the phone after it accepted a restart: true once it stops answering (it is rebooting). */
+async function wentDown(target: RebootTarget, options: RebootOptions): Promise<boolean> {
+  const deadline = Date.now() + (options.confirmDownMs ?? 15_000);
+  const poll = options.pollMs ?? 250;
+  while (Date.now() < deadline && !options.signal?.aborted) {
+    if (!(await phoneAnswers(target, Math.min(600, poll * 3), options.localAddress))) return true;
+    await sleep(poll, options.signal);
+  }
+  return false;
+}
+
+function describeError(e: unknown): string {
+  if (isPhoneError(e)) return e.message;
+  return (e as Error)?.message ?? String(e);
+}
+
+type Answer = { accepted: boolean; message: string; silent?: boolean };
+type Trigger = () => Promise<Answer>;
+
+function triggers(target: RebootTarget, options: RebootOptions): { method: RebootMethod; run: Trigger | string }[] {
+  const timeoutMs = options.requestTimeoutMs ?? 3000;
+  const local = options.localAddress ? { localAddress: options.localAddress } : {};
+  const xmlCommand = options.fastReboot ? 'FastReboot' : 'Reset';
+  return [
+    {
+      method: 'sip-notify',
+      run: target.sipPort === null ? 'the phone has no SIP port' : async () => {
+        const r = await sendCheckSyncNotify({ host: target.ip, port: target.sipPort ?? 5060, timeoutMs, ...local });
+        if (!r.ok) return { accepted: false, silent: true, message: `no answer to the NOTIFY (${r.message})` };
+        if (r.status >= 300) return { accepted: false, message: `the phone refused the NOTIFY with ${r.status} ${r.reason}` };
+        return { accepted: true, message: `the phone accepted the NOTIFY (${r.status} ${r.reason})` };
+      },
+    },
+    {
+      method: 'web-restart',
+      run: target.httpPort === null ? 'the phone has no web UI port'
+        : options.adminPassword === undefined ? 'no admin password in Credentials'
+        : async () => {
+          const r = await restart({ host: target.ip, port: target.httpPort ?? 80, timeoutMs, ...local }, { password: options.adminPassword! });
+          return { accepted: true, message: r.confirmed ? `the web UI accepted the restart (${r.status})` : 'the phone closed the connection while restarting' };
+        },
+    },
+    {
+      method: options.fastReboot ? 'xml-fastreboot' : 'xml-reset',
+      run: target.httpPort === null ? 'the phone has no web UI port' : async () => {
+        const r = await xmlPush(target.ip, target.httpPort ?? 80, xmlCommand, { timeoutMs, ...local });
+        return { accepted: true, message: r.confirmed ? `the phone accepted Command: ${xmlCommand} (${r.status})` : 'the phone closed the connection while restarting' };
+      },
+    },
+  ];
+}
+
+/** Tries each method until the phone is seen restarting; never throws for phone problems. */
+export async function rebootPhone(target: RebootTarget, options: RebootOptions = {}): Promise<RebootOutcome> {
+  const attempts: MethodAttempt[] = [];
+  const done = (ok: boolean, method: RebootMethod | null, message: string): RebootOutcome => ({ mac: target.mac, ip: target.ip, ok, method, attempts, message, at: new Date().toISOString() });
+  for (const { method, run } of triggers(target, options)) {
+    if (options.signal?.aborted) return done(false, null, `Cancelled before ${target.mac} was restarted.`);
+    if (typeof run === 'string') {
+      attempts.push({ method, ok: false, message: `skipped: ${run}` });
+      continue;
+    }
+    let accepted: Answer;
+    try {
+      accepted = await run();
+    } catch (e) {
+      accepted = { accepted: false, message: describeError(e), silent: isPhoneError(e, 'unreachable') || isPhoneError(e, 'timeout') };
+    }
+    if (!accepted.accepted) {
+      attempts.push({ method, ok: false, message: accepted.message, ...(accepted.silent ? { silent: true } : {}) });
+      continue;
+    }
+    if (await wentDown(target, options)) {
+      attempts.push({ method, ok: true, message: `${accepted.message}; it went down to restart` });
+      return done(true, method, `Phone ${target.mac} at ${target.ip} is restarting (${METHOD_LABELS[method]}).`);
+    }
+    attempts.push({ method, ok: false, message: `${accepted.message}, but it kept answering and did not restart (it may be in a call: phones restart when idle)` });
+  }
+  return done(false, null, explainFailure(target, attempts));
+}
+
+function explainFailure(target: RebootTarget, attempts: MethodAttempt[]): string {
+  const tried = attempts.filter((a) => !a.message.startsWith('skipped'));
+  const unreachable = tried.length > 0 && tried.every((a) => a.silent);
+  const head = unreachable
+    ? `Phone ${target.mac} at ${target.ip} did not answer: it may be switched off, unplugged or at another address. Check it, then reboot it again or by hand (power cycle).`
+    : `Phone ${target.mac} at ${target.ip} could not be restarted remotely. Restart it by hand (power cycle), or fix the cause below and try again.`;
+  return `${head} Tried: ${attempts.map((a) => `${METHOD_LABELS[a.method]}: ${a.message}`).join('; ')}.`;
+}

@@ -1,0 +1,99 @@
+// The phones of a site as provisioning sees them: the technician's sheet (MAC -> directory number,
+// name, location, model) joined with what discovery found (address, ports, model, firmware) by MAC.
+// Read from the inventory's own files with the inventory's own schemas.
+import { isSupportedModel, normaliseModel, parseMac, macFileStem } from '../phone';
+import type { SupportedModel } from '../phone';
+import { DEVICES_FILE, DevicesFileSchema, SHEET_FILE } from '../inventory/inventory-files';
+import type { InventoryDevice } from '../inventory/inventory-files';
+import { SheetFileSchema } from '../inventory/sheet';
+import type { SheetRow } from '../inventory/sheet';
+import type { SiteWorkspace } from '../workspace/site-workspace';
+
+export interface SitePhone {
+  /** 12 uppercase hex digits. */
+  mac: string;
+  /** From the sheet; '' when the phone was only discovered. */
+  directoryNumber: string;
+  displayName: string;
+  location: string;
+  inSheet: boolean;
+  /** Sheet model when it names a supported one, else the discovered one. */
+  model: SupportedModel | null;
+  modelSource: 'sheet' | 'inventory' | null;
+  /** Model as written in the sheet when it is not one Fieldkit provisions. */
+  unsupportedModel: string | null;
+  ip: string | null;
+  sipPort: number | null;
+  httpPort: number | null;
+  firmware: string | null;
+  present: boolean;
+}
+
+export async function readSheetRows(site: SiteWorkspace): Promise<SheetRow[]> {
+  return (await site.readJson(SHEET_FILE, SheetFileSchema))?.rows ?? [];
+}
+
+export async function readInventoryDevices(site: SiteWorkspace): Promise<InventoryDevice[]> {
+  return (await site.readJson(DEVICES_FILE, DevicesFileSchema))?.devices ?? [];
+}
+
+export async function loadSitePhones(site: SiteWorkspace): Promise<SitePhone[]> {
+  return joinSitePhones(await readSheetRows(site), await readInventoryDevices(site));
+}
+
+/** Sheet rows first (in sheet order), then discovered supported phones that the sheet does not name. */
+export function joinSitePhones(rows: readonly SheetRow[], devices: readonly InventoryDevice[]): SitePhone[] {
+  const byMac = new Map<string, InventoryDevice>();
+  for (const d of devices) {
+    const mac = d.record.mac ? parseMac(d.record.mac.value) : null;
+    if (!mac) continue;
+    const key = macFileStem(mac);
+    const seen = byMac.get(key);
+    // a present record wins over a gone one for the same MAC
+    if (!seen || (seen.state === 'gone' && d.state === 'present')) byMac.set(key, d);
+  }
+  const out: SitePhone[] = [];
+  const named = new Set<string>();
+  for (const row of rows) {
+    const mac = parseMac(row.mac);
+    if (!mac) continue;
+    const key = macFileStem(mac);
+    named.add(key);
+    const device = byMac.get(key);
+    const sheetModel = normaliseModel(row.model);
+    const deviceModel = discoveredModel(device);
+    const model = isSupportedModel(sheetModel) ? sheetModel : row.model === '' ? deviceModel : null;
+    out.push({
+      mac: key,
+      directoryNumber: row.directoryNumber,
+      displayName: row.displayName,
+      location: row.location,
+      inSheet: true,
+      model,
+      modelSource: isSupportedModel(sheetModel) ? 'sheet' : model ? 'inventory' : null,
+      unsupportedModel: row.model !== '' && !isSupportedModel(sheetModel) ? row.model : null,
+      ...network(device),
+    });
+  }
+  for (const [key, device] of byMac) {
+    const model = discoveredModel(device);
+    if (named.has(key) || !model) continue;
+    out.push({ mac: key, directoryNumber: '', displayName: '', location: '', inSheet: false, model, modelSource: 'inventory', unsupportedModel: null, ...network(device) });
+  }
+  return out;
+}
+
+function discoveredModel(device: InventoryDevice | undefined): SupportedModel | null {
+  const model = normaliseModel(device?.record.model?.value);
+  return isSupportedModel(model) ? model : null;
+}
+
+function network(device: InventoryDevice | undefined): Pick<SitePhone, 'ip' | 'sipPort' | 'httpPort' | 'firmware' | 'present'> {
+  return {
+    ip: device?.record.ip ?? null,
+    sipPort: device?.record.sipPort ?? null,
+    httpPort: device?.record.httpPort ?? null,
+    firmware: device?.record.firmware?.value ?? null,
+    present: device?.state === 'present',
+  };
+}
