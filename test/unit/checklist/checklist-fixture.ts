@@ -1,0 +1,57 @@
+// A realistic site for the checklist tests: phones discovered by a scan, the technician's sheet, a generated
+// configuration following the OSV profile, and the credentials it needs (in memory).
+import { join } from 'node:path';
+import { generate, parsePhoneEntries, parseSiteSettings, type SiteSettingsInput } from '../../../electron/core/config';
+import { saveGenerated } from '../../../electron/core/provisioning/generated-store';
+import { InventoryStore } from '../../../electron/core/inventory/inventory-store';
+import { MemorySecretStore, secretKeys } from '../../../electron/core/secrets/secret-store';
+import { SiteWorkspace } from '../../../electron/core/workspace/site-workspace';
+import { phoneRecord } from '../inventory/records';
+import { tempDir } from '../../helpers/temp-dir';
+
+export const PHONES = [
+  { mac: '00:08:5D:1A:2B:3C', model: '6867i', dn: '2108189795', name: 'Anna Schmidt', ip: '198.18.0.21', firmware: '6.5.0.224' },
+  { mac: '00:08:5D:1A:2B:3D', model: '6867i', dn: '2108189796', name: 'Reception', ip: '198.18.0.22', firmware: '6.5.0.224' },
+  { mac: '00:10:BC:00:00:01', model: '6865i', dn: '2108189797', name: 'Store room', ip: '198.18.0.23', firmware: '6.5.0.224' },
+] as const;
+
+export const settingsInput: SiteSettingsInput = {
+  siteName: 'Musterwerk Halle 3',
+  osv: { proxy: { host: '198.18.0.10' }, trustedCaFile: 'osv-root-ca.pem', srtp: 'required' },
+  ntp: { server1: '198.18.0.1' },
+  provisioning: { protocol: 'HTTPS', server: 'prov.example.net', path: 'mitel' },
+  fieldkitHost: '198.18.0.50',
+};
+
+export function secretsFor(adminPassword = '48213'): MemorySecretStore {
+  const store = new MemorySecretStore({ [secretKeys.adminPassword()]: adminPassword });
+  for (const p of PHONES) void store.set(secretKeys.sipPassword(p.mac.replace(/:/g, '')), `sip-${p.dn}`);
+  return store;
+}
+
+export async function writeConfig(site: SiteWorkspace, patch: Partial<SiteSettingsInput> = {}, dnOverride?: string): Promise<void> {
+  const settings = parseSiteSettings({ ...settingsInput, ...patch });
+  const phones = parsePhoneEntries(PHONES.map((p, i) => ({ mac: p.mac, model: p.model, directoryNumber: i === 0 && dnOverride ? dnOverride : p.dn, displayName: p.name })));
+  await saveGenerated(site, generate(settings, phones), '0.1.0');
+}
+
+export async function scanPhones(site: SiteWorkspace, firmware: Partial<Record<string, string>> = {}, at = '2026-03-01T10:00:00.000Z'): Promise<void> {
+  const records = PHONES.map((p) => phoneRecord({ ip: p.ip, mac: p.mac, model: p.model, firmware: firmware[p.mac] ?? p.firmware, at }));
+  await InventoryStore.for(site).applyScan(records, { ranges: ['198.18.0.0/24'], covers: (ip) => ip !== null && ip.startsWith('198.18.0.'), at });
+}
+
+export async function importSheet(site: SiteWorkspace): Promise<void> {
+  const csv = ['MAC;Directory number;Name;Location;Model', ...PHONES.map((p) => `${p.mac};${p.dn};${p.name};Hall 3;${p.model}`)].join('\n');
+  await InventoryStore.for(site).importSheet(csv, 'phones.csv', new Date('2026-03-01T09:00:00.000Z'));
+}
+
+/** A site whose automatic items all pass. */
+export async function healthySite(t: { after(fn: () => Promise<void> | void): void }): Promise<SiteWorkspace> {
+  const site = await SiteWorkspace.create(join(await tempDir(t, 'fk-checklist-'), 'site'), {
+    name: 'Musterwerk Halle 3', customer: 'Musterwerk GmbH', technician: 'Dana Weber', contactPerson: 'Jonas Keller',
+  });
+  await importSheet(site);
+  await scanPhones(site);
+  await writeConfig(site);
+  return site;
+}
