@@ -173,7 +173,7 @@ describe('discovery on a loopback lab', () => {
 
   test('as a job: progress, found counter, journal start/finish, result to onResult', async (t) => {
     const dir = await tempDir(t);
-    let delivered: DeviceRecord[] | null = null;
+    let delivered = null as DeviceRecord[] | null;
     const infos: number[] = [];
     const jobs = new JobManager(() => dir, { onUpdate: (i) => infos.push(i.counters.found ?? 0), onLog: () => undefined });
     jobs.register(createDiscoveryJob({ secrets: new MemorySecretStore({ 'phone-admin-password': '22222' }), onResult: (d) => void (delivered = d) }));
