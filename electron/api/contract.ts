@@ -7,11 +7,15 @@ import type { SiteSummarySchema } from './calls/common';
 import { siteCalls } from './calls/site';
 import { jobCalls, coreEvents } from './calls/jobs';
 import { inventoryCalls, inventoryEvents } from './calls/inventory';
+import { configCalls } from './calls/config';
+import { phoneCalls } from './calls/phones';
 
 export const calls = {
   ...siteCalls,
   ...jobCalls,
   ...inventoryCalls,
+  ...configCalls,
+  ...phoneCalls,
 } as const;
 
 export const events = {

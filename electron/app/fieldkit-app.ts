@@ -7,6 +7,8 @@ import { createDispatcher, type Dispatch, type Handlers } from '../api/dispatche
 import { siteHandlers } from './handlers/site';
 import { jobHandlers } from './handlers/jobs';
 import { inventoryHandlers } from './handlers/inventory';
+import { configHandlers } from './handlers/config';
+import { phoneHandlers } from './handlers/phones';
 import { EventBus } from './event-bus';
 import type { Platform } from './platform';
 import { registerJobKinds } from './job-kinds';
@@ -84,6 +86,8 @@ export class FieldkitApp {
       ...siteHandlers(this),
       ...jobHandlers(this),
       ...inventoryHandlers(this),
+      ...configHandlers(this),
+      ...phoneHandlers(this),
     };
   }
 }

@@ -82,11 +82,20 @@ export async function saveSiteSettings(site: SiteWorkspace, input: SaveSiteSetti
   return { settings, input: file.settings, phones: file.phones, updatedAt: file.updatedAt };
 }
 
-function parsePhones(input: unknown): Record<string, PhoneOverride> {
-  const result = z.record(macKey, PhoneOverrideSchema).safeParse(input);
-  if (result.success) return result.data;
-  const problems = result.error.issues.map((i) => `phones.${i.path.join('.')}: ${i.message}`);
-  throw new FieldkitError('invalid-input', `The per-phone settings are not valid:\n- ${problems.join('\n- ')}`, { problems });
+function parsePhones(input: Record<string, unknown>): Record<string, PhoneOverride> {
+  const problems: string[] = [];
+  const out: Record<string, PhoneOverride> = {};
+  for (const [mac, value] of Object.entries(input)) {
+    if (parseMac(mac) === null) {
+      problems.push(`phones.${mac}: is not a MAC address; write 12 hex digits, e.g. 00085D1A2B3C`);
+      continue;
+    }
+    const result = PhoneOverrideSchema.safeParse(value);
+    if (result.success) out[mac] = result.data;
+    else problems.push(...result.error.issues.map((i) => `phones.${mac}.${i.path.join('.')}: ${i.message}`));
+  }
+  if (problems.length > 0) throw new FieldkitError('invalid-input', `The per-phone settings are not valid:\n- ${problems.join('\n- ')}`, { problems });
+  return out;
 }
 
 function normalisePhones(phones: Record<string, PhoneOverride>): Record<string, PhoneOverride> {

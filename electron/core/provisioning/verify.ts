@@ -4,7 +4,7 @@
 // settings where they can be read (/configurationServer.html, line 1 user on /sysinfo.html).
 import {
   compareFirmware, formatFirmwareVersion, getConfigurationServer, isPhoneError, OSV_MINIMUM, parseFirmwareVersion,
-  readSysinfo, sipOptionsProbe,
+  macFileStem, parseProvisioningUserAgent, readSysinfo, sipOptionsProbe,
 } from '../phone';
 import type { ConfigServerSettings, SysinfoInfo } from '../phone';
 import type { SiteSettings } from '../config';
@@ -41,6 +41,23 @@ export interface FetchRecord {
   /** MAC from the User-Agent, 12 uppercase hex digits, when it carried one. */
   mac: string | null;
   status: number;
+}
+
+/** The built-in server's log entry, as far as verification needs it. */
+export interface ServerFetchEntry {
+  at: string;
+  file: string | null;
+  status: number;
+  userAgent: string | null;
+}
+
+/** Log entries with the phone's MAC read from its provisioning User-Agent (facts §3). */
+export function fetchRecords(entries: readonly ServerFetchEntry[]): FetchRecord[] {
+  return entries.flatMap((e) => {
+    if (e.file === null) return [];
+    const mac = e.userAgent ? parseProvisioningUserAgent(e.userAgent)?.mac ?? null : null;
+    return [{ at: e.at, name: e.file, mac: mac ? macFileStem(mac) : null, status: e.status }];
+  });
 }
 
 export interface VerifyExpectations {

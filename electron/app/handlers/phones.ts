@@ -1,0 +1,15 @@
+import { planReboot, latestRebootReport } from '../../core/provisioning/reboot-job';
+import { latestVerifyReport } from '../../core/provisioning/verify-job';
+import { loadSitePhones } from '../../core/provisioning/site-phones';
+import type { Handlers } from '../../api/dispatcher';
+import type { phoneCalls } from '../../api/calls/phones';
+import type { FieldkitApp } from '../fieldkit-app';
+
+export function phoneHandlers(app: FieldkitApp): Pick<Handlers, keyof typeof phoneCalls> {
+  return {
+    'phones.list': async () => loadSitePhones(app.currentSite()),
+    'phones.rebootPlan': async (selection) => planReboot(app.currentSite(), selection),
+    'phones.lastReboot': async () => (await latestRebootReport(app.currentSite())) ?? null,
+    'phones.lastVerify': async () => (await latestVerifyReport(app.currentSite())) ?? null,
+  };
+}
