@@ -63,7 +63,7 @@ export class SipEndpoint {
     if (tcp) await new Promise<void>((resolve) => tcp.close(() => resolve()));
   }
 
-  private respond(req: SipRequest, source: { host: string; port: number }, send: (text: string) => void): void {
+  private respond(req: SipRequest, source: { host: string; port: number }, send: (text: string, sent: () => void) => void): void {
     const gate = this.opts.gate();
     if (gate.drop) return;
     const reply = this.opts.answer(req);
@@ -75,10 +75,7 @@ export class SipEndpoint {
       toTag: toTagFor(req),
       extraHeaders: reply.headers,
     });
-    const deliver = (): void => {
-      send(text);
-      reply.afterSend?.();
-    };
+    const deliver = (): void => send(text, () => reply.afterSend?.());
     if (gate.delayMs > 0) setTimeout(deliver, gate.delayMs).unref();
     else deliver();
   }
@@ -89,8 +86,9 @@ export class SipEndpoint {
     if (!req) return;
     const source = { host: rinfo.address, port: rinfo.port };
     const to = responseRoute(req, source);
-    this.respond(req, source, (text) => {
-      this.udp?.send(text, to.port, to.host, () => undefined);
+    this.respond(req, source, (text, sent) => {
+      if (this.udp) this.udp.send(text, to.port, to.host, () => sent());
+      else sent();
     });
   }
 
@@ -111,8 +109,9 @@ export class SipEndpoint {
         const req = parseSipRequest(frame);
         if (!req) continue;
         const source = { host: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 };
-        this.respond(req, source, (text) => {
-          if (!socket.destroyed) socket.write(text);
+        this.respond(req, source, (text, sent) => {
+          if (socket.destroyed) sent();
+          else socket.write(text, () => sent());
         });
       }
     });
