@@ -1,0 +1,341 @@
+// Publishing to an SFTP server (ssh2-sftp-client for the session, its SFTP channel for pipelined file
+// operations). Every write goes to a temporary name in the same folder, is read back and hashed, and
+// only then takes the final name with one atomic rename, so a phone never fetches half a file.
+//   new file      -> plain SFTP rename: OpenSSH links it into place and fails if the name exists, so a
+//                    file someone else created meanwhile is never replaced.
+//   replace file  -> hard link of the current file into .fieldkit-backup/<name>.<time> (an atomic
+//                    snapshot), its hash compared with the preview's, then posix-rename over it.
+// Many files go through one session at once (bounded), which is what makes 1,000 files fast.
+import SftpClient from 'ssh2-sftp-client';
+import type { SFTPWrapper } from 'ssh2';
+import { sha256Hex } from './generated-store';
+import { assertPublishableName, conflictError, mapBounded, type PublishTarget, type RemoteFileState, type WriteOptions, type WriteResult } from './target';
+import { formatSftpUrl, type SftpLocation } from './target-url';
+import { hostKeyId, sshFingerprint, type KnownHosts } from './known-hosts';
+import { FieldkitError } from '../util/errors';
+
+export const BACKUP_DIR = '.fieldkit-backup';
+const TEMP_SUFFIX = '.fieldkit-tmp';
+/** Configuration files are small; anything bigger on the server is not ours to hash in memory. */
+const MAX_READ_BYTES = 8 * 1024 * 1024;
+const SFTP_NO_SUCH_FILE = 2;
+
+export type SftpAuth = { password: string } | { privateKey: string; passphrase?: string };
+
+export interface SftpTargetOptions {
+  location: SftpLocation;
+  auth: SftpAuth;
+  knownHosts: KnownHosts;
+  /** Distinguishes this publisher's temporary files: a resumed job reuses (overwrites) its own. */
+  tempTag: string;
+  /** Files in flight at once on the session. */
+  parallel?: number;
+  connectTimeoutMs?: number;
+  now?: () => Date;
+}
+
+export type HostKeyProblem = 'host-key-unknown' | 'host-key-changed';
+
+/** The server's host key is not (or no longer) the pinned one. `fingerprint` is what the server showed. */
+export class HostKeyError extends FieldkitError {
+  constructor(
+    readonly problem: HostKeyProblem,
+    readonly hostPort: string,
+    readonly fingerprint: string,
+    readonly pinned?: string,
+  ) {
+    super(
+      'unauthorized',
+      problem === 'host-key-unknown'
+        ? `Fieldkit has never connected to ${hostPort}. Its host key fingerprint is ${fingerprint}. Compare it with the one the server's administrator gives you (on the server: ssh-keygen -l -f /etc/ssh/ssh_host_ed25519_key.pub), then trust it (CLI: --trust-host-key ${fingerprint}).`
+        : `STOP: the host key of ${hostPort} changed. Pinned: ${pinned}. Now offered: ${fingerprint}. This is what a machine pretending to be the server looks like. Nothing was sent. Ask the server's administrator whether the key was replaced; Fieldkit never accepts a changed key by itself.`,
+      { reason: problem, hostPort, fingerprint, ...(pinned ? { pinned } : {}) },
+    );
+    this.name = 'HostKeyError';
+  }
+}
+
+type Handle = Buffer;
+
+export class SftpTarget implements PublishTarget {
+  private client: SftpClient | undefined;
+  private sftp: SFTPWrapper | undefined;
+  private lost: string | undefined;
+  private backupDirReady = false;
+  private readonly parallel: number;
+
+  constructor(private readonly options: SftpTargetOptions) {
+    this.parallel = Math.max(1, Math.min(64, options.parallel ?? 32));
+  }
+
+  describe(): string {
+    return formatSftpUrl(this.options.location);
+  }
+
+  get parallelism(): number {
+    return this.parallel;
+  }
+
+  async connect(): Promise<void> {
+    const { location, auth, knownHosts } = this.options;
+    const id = hostKeyId(location.host, location.port);
+    const pinned = await knownHosts.lookup(location.host, location.port);
+    let offered: string | undefined;
+    const client = new SftpClient('fieldkit', {
+      error: (e: unknown) => { this.lost ??= (e as Error)?.message ?? String(e); },
+      end: () => { this.lost ??= 'the server ended the session'; },
+      close: () => { this.lost ??= 'the connection closed'; },
+    });
+    try {
+      await client.connect({
+        host: location.host,
+        port: location.port,
+        username: location.user,
+        ...('password' in auth ? { password: auth.password } : { privateKey: auth.privateKey, ...(auth.passphrase ? { passphrase: auth.passphrase } : {}) }),
+        readyTimeout: this.options.connectTimeoutMs ?? 15_000,
+        keepaliveInterval: 5_000,
+        keepaliveCountMax: 3,
+        tryKeyboard: false,
+        hostVerifier: (key: Buffer) => {
+          offered = sshFingerprint(key);
+          return pinned !== undefined && offered === pinned;
+        },
+      });
+    } catch (e) {
+      await client.end().catch(() => undefined);
+      if (offered !== undefined && offered !== pinned) throw new HostKeyError(pinned === undefined ? 'host-key-unknown' : 'host-key-changed', id, offered, pinned);
+      throw describeConnectError(e, this.describe(), 'password' in auth);
+    }
+    // ssh2-sftp-client keeps its ssh2 Client and SFTP channel in fields its typings do not declare.
+    const inner = client as unknown as { client: { setMaxListeners(n: number): void }; sftp: SFTPWrapper };
+    inner.client.setMaxListeners(0);
+    this.client = client;
+    this.sftp = inner.sftp;
+    this.lost = undefined;
+    const dir = await this.op<{ isDirectory(): boolean }>('check the folder', location.path, (cb) => this.channel().stat(location.path, cb)).catch((e: unknown) => {
+      throw (e as { sftpCode?: number }).sftpCode === SFTP_NO_SUCH_FILE
+        ? new FieldkitError('not-found', `The folder ${location.path} does not exist on ${id}. Create it on the server (the folder the phones fetch from), or correct the target URL.`)
+        : e;
+    });
+    if (!dir.isDirectory()) throw new FieldkitError('invalid-input', `${location.path} on ${id} is a file, not a folder. Correct the target URL.`);
+  }
+
+  async close(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    this.sftp = undefined;
+    if (client) await client.end().catch(() => undefined);
+  }
+
+  private channel(): SFTPWrapper {
+    if (!this.sftp) throw this.lostError('use the server');
+    return this.sftp;
+  }
+
+  private lostError(doing: string): FieldkitError {
+    return new FieldkitError('unavailable', `Lost the connection to ${this.describe()} while trying to ${doing}${this.lost ? ` (${this.lost})` : ''}. No file is half-written under its final name. When the server is reachable again, resume the job: files already published are not sent again.`);
+  }
+
+  /** Wraps one SFTP request; a dropped connection becomes one clear error. */
+  private op<T>(doing: string, path: string, run: (cb: (err: Error | undefined | null, value?: T) => void) => void): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      if (!this.sftp) {
+        reject(this.lostError(doing));
+        return;
+      }
+      run((err, value) => {
+        if (!err) {
+          resolve(value as T);
+          return;
+        }
+        const code = (err as { code?: unknown }).code;
+        if (typeof code !== 'number' || this.lost !== undefined || !this.client) {
+          reject(this.lostError(doing));
+          return;
+        }
+        const error = new FieldkitError(code === 3 ? 'unauthorized' : 'io-error', `Could not ${doing} ${path} on ${this.describe()}: ${err.message}${code === 3 ? ' (the server refused: check the user\'s rights on the folder)' : ''}.`);
+        (error as FieldkitError & { sftpCode?: number }).sftpCode = code;
+        reject(error);
+      });
+    });
+  }
+
+  private remote(name: string): string {
+    return `${this.options.location.path}/${name}`;
+  }
+
+  private async readPath(path: string): Promise<Buffer | null> {
+    let handle: Handle;
+    try {
+      handle = await this.op<Handle>('open', path, (cb) => this.channel().open(path, 'r', cb));
+    } catch (e) {
+      if ((e as { sftpCode?: number }).sftpCode === SFTP_NO_SUCH_FILE) return null;
+      throw e;
+    }
+    try {
+      return await this.readHandle(handle, path, MAX_READ_BYTES);
+    } finally {
+      await this.op('close', path, (cb) => this.channel().close(handle, cb)).catch(() => undefined);
+    }
+  }
+
+  private async readHandle(handle: Handle, path: string, max: number): Promise<Buffer> {
+    const chunks: Buffer[] = [];
+    let position = 0;
+    for (;;) {
+      const want = Math.min(64 * 1024, max + 1 - position);
+      const buffer = Buffer.allocUnsafe(want);
+      const got = await this.op<number>('read', path, (cb) => this.channel().read(handle, buffer, 0, want, position, (err, bytesRead) => cb(err, bytesRead))).catch((e: unknown) => {
+        // ssh2 reports end of file as an error with code 1 (EOF) on some servers
+        if ((e as { sftpCode?: number }).sftpCode === 1) return 0;
+        throw e;
+      });
+      if (got === 0) break;
+      chunks.push(buffer.subarray(0, got));
+      position += got;
+      if (position > max) throw new FieldkitError('io-error', `${path} on ${this.describe()} is larger than ${max} bytes; Fieldkit only publishes configuration files there.`);
+    }
+    return Buffer.concat(chunks);
+  }
+
+  async read(name: string): Promise<Uint8Array | null> {
+    assertPublishableName(name);
+    return this.readPath(this.remote(name));
+  }
+
+  async stat(names: readonly string[]): Promise<RemoteFileState[]> {
+    return mapBounded(names, this.parallel, async (name) => {
+      const bytes = await this.read(name);
+      return bytes === null ? { name, exists: false } : { name, exists: true, size: bytes.length, sha256: sha256Hex(bytes) };
+    });
+  }
+
+  async list(): Promise<string[]> {
+    const path = this.options.location.path;
+    const entries = await this.op<{ filename: string; longname: string }[]>('list', path, (cb) => this.channel().readdir(path, cb));
+    return entries
+      .filter((e) => e.longname.startsWith('-') && !e.filename.startsWith('.'))
+      .map((e) => e.filename)
+      .sort();
+  }
+
+  async write(name: string, bytes: Uint8Array, options: WriteOptions): Promise<WriteResult> {
+    assertPublishableName(name);
+    const final = this.remote(name);
+    const temp = this.remote(`.${name}.${this.options.tempTag}${TEMP_SUFFIX}`);
+    const data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const sha256 = sha256Hex(data);
+    await this.upload(temp, data, sha256);
+    try {
+      if (options.expectSha256 === null) return await this.placeNew(name, temp, final, sha256);
+      return await this.replace(name, temp, final, sha256, options.expectSha256, options.backup);
+    } catch (e) {
+      await this.op('remove', temp, (cb) => this.channel().unlink(temp, cb)).catch(() => undefined);
+      throw e;
+    }
+  }
+
+  /** Writes the temporary file (truncating one left by an interrupted run) and checks it by reading it back. */
+  private async upload(temp: string, data: Buffer, sha256: string): Promise<void> {
+    const handle = await this.op<Handle>('create', temp, (cb) => this.channel().open(temp, 'w+', cb));
+    let back: Buffer;
+    try {
+      if (data.length > 0) await this.op('write', temp, (cb) => this.channel().write(handle, data, 0, data.length, 0, cb));
+      back = await this.readHandle(handle, temp, data.length + 1);
+    } finally {
+      await this.op('close', temp, (cb) => this.channel().close(handle, cb)).catch(() => undefined);
+    }
+    if (sha256Hex(back) !== sha256) {
+      await this.op('remove', temp, (cb) => this.channel().unlink(temp, cb)).catch(() => undefined);
+      throw new FieldkitError('io-error', `Read-back check failed for ${temp} on ${this.describe()}: the server stored ${back.length} bytes that differ from the ${data.length} sent. Nothing was renamed into place. Check the server's disk and try again.`);
+    }
+  }
+
+  private async placeNew(name: string, temp: string, final: string, sha256: string): Promise<WriteResult> {
+    try {
+      await this.op('rename into place', final, (cb) => this.channel().rename(temp, final, cb));
+      return { sha256 };
+    } catch (e) {
+      if (this.lost !== undefined) throw e;
+      const current = await this.readPath(final);
+      if (current === null) throw e;
+      await this.op('remove', temp, (cb) => this.channel().unlink(temp, cb)).catch(() => undefined);
+      const found = sha256Hex(current);
+      if (found === sha256) return { sha256 }; // already there: an interrupted run got this far
+      throw conflictError(name, this.describe(), null, found);
+    }
+  }
+
+  private async replace(name: string, temp: string, final: string, sha256: string, expected: string, backup: boolean): Promise<WriteResult> {
+    let backupName: string | undefined;
+    let current: Buffer | null;
+    if (backup) {
+      await this.ensureBackupDir();
+      backupName = `${BACKUP_DIR}/${name}.${timestamp(this.options.now?.() ?? new Date())}`;
+      const backupPath = this.remote(backupName);
+      const linked = await this.op('snapshot', final, (cb) => this.channel().ext_openssh_hardlink(final, backupPath, cb)).then(
+        () => true,
+        (e: { sftpCode?: number }) => {
+          if (e.sftpCode === SFTP_NO_SUCH_FILE) return null;
+          if (e.sftpCode === undefined) throw e;
+          return false; // server without the hardlink extension: copy instead
+        },
+      );
+      if (linked === null) current = null;
+      else if (linked) current = await this.readPath(backupPath);
+      else {
+        current = await this.readPath(final);
+        if (current !== null && sha256Hex(current) === expected) await this.upload(backupPath, current, expected);
+      }
+      if (current === null || sha256Hex(current) !== expected) {
+        if (linked) await this.op('remove', backupPath, (cb) => this.channel().unlink(backupPath, cb)).catch(() => undefined);
+        backupName = undefined;
+      }
+    } else {
+      current = await this.readPath(final);
+    }
+    const found = current === null ? null : sha256Hex(current);
+    if (found !== expected) {
+      if (found === sha256) {
+        await this.op('remove', temp, (cb) => this.channel().unlink(temp, cb)).catch(() => undefined);
+        return { sha256 };
+      }
+      throw conflictError(name, this.describe(), expected, found);
+    }
+    await this.op('rename into place', final, (cb) => this.channel().ext_openssh_rename(temp, final, cb));
+    return backupName ? { sha256, backupName } : { sha256 };
+  }
+
+  private async ensureBackupDir(): Promise<void> {
+    if (this.backupDirReady) return;
+    const dir = this.remote(BACKUP_DIR);
+    await this.op('create the backup folder', dir, (cb) => this.channel().mkdir(dir, cb)).catch(async (e: unknown) => {
+      const st = await this.op<{ isDirectory(): boolean }>('check', dir, (cb) => this.channel().stat(dir, cb)).catch(() => undefined);
+      if (!st?.isDirectory()) throw e;
+    });
+    this.backupDirReady = true;
+  }
+
+  /** Removes temporary files this publisher (same tempTag) left behind. */
+  async removeOwnTemporaries(): Promise<number> {
+    const path = this.options.location.path;
+    const entries = await this.op<{ filename: string }[]>('list', path, (cb) => this.channel().readdir(path, cb));
+    const mine = entries.map((e) => e.filename).filter((f) => f.startsWith('.') && f.endsWith(`.${this.options.tempTag}${TEMP_SUFFIX}`));
+    await mapBounded(mine, this.parallel, (f) => this.op('remove', f, (cb) => this.channel().unlink(this.remote(f), cb)));
+    return mine.length;
+  }
+}
+
+function timestamp(d: Date): string {
+  return d.toISOString().replace(/[-:]/g, '').replace('.', '-');
+}
+
+function describeConnectError(e: unknown, target: string, usedPassword: boolean): FieldkitError {
+  const message = (e as Error)?.message ?? String(e);
+  if (/authentication|All configured authentication methods failed/i.test(message)) {
+    return new FieldkitError('unauthorized', `${target} refused the login (${usedPassword ? 'password' : 'private key'}). Check the user name in the URL and the ${usedPassword ? 'password' : 'key'} stored for this target.`);
+  }
+  if (/ECONNREFUSED/.test(message)) return new FieldkitError('unavailable', `Nothing answers SSH at ${target} (connection refused). Check the host and port, and that the SFTP server runs.`);
+  if (/timed out|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH/i.test(message)) return new FieldkitError('unavailable', `${target} did not answer (${message}). Check the address and that this laptop can reach it.`);
+  return new FieldkitError('unavailable', `Could not open an SFTP session to ${target}: ${message}`);
+}

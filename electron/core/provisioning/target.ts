@@ -1,0 +1,82 @@
+// One interface for every place Fieldkit publishes configuration files to: an SFTP server the phones
+// fetch from, or Fieldkit's own built-in provisioning server. Names are flat file names (no folders).
+import { FieldkitError } from '../util/errors';
+
+export interface RemoteFileState {
+  name: string;
+  exists: boolean;
+  size?: number;
+  /** sha256 (hex) of the file's bytes as they are on the target now. */
+  sha256?: string;
+}
+
+export interface WriteOptions {
+  /** The content the caller saw on the target (sha256 hex); null: the file must not exist yet. */
+  expectSha256: string | null;
+  /** Keep a copy of the file being replaced. */
+  backup: boolean;
+}
+
+export interface WriteResult {
+  /** sha256 of what is now on the target (read back after writing). */
+  sha256: string;
+  /** Where the replaced file was kept, relative to the target's folder. */
+  backupName?: string;
+}
+
+export interface PublishTarget {
+  /** e.g. `sftp://tech@10.0.0.5:22/srv/prov` or `built-in server http://0.0.0.0:8080/`. */
+  describe(): string;
+  connect(): Promise<void>;
+  close(): Promise<void>;
+  stat(names: readonly string[]): Promise<RemoteFileState[]>;
+  /** The file's bytes, or null when it does not exist. */
+  read(name: string): Promise<Uint8Array | null>;
+  /**
+   * Replaces `name` atomically: readers see the old or the new content, never a part. Fails with a
+   * `conflict` error, writing nothing, when the file is not what `expectSha256` says.
+   */
+  write(name: string, bytes: Uint8Array, options: WriteOptions): Promise<WriteResult>;
+  /** Names of the published files (no temporaries, no backups). */
+  list(): Promise<string[]>;
+}
+
+/** Names a target accepts: what the generator and the firmware library produce. */
+export const PUBLISHABLE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+export function assertPublishableName(name: string): void {
+  if (!PUBLISHABLE_NAME.test(name) || name.includes('..')) {
+    throw new FieldkitError('invalid-input', `"${name}" is not a file name Fieldkit publishes (letters, digits, dot, dash, underscore; no folders).`);
+  }
+}
+
+export function conflictError(name: string, target: string, expected: string | null, found: string | null): FieldkitError {
+  const what = expected === null
+    ? `${name} appeared on ${target} after the preview (it did not exist then)`
+    : found === null
+      ? `${name} was removed from ${target} after the preview`
+      : `${name} on ${target} was changed by someone else after the preview`;
+  return new FieldkitError('conflict', `${what}. Fieldkit did not overwrite it. Run the preview again to see the change, then publish.`, {
+    file: name, expectedSha256: expected, foundSha256: found,
+  });
+}
+
+/** Runs `fn` over `items` with at most `limit` at a time; the first failure rejects after running ones settle. */
+export async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const worker = async () => {
+    while (failure === undefined && next < items.length) {
+      const index = next++;
+      try {
+        results[index] = await fn(items[index]!, index);
+      } catch (e) {
+        failure ??= { error: e };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  if (failure) throw failure.error;
+  return results;
+}
