@@ -6,16 +6,20 @@ import type { z } from 'zod';
 import type { SiteSummarySchema } from './calls/common';
 import { siteCalls } from './calls/site';
 import { jobCalls, coreEvents } from './calls/jobs';
+import { checklistCalls } from './calls/checklist';
 import { inventoryCalls, inventoryEvents } from './calls/inventory';
 import { configCalls } from './calls/config';
 import { phoneCalls } from './calls/phones';
+import { provisioningCalls } from './calls/provisioning';
 
 export const calls = {
   ...siteCalls,
   ...jobCalls,
+  ...checklistCalls,
   ...inventoryCalls,
   ...configCalls,
   ...phoneCalls,
+  ...provisioningCalls,
 } as const;
 
 export const events = {

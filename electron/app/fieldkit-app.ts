@@ -6,9 +6,11 @@ import { FieldkitError } from '../core/util/errors';
 import { createDispatcher, type Dispatch, type Handlers } from '../api/dispatcher';
 import { siteHandlers } from './handlers/site';
 import { jobHandlers } from './handlers/jobs';
+import { checklistHandlers } from './handlers/checklist';
 import { inventoryHandlers } from './handlers/inventory';
 import { configHandlers } from './handlers/config';
 import { phoneHandlers } from './handlers/phones';
+import { provisioningHandlers } from './handlers/provisioning';
 import { EventBus } from './event-bus';
 import type { Platform } from './platform';
 import { registerJobKinds } from './job-kinds';
@@ -85,9 +87,11 @@ export class FieldkitApp {
     return {
       ...siteHandlers(this),
       ...jobHandlers(this),
+      ...checklistHandlers(this),
       ...inventoryHandlers(this),
       ...configHandlers(this),
       ...phoneHandlers(this),
+      ...provisioningHandlers(this),
     };
   }
 }
