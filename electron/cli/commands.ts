@@ -3,7 +3,10 @@ import type { CliCommand } from './command';
 import { siteCommand } from './site-commands';
 import { jobsCommand } from './jobs-commands';
 import { discoverCommand } from './discover-command';
+import { generateCommand } from './generate-command';
+import { rebootCommand } from './reboot-command';
+import { verifyCommand } from './verify-command';
 
 export function cliCommands(): CliCommand[] {
-  return [siteCommand, jobsCommand, discoverCommand];
+  return [siteCommand, jobsCommand, discoverCommand, generateCommand, rebootCommand, verifyCommand];
 }
