@@ -6,7 +6,8 @@ import { discoverCommand } from './discover-command';
 import { generateCommand } from './generate-command';
 import { rebootCommand } from './reboot-command';
 import { verifyCommand } from './verify-command';
+import { checklistCommand } from './checklist-command';
 
 export function cliCommands(): CliCommand[] {
-  return [siteCommand, jobsCommand, discoverCommand, generateCommand, rebootCommand, verifyCommand];
+  return [siteCommand, jobsCommand, discoverCommand, generateCommand, rebootCommand, verifyCommand, checklistCommand];
 }
