@@ -30,6 +30,11 @@ export interface LabOptions {
   clock?: SimClock;
   /** Both modes: the lab creates a ManualClock starting here; move it with handle.setClock(). */
   clockStartMs?: number;
+  /**
+   * Namespace mode only: called after the namespaces exist and before the phones boot, e.g. to start a provisioning
+   * server inside the technician namespace so the phones' first boot can reach it.
+   */
+  onNamespacesReady?: (ns: { tech: string; phones: string; techAddress: string }) => Promise<void>;
 }
 
 export interface LabHandle {
@@ -163,6 +168,7 @@ async function startNamespaceLab(spec: ReturnType<typeof parseLabSpec>, opts: La
 
   let worker: WorkerClient;
   try {
+    await opts.onNamespacesReady?.({ tech: ns.tech, phones: ns.phones, techAddress: TECH_ADDRESS });
     const child = spawn('ip', ['netns', 'exec', ns.phones, process.execPath, '--import', 'tsx', fileURLToPath(new URL('./lab-worker.ts', import.meta.url))], {
       cwd: repoRoot(),
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
