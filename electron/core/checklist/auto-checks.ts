@@ -259,6 +259,22 @@ export const autoChecks: Record<AutoCheckId, (inputs: ChecklistInputs, ctx: Auto
     return { ok: v?.value === 'HTTPS', text: show(v, 'download protocol') };
   }),
 
+  'phone-verify': (inputs) => {
+    const v = inputs.verify;
+    if (v.state === 'none') return result('unknown', 'The phones have not been verified after a reboot yet.', ['Publish, reboot and verify the phones in the Provisioning place.']);
+    if (v.state === 'unreadable') return result('unknown', 'The latest verification could not be read.', [v.message]);
+    const failed = v.results.filter((r) => r.verdict === 'failed');
+    const missing = inputs.phones.filter((p) => p.mac && !v.results.some((r) => r.mac === p.mac!.replace(/:/g, ''))).map((p) => `${phoneName(p)}: not in the latest verification`);
+    const evidence = [
+      `Verification ${v.jobId}, finished ${v.finishedAt.slice(0, 16).replace('T', ' ')} UTC: ${v.results.length - failed.length} of ${v.results.length} verified`,
+      ...failed.map((r) => `${r.mac}: ${r.reasons.join(' ')}`),
+      ...missing,
+    ];
+    if (failed.length) return result('fail', `${plural(failed.length, 'phone')} failed verification.`, evidence);
+    if (missing.length) return result('warn', `${plural(missing.length, 'phone')} of the inventory were not verified.`, evidence);
+    return result('pass', `All ${plural(v.results.length, 'phone')} verified after their reboot.`, evidence);
+  },
+
   'srtp-sdes': (inputs) => configCheck(inputs, 'SRTP on with TLS signalling on every phone (SDES).', (n) => `${plural(n, 'phone')} have no SRTP, or SDES keys would travel without TLS.`, (p) => {
     const srtp = value(p, 'sip line1 srtp mode') ?? value(p, 'sip srtp mode');
     const tls = value(p, 'sip transport protocol')?.value === '4';

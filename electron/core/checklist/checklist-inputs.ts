@@ -6,6 +6,7 @@ import { mergeEffectiveValues, normaliseParamName } from '../config/cfg-format';
 import type { Finding } from '../config/parameter-rules';
 import { SECRET_PLACEHOLDER } from '../config/generator';
 import { loadGenerated } from '../provisioning/generated-store';
+import { latestVerifyReport, type VerifyReport } from '../provisioning/verify-job';
 import { InventoryStore } from '../inventory/inventory-store';
 import type { InventoryRow } from '../inventory/inventory-rows';
 import { parseMac } from '../phone/mac';
@@ -43,6 +44,11 @@ export interface CredentialState {
   isDefault: boolean;
 }
 
+export type VerifyState =
+  | { state: 'none' }
+  | { state: 'unreadable'; message: string }
+  | { state: 'verified'; jobId: string; finishedAt: string; results: Pick<VerifyReport['results'][number], 'mac' | 'verdict' | 'reasons' | 'firmware'>[] };
+
 export interface ChecklistInputs {
   /** Phones of this integration: supported models seen by a scan, and sheet phones not seen yet. Gone phones are left out. */
   phones: InventoryRow[];
@@ -50,6 +56,8 @@ export interface ChecklistInputs {
   otherDevices: InventoryRow[];
   config: ConfigState;
   firmwareChanges: FirmwareChange[];
+  /** The latest verification of the phones after a reboot (phone reads). */
+  verify: VerifyState;
   /** Admin password credentials the generated files use; null when no store was consulted. */
   adminCredentials: CredentialState[] | null;
 }
@@ -104,8 +112,16 @@ export async function loadChecklistInputs(site: SiteWorkspace, secrets?: SecretS
   } catch (e) {
     config = { state: 'unreadable', message: (e as Error).message };
   }
+  let verify: VerifyState = { state: 'none' };
+  try {
+    const report = await latestVerifyReport(site);
+    if (report) verify = { state: 'verified', jobId: report.jobId, finishedAt: report.finishedAt, results: report.results.map((r) => ({ mac: r.mac, verdict: r.verdict, reasons: r.reasons, firmware: r.firmware })) };
+  } catch (e) {
+    verify = { state: 'unreadable', message: (e as Error).message };
+  }
   return {
     phones: rows.filter(isIntegrationPhone),
+    verify,
     otherDevices: rows.filter((r) => !isIntegrationPhone(r) && r.presence === 'present'),
     config,
     firmwareChanges: await readFirmwareChanges(site),

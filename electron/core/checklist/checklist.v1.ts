@@ -24,7 +24,8 @@ export type AutoCheckId =
   | 'contact-rcs'
   | 'xml-post-list'
   | 'https-provisioning'
-  | 'srtp-sdes';
+  | 'srtp-sdes'
+  | 'phone-verify';
 
 export interface ChecklistItem {
   id: string;
@@ -159,6 +160,12 @@ export const CHECKLIST_V1: ChecklistDefinition = {
       title: 'sip centralized conf is set to 1 (server) or 0 (local first)', source: 'guide §4.1', knownIssues: ['DTP-74244'],
       explanation: 'With sip centralized conf: 1 the phone requests or joins a centralized conference on the server; with 0 it mixes a three-party conference itself unless it already is in a centralized one.',
       action: 'Fieldkit checks the value in every phone\'s configuration.',
+    },
+    {
+      id: 'integration.verified', section: 'integration', kind: 'automatic', check: 'phone-verify',
+      title: 'Every phone verified after its reboot', source: 'guide §4.1 step 4',
+      explanation: 'The configuration takes effect after the phones are rebooted. Fieldkit\'s verification reads each phone back: it answered again, fetched its files, shows its directory number on line 1, runs the expected firmware and has the generated configuration server.',
+      action: 'Fieldkit reads the latest verification. Run Verify in the Provisioning place after publishing and rebooting.',
     },
     {
       id: 'integration.test-call', section: 'integration', kind: 'confirm',
