@@ -1,0 +1,63 @@
+// Where the phones fetch files from, as the firmware job needs it: the site's provisioning directory
+// ("home") as a PublishTarget, a staging folder per model and version (its own PublishTarget), and the
+// address the phones use for each.
+import type { PublishTarget } from '../provisioning/target';
+import type { ConfigServerSettings } from '../phone/web-client';
+
+export interface ServerLocation {
+  protocol: 'HTTP' | 'HTTPS';
+  host: string;
+  port: number;
+  /** The phone's `http path`: no leading or trailing slash. */
+  path: string;
+}
+
+export interface StagingFolder {
+  target: PublishTarget;
+  location: ServerLocation;
+}
+
+export interface FirmwareServer {
+  location: ServerLocation;
+  /** The directory the phones normally fetch from. */
+  home: PublishTarget;
+  /**
+   * The staging folder `name` (e.g. `fw/6867i-5.0.0.1018`), created when missing. `hint` is what an
+   * earlier run of the same job recorded, so a resumed run serves the folder where phones were pointed.
+   */
+  folder(name: string, hint?: ServerLocation): Promise<StagingFolder>;
+  /** Releases staging folders that live only while Fieldkit runs. */
+  close(): Promise<void>;
+}
+
+/** The staging folder of one model and version (MECHANISM.md §1). */
+export function stagingFolder(model: string, version: string): string {
+  return `fw/${model}-${version}`;
+}
+
+export function describeLocation(l: ServerLocation): string {
+  return `${l.protocol.toLowerCase()}://${l.host}:${l.port}/${l.path}${l.path ? '/' : ''}`;
+}
+
+/** The web-UI fields that point a phone at `location`. */
+export function pointingFields(location: ServerLocation): ConfigServerSettings {
+  return location.protocol === 'HTTPS'
+    ? { protocol: 'HTTPS', httpsserv: location.host, httpsport: String(location.port), httpspath: location.path }
+    : { protocol: 'HTTP', httpserv: location.host, httpport: String(location.port), httppath: location.path };
+}
+
+/** Whether a phone's configuration server settings point at `location`. */
+export function pointsAt(settings: ConfigServerSettings, location: ServerLocation): boolean {
+  const norm = (p: string | undefined) => (p ?? '').replace(/^\/+|\/+$/g, '');
+  const https = location.protocol === 'HTTPS';
+  return (settings.protocol ?? '').toUpperCase() === location.protocol
+    && (https ? settings.httpsserv : settings.httpserv) === location.host
+    && Number((https ? settings.httpsport : settings.httpport) || (https ? 443 : 80)) === location.port
+    && norm(https ? settings.httpspath : settings.httppath) === norm(location.path);
+}
+
+export function locationFromUrl(url: string): ServerLocation {
+  const u = new URL(url);
+  const https = u.protocol === 'https:';
+  return { protocol: https ? 'HTTPS' : 'HTTP', host: u.hostname.replace(/^\[|\]$/g, ''), port: Number(u.port || (https ? 443 : 80)), path: u.pathname.replace(/^\/+|\/+$/g, '') };
+}

@@ -1,0 +1,59 @@
+// Reading and pointing one phone over its web UI, with the credentials the site holds for it.
+import { getConfigurationServer, readSysinfo, setConfigurationServer } from '../phone/web-client';
+import type { ConfigServerSettings, PhoneCredentials, PhoneTarget } from '../phone/web-client';
+import { isPhoneError } from '../phone/phone-error';
+import { secretKeys } from '../secrets/secret-store';
+import type { SecretStore } from '../secrets/secret-store';
+
+/** The factory default admin password (facts §3); used when the site stores none. */
+export const FACTORY_ADMIN_PASSWORD = '22222';
+
+export interface FirmwarePhone {
+  /** 12 uppercase hex digits. */
+  mac: string;
+  ip: string;
+  httpPort: number | null;
+  sipPort: number | null;
+}
+
+export async function credentialsFor(secrets: SecretStore, mac: string): Promise<PhoneCredentials & { source: 'phone' | 'site' | 'factory-default' }> {
+  const own = await secrets.get(secretKeys.phoneAdminPassword(mac));
+  if (own) return { password: own, source: 'phone' };
+  const site = await secrets.get(secretKeys.adminPassword());
+  if (site) return { password: site, source: 'site' };
+  return { password: FACTORY_ADMIN_PASSWORD, source: 'factory-default' };
+}
+
+export function webTarget(phone: FirmwarePhone, timeoutMs: number, localAddress?: string): PhoneTarget {
+  return { host: phone.ip, port: phone.httpPort ?? 80, timeoutMs, ...(localAddress ? { localAddress } : {}) };
+}
+
+export interface PhoneReading {
+  firmware: string | null;
+  model: string | null;
+  mac: string | null;
+  configServer: ConfigServerSettings;
+}
+
+/** Version from /sysinfo.html and the configuration server page. Throws PhoneError when unreachable. */
+export async function readPhone(phone: FirmwarePhone, credentials: PhoneCredentials, timeoutMs: number, localAddress?: string): Promise<PhoneReading> {
+  const target = webTarget(phone, timeoutMs, localAddress);
+  const info = await readSysinfo(target, credentials);
+  const cfg = await getConfigurationServer(target, credentials);
+  return { firmware: info.firmwareVersion, model: info.model, mac: info.mac, configServer: cfg.settings };
+}
+
+/** Just the running version, or null while the phone does not answer (booting or flashing). */
+export async function readVersionIfUp(phone: FirmwarePhone, credentials: PhoneCredentials, timeoutMs: number, localAddress?: string): Promise<string | null> {
+  try {
+    const info = await readSysinfo(webTarget(phone, timeoutMs, localAddress), credentials);
+    return info.firmwareVersion;
+  } catch (e) {
+    if (isPhoneError(e) && (e.code === 'unreachable' || e.code === 'timeout' || e.code === 'closed-without-answer')) return null;
+    throw e;
+  }
+}
+
+export async function pointPhone(phone: FirmwarePhone, credentials: PhoneCredentials, fields: ConfigServerSettings, timeoutMs: number, localAddress?: string): Promise<void> {
+  await setConfigurationServer(webTarget(phone, timeoutMs, localAddress), credentials, fields);
+}

@@ -1,0 +1,69 @@
+// The before/after table of a firmware run: stored in the site (reports/) for the customer report,
+// exported as CSV for the customer, rebuilt from the plan and the job's journal at any time.
+import { z } from 'zod';
+import { toCsv } from '../inventory/csv';
+import { Journal } from '../jobs/journal';
+import { writeFileAtomic } from '../workspace/atomic-file';
+import type { SiteWorkspace } from '../workspace/site-workspace';
+import { loadPlan } from './plan';
+import type { FirmwarePlan } from './plan-types';
+import { PHONE_STATES, statusFromJournal } from './phone-states';
+import type { PhoneStatus } from './phone-states';
+
+export const PhoneStatusSchema = z.object({
+  mac: z.string(), model: z.string().nullable(), ip: z.string().nullable(), location: z.string(),
+  before: z.string().nullable(), target: z.string().nullable(), after: z.string().nullable(),
+  state: z.enum(PHONE_STATES), reason: z.string().nullable(), wave: z.string().nullable(), method: z.string().nullable(),
+  pointedAt: z.string().nullable(), at: z.string().nullable(),
+});
+
+export const FirmwareResultSchema = z.object({
+  format: z.literal('fieldkit-firmware-result'),
+  formatVersion: z.literal(1),
+  jobId: z.string(),
+  planId: z.string(),
+  updatedAt: z.string(),
+  counts: z.record(z.string(), z.number().int()),
+  phones: z.array(PhoneStatusSchema),
+});
+export type FirmwareResult = z.infer<typeof FirmwareResultSchema>;
+
+export function resultPaths(jobId: string): { json: string; csv: string } {
+  return { json: `reports/firmware-${jobId}.json`, csv: `reports/firmware-${jobId}.csv` };
+}
+
+export function startingStatus(plan: FirmwarePlan): PhoneStatus[] {
+  return plan.phones.map((p) => ({
+    mac: p.mac, model: p.model, ip: p.ip, location: p.location, before: p.current, target: p.target,
+    after: p.action === 'skip' ? p.current : null,
+    state: p.action === 'flash' ? 'pending' : 'skipped',
+    reason: p.reason, wave: null, method: null, pointedAt: null, at: null,
+  }));
+}
+
+export async function firmwareStatus(site: SiteWorkspace, jobId: string): Promise<FirmwareResult> {
+  const { entries } = await Journal.read(site.path('journal', `${jobId}.jsonl`));
+  const started = entries.find((e) => e.type === 'job-started');
+  const planId = (started?.params as { planId?: unknown } | undefined)?.planId;
+  if (typeof planId !== 'string') throw new Error(`Job ${jobId} is not a firmware run of this site.`);
+  const plan = await loadPlan(site, planId);
+  const phones = statusFromJournal(startingStatus(plan), entries);
+  const counts: Record<string, number> = {};
+  for (const p of phones) counts[p.state] = (counts[p.state] ?? 0) + 1;
+  return { format: 'fieldkit-firmware-result', formatVersion: 1, jobId, planId, updatedAt: new Date().toISOString(), counts, phones };
+}
+
+export function resultCsv(result: FirmwareResult): string {
+  const header = ['MAC', 'Model', 'Location', 'IP', 'Before', 'Target', 'After', 'Result', 'Reason', 'Pointed at', 'Wave', 'Reboot method', 'Time'];
+  const rows = result.phones.map((p) => [p.mac, p.model ?? '', p.location, p.ip ?? '', p.before ?? '', p.target ?? '', p.after ?? '', p.state, p.reason ?? '', p.pointedAt ?? '', p.wave ?? '', p.method ?? '', p.at ?? '']);
+  return toCsv([header, ...rows]);
+}
+
+/** Writes reports/firmware-<job>.json and .csv; returns their paths relative to the site. */
+export async function saveResult(site: SiteWorkspace, jobId: string): Promise<{ json: string; csv: string; result: FirmwareResult }> {
+  const result = await firmwareStatus(site, jobId);
+  const paths = resultPaths(jobId);
+  await site.writeJson(paths.json, FirmwareResultSchema, result);
+  await writeFileAtomic(site.path(paths.csv), resultCsv(result));
+  return { ...paths, result };
+}

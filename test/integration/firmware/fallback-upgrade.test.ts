@@ -1,0 +1,68 @@
+// A fallback (6867i 6.5.0.224 -> 5.0.0.1018) and an upgrade (6865i 6.4.0.140 -> 6.5.0.224) on 32 simulated
+// phones of both models and mixed versions: plan, confirm, canary, waves, verify, result, checklist hook.
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { startBench, FAST } from './fixture';
+import type { Bench } from './fixture';
+import { makeFirmwarePlan } from '../../../electron/core/firmware/plan';
+import { readFirmwareChanges } from '../../../electron/core/checklist/firmware-changes';
+import { Journal } from '../../../electron/core/jobs/journal';
+
+let b: Bench;
+before(async () => {
+  b = await startBench({
+    name: 'fw-fallback', loopbackBase: '127.61.0.0',
+    groups: [
+      { count: 18, model: '6867i', versions: ['6.5.0.224', '6.5.0.224', '5.0.0.1018'], macStart: '00:08:5D:61:00:01' },
+      { count: 14, model: '6865i', versions: ['6.4.0.140', '5.0.0.1018'], macStart: '00:08:5D:62:00:01' },
+    ],
+  });
+  await b.addImage('6867i', '5.0.0.1018');
+  await b.addImage('6865i', '6.5.0.224');
+});
+after(() => b.close());
+
+test('fallback and upgrade on 32 phones: every phone verified on its target, flashed exactly once', async () => {
+  const plan = await makeFirmwarePlan(b.planDeps(), { targets: [{ model: '6867i', version: '5.0.0.1018' }, { model: '6865i', version: '6.5.0.224' }], options: FAST });
+  assert.equal(plan.phones.length, 32);
+  assert.equal(plan.summary.skip, 6, 'the 6867i already on 5.0.0.1018 are skipped');
+  assert.equal(plan.summary.flash, 26);
+  assert.ok(plan.confirmToken);
+  assert.match(plan.summary.text, /12 6867i to 5\.0\.0\.1018, 14 6865i to 6\.5\.0\.224/);
+  const osv = plan.guardRails.find((r) => r.id === 'below-osv-minimum');
+  assert.ok(osv, 'going below 6.5.0.224 is flagged');
+  assert.equal(osv.macs.length, 12);
+
+  await assert.rejects(b.jobs.start('firmware-wave', { planId: plan.id, confirm: 'wrong' }).then((j) => b.jobs.wait(j.id)).then((i) => { if (i.state === 'failed') throw new Error(i.error); }), /confirmation does not match/);
+
+  const job = await b.jobs.start('firmware-wave', { planId: plan.id, confirm: plan.confirmToken });
+  const info = await b.jobs.wait(job.id);
+  assert.equal(info.state, 'succeeded', info.error);
+  assert.equal(info.counters.verified, 26);
+  assert.equal(info.counters.failed, 0);
+
+  for (const p of b.lab.phones) {
+    const target = p.model === '6867i' ? '5.0.0.1018' : '6.5.0.224';
+    const phone = b.lab.phone(p.mac);
+    assert.equal(phone.firmware, target, `${p.mac} runs ${target}`);
+    assert.equal(b.flashes(p.mac), p.firmware === target ? 0 : 1, `${p.mac} flashed ${p.firmware === target ? 'never' : 'once'}`);
+    assert.notEqual(phone.setting('http path'), undefined);
+    assert.equal(phone.setting('http path'), 'prov', `${p.mac} pointed home again (home serves no .st)`);
+    const fetched = phone.history.filter((e) => e.type === 'file-fetched' && e.detail.result === 'ok').map((e) => String(e.detail.file));
+    if (p.firmware !== target) assert.ok(fetched.includes(`${p.mac.replace(/:/g, '')}.cfg`), 'it read its own config file in the staging folder');
+  }
+  const result = await readFile(b.site.path(`reports/firmware-${job.id}.csv`), 'utf8');
+  assert.match(result, /^MAC,Model,Location,IP,Before,Target,After,Result/);
+  assert.equal(result.trim().split('\r\n').length, 33);
+  assert.equal((result.match(/,verified,/g) ?? []).length, 26);
+
+  const changes = await readFirmwareChanges(b.site);
+  assert.equal(changes.length, 26, 'each verified change is handed to the checklist');
+  const { entries } = await Journal.read(b.site.path('journal', `${job.id}.jsonl`));
+  const canary = entries.filter((e) => e.type === 'phone-state' && e.state === 'verified' && e.wave === 'canary');
+  assert.equal(canary.length, 2, 'one canary per model');
+  const firstWave = entries.findIndex((e) => e.type === 'phone-state' && e.wave === 'wave 1');
+  const lastCanary = entries.findLastIndex((e) => e.type === 'phone-state' && e.wave === 'canary');
+  assert.ok(lastCanary < firstWave, 'the canary finished before the first wave began');
+});
