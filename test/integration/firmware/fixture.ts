@@ -51,7 +51,7 @@ export function deviceFor(p: { mac: string; address: string; model: string | nul
   };
 }
 
-export async function startBench(opts: { name: string; loopbackBase: string; groups: GroupInput[]; bootMs?: number; flashMs?: number }): Promise<Bench> {
+export async function startBench(opts: { name: string; loopbackBase: string; groups: GroupInput[]; bootMs?: number; flashMs?: number; clockStartMs?: number }): Promise<Bench> {
   const dir = await mkdtemp(join(tmpdir(), 'fk-fw-'));
   const site = await SiteWorkspace.create(join(dir, 'site'), { name: opts.name });
   const home = new BuiltinServer({ address: '127.0.0.1', port: 0, pathPrefix: 'prov' });
@@ -61,7 +61,7 @@ export async function startBench(opts: { name: string; loopbackBase: string; gro
   const lab = await startLab({
     name: opts.name, loopbackBase: opts.loopbackBase, bootMs: opts.bootMs ?? 300, flashMs: opts.flashMs ?? 500,
     groups: opts.groups.map((g) => ({ kind: 'mitel-6800' as const, ...g, ports: { sip: 5060, http: 80, https: null }, faults: g.faults ?? {} })),
-  }, { mode: 'loopback', provisioningUrl: home.url() });
+  }, { mode: 'loopback', provisioningUrl: home.url(), ...(opts.clockStartMs !== undefined ? { clockStartMs: opts.clockStartMs } : {}) });
   const at = new Date().toISOString();
   for (const p of lab.phones) {
     await home.write(`${p.mac.replace(/:/g, '')}.cfg`, Buffer.from(`sip line1 user name: ${p.index}\n`), { expectSha256: null, backup: false });
@@ -92,6 +92,17 @@ export async function startBench(opts: { name: string; loopbackBase: string; gro
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Waits until the job asks the technician something. */
+export async function waitForDecision(jobs: JobManager, id: string, timeoutMs = 30_000): Promise<{ question: string; options: string[] }> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const d = jobs.pendingDecision(id);
+    if (d) return d;
+    if (Date.now() > deadline) throw new Error(`job ${id} asked nothing within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 export const FAST = { canaryPerModel: 1, waveSize: 8, concurrency: 8, haltWhenFailuresExceed: 0, requestTimeoutMs: 1500, rebootStartTimeoutMs: 5000, flashTimeoutMs: 8000, pollMs: 100 };
