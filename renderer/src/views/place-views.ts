@@ -4,12 +4,13 @@ import type { Place } from '../lib/state.svelte';
 import SiteOverview from './SiteOverview.svelte';
 import JobsView from './JobsView.svelte';
 import ComingView from './ComingView.svelte';
+import ChecklistView from './checklist/ChecklistView.svelte';
 
 export const placeViews: Record<Place, Component> = {
   overview: SiteOverview,
   inventory: ComingView,
   provisioning: ComingView,
   firmware: ComingView,
-  checklist: ComingView,
+  checklist: ChecklistView,
   jobs: JobsView,
 };
