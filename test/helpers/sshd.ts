@@ -3,7 +3,7 @@
 // kill() takes down the listener and every session (its whole process group), like a server crash;
 // start() brings it back on the same port with the same host key unless rotateHostKey() made a new one.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile, chmod, chown } from 'node:fs/promises';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -29,7 +29,7 @@ export interface SshdHarness {
   running(): boolean;
   /** Starts sshd again after kill()/stop(); waits until the port accepts connections. */
   start(): Promise<void>;
-  /** SIGKILL to sshd and all its session processes: the connection drops mid-transfer. */
+  /** SIGKILL to sshd and every session process under it: connections drop mid-transfer. */
   kill(): Promise<void>;
   /** Generates a new host key; takes effect at the next start() (call kill() first). */
   rotateHostKey(): Promise<void>;
@@ -45,6 +45,32 @@ export function sshdUnavailableReason(): string | null {
     if (!existsSync(tool)) return `${tool} not found`;
   }
   return null;
+}
+
+/** Every process below `root`, from /proc (Linux). */
+function descendants(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const list = children.get(ppid) ?? [];
+      list.push(Number(entry));
+      children.set(ppid, list);
+    } catch {
+      // exited while we looked
+    }
+  }
+  const out: number[] = [];
+  const walk = (pid: number) => {
+    for (const child of children.get(pid) ?? []) {
+      out.push(child);
+      walk(child);
+    }
+  };
+  walk(root);
+  return out;
 }
 
 async function freePort(): Promise<number> {
@@ -126,14 +152,15 @@ export async function startSshd(options: StartSshdOptions = {}): Promise<SshdHar
     const proc = child;
     if (!proc || proc.pid === undefined || proc.exitCode !== null || proc.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-    try {
-      process.kill(-proc.pid, 'SIGKILL'); // the listener and its session children share the process group
-    } catch {
-      proc.kill('SIGKILL');
+    // Each session runs in its own session (setsid), so the process group is not enough: kill the tree.
+    for (const pid of [proc.pid, ...descendants(proc.pid)]) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
     }
     await exited;
-    // Session children are reparented; give them a moment to die before the next start() binds the port.
-    await new Promise((r) => setTimeout(r, 50));
   };
 
   const cleanup = async () => {

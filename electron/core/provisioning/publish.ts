@@ -220,6 +220,7 @@ async function runPublish(ctx: JobContext, env: PublishEnvironment, params: Publ
     if (pending.length > 0) {
       target = await env.openTarget(params.targetId, ctx.id.slice(-6));
       const opened = target;
+      await assertTargetAsPreviewed(opened, pending, preview.target);
       await mapBounded(pending, 32, async (f) => {
         const m = bytesByName.get(f.name)!;
         const result = await ctx.step(`publish:${f.name}`, async (): Promise<StepResult> => {
@@ -260,4 +261,21 @@ async function runPublish(ctx: JobContext, env: PublishEnvironment, params: Publ
   }
   ctx.log('info', `${todo.length} file(s) published to ${preview.target}; ${preview.files.length - todo.length} were already up to date.`);
   await env.afterPublish?.(params.targetId, (message) => ctx.log('info', message));
+}
+
+/**
+ * Before the first write: every file still holds what the preview saw (or already what this job
+ * writes, after an interruption). One listing covers new files; only files that exist are read.
+ */
+async function assertTargetAsPreviewed(target: PublishTarget, files: StoredPreview['files'], where: string): Promise<void> {
+  const present = new Set(await target.list());
+  const toRead = files.filter((f) => f.remoteSha256 !== null || present.has(f.name));
+  const states = await target.stat(toRead.map((f) => f.name));
+  const changed = toRead.filter((f, i) => {
+    const now = states[i]!.sha256 ?? null;
+    return now !== f.remoteSha256 && now !== f.newSha256;
+  });
+  if (changed.length > 0) {
+    throw new FieldkitError('conflict', `${changed.length} file(s) on ${where} changed since the preview: ${changed.slice(0, 10).map((f) => f.name).join(', ')}${changed.length > 10 ? ', …' : ''}. Nothing was written. Preview again to see who changed what, then publish.`, { files: changed.map((f) => f.name) });
+  }
 }

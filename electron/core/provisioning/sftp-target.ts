@@ -107,11 +107,19 @@ export class SftpTarget implements PublishTarget {
       throw describeConnectError(e, this.describe(), 'password' in auth);
     }
     // ssh2-sftp-client keeps its ssh2 Client and SFTP channel in fields its typings do not declare.
-    const inner = client as unknown as { client: { setMaxListeners(n: number): void }; sftp: SFTPWrapper };
+    const inner = client as unknown as { client: NodeJS.EventEmitter; sftp: SFTPWrapper };
     inner.client.setMaxListeners(0);
     this.client = client;
     this.sftp = inner.sftp;
     this.lost = undefined;
+    // Requests sent on a dead channel are never answered: from the moment the connection goes, fail fast.
+    const gone = (why: string) => (e?: unknown) => {
+      this.lost ??= e instanceof Error ? e.message : why;
+      this.sftp = undefined;
+    };
+    inner.client.on('close', gone('the connection closed'));
+    inner.client.on('error', gone('connection error'));
+    inner.sftp.on('close', gone('the SFTP channel closed'));
     const dir = await this.op<{ isDirectory(): boolean }>('check the folder', location.path, (cb) => this.channel().stat(location.path, cb)).catch((e: unknown) => {
       throw (e as { sftpCode?: number }).sftpCode === SFTP_NO_SUCH_FILE
         ? new FieldkitError('not-found', `The folder ${location.path} does not exist on ${id}. Create it on the server (the folder the phones fetch from), or correct the target URL.`)
@@ -124,7 +132,9 @@ export class SftpTarget implements PublishTarget {
     const client = this.client;
     this.client = undefined;
     this.sftp = undefined;
-    if (client) await client.end().catch(() => undefined);
+    if (!client) return;
+    // end() waits for a close event that a connection already gone may never send again
+    await Promise.race([client.end().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
   }
 
   private channel(): SFTPWrapper {
@@ -140,7 +150,7 @@ export class SftpTarget implements PublishTarget {
   private op<T>(doing: string, path: string, run: (cb: (err: Error | undefined | null, value?: T) => void) => void): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       if (!this.sftp) {
-        reject(this.lostError(doing));
+        reject(this.lostError(`${doing} ${path}`));
         return;
       }
       run((err, value) => {
@@ -150,7 +160,7 @@ export class SftpTarget implements PublishTarget {
         }
         const code = (err as { code?: unknown }).code;
         if (typeof code !== 'number' || this.lost !== undefined || !this.client) {
-          reject(this.lostError(doing));
+          reject(this.lostError(`${doing} ${path}`));
           return;
         }
         const error = new FieldkitError(code === 3 ? 'unauthorized' : 'io-error', `Could not ${doing} ${path} on ${this.describe()}: ${err.message}${code === 3 ? ' (the server refused: check the user\'s rights on the folder)' : ''}.`);

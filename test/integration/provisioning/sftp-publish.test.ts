@@ -1,0 +1,231 @@
+// Publishing to a real OpenSSH server on loopback: host key trust on first use, temp + rename with
+// read-back and backups, conflicts after the preview, a server killed mid-push and resumed, key auth,
+// and no secret ever in the site folder.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { JobManager } from '../../../electron/core/jobs/job-manager';
+import type { JobInfo } from '../../../electron/core/jobs/job-types';
+import { Journal } from '../../../electron/core/jobs/journal';
+import { materialize } from '../../../electron/core/config';
+import { loadGenerated } from '../../../electron/core/provisioning/generated-store';
+import { publishJob } from '../../../electron/core/provisioning/publish';
+import { ProvisioningService } from '../../../electron/core/provisioning/service';
+import { HostKeyError } from '../../../electron/core/provisioning/sftp-target';
+import { secretKeys } from '../../../electron/core/secrets/secret-store';
+import { startSshd, sshdUnavailableReason, type SshdHarness } from '../../helpers/sshd';
+import { regenerateWithChange, siteWithConfigs, type PublishFixture } from '../../unit/provisioning/publish-fixture';
+
+const unavailable = sshdUnavailableReason();
+
+interface Rig {
+  fx: PublishFixture;
+  service: ProvisioningService;
+  jobs: JobManager;
+  updates: JobInfo[];
+  remoteDir: string;
+  appDataDir: string;
+}
+
+async function rig(sshd: SshdHarness, root: string, phones: number, auth: 'password' | 'key' = 'password'): Promise<Rig> {
+  const dir = await mkdtemp(join(root, 'rig-'));
+  const fx = await siteWithConfigs(dir, phones);
+  const appDataDir = join(dir, 'appdata');
+  const remoteDir = join(sshd.home, `prov-${phones}-${auth}-${Math.random().toString(36).slice(2, 8)}`);
+  await mkdir(remoteDir);
+  execFileSync('chown', [sshd.user, remoteDir]);
+  const service = new ProvisioningService({ site: fx.site, secrets: fx.secrets, appDataDir });
+  await service.saveTarget({ id: 'osv', kind: 'sftp', url: `sftp://${sshd.user}@127.0.0.1:${sshd.port}${remoteDir}`, auth });
+  await service.setSftpCredential('osv', auth === 'password' ? { password: sshd.password } : { privateKey: sshd.clientKey });
+  const updates: JobInfo[] = [];
+  const jobs = new JobManager(() => fx.site.path('journal'), { onUpdate: (i) => updates.push(i), onLog: () => undefined });
+  jobs.register(publishJob(() => service));
+  return { fx, service, jobs, updates, remoteDir, appDataDir };
+}
+
+async function expectedBytes(fx: PublishFixture): Promise<Map<string, Buffer>> {
+  const generated = (await loadGenerated(fx.site))!;
+  const out = new Map<string, Buffer>();
+  for (const f of generated.files) out.set(f.name, Buffer.from(await materialize(f, fx.secrets)));
+  return out;
+}
+
+async function trust(r: Rig, sshd: SshdHarness): Promise<void> {
+  await r.service.trustHostKey('osv', await sshd.hostKeyFingerprint());
+}
+
+async function publish(r: Rig, overwriteChanged = false): Promise<JobInfo> {
+  const preview = await r.service.preview('osv');
+  const job = await r.jobs.start('publish', { targetId: 'osv', previewToken: preview.token, overwriteChanged });
+  return r.jobs.wait(job.id);
+}
+
+async function allFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...(await allFiles(path)));
+    else out.push(path);
+  }
+  return out;
+}
+
+async function assertNoSecretsInSite(fx: PublishFixture): Promise<void> {
+  for (const path of await allFiles(fx.site.root)) {
+    const text = await readFile(path, 'utf8');
+    for (const secret of fx.secretValues) assert.ok(!text.includes(secret), `${path} contains a secret (${secret.slice(0, 4)}…)`);
+  }
+}
+
+describe('publishing over SFTP to a real sshd', { skip: unavailable ?? false }, () => {
+  let sshd: SshdHarness;
+  let root: string;
+  before(async () => {
+    sshd = await startSshd();
+    root = await mkdtemp(join(tmpdir(), 'fieldkit-sftp-test-'));
+  });
+  after(async () => {
+    await sshd?.cleanup();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  test('first use shows the host key fingerprint; after trusting it, a publish uploads, renames, reads back; a change keeps a backup', async () => {
+    const r = await rig(sshd, root, 4);
+    await assert.rejects(r.service.preview('osv'), (e: unknown) => {
+      assert.ok(e instanceof HostKeyError);
+      assert.equal(e.problem, 'host-key-unknown');
+      assert.match(e.message, /SHA256:/);
+      return true;
+    });
+    const offered = await r.service.preview('osv').catch((e: HostKeyError) => e.fingerprint);
+    assert.equal(offered, await sshd.hostKeyFingerprint());
+    await r.service.trustHostKey('osv', offered as string);
+
+    const first = await r.service.preview('osv');
+    assert.equal(first.counts.new, first.files.length);
+    const job = await r.jobs.start('publish', { targetId: 'osv', previewToken: first.token });
+    const info = await r.jobs.wait(job.id);
+    assert.equal(info.state, 'succeeded', info.error);
+    const expected = await expectedBytes(r.fx);
+    for (const [name, bytes] of expected) assert.deepEqual(await readFile(join(r.remoteDir, name)), bytes, name);
+    assert.deepEqual((await readdir(r.remoteDir)).filter((n) => n.startsWith('.') && n !== '.fieldkit-backup'), [], 'no temporary file left');
+
+    const again = await r.service.preview('osv');
+    assert.equal(again.counts.unchanged, again.files.length, 'a second preview finds everything up to date');
+
+    await regenerateWithChange(r.fx);
+    const changed = await r.service.preview('osv');
+    const phone0 = changed.files.find((f) => f.name === `${r.fx.macs[0]}.cfg`)!;
+    assert.equal(phone0.status, 'changed');
+    assert.match(phone0.diffVsTarget, /^\+sip line1 display name: "?Renamed"?$/m);
+    assert.match(phone0.diffVsLastPublished, /Renamed/);
+    assert.ok(!phone0.diffVsTarget.includes(r.fx.secretValues[1]!), 'the diff hides the SIP password');
+    const oldBytes = await readFile(join(r.remoteDir, phone0.name));
+    const second = await r.jobs.wait((await r.jobs.start('publish', { targetId: 'osv', previewToken: changed.token })).id);
+    assert.equal(second.state, 'succeeded', second.error);
+    assert.match(await readFile(join(r.remoteDir, phone0.name), 'utf8'), /Renamed/);
+    const backups = await readdir(join(r.remoteDir, '.fieldkit-backup'));
+    const backup = backups.find((b) => b.startsWith(`${phone0.name}.`));
+    assert.ok(backup, `a timestamped backup of ${phone0.name} exists (${backups.join(', ')})`);
+    assert.deepEqual(await readFile(join(r.remoteDir, '.fieldkit-backup', backup)), oldBytes);
+    await assertNoSecretsInSite(r.fx);
+  });
+
+  test('a changed host key is a hard stop naming both fingerprints; nothing is replaced', async () => {
+    const r = await rig(sshd, root, 1);
+    await trust(r, sshd);
+    const old = await sshd.hostKeyFingerprint();
+    await sshd.kill();
+    await sshd.rotateHostKey();
+    await sshd.start();
+    try {
+      const now = await sshd.hostKeyFingerprint();
+      await assert.rejects(r.service.preview('osv'), (e: unknown) => {
+        assert.ok(e instanceof HostKeyError);
+        assert.equal(e.problem, 'host-key-changed');
+        assert.ok(e.message.includes(old) && e.message.includes(now), e.message);
+        return true;
+      });
+      await assert.rejects(r.service.trustHostKey('osv', now), /does not replace a pinned host key/);
+      assert.deepEqual(await readdir(r.remoteDir), []);
+    } finally {
+      // later tests trust the new key through their own app data folders
+    }
+  });
+
+  test('a file changed on the server after the preview stops the publish; nothing is overwritten', async () => {
+    const r = await rig(sshd, root, 6);
+    await trust(r, sshd);
+    assert.equal((await publish(r)).state, 'succeeded');
+    await regenerateWithChange(r.fx);
+    const preview = await r.service.preview('osv');
+    const victim = `${r.fx.macs[0]}.cfg`;
+    await writeFile(join(r.remoteDir, victim), '# edited by another technician\n');
+    const startupBefore = await readFile(join(r.remoteDir, 'startup.cfg'));
+    const info = await r.jobs.wait((await r.jobs.start('publish', { targetId: 'osv', previewToken: preview.token })).id);
+    assert.equal(info.state, 'failed');
+    assert.match(info.error ?? '', new RegExp(victim.replace('.', '\\.')));
+    assert.match(info.error ?? '', /changed|Nothing was written|did not overwrite/);
+    assert.equal(await readFile(join(r.remoteDir, victim), 'utf8'), '# edited by another technician\n');
+    assert.deepEqual(await readFile(join(r.remoteDir, 'startup.cfg')), startupBefore);
+
+    const next = await r.service.preview('osv');
+    assert.equal(next.files.find((f) => f.name === victim)!.status, 'conflict', 'the next preview shows it as changed by someone else');
+    const refused = await r.jobs.wait((await r.jobs.start('publish', { targetId: 'osv', previewToken: next.token })).id);
+    assert.equal(refused.state, 'failed');
+    assert.match(refused.error ?? '', /overwrite changed files/);
+    const stale = await r.jobs.wait((await r.jobs.start('publish', { targetId: 'osv', previewToken: preview.token })).id);
+    assert.match(stale.error ?? '', /out of date/);
+  });
+
+  test('sshd killed mid-push: the job fails clearly, no half file under a final name; resume completes without re-sending done files', async () => {
+    const r = await rig(sshd, root, 400);
+    await trust(r, sshd);
+    const expected = await expectedBytes(r.fx);
+    const preview = await r.service.preview('osv');
+    const job = await r.jobs.start('publish', { targetId: 'osv', previewToken: preview.token });
+    await new Promise<void>((resolve) => {
+      const timer = setInterval(() => {
+        const latest = r.updates.filter((u) => u.id === job.id).at(-1);
+        if ((latest?.done ?? 0) >= 60 || (latest && latest.state !== 'running')) {
+          clearInterval(timer);
+          resolve();
+        }
+      }, 2);
+    });
+    await sshd.kill();
+    const failed = await r.jobs.wait(job.id);
+    assert.equal(failed.state, 'failed');
+    assert.match(failed.error ?? '', /Lost the connection|connection/i);
+    assert.match(failed.error ?? '', /resume/i);
+    const present = (await readdir(r.remoteDir)).filter((n) => !n.startsWith('.'));
+    assert.ok(present.length > 0 && present.length < expected.size, `some files were published before the kill (${present.length})`);
+    for (const name of present) assert.deepEqual(await readFile(join(r.remoteDir, name)), expected.get(name), `${name} is complete`);
+
+    await sshd.start();
+    const { entries: before } = await Journal.read(r.fx.site.path('journal', `${job.id}.jsonl`));
+    const doneBefore = new Set(before.filter((e) => e.type === 'step-done').map((e) => String(e.key)));
+    await r.jobs.resume(job.id);
+    const resumed = await r.jobs.wait(job.id);
+    assert.equal(resumed.state, 'succeeded', resumed.error);
+    for (const [name, bytes] of expected) assert.deepEqual(await readFile(join(r.remoteDir, name)), bytes, name);
+    assert.deepEqual((await readdir(r.remoteDir)).filter((n) => n.startsWith('.') && n !== '.fieldkit-backup'), [], 'no temporary file left');
+    const { entries } = await Journal.read(r.fx.site.path('journal', `${job.id}.jsonl`));
+    const resumedAt = entries.findIndex((e) => e.type === 'job-resumed');
+    const begunAfter = entries.slice(resumedAt).filter((e) => e.type === 'step-begin').map((e) => String(e.key));
+    assert.ok(begunAfter.every((k) => !doneBefore.has(k)), 'no done file is sent again');
+    assert.equal(begunAfter.length + doneBefore.size, expected.size);
+    await assertNoSecretsInSite(r.fx);
+  });
+
+  test('key authentication from the credential store works; a missing credential names its variable', async () => {
+    const r = await rig(sshd, root, 2, 'key');
+    await trust(r, sshd);
+    assert.equal((await publish(r)).state, 'succeeded');
+    await r.fx.secrets.delete(secretKeys.sftpPrivateKey('osv'));
+    await assert.rejects(r.service.preview('osv'), /FIELDKIT_SECRET_SFTP_PRIVATE_KEY_OSV/);
+  });
+});
