@@ -5,10 +5,11 @@ import SiteOverview from './SiteOverview.svelte';
 import JobsView from './JobsView.svelte';
 import ComingView from './ComingView.svelte';
 import ChecklistView from './checklist/ChecklistView.svelte';
+import InventoryView from './inventory/InventoryView.svelte';
 
 export const placeViews: Record<Place, Component> = {
   overview: SiteOverview,
-  inventory: ComingView,
+  inventory: InventoryView,
   provisioning: ComingView,
   firmware: ComingView,
   checklist: ChecklistView,
