@@ -45,13 +45,18 @@ export async function importSheet(site: SiteWorkspace): Promise<void> {
   await InventoryStore.for(site).importSheet(csv, 'phones.csv', new Date('2026-03-01T09:00:00.000Z'));
 }
 
-/** A site whose automatic items all pass. */
-export async function healthySite(t: { after(fn: () => Promise<void> | void): void }): Promise<SiteWorkspace> {
-  const site = await SiteWorkspace.create(join(await tempDir(t, 'fk-checklist-'), 'site'), {
+/** A site in `dir` with sheet, scan and configuration; with the defaults every automatic item passes. */
+export async function prepareSite(dir: string, config: Partial<SiteSettingsInput> = {}, firmware: Partial<Record<string, string>> = {}): Promise<SiteWorkspace> {
+  const site = await SiteWorkspace.create(dir, {
     name: 'Musterwerk Halle 3', customer: 'Musterwerk GmbH', technician: 'Dana Weber', contactPerson: 'Jonas Keller',
   });
   await importSheet(site);
-  await scanPhones(site);
-  await writeConfig(site);
+  await scanPhones(site, firmware);
+  await writeConfig(site, config);
   return site;
+}
+
+/** A site whose automatic items all pass, removed when the test ends. */
+export async function healthySite(t: { after(fn: () => Promise<void> | void): void }): Promise<SiteWorkspace> {
+  return prepareSite(join(await tempDir(t, 'fk-checklist-'), 'site'));
 }
