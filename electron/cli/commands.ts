@@ -7,7 +7,8 @@ import { generateCommand } from './generate-command';
 import { rebootCommand } from './reboot-command';
 import { verifyCommand } from './verify-command';
 import { checklistCommand } from './checklist-command';
+import { inventoryCommand } from './inventory-command';
 
 export function cliCommands(): CliCommand[] {
-  return [siteCommand, jobsCommand, discoverCommand, generateCommand, rebootCommand, verifyCommand, checklistCommand];
+  return [siteCommand, jobsCommand, discoverCommand, generateCommand, rebootCommand, verifyCommand, checklistCommand, inventoryCommand];
 }
