@@ -8,7 +8,8 @@ import { rebootCommand } from './reboot-command';
 import { verifyCommand } from './verify-command';
 import { checklistCommand } from './checklist-command';
 import { inventoryCommand } from './inventory-command';
+import { pushCommand } from './push-command';
 
 export function cliCommands(): CliCommand[] {
-  return [siteCommand, jobsCommand, discoverCommand, generateCommand, rebootCommand, verifyCommand, checklistCommand, inventoryCommand];
+  return [siteCommand, jobsCommand, discoverCommand, generateCommand, rebootCommand, verifyCommand, checklistCommand, inventoryCommand, pushCommand];
 }
