@@ -192,7 +192,7 @@ export function checklistStatus(site: SiteWorkspace, options: ChecklistOptions =
 }
 
 /** Starts a run; an unfinished run is resumed instead of starting a second one. */
-export function startRun(site: SiteWorkspace, input: RunStart, options: ChecklistOptions = {}): Promise<ChecklistRun> {
+export async function startRun(site: SiteWorkspace, input: RunStart, options: ChecklistOptions = {}): Promise<ChecklistRun> {
   const parsed = RunStartSchema.safeParse(input);
   if (!parsed.success) throw new FieldkitError('invalid-input', parsed.error.issues.map((i) => i.message).join(' '));
   return exclusive(site, async () => {
@@ -230,7 +230,7 @@ function requireOpenRun(runs: ChecklistRun[], runId: string): ChecklistRun {
 }
 
 /** Records the technician's answer for one item of the open run. */
-export function answerItem(site: SiteWorkspace, input: AnswerInput, options: ChecklistOptions = {}): Promise<ItemView> {
+export async function answerItem(site: SiteWorkspace, input: AnswerInput, options: ChecklistOptions = {}): Promise<ItemView> {
   const parsed = AnswerInputSchema.safeParse(input);
   if (!parsed.success) throw new FieldkitError('invalid-input', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
   const a = parsed.data;
