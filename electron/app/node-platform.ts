@@ -20,6 +20,7 @@ export interface NodePlatformOptions {
   appDataDir?: string;
   defaultSitesRoot?: string;
   secrets?: SecretStore;
+  mdnsInterface?: string;
 }
 
 export function nodePlatform(options: NodePlatformOptions = {}, env: NodeJS.ProcessEnv = process.env): Platform {
@@ -30,5 +31,6 @@ export function nodePlatform(options: NodePlatformOptions = {}, env: NodeJS.Proc
     defaultSitesRoot: options.defaultSitesRoot ?? env.FIELDKIT_SITES_DIR ?? join(homedir(), 'Fieldkit Sites'),
     secrets: options.secrets ?? new EnvSecretStore(env),
     version: fieldkitVersion(),
+    ...(options.mdnsInterface ? { mdns: { interface: options.mdnsInterface, bind: '0.0.0.0' } } : {}),
   };
 }

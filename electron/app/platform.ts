@@ -11,6 +11,11 @@ export interface Platform {
   readonly secrets: SecretStore;
   readonly version: string;
   pickFolder?(title: string): Promise<string | null>;
+  /**
+   * Where mDNS browses. Unset: the operating system's default interface (the technician's LAN).
+   * The browser host in tests and the demo bind it to loopback so nothing leaves the machine.
+   */
+  readonly mdns?: { interface: string; bind: string };
   /** Renders a report to PDF (Electron's printToPDF in the app; Chromium in tests). */
   printToPdf?(html: string): Promise<Uint8Array>;
 }

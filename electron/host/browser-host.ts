@@ -12,7 +12,8 @@ import type { Dispatch } from '../api/dispatcher';
 import type { EventBus } from '../app/event-bus';
 
 export const SESSION_COOKIE = 'fk_session';
-const MAX_BODY_BYTES = 1024 * 1024;
+/** Large enough for a 5 MB CSV sheet import once JSON-escaped. */
+const MAX_BODY_BYTES = 12 * 1024 * 1024;
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost']);
 
 const CONTENT_TYPES: Record<string, string> = {

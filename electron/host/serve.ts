@@ -1,5 +1,6 @@
 // `npm run dev:web`: Fieldkit in a browser, without Electron. Listens on 127.0.0.1 only.
-// Options: --port N (default random), --open-site DIR, --data-dir DIR, --sites-dir DIR
+// Options: --port N (default random), --open-site DIR, --data-dir DIR, --sites-dir DIR,
+// --mdns-interface ADDR (e.g. 127.0.0.1: keep mDNS on loopback for tests and the demo)
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { FieldkitApp } from '../app/fieldkit-app';
@@ -15,9 +16,10 @@ async function main() {
       'open-site': { type: 'string' },
       'data-dir': { type: 'string' },
       'sites-dir': { type: 'string' },
+      'mdns-interface': { type: 'string' },
     },
   });
-  const app = new FieldkitApp(nodePlatform({ appDataDir: values['data-dir'], defaultSitesRoot: values['sites-dir'] }));
+  const app = new FieldkitApp(nodePlatform({ appDataDir: values['data-dir'], defaultSitesRoot: values['sites-dir'], mdnsInterface: values['mdns-interface'] }));
   if (values['open-site']) await app.openSite(values['open-site']);
   const host = await startBrowserHost({
     dispatch: app.dispatch,
