@@ -3,8 +3,8 @@ import type { JobManager } from '../core/jobs/job-manager';
 import { selfTestJob } from '../core/jobs/self-test-job';
 import { inventoryDiscoveryJob } from '../core/inventory/discovery-to-inventory';
 import { createRebootJob } from '../core/provisioning/reboot-job';
-import { createVerifyJob } from '../core/provisioning/verify-job';
-import { publishJobFor } from './handlers/provisioning';
+import { createVerifyJob, builtinFetchRecords } from '../core/provisioning/verify-job';
+import { provisioningFor, publishJobFor } from './handlers/provisioning';
 import type { FieldkitApp } from './fieldkit-app';
 
 export interface JobDeps {
@@ -15,6 +15,6 @@ export function registerJobKinds(jobs: JobManager, { app }: JobDeps): void {
   jobs.register(selfTestJob);
   jobs.register(publishJobFor(app));
   jobs.register(createRebootJob({ site: () => app.currentSite(), secrets: app.platform.secrets }));
-  jobs.register(createVerifyJob({ site: () => app.currentSite(), secrets: app.platform.secrets }));
+  jobs.register(createVerifyJob({ site: () => app.currentSite(), secrets: app.platform.secrets, builtinFetches: () => builtinFetchRecords(provisioningFor(app)) }));
   jobs.register(inventoryDiscoveryJob({ site: () => app.currentSite(), secrets: app.platform.secrets, onApplied: (scan) => app.events.emit('inventory.changed', { reason: 'scan', scan }) }));
 }

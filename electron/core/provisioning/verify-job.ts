@@ -11,8 +11,9 @@ import type { ProvisioningEnv } from './provisioning-env';
 import { PROVISIONING_DIR, latestFile, latestRebootReport } from './reboot-job';
 import { loadSitePhones } from './site-phones';
 import { loadSiteSettings } from './site-settings-store';
-import { verifyPhone } from './verify';
-import type { VerifyOutcome } from './verify';
+import { fetchRecords, verifyPhone } from './verify';
+import type { FetchRecord, ServerFetchEntry, VerifyOutcome } from './verify';
+
 
 export const VerifyJobParamsSchema = z.object({
   /** Default: the phones of the latest reboot, else every phone in the sheet with a known address. */
@@ -122,4 +123,13 @@ export function createVerifyJob(env: ProvisioningEnv): JobDefinition<VerifyJobPa
 export async function latestVerifyReport(site: SiteWorkspace): Promise<VerifyReport | undefined> {
   const name = await latestFile(site, 'verify-');
   return name ? site.readJson(`${PROVISIONING_DIR}/${name}`, VerifyReportSchema) : undefined;
+}
+
+/** What the built-in server logged, when it is running (the phones fetch from it); else undefined. */
+export async function builtinFetchRecords(service: {
+  serverStatus(): Promise<{ running: boolean }>;
+  fetchLog: { read(options: { limit?: number }): Promise<ServerFetchEntry[]> };
+}): Promise<FetchRecord[] | undefined> {
+  if (!(await service.serverStatus()).running) return undefined;
+  return fetchRecords(await service.fetchLog.read({ limit: 20_000 }));
 }
