@@ -10,7 +10,7 @@ const PDF_TIMEOUT_MS = 60_000;
 
 export interface PdfWindowLike {
   loadFile(path: string): Promise<void>;
-  readonly webContents: { printToPDF(options: { pageSize: 'A4'; printBackground: boolean; generateDocumentOutline: boolean }): Promise<Buffer> };
+  readonly webContents: { printToPDF(options: { pageSize: 'A4'; printBackground: boolean; generateDocumentOutline: boolean; preferCSSPageSize: boolean }): Promise<Buffer> };
   isDestroyed(): boolean;
   destroy(): void;
 }
@@ -54,7 +54,7 @@ export async function renderHtmlToPdf(html: string, BrowserWindow: PdfWindowClas
     await writeFile(file, html, 'utf8');
     return await withTimeout((async () => {
       await window.loadFile(file);
-      return window.webContents.printToPDF({ pageSize: 'A4', printBackground: true, generateDocumentOutline: true });
+      return window.webContents.printToPDF({ pageSize: 'A4', printBackground: true, generateDocumentOutline: true, preferCSSPageSize: true });
     })(), timeoutMs);
   } finally {
     if (!window.isDestroyed()) window.destroy();
