@@ -12,7 +12,7 @@ import { iterateAddresses } from './ranges';
 import type { AddressRange } from './ranges';
 
 export interface SweepTiming {
-  /** Overall wait for a SIP answer per address and port. Default 1000 ms. */
+  /** Overall wait for a SIP answer per address and port (late answers from busy phones count). Default 1500 ms. */
   sipTimeoutMs: number;
   /** Extra SIP copies for lost packets. Default 3 (sent at +100, +300, +700 ms). */
   sipRetransmits: number;
@@ -34,7 +34,7 @@ export interface SweepLimits {
   tcpConcurrency: number;
 }
 
-export const DEFAULT_TIMING: SweepTiming = { sipTimeoutMs: 1000, sipRetransmits: 3, sipT1Ms: 100, httpTimeoutMs: 1200, sysinfoTimeoutMs: 4000 };
+export const DEFAULT_TIMING: SweepTiming = { sipTimeoutMs: 1500, sipRetransmits: 3, sipT1Ms: 100, httpTimeoutMs: 1200, sysinfoTimeoutMs: 4000 };
 export const DEFAULT_LIMITS: SweepLimits = { hostWindow: 1024, sipWindow: 1024, sipPerSecond: 4000, tcpConcurrency: 256 };
 
 export interface SweepOptions {

@@ -1,0 +1,119 @@
+// Discovery bench (root): Fieldkit vs nmap vs svmap on the same namespace lab of 200 devices in a /24
+// (190 phones, 20 of them on non-default ports, 5 with SIP off), each run from the technician namespace.
+// Then Fieldkit alone on a mostly empty /16 (time and peak RSS). Namespaces are removed on exit and on failure.
+import { parseMac } from '../../electron/core/phone';
+import { cleanupStaleLabs, startLab } from '../sim/lab';
+import type { LabHandle } from '../sim/lab';
+import { isRoot } from '../sim/netns';
+import { ADMIN_PASSWORD, NON_DEFAULT, SCAN_200_SPEC, SPARSE_16_SPEC } from './discovery-lab-spec';
+import { discoverInTech, timedInTech } from './run-in-namespace';
+
+interface Row {
+  tool: string;
+  found: number;
+  firmware: number;
+  ms: number;
+  note: string;
+}
+
+const PEER_TIMEOUT_MS = 300_000;
+
+/** nmap -oG: `Host: 198.18.0.10 ()	Ports: 5060/open/udp//sip//Mitel 6867i\/6.5.0.224 (Status: 200 OK)/, …` */
+function nmapHits(grepable: string): Map<string, string> {
+  const hits = new Map<string, string>();
+  for (const line of grepable.split('\n')) {
+    const m = /^Host: (\S+) .*Ports: (.*)$/.exec(line);
+    if (!m) continue;
+    for (const port of m[2]!.split(', ')) {
+      const [, state, , , service, , version] = port.split('/');
+      if (state === 'open' && (service === 'sip' || /Mitel|Aastra/.test(version ?? ''))) hits.set(m[1]!, `${hits.get(m[1]!) ?? ''} ${(version ?? '').replace(/\\\//g, '/')}`);
+    }
+  }
+  return hits;
+}
+
+/** svmap table rows: `| 198.18.0.10:5060 | Mitel 6867i/6.5.0.224 |`. */
+function svmapHits(text: string): Map<string, string> {
+  const hits = new Map<string, string>();
+  for (const m of text.matchAll(/^\|\s*([\d.]+):\d+\s*\|\s*(.*?)\s*\|/gm)) hits.set(m[1]!, `${hits.get(m[1]!) ?? ''} ${m[2]}`);
+  return hits;
+}
+
+function score(lab: LabHandle, hits: Map<string, string>): { found: number; firmware: number } {
+  let found = 0;
+  let firmware = 0;
+  for (const p of lab.phones) {
+    const text = hits.get(p.address);
+    if (text === undefined) continue;
+    found++;
+    if (p.firmware && text.includes(p.firmware)) firmware++;
+  }
+  return { found, firmware };
+}
+
+async function peer(lab: LabHandle, tool: string, command: string, args: string[], parse: (out: string) => Map<string, string>, note: string): Promise<Row> {
+  const r = await timedInTech(lab, command, args, PEER_TIMEOUT_MS);
+  const s = score(lab, parse(r.stdout));
+  return { tool, ...s, ms: r.ms, note: r.timedOut ? `${note}; TIMED OUT after ${PEER_TIMEOUT_MS / 1000} s` : r.code !== 0 ? `${note}; exit ${r.code}: ${r.stderr.slice(0, 120)}` : note };
+}
+
+function table(rows: Row[], fieldkitMs: number): string {
+  const head = ['tool', 'phones found', 'firmware read', 'wall time', 'Fieldkit / tool', 'notes'];
+  const body = rows.map((r) => [r.tool, `${r.found}/190`, `${r.firmware}/190`, `${(r.ms / 1000).toFixed(2)} s`, `${(fieldkitMs / r.ms).toFixed(3)}`, r.note]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const fmt = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  return [fmt(head), fmt(widths.map((w) => '-'.repeat(w))), ...body.map(fmt)].join('\n');
+}
+
+async function scan200(): Promise<void> {
+  const lab = await startLab(SCAN_200_SPEC, { mode: 'namespace' });
+  try {
+    const range = '198.18.0.0/24';
+    const sipPorts = `5060,${NON_DEFAULT.sip}`;
+    const fk = await discoverInTech(lab, { ranges: [range], sipPorts: [NON_DEFAULT.sip], httpPorts: [NON_DEFAULT.http], httpsPorts: [NON_DEFAULT.https] }, ADMIN_PASSWORD);
+    const byIp = new Map(fk.devices.map((d) => [d.ip, d]));
+    let found = 0;
+    let firmware = 0;
+    let macs = 0;
+    for (const p of lab.phones) {
+      const d = byIp.get(p.address);
+      if (d?.classification !== 'supported') continue;
+      found++;
+      if (d.firmware?.value === p.firmware) firmware++;
+      if (d.mac?.value === parseMac(p.mac)) macs++;
+    }
+    const rows: Row[] = [
+      { tool: 'fieldkit discover', found, firmware, ms: fk.wallMs, note: `in-process scan time; whole process incl. Node/tsx start ${(fk.processMs / 1000).toFixed(2)} s; MACs ${macs}/190; SIP, HTTP(S), sysinfo, mDNS, neighbour` },
+      await peer(lab, 'nmap sip-methods', 'nmap', ['-n', '-T4', '-sU', '-p', sipPorts, '--script', 'sip-methods', '-oG', '-', range], nmapHits,
+        `-sU -p ${sipPorts} --script sip-methods: the script runs only where nmap names the port "sip" (5060)`),
+      await peer(lab, 'nmap -sV', 'nmap', ['-n', '-T4', '-sU', '-sV', '-p', sipPorts, '-oG', '-', range], nmapHits, `-sU -sV -p ${sipPorts}: version from the SIP Server header`),
+      await peer(lab, 'svmap (OPTIONS)', 'svmap', [range], svmapHits, 'default: OPTIONS to 5060 only'),
+      await peer(lab, 'svmap -p (OPTIONS)', 'svmap', ['-p', sipPorts, range], svmapHits, `OPTIONS to ${sipPorts}`),
+      await peer(lab, 'svmap -m INVITE -p', 'svmap', ['-m', 'INVITE', '-p', sipPorts, range], svmapHits, `INVITE to ${sipPorts} (rings phones on a real site)`),
+    ];
+    console.log(`\n/24 with 200 devices (190 phones: 20 on SIP ${NON_DEFAULT.sip}/HTTP ${NON_DEFAULT.http}/HTTPS ${NON_DEFAULT.https}, 5 with SIP off), from the technician namespace:\n`);
+    console.log(table(rows, fk.wallMs));
+    console.log(`\nFieldkit: ${fk.summary.devices} devices (${JSON.stringify(fk.summary.byClassification)}), peak RSS ${(fk.peakRss / 1048576).toFixed(0)} MiB; goal: all phones with firmware in < 3 s -> ${found === 190 && firmware === 190 && fk.wallMs < 3000 ? 'met' : 'NOT met'}`);
+  } finally {
+    await lab.stop();
+  }
+}
+
+async function sparse16(): Promise<void> {
+  const lab = await startLab(SPARSE_16_SPEC, { mode: 'namespace' });
+  try {
+    const fk = await discoverInTech(lab, { ranges: ['198.18.0.0/16'] }, ADMIN_PASSWORD);
+    const found = lab.phones.filter((p) => fk.devices.some((d) => d.ip === p.address && d.firmware?.value === p.firmware)).length;
+    console.log(`\nMostly empty /16 (65,534 addresses, ${lab.phones.length} phones): Fieldkit ${(fk.wallMs / 1000).toFixed(1)} s, peak RSS ${(fk.peakRss / 1048576).toFixed(0)} MiB, phones with firmware ${found}/${lab.phones.length}, web probes: ${fk.summary.webTargets}`);
+  } finally {
+    await lab.stop();
+  }
+}
+
+if (!isRoot()) {
+  console.log('discovery bench skipped: it needs root for network namespaces');
+} else {
+  cleanupStaleLabs();
+  await scan200();
+  await sparse16();
+}

@@ -1,0 +1,102 @@
+// Publish bench (root, real sshd on loopback): 1,000 per-phone configs (plus the global and model files)
+// published by Fieldkit's publish job (temp name, read-back, atomic rename, journaled steps) versus
+// OpenSSH's own `sftp -b` batch putting the same files into a fresh folder of the same server, with key
+// authentication. Three alternating rounds; medians and their ratio are printed (target: <= 1.5).
+import { spawnSync, execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { JobManager } from '../../electron/core/jobs/job-manager';
+import { materialize } from '../../electron/core/config';
+import { loadGenerated } from '../../electron/core/provisioning/generated-store';
+import { publishJob } from '../../electron/core/provisioning/publish';
+import { ProvisioningService } from '../../electron/core/provisioning/service';
+import { startSshd, sshdUnavailableReason, type SshdHarness } from '../helpers/sshd';
+import { siteWithConfigs } from '../unit/provisioning/publish-fixture';
+
+const PHONES = 1000;
+const ROUNDS = 3;
+const TARGET_RATIO = 1.5;
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+async function remoteDir(sshd: SshdHarness, name: string): Promise<string> {
+  const dir = join(sshd.home, name);
+  await mkdir(dir);
+  execFileSync('chown', [sshd.user, dir]);
+  return dir;
+}
+
+async function main(): Promise<number> {
+  const why = sshdUnavailableReason();
+  if (why) {
+    console.log(`publish bench skipped: ${why}`);
+    return 0;
+  }
+  const root = await mkdtemp(join(tmpdir(), 'fieldkit-publish-bench-'));
+  let sshd: SshdHarness | undefined;
+  try {
+    sshd = await startSshd();
+    const fx = await siteWithConfigs(root, PHONES);
+    const generated = (await loadGenerated(fx.site))!;
+    const localDir = join(root, 'materialized');
+    await mkdir(localDir);
+    for (const f of generated.files) await writeFile(join(localDir, f.name), await materialize(f, fx.secrets));
+    const names = generated.files.map((f) => f.name);
+    console.log(`${names.length} files (${PHONES} per-phone configs + global and model files), sshd on 127.0.0.1:${sshd.port}`);
+
+    const service = new ProvisioningService({ site: fx.site, secrets: fx.secrets, appDataDir: join(root, 'appdata') });
+    await service.saveTarget({ id: 'bench', kind: 'sftp', url: `sftp://${sshd.user}@127.0.0.1:${sshd.port}${sshd.home}`, auth: 'key' });
+    await service.setSftpCredential('bench', { privateKey: sshd.clientKey });
+    await service.trustHostKey('bench', await sshd.hostKeyFingerprint());
+    const jobs = new JobManager(() => fx.site.path('journal'), { onUpdate: () => undefined, onLog: () => undefined });
+    jobs.register(publishJob(() => service));
+
+    const sftpTimes: number[] = [];
+    const fieldkitTimes: number[] = [];
+    const previewTimes: number[] = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      const batchDir = await remoteDir(sshd, `sftp-b-${round}`);
+      const batch = join(root, `batch-${round}`);
+      await writeFile(batch, [`cd ${batchDir}`, ...names.map((n) => `put ${join(localDir, n)}`)].join('\n') + '\n');
+      let t0 = performance.now();
+      const r = spawnSync('sftp', ['-q', '-b', batch, '-i', sshd.clientKeyPath, '-P', String(sshd.port), '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'BatchMode=yes', '-o', 'LogLevel=ERROR', `${sshd.user}@127.0.0.1`], { encoding: 'utf8' });
+      const sftpMs = performance.now() - t0;
+      if (r.status !== 0) throw new Error(`sftp -b failed (${r.status}): ${r.stderr}`);
+      if ((await readdir(batchDir)).length !== names.length) throw new Error('sftp -b did not upload every file');
+
+      const fkDir = await remoteDir(sshd, `fieldkit-${round}`);
+      await service.saveTarget({ id: 'bench', kind: 'sftp', url: `sftp://${sshd.user}@127.0.0.1:${sshd.port}${fkDir}`, auth: 'key' });
+      t0 = performance.now();
+      const preview = await service.preview('bench');
+      const previewMs = performance.now() - t0;
+      if (preview.counts.new !== names.length) throw new Error(`preview expected ${names.length} new files, got ${JSON.stringify(preview.counts)}`);
+      t0 = performance.now();
+      const job = await jobs.start('publish', { targetId: 'bench', previewToken: preview.token });
+      const info = await jobs.wait(job.id);
+      const fieldkitMs = performance.now() - t0;
+      if (info.state !== 'succeeded') throw new Error(`publish failed: ${info.error}`);
+      if ((await readdir(fkDir)).filter((n) => !n.startsWith('.')).length !== names.length) throw new Error('Fieldkit did not publish every file');
+
+      sftpTimes.push(sftpMs);
+      fieldkitTimes.push(fieldkitMs);
+      previewTimes.push(previewMs);
+      console.log(`round ${round}: sftp -b ${sftpMs.toFixed(0)} ms, Fieldkit publish ${fieldkitMs.toFixed(0)} ms (preview before it ${previewMs.toFixed(0)} ms)`);
+    }
+    const ratio = median(fieldkitTimes) / median(sftpTimes);
+    console.log(`median: OpenSSH sftp -b ${median(sftpTimes).toFixed(0)} ms; Fieldkit publish (temp + read-back + atomic rename + journal) ${median(fieldkitTimes).toFixed(0)} ms; preview ${median(previewTimes).toFixed(0)} ms`);
+    console.log(`ratio Fieldkit / sftp -b = ${ratio.toFixed(2)} (target <= ${TARGET_RATIO}) ${ratio <= TARGET_RATIO ? 'PASS' : 'FAIL'}`);
+    return ratio <= TARGET_RATIO ? 0 : 1;
+  } finally {
+    await sshd?.cleanup();
+    await rm(root, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

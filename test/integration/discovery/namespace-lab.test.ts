@@ -1,0 +1,46 @@
+// Discovery from the technician namespace against 200 simulated devices in 198.18.0.0/24 (root only).
+// Completeness is asserted here; speed is measured by `npm run bench`.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseMac } from '../../../electron/core/phone';
+import { cleanupStaleLabs, startLab } from '../../sim/lab';
+import type { LabHandle } from '../../sim/lab';
+import { isRoot } from '../../sim/netns';
+import { ADMIN_PASSWORD, NON_DEFAULT, SCAN_200_SPEC } from '../../bench/discovery-lab-spec';
+import { discoverInTech } from '../../bench/run-in-namespace';
+import type { NamespaceDiscovery } from '../../bench/run-in-namespace';
+
+describe('discovery in a namespace lab (200 devices in a /24)', { skip: isRoot() ? false : 'needs root for network namespaces' }, () => {
+  let lab: LabHandle;
+  let run: NamespaceDiscovery;
+  before(async () => {
+    cleanupStaleLabs();
+    lab = await startLab(SCAN_200_SPEC, { mode: 'namespace' });
+    run = await discoverInTech(lab, { ranges: ['198.18.0.0/24'], sipPorts: [NON_DEFAULT.sip], httpPorts: [NON_DEFAULT.http], httpsPorts: [NON_DEFAULT.https] }, ADMIN_PASSWORD);
+  });
+  after(() => lab?.stop());
+
+  test('every phone is found with model, firmware (from sysinfo) and its real MAC (from the neighbour table)', () => {
+    assert.equal(lab.phones.length, 190);
+    const byIp = new Map(run.devices.map((d) => [d.ip, d]));
+    for (const p of lab.phones) {
+      const d = byIp.get(p.address);
+      assert.ok(d, `phone ${p.address} found`);
+      assert.equal(d.classification, 'supported', p.address);
+      assert.equal(d.model?.value, p.model, p.address);
+      assert.equal(d.firmware?.value, p.firmware, p.address);
+      assert.equal(d.firmware?.source, 'sysinfo', p.address);
+      assert.equal(d.mac?.value, parseMac(p.mac), p.address);
+      assert.equal(d.mac?.source, 'neighbour', p.address);
+      assert.ok(d.sources.includes('neighbour') && d.sources.includes('sysinfo'), p.address);
+    }
+  });
+
+  test('other devices are classified; nothing else shows up', () => {
+    assert.equal(run.devices.length, lab.devices.length);
+    assert.equal(run.summary.byClassification['other-sip'], 5);
+    assert.equal(run.summary.byClassification['other-mitel'], 5);
+    assert.equal(run.summary.byClassification.supported, 190);
+    assert.equal(run.summary.addressesDone, 254);
+  });
+});
