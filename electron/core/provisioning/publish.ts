@@ -67,6 +67,9 @@ export interface PublishEnvironment {
   afterPublish?(targetId: string, log: (message: string) => void): Promise<void>;
 }
 
+/** The bytes the last preview showed, per environment (this process only): publishing sends exactly those. */
+const previewed = new WeakMap<PublishEnvironment, { token: string; files: Materialized[] }>();
+
 function previewPath(env: PublishEnvironment, targetId: string): string {
   return join(env.appDataDir, 'previews', env.site.meta.id, `${targetId}.json`);
 }
@@ -147,6 +150,7 @@ export async function previewPublish(env: PublishEnvironment, targetId: string, 
   const token = randomBytes(12).toString('hex');
   const record: StoredPreview = { token, siteId: env.site.meta.id, targetId, target: target.describe(), createdAt: now.toISOString(), generatedAt, files: stored };
   await writeJsonAtomic(previewPath(env, targetId), record);
+  previewed.set(env, { token, files });
   const counts: Record<PreviewStatus, number> = { new: 0, changed: 0, unchanged: 0, conflict: 0 };
   for (const f of out) counts[f.status]++;
   return { targetId, target: record.target, createdAt: record.createdAt, token, counts, files: out };
@@ -179,7 +183,15 @@ interface StepResult {
   publishedAt: string;
 }
 
-/** The publish job: one journaled step per file, so a resumed job sends only what was not done. */
+/**
+ * Files per journaled step. A step is journaled before its first write; one fsync'd step per file
+ * would make the journal, not the network, the limit for 1,000 files. A step cut short is redone on
+ * resume, but the pre-flight read finds the files it already placed, so none is sent twice.
+ */
+const FILES_PER_STEP = 16;
+const PARALLEL_STEPS = 4;
+
+/** The publish job: journaled steps over the previewed files, so a resumed job sends only what was not done. */
 export function publishJob(environment: () => PublishEnvironment): JobDefinition<PublishParams> {
   return {
     kind: 'publish',
@@ -190,46 +202,63 @@ export function publishJob(environment: () => PublishEnvironment): JobDefinition
   };
 }
 
+/** What was previewed, with its bytes: from this process's preview, else materialized again and checked. */
+async function previewedFiles(env: PublishEnvironment, preview: StoredPreview): Promise<Map<string, Materialized>> {
+  const cached = previewed.get(env);
+  if (cached?.token === preview.token) return new Map(cached.files.map((m) => [m.file.name, m]));
+  const { files } = await materializeSite(env.site, env.secrets);
+  const byName = new Map(files.map((m) => [m.file.name, m]));
+  const stale = preview.files.filter((f) => byName.get(f.name)?.sha256 !== f.newSha256).map((f) => f.name);
+  const extra = files.filter((m) => !preview.files.some((f) => f.name === m.file.name)).map((m) => m.file.name);
+  if (stale.length + extra.length > 0) {
+    throw new FieldkitError('conflict', `The configuration or a credential changed since the preview (${[...stale, ...extra].slice(0, 10).join(', ')}). Nothing was written. Preview again and confirm the new changes.`);
+  }
+  return byName;
+}
+
 async function runPublish(ctx: JobContext, env: PublishEnvironment, params: PublishParams): Promise<void> {
   const preview = await loadPreview(env, params.targetId, params.previewToken);
   const conflicts = preview.files.filter((f) => f.status === 'conflict');
   if (conflicts.length > 0 && !params.overwriteChanged) {
     throw new FieldkitError('conflict', `${conflicts.length} file(s) were changed on ${preview.target} since Fieldkit last published them: ${conflicts.slice(0, 10).map((f) => f.name).join(', ')}${conflicts.length > 10 ? ', …' : ''}. Nothing was written. Check their diffs in the preview; to replace them anyway, confirm "overwrite changed files".`);
   }
-  const { files } = await materializeSite(env.site, env.secrets);
-  const bytesByName = new Map(files.map((m) => [m.file.name, m]));
-  const stale = preview.files.filter((f) => bytesByName.get(f.name)?.sha256 !== f.newSha256).map((f) => f.name);
-  const extra = files.filter((m) => !preview.files.some((f) => f.name === m.file.name)).map((m) => m.file.name);
-  if (stale.length + extra.length > 0) {
-    throw new FieldkitError('conflict', `The configuration or a credential changed since the preview (${[...stale, ...extra].slice(0, 10).join(', ')}). Nothing was written. Preview again and confirm the new changes.`);
-  }
+  const bytesByName = await previewedFiles(env, preview);
   const todo = preview.files.filter((f) => f.status !== 'unchanged');
+  const chunks = Array.from({ length: Math.ceil(todo.length / FILES_PER_STEP) }, (_, i) => ({ key: `publish:${i}`, files: todo.slice(i * FILES_PER_STEP, (i + 1) * FILES_PER_STEP) }));
   const digest = await ContentDigest.open(env.appDataDir);
   const lastPublished = new Map(((await loadPublished(env.site, params.targetId))?.files ?? []).map((f) => [f.name, f]));
-  let done = todo.filter((f) => ctx.priorSteps.get(`publish:${f.name}`)?.state === 'done').length;
-  ctx.progress(done, todo.length, todo.length === 0 ? 'Everything is already up to date' : `Publishing ${todo.length} file(s) to ${preview.target}`);
   const results: StepResult[] = [];
+  let done = 0;
+  for (const chunk of chunks) {
+    const prior = ctx.priorSteps.get(chunk.key);
+    if (prior?.state === 'done') {
+      results.push(...(prior.result as StepResult[]));
+      done += chunk.files.length;
+    }
+  }
+  ctx.progress(done, todo.length, todo.length === 0 ? 'Everything is already up to date' : `Publishing ${todo.length} file(s) to ${preview.target}`);
   let target: PublishTarget | undefined;
   let failure: unknown;
   try {
-    const pending = todo.filter((f) => ctx.priorSteps.get(`publish:${f.name}`)?.state !== 'done');
-    for (const f of todo) {
-      const prior = ctx.priorSteps.get(`publish:${f.name}`);
-      if (prior?.state === 'done') results.push(prior.result as StepResult);
-    }
+    const pending = chunks.filter((c) => ctx.priorSteps.get(c.key)?.state !== 'done');
     if (pending.length > 0) {
       target = await env.openTarget(params.targetId, ctx.id.slice(-6));
       const opened = target;
-      await assertTargetAsPreviewed(opened, pending, preview.target);
-      await mapBounded(pending, 32, async (f) => {
-        const m = bytesByName.get(f.name)!;
-        const result = await ctx.step(`publish:${f.name}`, async (): Promise<StepResult> => {
-          const written = await opened.write(f.name, m.bytes, { expectSha256: f.remoteSha256, backup: true });
-          return { name: f.name, sha256: written.sha256, size: m.bytes.length, publishedAt: new Date().toISOString(), ...(written.backupName ? { backupName: written.backupName } : {}) };
-        });
-        results.push(result);
-        ctx.count(f.status);
-        ctx.progress(++done, todo.length, `Published ${f.name}`);
+      const alreadyThere = await assertTargetAsPreviewed(opened, pending.flatMap((c) => c.files), preview.target);
+      await mapBounded(pending, PARALLEL_STEPS, async (chunk) => {
+        const chunkResults = await ctx.step(chunk.key, () => mapBounded(chunk.files, FILES_PER_STEP, async (f): Promise<StepResult> => {
+          const m = bytesByName.get(f.name)!;
+          const result: StepResult = { name: f.name, sha256: m.sha256, size: m.bytes.length, publishedAt: new Date().toISOString() };
+          if (!alreadyThere.has(f.name)) {
+            ctx.throwIfCancelled();
+            const written = await opened.write(f.name, m.bytes, { expectSha256: f.remoteSha256, backup: true });
+            if (written.backupName) result.backupName = written.backupName;
+          }
+          ctx.count(f.status);
+          ctx.progress(++done, todo.length, `Published ${f.name}`);
+          return result;
+        }));
+        results.push(...chunkResults);
       });
     }
   } catch (e) {
@@ -255,8 +284,7 @@ async function runPublish(ctx: JobContext, env: PublishEnvironment, params: Publ
     await recordPublished(env.site, params.targetId, preview.target, manifestFiles);
   }
   if (failure !== undefined) {
-    const left = todo.length - done;
-    ctx.log('error', `${done} of ${todo.length} file(s) published; ${left} not yet.`);
+    ctx.log('error', `${results.length} of ${todo.length} file(s) published; the others not yet.`);
     throw failure;
   }
   ctx.log('info', `${todo.length} file(s) published to ${preview.target}; ${preview.files.length - todo.length} were already up to date.`);
@@ -264,18 +292,22 @@ async function runPublish(ctx: JobContext, env: PublishEnvironment, params: Publ
 }
 
 /**
- * Before the first write: every file still holds what the preview saw (or already what this job
- * writes, after an interruption). One listing covers new files; only files that exist are read.
+ * Before the first write: every file still holds what the preview saw, or already what this job
+ * writes (placed by a run that was cut short). One listing covers new files; only files that exist
+ * are read. Returns the names already in place.
  */
-async function assertTargetAsPreviewed(target: PublishTarget, files: StoredPreview['files'], where: string): Promise<void> {
+async function assertTargetAsPreviewed(target: PublishTarget, files: StoredPreview['files'], where: string): Promise<Set<string>> {
   const present = new Set(await target.list());
   const toRead = files.filter((f) => f.remoteSha256 !== null || present.has(f.name));
   const states = await target.stat(toRead.map((f) => f.name));
+  const alreadyThere = new Set<string>();
   const changed = toRead.filter((f, i) => {
     const now = states[i]!.sha256 ?? null;
+    if (now === f.newSha256) alreadyThere.add(f.name);
     return now !== f.remoteSha256 && now !== f.newSha256;
   });
   if (changed.length > 0) {
     throw new FieldkitError('conflict', `${changed.length} file(s) on ${where} changed since the preview: ${changed.slice(0, 10).map((f) => f.name).join(', ')}${changed.length > 10 ? ', …' : ''}. Nothing was written. Preview again to see who changed what, then publish.`, { files: changed.map((f) => f.name) });
   }
+  return alreadyThere;
 }

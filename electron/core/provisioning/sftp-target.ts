@@ -235,30 +235,48 @@ export class SftpTarget implements PublishTarget {
     const temp = this.remote(`.${name}.${this.options.tempTag}${TEMP_SUFFIX}`);
     const data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const sha256 = sha256Hex(data);
-    await this.upload(temp, data, sha256);
+    const closing = await this.upload(temp, data, sha256);
     try {
       if (options.expectSha256 === null) return await this.placeNew(name, temp, final, sha256);
       return await this.replace(name, temp, final, sha256, options.expectSha256, options.backup);
     } catch (e) {
       await this.op('remove', temp, (cb) => this.channel().unlink(temp, cb)).catch(() => undefined);
       throw e;
+    } finally {
+      await closing;
     }
   }
 
-  /** Writes the temporary file (truncating one left by an interrupted run) and checks it by reading it back. */
-  private async upload(temp: string, data: Buffer, sha256: string): Promise<void> {
+  /**
+   * Writes the temporary file (truncating one left by an interrupted run) and checks it by reading it
+   * back. Write and read go out together (a server handles requests on one handle in order), and the
+   * close is not waited for: the rename that follows is queued behind it. Returns the pending close.
+   */
+  private async upload(temp: string, data: Buffer, sha256: string): Promise<Promise<unknown>> {
     const handle = await this.op<Handle>('create', temp, (cb) => this.channel().open(temp, 'w+', cb));
     let back: Buffer;
     try {
-      if (data.length > 0) await this.op('write', temp, (cb) => this.channel().write(handle, data, 0, data.length, 0, cb));
-      back = await this.readHandle(handle, temp, data.length + 1);
-    } finally {
+      const writing = data.length > 0 ? this.op('write', temp, (cb) => this.channel().write(handle, data, 0, data.length, 0, cb)) : Promise.resolve();
+      // One read of one byte more than was written: a longer file shows as a mismatch.
+      const buffer = Buffer.allocUnsafe(data.length + 1);
+      const reading = this.op<number>('read back', temp, (cb) => this.channel().read(handle, buffer, 0, buffer.length, 0, (err, n) => cb(err, n)))
+        .catch((e: unknown) => {
+          if ((e as { sftpCode?: number }).sftpCode === 1) return 0;
+          throw e;
+        });
+      const [, got] = await Promise.all([writing, reading]);
+      back = buffer.subarray(0, got);
+    } catch (e) {
       await this.op('close', temp, (cb) => this.channel().close(handle, cb)).catch(() => undefined);
+      throw e;
     }
+    const closing = this.op('close', temp, (cb) => this.channel().close(handle, cb)).catch(() => undefined);
     if (sha256Hex(back) !== sha256) {
+      await closing;
       await this.op('remove', temp, (cb) => this.channel().unlink(temp, cb)).catch(() => undefined);
       throw new FieldkitError('io-error', `Read-back check failed for ${temp} on ${this.describe()}: the server stored ${back.length} bytes that differ from the ${data.length} sent. Nothing was renamed into place. Check the server's disk and try again.`);
     }
+    return closing;
   }
 
   private async placeNew(name: string, temp: string, final: string, sha256: string): Promise<WriteResult> {
@@ -295,7 +313,7 @@ export class SftpTarget implements PublishTarget {
       else if (linked) current = await this.readPath(backupPath);
       else {
         current = await this.readPath(final);
-        if (current !== null && sha256Hex(current) === expected) await this.upload(backupPath, current, expected);
+        if (current !== null && sha256Hex(current) === expected) await (await this.upload(backupPath, current, expected));
       }
       if (current === null || sha256Hex(current) !== expected) {
         if (linked) await this.op('remove', backupPath, (cb) => this.channel().unlink(backupPath, cb)).catch(() => undefined);
