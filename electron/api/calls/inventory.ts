@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ScanSettingsSchema } from '../../core/inventory/scan-settings';
 import { call, event } from '../schema-kit';
 import { InventoryRowSchema, InventoryDetailSchema } from '../../core/inventory/inventory-rows';
 import { ScanSummarySchema } from '../../core/inventory/inventory-files';
@@ -41,8 +42,8 @@ export const inventoryCalls = {
   'inventory.exportCsv': call(Empty, z.object({ csv: z.string(), fileName: z.string() }),
     'The inventory as CSV (cells guarded against spreadsheet formulas).'),
   'inventory.lastChanges': call(Empty, ScanSummarySchema.nullable(), 'What the last scan found and changed.'),
-  'discovery.proposeRanges': call(Empty, z.object({ subnets: z.array(LocalSubnetSchema) }),
-    'The laptop\'s own IPv4 subnets, proposed for a scan (never scanned without confirmation).'),
+  'discovery.proposeRanges': call(Empty, z.object({ subnets: z.array(LocalSubnetSchema), lastUsed: ScanSettingsSchema.nullable() }),
+    'What to propose for a scan: how this site was last scanned, and the laptop\'s own IPv4 subnets (never scanned without confirmation).'),
   'discovery.checkRanges': call(
     z.object({ ranges: z.string().max(100_000), confirmLarge: z.boolean().default(false) }).strict(),
     z.object({ total: z.number().int(), large: z.boolean(), warnings: z.array(z.string()), error: z.string().nullable() }),

@@ -1,4 +1,5 @@
 import { InventoryStore } from '../../core/inventory/inventory-store';
+import { readScanSettings } from '../../core/inventory/scan-settings';
 import { inventoryToCsv, exportFileName } from '../../core/inventory/inventory-export';
 import { localSubnets, parseTargets, LARGE_SCAN_ADDRESSES } from '../../core/discovery/ranges';
 import { isFieldkitError } from '../../core/util/errors';
@@ -24,7 +25,7 @@ export function inventoryHandlers(app: FieldkitApp): Pick<Handlers, keyof typeof
       fileName: exportFileName(app.currentSite().meta.name, new Date()),
     }),
     'inventory.lastChanges': async () => store().lastScan(),
-    'discovery.proposeRanges': async () => ({ subnets: localSubnets() }),
+    'discovery.proposeRanges': async () => ({ subnets: localSubnets(), lastUsed: await readScanSettings(app.currentSite()) }),
     'discovery.checkRanges': async ({ ranges, confirmLarge }) => {
       try {
         const targets = parseTargets([ranges], { confirmLarge: true });

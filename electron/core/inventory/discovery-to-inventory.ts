@@ -6,6 +6,7 @@ import { parseTargets, rangesContain } from '../discovery/ranges';
 import type { SiteWorkspace } from '../workspace/site-workspace';
 import { InventoryStore } from './inventory-store';
 import type { ScanSummary } from './inventory-files';
+import { saveScanSettings } from './scan-settings';
 
 export interface InventoryDiscoveryDeps extends Omit<DiscoveryJobDeps, 'onResult'> {
   site(): SiteWorkspace;
@@ -18,8 +19,9 @@ export function inventoryDiscoveryJob(deps: InventoryDiscoveryDeps): JobDefiniti
   const shape = createDiscoveryJob({ ...discoveryDeps, onResult: () => undefined });
   return {
     ...shape,
-    run(ctx, params) {
+    async run(ctx, params) {
       const scanned = parseTargets(params.ranges, { confirmLarge: params.confirmLarge }).ranges;
+      await saveScanSettings(site(), { ranges: params.ranges, sipPorts: params.sipPorts, httpPorts: params.httpPorts, httpsPorts: params.httpsPorts, onlyListedPorts: params.onlyListedPorts });
       const job = createDiscoveryJob({
         ...discoveryDeps,
         onResult: async (devices) => {

@@ -59,8 +59,9 @@ test('import, list, get and export through the dispatcher; bad input is refused 
 
 test('range proposals and checks: the laptop\'s subnets, sizes, and a /16+ needing confirmation', async (t) => {
   const { ok } = await openApp(t);
-  const { subnets } = await ok('discovery.proposeRanges', {});
+  const { subnets, lastUsed } = await ok('discovery.proposeRanges', {});
   for (const s of subnets) assert.match(s.cidr, /^\d+\.\d+\.\d+\.\d+\/\d+$/);
+  assert.equal(lastUsed, null, 'a new site has no scan of its own to propose');
   assert.deepEqual(await ok('discovery.checkRanges', { ranges: '192.168.10.0/24' }), { total: 254, large: false, warnings: [], error: null });
   const big = await ok('discovery.checkRanges', { ranges: '10.0.0.0/15' });
   assert.equal(big.large, true);
@@ -108,4 +109,7 @@ test('a discovery job against loopback phones fills the inventory; a re-scan mar
   assert.equal(rows.find((r) => r.ip === '127.66.0.3')!.presence, 'gone');
   const journal = await ok('jobs.journal', { id: again.id });
   assert.ok(journal.some((e) => e.type === 'inventory-updated'));
+  const { lastUsed } = await ok('discovery.proposeRanges', {});
+  assert.deepEqual(lastUsed && { ranges: lastUsed.ranges, sip: lastUsed.sipPorts, http: lastUsed.httpPorts, only: lastUsed.onlyListedPorts },
+    { ranges: ['127.66.0.1-127.66.0.3'], sip: [15060], http: [18080], only: true }, 'the next scan proposes how this site was scanned');
 });
