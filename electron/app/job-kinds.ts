@@ -16,5 +16,5 @@ export function registerJobKinds(jobs: JobManager, { app }: JobDeps): void {
   jobs.register(publishJobFor(app));
   jobs.register(createRebootJob({ site: () => app.currentSite(), secrets: app.platform.secrets }));
   jobs.register(createVerifyJob({ site: () => app.currentSite(), secrets: app.platform.secrets, builtinFetches: () => builtinFetchRecords(provisioningFor(app)) }));
-  jobs.register(inventoryDiscoveryJob({ site: () => app.currentSite(), secrets: app.platform.secrets, onApplied: (scan) => app.events.emit('inventory.changed', { reason: 'scan', scan }) }));
+  jobs.register(inventoryDiscoveryJob({ site: () => app.currentSite(), secrets: app.platform.secrets, ...(app.platform.mdns ? { mdnsOptions: app.platform.mdns } : {}), onApplied: (scan) => app.events.emit('inventory.changed', { reason: 'scan', scan }) }));
 }
