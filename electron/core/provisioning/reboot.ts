@@ -4,6 +4,7 @@
 // go down: a phone may accept a NOTIFY and ignore it (whether check-sync must come from the registrar
 // is unknown, facts §4). `FastReboot` skips the firmware check (facts §2), so it is used only when the
 // caller says the change is configuration-only.
+import { FieldkitError } from '../util/errors';
 import { restart, sendCheckSyncNotify, sipOptionsProbe, xmlPush, isPhoneError, fingerprint } from '../phone';
 
 export type RebootMethod = 'sip-notify' | 'web-restart' | 'xml-reset' | 'xml-fastreboot';
@@ -67,9 +68,9 @@ const sleep = (ms: number, signal?: AbortSignal) =>
   });
 
 /** One cheap "are you there": SIP OPTIONS when the phone has SIP, else an HTTP request. */
-export async function phoneAnswers(target: RebootTarget, timeoutMs: number, localAddress?: string): Promise<boolean> {
+export async function phoneAnswers(target: RebootTarget, timeoutMs: number, localAddress?: string, retransmits = 1): Promise<boolean> {
   if (target.sipPort !== null) {
-    const r = await sipOptionsProbe({ host: target.ip, port: target.sipPort ?? 5060, timeoutMs, retransmits: 1, ...(localAddress ? { localAddress } : {}) }).catch(() => null);
+    const r = await sipOptionsProbe({ host: target.ip, port: target.sipPort ?? 5060, timeoutMs, retransmits, t1Ms: Math.max(100, Math.floor(timeoutMs / 3)), ...(localAddress ? { localAddress } : {}) }).catch(() => null);
     if (r?.ok) return true;
     if (target.httpPort === null) return false;
   }
@@ -86,7 +87,8 @@ async function wentDown(target: RebootTarget, options: RebootOptions): Promise<b
   const deadline = Date.now() + (options.confirmDownMs ?? 15_000);
   const poll = options.pollMs ?? 250;
   while (Date.now() < deadline && !options.signal?.aborted) {
-    if (!(await phoneAnswers(target, Math.min(600, poll * 3), options.localAddress))) return true;
+    // one short probe without retransmits: a retransmit could reach a phone that is already back from a quick boot
+    if (!(await phoneAnswers(target, Math.max(150, Math.min(500, poll)), options.localAddress, 0))) return true;
     await sleep(poll, options.signal);
   }
   return false;
@@ -138,7 +140,8 @@ export async function rebootPhone(target: RebootTarget, options: RebootOptions =
   const attempts: MethodAttempt[] = [];
   const done = (ok: boolean, method: RebootMethod | null, message: string): RebootOutcome => ({ mac: target.mac, ip: target.ip, ok, method, attempts, message, at: new Date().toISOString() });
   for (const { method, run } of triggers(target, options)) {
-    if (options.signal?.aborted) return done(false, null, `Cancelled before ${target.mac} was restarted.`);
+    // nothing was sent yet: a resumed job may safely try this phone again
+    if (options.signal?.aborted) throw new FieldkitError('cancelled', `Cancelled before ${target.mac} was restarted.`);
     if (typeof run === 'string') {
       attempts.push({ method, ok: false, message: `skipped: ${run}` });
       continue;
@@ -153,7 +156,13 @@ export async function rebootPhone(target: RebootTarget, options: RebootOptions =
       attempts.push({ method, ok: false, message: accepted.message, ...(accepted.silent ? { silent: true } : {}) });
       continue;
     }
-    if (await wentDown(target, options)) {
+    const down = await wentDown(target, options);
+    if (options.signal?.aborted) {
+      // the phone accepted a restart: never send it another one, even when the job is resumed
+      attempts.push({ method, ok: true, message: `${accepted.message}; cancelled before the restart was seen` });
+      return done(true, method, `Phone ${target.mac} at ${target.ip} accepted the restart (${METHOD_LABELS[method]}); Fieldkit was stopped before it saw the phone go down. Verify shows whether it took its configuration.`);
+    }
+    if (down) {
       attempts.push({ method, ok: true, message: `${accepted.message}; it went down to restart` });
       return done(true, method, `Phone ${target.mac} at ${target.ip} is restarting (${METHOD_LABELS[method]}).`);
     }
@@ -168,5 +177,5 @@ function explainFailure(target: RebootTarget, attempts: MethodAttempt[]): string
   const head = unreachable
     ? `Phone ${target.mac} at ${target.ip} did not answer: it may be switched off, unplugged or at another address. Check it, then reboot it again or by hand (power cycle).`
     : `Phone ${target.mac} at ${target.ip} could not be restarted remotely. Restart it by hand (power cycle), or fix the cause below and try again.`;
-  return `${head} Tried: ${attempts.map((a) => `${METHOD_LABELS[a.method]}: ${a.message}`).join('; ')}.`;
+  return `${head} Tried: ${attempts.map((a) => `${METHOD_LABELS[a.method]}: ${a.message.replace(/\.$/, '')}`).join('; ')}.`;
 }
