@@ -111,17 +111,19 @@ function diffOrEmpty(oldText: string, newText: string, oldName: string, newName:
 /** Compares the generated set with the target and the last publish, and saves what it saw under a new token. */
 export async function previewPublish(env: PublishEnvironment, targetId: string, now = new Date()): Promise<PublishPreview> {
   TargetIdSchema.parse(targetId);
-  const { generatedAt, files } = await materializeSite(env.site, env.secrets);
-  const published = await loadPublished(env.site, targetId);
-  const publishedByName = new Map((published?.files ?? []).map((f) => [f.name, f]));
-  const digest = await ContentDigest.open(env.appDataDir);
   const target = await env.openTarget(targetId, 'preview');
+  let materialized: Awaited<ReturnType<typeof materializeSite>>;
   let remote: (Uint8Array | null)[];
   try {
-    remote = await mapBounded(files, 32, (f) => target.read(f.file.name));
+    materialized = await materializeSite(env.site, env.secrets);
+    remote = await mapBounded(materialized.files, 32, (f) => target.read(f.file.name));
   } finally {
     await target.close();
   }
+  const { generatedAt, files } = materialized;
+  const published = await loadPublished(env.site, targetId);
+  const publishedByName = new Map((published?.files ?? []).map((f) => [f.name, f]));
+  const digest = await ContentDigest.open(env.appDataDir);
   const stored: StoredPreview['files'] = [];
   const out: PreviewFile[] = files.map((m, i) => {
     const name = m.file.name;

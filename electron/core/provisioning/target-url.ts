@@ -14,6 +14,8 @@ const EXAMPLE = 'sftp://provision@10.0.0.5:22/srv/provisioning';
 
 export function parseSftpUrl(raw: string): SftpLocation {
   const bad = (why: string) => new FieldkitError('invalid-input', `"${raw}" is not a usable SFTP target: ${why}. Write it like ${EXAMPLE}.`);
+  // URL parsing would quietly resolve /srv/../etc to /etc
+  if (/\/\.\.?(\/|$)/.test(raw.trim().replace(/^[a-z]+:\/\/[^/]*/i, ''))) throw bad('give the folder without . or .. in it');
   let url: URL;
   try {
     url = new URL(raw.trim());
