@@ -3,6 +3,8 @@ import { SiteWorkspace } from '../core/workspace/site-workspace';
 import { RecentSites } from '../core/workspace/recent-sites';
 import { JobManager } from '../core/jobs/job-manager';
 import { FieldkitError } from '../core/util/errors';
+import { PassiveObserver } from '../core/discovery/passive';
+import { ProvisioningService } from '../core/provisioning/service';
 import { createDispatcher, type Dispatch, type Handlers } from '../api/dispatcher';
 import { siteHandlers } from './handlers/site';
 import { jobHandlers } from './handlers/jobs';
@@ -20,6 +22,9 @@ export class FieldkitApp {
   readonly recent: RecentSites;
   private site: SiteWorkspace | undefined;
   private jobs: JobManager | undefined;
+  private provisioningHeld: { site: SiteWorkspace; service: ProvisioningService } | undefined;
+  /** Phones seen fetching from the built-in server (passive discovery reads it). */
+  readonly passive = new PassiveObserver();
   readonly dispatch: Dispatch;
 
   constructor(readonly platform: Platform) {
@@ -52,8 +57,32 @@ export class FieldkitApp {
     }
   }
 
+  /** The open site's provisioning (targets, built-in server, preview); one per site. */
+  provisioning(): ProvisioningService {
+    const site = this.currentSite();
+    if (this.provisioningHeld?.site !== site) {
+      void this.provisioningHeld?.service.dispose();
+      const service = new ProvisioningService({
+        site,
+        secrets: this.platform.secrets,
+        appDataDir: this.platform.appDataDir,
+        onRequest: (r) => this.passive.recordProvisioningRequest(r),
+      });
+      this.provisioningHeld = { site, service };
+    }
+    return this.provisioningHeld.service;
+  }
+
+  /** Stops the built-in server of the site being left. */
+  private async disposeProvisioning(): Promise<void> {
+    const held = this.provisioningHeld;
+    this.provisioningHeld = undefined;
+    await held?.service.dispose();
+  }
+
   async activate(site: SiteWorkspace): Promise<void> {
     await this.refuseWhileJobsRun('switching sites');
+    await this.disposeProvisioning();
     this.site = site;
     const jobs = new JobManager(() => site.path('journal'), {
       onUpdate: (info) => this.events.emit('job.updated', info),
@@ -74,6 +103,7 @@ export class FieldkitApp {
   /** Closes the open site; refused while its jobs run. */
   async closeSite(): Promise<void> {
     await this.refuseWhileJobsRun('closing the site');
+    await this.disposeProvisioning();
     this.site = undefined;
     this.jobs = undefined;
     this.events.emit('site.changed', null);
@@ -81,6 +111,7 @@ export class FieldkitApp {
 
   async shutdown(): Promise<void> {
     await this.jobs?.shutdown();
+    await this.disposeProvisioning();
   }
 
   private handlers(): Handlers {

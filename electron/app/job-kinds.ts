@@ -4,7 +4,7 @@ import { selfTestJob } from '../core/jobs/self-test-job';
 import { inventoryDiscoveryJob } from '../core/inventory/discovery-to-inventory';
 import { createRebootJob } from '../core/provisioning/reboot-job';
 import { createVerifyJob, builtinFetchRecords } from '../core/provisioning/verify-job';
-import { provisioningFor, publishJobFor } from './handlers/provisioning';
+import { publishJob } from '../core/provisioning/publish';
 import type { FieldkitApp } from './fieldkit-app';
 
 export interface JobDeps {
@@ -13,8 +13,8 @@ export interface JobDeps {
 
 export function registerJobKinds(jobs: JobManager, { app }: JobDeps): void {
   jobs.register(selfTestJob);
-  jobs.register(publishJobFor(app));
+  jobs.register(publishJob(() => app.provisioning()));
   jobs.register(createRebootJob({ site: () => app.currentSite(), secrets: app.platform.secrets }));
-  jobs.register(createVerifyJob({ site: () => app.currentSite(), secrets: app.platform.secrets, builtinFetches: () => builtinFetchRecords(provisioningFor(app)) }));
-  jobs.register(inventoryDiscoveryJob({ site: () => app.currentSite(), secrets: app.platform.secrets, ...(app.platform.mdns ? { mdnsOptions: app.platform.mdns } : {}), onApplied: (scan) => app.events.emit('inventory.changed', { reason: 'scan', scan }) }));
+  jobs.register(createVerifyJob({ site: () => app.currentSite(), secrets: app.platform.secrets, builtinFetches: () => builtinFetchRecords(app.provisioning()) }));
+  jobs.register(inventoryDiscoveryJob({ site: () => app.currentSite(), secrets: app.platform.secrets, ...(app.platform.mdns ? { mdnsOptions: app.platform.mdns } : {}), passive: app.passive, onApplied: (scan) => app.events.emit('inventory.changed', { reason: 'scan', scan }) }));
 }

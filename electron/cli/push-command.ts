@@ -2,7 +2,6 @@
 // as a job. For the built-in server the files live only in this process, so it then keeps serving.
 import { createInterface } from 'node:readline/promises';
 import { printJson, UsageError, type CliCommand, type CliContext } from './command';
-import { provisioningFor } from '../app/handlers/provisioning';
 import type { PublishPreview } from '../core/provisioning/publish';
 import type { ProvisioningService } from '../core/provisioning/service';
 import { HostKeyError } from '../core/provisioning/sftp-target';
@@ -126,7 +125,7 @@ export const pushCommand: CliCommand = {
   async run(ctx) {
     const options = parseOptions(ctx.args);
     const app = await ctx.app();
-    const svc = provisioningFor(app);
+    const svc = app.provisioning();
     const targetId = options.target === 'builtin' ? BUILTIN_TARGET_ID : await sftpTargetId(svc, options.target, options.targetId);
     let preview: PublishPreview;
     try {

@@ -8,7 +8,6 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { FieldkitApp } from '../../../electron/app/fieldkit-app';
 import { nodePlatform } from '../../../electron/app/node-platform';
-import { passiveObserverFor } from '../../../electron/app/handlers/provisioning';
 import type { CallName, CallOutput } from '../../../electron/api/contract';
 import { SimPhone } from '../../sim/phone';
 import { tempDir } from '../../helpers/temp-dir';
@@ -83,7 +82,7 @@ test('20 simulated phones boot from the built-in server after a confirmed publis
     assert.deepEqual(mine, ['startup.cfg', `${p.model}.cfg`, `${p.mac}.cfg`], p.mac);
     assert.ok(log.some((e) => e.ip === p.address && e.file === `${p.model}.st` && e.status === 404), 'the firmware request is logged too');
   }
-  const seen = passiveObserverFor(app).observations();
+  const seen = app.passive.observations();
   for (const p of phones) {
     const o = seen.find((x) => x.mac?.replace(/:/g, '') === p.mac);
     assert.ok(o, `discovery saw ${p.mac}`);
