@@ -4,13 +4,14 @@ import type { Place } from '../lib/state.svelte';
 import SiteOverview from './SiteOverview.svelte';
 import JobsView from './JobsView.svelte';
 import ComingView from './ComingView.svelte';
+import ProvisioningView from './provisioning/ProvisioningView.svelte';
 import ChecklistView from './checklist/ChecklistView.svelte';
 import InventoryView from './inventory/InventoryView.svelte';
 
 export const placeViews: Record<Place, Component> = {
   overview: SiteOverview,
   inventory: InventoryView,
-  provisioning: ComingView,
+  provisioning: ProvisioningView,
   firmware: ComingView,
   checklist: ChecklistView,
   jobs: JobsView,

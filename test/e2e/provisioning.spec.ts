@@ -1,0 +1,139 @@
+// The provisioning loop driven from the UI in Chromium through the real browser host, against a loopback
+// lab: settings and credentials -> scan and sheet -> generate -> preview and publish on the built-in server
+// -> reboot (confirmed) -> verify, with screenshots of every step at 1366x768.
+import { mkdir } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { test, expect, startHost, stopHost } from './fixtures';
+import { startLab } from '../sim/lab';
+
+const SHOTS = join(process.cwd(), 'test-results', 'provisioning');
+const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false });
+const ADMIN = '73915';
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+test.beforeAll(async () => {
+  await mkdir(SHOTS, { recursive: true });
+});
+
+test('settings, generate, preview, publish, reboot and verify six phones from the UI', async ({ page }) => {
+  test.setTimeout(180_000);
+  const port = await freePort();
+  const lab = await startLab({
+    name: 'e2e-prov', loopbackBase: '127.96.0.0', bootMs: 800, flashMs: 100,
+    groups: [
+      { kind: 'mitel-6800', count: 3, model: '6867i', versions: ['6.5.0.224'], macStart: '00:08:5D:96:00:01', adminPassword: ADMIN },
+      { kind: 'mitel-6800', count: 3, model: '6865i', versions: ['6.5.0.224'], macStart: '00:08:5D:96:01:01', adminPassword: ADMIN },
+    ],
+  }, { mode: 'loopback', provisioningUrl: `http://127.0.0.1:${port}/prov/` });
+  const host = await startHost();
+  try {
+    await page.goto(host.url);
+    await page.getByLabel('Site name').fill('Provisioning site');
+    await page.getByRole('button', { name: 'Create site' }).click();
+    await expect(page.getByRole('heading', { name: 'Provisioning site', level: 1 })).toBeVisible();
+
+    // 1. Settings: a wrong value is refused naming the field; then the real ones and the admin password.
+    await page.getByRole('button', { name: 'Provisioning', exact: true }).click();
+    await page.getByLabel('SIP server (proxy)').fill('sip:10.20.30.40');
+    await page.getByLabel('NTP server', { exact: true }).fill('10.20.30.1');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await expect(page.getByRole('alert').filter({ hasText: 'Not saved' })).toContainText('osv.proxy.host');
+    await page.getByLabel('SIP server (proxy)').fill('10.20.30.40');
+    await page.getByLabel('Trusted CA file').fill('osv-ca.pem');
+    await page.getByLabel('Server (as the phones reach it)').fill('127.0.0.1');
+    await page.getByLabel('Port', { exact: true }).fill(String(port));
+    await page.getByLabel('Path', { exact: true }).fill('prov');
+    await page.getByLabel("This laptop's address").fill('127.0.0.1');
+    await page.getByLabel(/Phone admin password/).fill(ADMIN);
+    await page.getByRole('button', { name: 'Store', exact: true }).first().click();
+    await expect(page.getByLabel(/Phone admin password/)).toHaveValue('');
+    await expect(page.getByRole('region', { name: 'Credentials' }).locator('.badge').first()).toHaveText('Set');
+    await shot(page, '1-settings');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await expect(page.getByRole('button', { name: 'Generate', exact: true })).toBeVisible();
+
+    // Inventory: scan the lab and paste the sheet (the inventory's own UI).
+    await page.getByRole('button', { name: 'Inventory', exact: true }).click();
+    await page.getByRole('button', { name: 'Scan network' }).click();
+    await page.getByLabel('Addresses to scan').fill(lab.phones.map((p) => p.address).join('\n'));
+    await page.getByLabel('mDNS browse').uncheck();
+    await page.getByLabel(/I may scan them/).check();
+    await page.getByRole('button', { name: 'Start scan' }).click();
+    await expect(page.getByTestId('scan-progress')).toHaveAttribute('data-state', 'succeeded', { timeout: 30_000 });
+    await page.getByRole('button', { name: 'Import sheet' }).click();
+    const rows = lab.phones.map((p, i) => `${p.mac};${4100 + i};Desk ${i + 1};Floor 2`);
+    await page.getByLabel('Or paste the rows').fill(['MAC;DN;Name;Location', ...rows].join('\n'));
+    await page.getByRole('button', { name: 'Import pasted rows' }).click();
+    await expect(page.getByTestId('import-result')).toContainText('6 new');
+
+    // SIP passwords per phone, then generate.
+    await page.getByRole('button', { name: 'Provisioning', exact: true }).click();
+    for (const p of lab.phones) {
+      const mac = p.mac.replace(/:/g, '');
+      await page.getByLabel(`SIP password for ${mac}`).fill(`Sip-${mac.slice(-4)}`);
+      await page.getByLabel(`SIP password for ${mac}`).press('Enter');
+      await expect(page.getByLabel(`SIP password for ${mac}`)).toHaveValue('');
+    }
+    await expect(page.getByRole('region', { name: 'Credentials' }).getByText('Missing')).toHaveCount(0);
+    await page.getByRole('button', { name: 'Step 2: Generate' }).click();
+    await page.getByRole('button', { name: 'Generate', exact: true }).click();
+    const summary = page.getByTestId('generate-summary');
+    await expect(summary).toContainText('10 files for 6 phone(s)');
+    await expect(summary).toContainText('0 error(s)');
+    await expect(summary).toContainText('0 missing credential(s)');
+    await expect(page.getByLabel(/^Content of 00085D960001\.cfg/)).toContainText('sip line1 password: ********');
+    await shot(page, '2-generate');
+
+    // Preview and publish on the built-in server.
+    await page.getByRole('button', { name: 'Continue to preview' }).click();
+    await page.getByLabel('Address', { exact: true }).fill('127.0.0.1');
+    await page.getByLabel('Port', { exact: true }).fill(String(port));
+    await page.getByLabel('Path', { exact: true }).fill('prov');
+    await page.getByRole('button', { name: /Start server/ }).click();
+    await expect(page.locator('.prov-server .badge')).toHaveText('Running');
+    await page.getByRole('button', { name: 'Preview changes' }).click();
+    await expect(page.getByTestId('preview-summary')).toContainText('10 new');
+    await page.getByRole('row', { name: /00085D960001\.cfg/ }).getByRole('button', { name: 'Content' }).click();
+    await expect(page.locator('.prov-diffs')).toContainText('+ sip line1 password: ********');
+    await expect(page.getByRole('button', { name: 'Publish', exact: true })).toBeDisabled();
+    await page.getByLabel(/I have reviewed the changes/).check();
+    await shot(page, '3-preview');
+    await page.getByRole('button', { name: 'Publish', exact: true }).click();
+    await expect(page.getByTestId('publish-job').locator('.badge')).toHaveText('Done', { timeout: 30_000 });
+
+    // Reboot: plan, confirmation, results.
+    await page.getByRole('button', { name: 'Continue to reboot' }).click();
+    await page.getByRole('button', { name: 'Review reboot of 6 phone(s)' }).click();
+    await expect(page.getByRole('region', { name: 'Reboot plan' })).toContainText('SIP NOTIFY check-sync → web UI restart → XML push Command: Reset');
+    await shot(page, '4-reboot-plan');
+    await page.getByRole('button', { name: 'Reboot 6 phone(s)' }).click();
+    await expect(page.getByTestId('reboot-job').locator('.badge')).toHaveText('Done', { timeout: 60_000 });
+    const results = page.getByRole('region', { name: 'Reboot results' });
+    await expect(results.getByText('Restarting', { exact: true })).toHaveCount(6);
+    await shot(page, '5-reboot-done');
+
+    // Verify.
+    await page.getByRole('button', { name: 'Continue to verify' }).click();
+    await page.getByLabel('Wait for boot (s)').fill('20');
+    await page.getByRole('button', { name: 'Verify phones' }).click();
+    await expect(page.getByTestId('verify-job').locator('.badge')).toHaveText('Done', { timeout: 60_000 });
+    const table = page.getByTestId('verify-table');
+    await expect(table.locator('tr[data-verdict="verified"]')).toHaveCount(6);
+    await expect(table.locator('tr').nth(1)).toContainText('6.5.0.224');
+    await shot(page, '6-verify');
+    for (const p of lab.phones) expect(lab.phone(p.mac).setting('openscape enable')).toBe('1');
+  } finally {
+    await stopHost(host);
+    await lab.stop();
+  }
+});
