@@ -54,7 +54,7 @@ test.beforeAll(async () => {
 test('import a CSV through the UI: rows appear, bad rows are listed with their row number', async ({ page, host }) => {
   await createSite(page, host.url, 'Import site');
   await goInventory(page);
-  await expect(page.getByTestId('inventory-summary')).toContainText('0 phones');
+  await expect(page.getByTestId('inventory-summary')).toContainText('0 devices');
   await page.getByRole('button', { name: 'Import sheet' }).click();
   const csv = [
     'MAC Address;Extension;Display Name;Room;Type',
@@ -89,7 +89,7 @@ test('5,000 phones: virtualised table scrolls with few DOM rows; sort, filter, k
     rows: [{ mac: '00:08:5D:00:00:00', directoryNumber: '2000', displayName: 'Front desk', location: 'Lobby', model: '6865i', importedAt: '2026-03-01T09:00:00.000Z', sourceFile: 'plan.csv' }],
   }));
   await goInventory(page);
-  await expect(page.getByTestId('inventory-summary')).toContainText('5,000 phones');
+  await expect(page.getByTestId('inventory-summary')).toContainText('5,000 devices');
   const grid = page.getByRole('grid', { name: 'Phones' });
   const bodyRows = grid.locator('.inv-body-row');
   await expect(bodyRows.first()).toBeVisible();
@@ -197,7 +197,7 @@ test('a scan from the UI finds simulated phones on loopback with model and firmw
     const progress = page.getByTestId('scan-progress');
     await expect(progress).toHaveAttribute('data-state', 'succeeded', { timeout: 30_000 });
     await expect(page.getByTestId('found-count')).toHaveText('5 found');
-    await expect(page.getByTestId('inventory-summary')).toContainText('5 phones');
+    await expect(page.getByTestId('inventory-summary')).toContainText('5 devices');
     const grid = page.getByRole('grid', { name: 'Phones' });
     for (const d of lab.devices) {
       const row = grid.locator('.inv-body-row', { hasText: d.address });
@@ -222,7 +222,7 @@ test('a scan from the UI finds simulated phones on loopback with model and firmw
     await progress.getByRole('button', { name: 'Cancel' }).click();
     await expect(progress).toHaveAttribute('data-state', 'cancelled');
     expect(Number(await progress.getByRole('progressbar').getAttribute('aria-valuenow'))).toBeLessThan(100);
-    await expect(page.getByTestId('inventory-summary')).toContainText('5 phones · 5 present');
+    await expect(page.getByTestId('inventory-summary')).toContainText('5 devices · 5 Mitel 6867i/6865i · 5 present');
   } finally {
     await stopHost(host);
     await lab.stop();
