@@ -137,3 +137,34 @@ test('settings, generate, preview, publish, reboot and verify six phones from th
     await lab.stop();
   }
 });
+
+test('an SFTP target: trust on first use shows the server\'s fingerprint before anything is sent', async ({ page, host }) => {
+  const { startSshd, sshdUnavailableReason } = await import('../helpers/sshd');
+  test.skip(sshdUnavailableReason() !== null, sshdUnavailableReason() ?? '');
+  const sshd = await startSshd();
+  try {
+    await page.goto(host.url);
+    await page.getByLabel('Site name').fill('SFTP site');
+    await page.getByRole('button', { name: 'Create site' }).click();
+    await page.getByRole('button', { name: 'Provisioning', exact: true }).click();
+    await page.getByRole('button', { name: 'Step 3: Preview & publish' }).click();
+    await page.getByRole('button', { name: 'Add SFTP server' }).click();
+    const form = page.getByRole('form', { name: 'Add SFTP server' });
+    await form.getByLabel('Name').fill('site-sftp');
+    await form.getByLabel('SFTP URL').fill(`sftp://${sshd.user}@127.0.0.1:${sshd.port}${sshd.home}`);
+    await form.getByLabel('Password').fill(sshd.password);
+    await form.getByRole('button', { name: 'Add and check host key' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Trust this SFTP server?' });
+    await expect(dialog).toBeVisible();
+    await expect(dialog.getByTestId('host-fingerprint')).toHaveText(await sshd.hostKeyFingerprint());
+    await shot(page, '7-sftp-trust');
+    await dialog.getByRole('button', { name: 'Trust and continue' }).click();
+    await expect(page.getByText('Host key trusted for this server.')).toBeVisible();
+    await expect(page.getByRole('radio', { name: /SFTP/ })).toBeChecked();
+    // trusted now: the next preview goes straight to the server (no dialog)
+    await page.getByRole('button', { name: 'Preview changes' }).click();
+    await expect(page.getByRole('dialog')).toHaveCount(0);
+  } finally {
+    await sshd.cleanup();
+  }
+});
