@@ -1,19 +1,12 @@
 // Provisioning settings, generation and credentials. Credentials are write-only: no call ever
 // returns a stored value.
 import { z } from 'zod';
+import { FindingSchema as StoredFindingSchema } from '../../core/provisioning/generated-store';
 import { call } from '../schema-kit';
 import { Empty } from './common';
 
-const FindingSchema = z.object({
-  severity: z.enum(['error', 'warning', 'info']),
-  ruleId: z.string(),
-  message: z.string(),
-  fix: z.string(),
-  section: z.string(),
-  file: z.string().optional(),
-  line: z.number().optional(),
-  name: z.string().optional(),
-});
+/** A finding as the UI shows it: the stored finding plus the guide section it comes from. */
+const FindingSchema = StoredFindingSchema.extend({ section: z.string() });
 
 const FileKind = z.enum(['global', 'model', 'phone']);
 const FileEntrySchema = z.object({ name: z.string(), kind: FileKind, model: z.string().optional(), mac: z.string().optional() });

@@ -56,6 +56,14 @@ export interface JobManagerEvents {
   onLog(log: JobLog): void;
 }
 
+/** Hides secrets in job messages before they reach the UI or the journal (see core/security/redactor). */
+export interface JobRedactor {
+  redact(text: string): string;
+  refresh(): Promise<unknown>;
+}
+
+const noRedaction: JobRedactor = { redact: (text) => text, refresh: async () => undefined };
+
 interface LiveJob {
   info: JobInfo;
   controller: AbortController;
@@ -80,6 +88,7 @@ export class JobManager {
   constructor(
     private readonly journalDir: () => string,
     private readonly events: JobManagerEvents,
+    private readonly redactor: JobRedactor = noRedaction,
   ) {}
 
   register<P>(definition: JobDefinition<P>): void {
@@ -108,6 +117,7 @@ export class JobManager {
     const journalPath = join(this.journalDir(), `${id}.jsonl`);
     const journal = await Journal.open(journalPath);
     await journal.append('job-started', { kind, params: parsed.data });
+    await this.redactor.refresh();
     return this.launch(def, id, parsed.data, journal, new Map(), false, now.toISOString());
   }
 
@@ -125,6 +135,7 @@ export class JobManager {
     const params = def.params.parse(started.params);
     const journal = await Journal.open(path);
     await journal.append('job-resumed', {});
+    await this.redactor.refresh();
     return this.launch(def, id, params, journal, stepsFrom(entries), true, String(started.at));
   }
 
@@ -154,7 +165,8 @@ export class JobManager {
         await this.finish(job, 'succeeded');
       } catch (e) {
         const cancelled = controller.signal.aborted || (isFieldkitError(e) && e.code === 'cancelled');
-        await this.finish(job, cancelled ? 'cancelled' : 'failed', cancelled ? undefined : describe(e));
+        if (!cancelled) await this.redactor.refresh();
+        await this.finish(job, cancelled ? 'cancelled' : 'failed', cancelled ? undefined : this.redactor.redact(describe(e)));
       }
     })();
     return { ...info };
@@ -176,7 +188,7 @@ export class JobManager {
       progress: (done, total, message) => {
         info.done = done;
         info.total = total;
-        if (message !== undefined) info.message = message;
+        if (message !== undefined) info.message = this.redactor.redact(message);
         this.emit(job);
       },
       count: (counter, delta = 1) => {
@@ -187,7 +199,8 @@ export class JobManager {
         info.counters[counter] = value;
         this.emit(job);
       },
-      log: (level, message) => {
+      log: (level, raw) => {
+        const message = this.redactor.redact(raw);
         this.events.onLog({ jobId: info.id, at: new Date().toISOString(), level, message });
         void journal.append('log', { level, message }).catch(() => undefined);
       },
@@ -202,7 +215,7 @@ export class JobManager {
           priorSteps.set(key, { state: 'done', result });
           return result;
         } catch (e) {
-          await journal.append('step-failed', { key, error: describe(e) }).catch(() => undefined);
+          await journal.append('step-failed', { key, error: this.redactor.redact(describe(e)) }).catch(() => undefined);
           throw e;
         }
       },
@@ -229,7 +242,8 @@ export class JobManager {
     job.info.state = state;
     job.info.finishedAt = new Date().toISOString();
     if (error !== undefined) job.info.error = error;
-    if (state === 'succeeded') job.info.message = 'Done';
+    // A job's own last words ("19 of 20 restarted") say more than "Done"; keep them when it left some.
+    if (state === 'succeeded' && (job.info.message === '' || job.info.message === 'Starting' || job.info.message === 'Resuming')) job.info.message = 'Done';
     if (state === 'cancelled') job.info.message = 'Cancelled';
     try {
       await job.journal.append(`job-${state}`, error === undefined ? {} : { error });

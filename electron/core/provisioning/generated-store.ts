@@ -17,7 +17,7 @@ export const GENERATED_DIR = 'configs/generated';
 const MANIFEST = `${GENERATED_DIR}/manifest.json`;
 const CFG_NAME = /^(startup|aastra|68\d\di|[0-9A-F]{12})\.cfg$/;
 
-const FindingSchema = z.object({
+export const FindingSchema = z.object({
   severity: z.enum(['error', 'warning', 'info']),
   ruleId: z.string(),
   message: z.string(),
