@@ -1,0 +1,98 @@
+// Hides every stored secret wherever text leaves Fieldkit's memory for a place a person may read or
+// share: job logs and journals, error messages shown in the UI or the terminal, the ticket export.
+//
+// It learns the values from the credential store (keys and values, kept in this object's memory only)
+// plus any extra values it is given, and replaces each occurrence with `[redacted: <key>]`. A value is
+// also found in the forms in which Fieldkit itself may write it: URL-encoded (query strings, form
+// bodies), JSON-escaped (journal lines), HTML-escaped (reports). Base64 of a bare value is not searched:
+// Fieldkit only base64-encodes credentials inside HTTP Basic headers, whose whole token is hidden by
+// pattern. Values shorter than MIN_SECRET_LENGTH are not searched for: hiding every "12" in a log would
+// make it unreadable and protect nothing. Old values stay known after a secret changes, so a log of
+// yesterday's password is still hidden.
+import type { SecretKey, SecretStore } from '../secrets/secret-store';
+import { redactCfgText } from '../config/redact';
+import { redactPatterns } from './redact-patterns';
+
+export const MIN_SECRET_LENGTH = 3;
+
+export type Redact = (text: string) => string;
+
+export class Redactor {
+  /** Variant text (plain or encoded) -> label of the secret it reveals. */
+  readonly #variants = new Map<string, string>();
+  #matcher: RegExp | undefined;
+
+  constructor(private readonly store?: SecretStore) {}
+
+  /** Re-reads every secret from the store; keeps the values learned before. Never throws. */
+  async refresh(): Promise<this> {
+    if (!this.store) return this;
+    let keys: SecretKey[] = [];
+    try {
+      keys = await this.store.list();
+    } catch {
+      return this; // a locked keychain must not stop an error from being shown
+    }
+    for (const key of keys) {
+      const value = await this.store.get(key).catch(() => undefined);
+      if (value !== undefined) this.learn(value, key);
+    }
+    return this;
+  }
+
+  /** Adds a value that must never be shown (e.g. a password typed for one connection). */
+  learn(value: string, label = 'secret'): this {
+    if (value.length < MIN_SECRET_LENGTH) return this;
+    for (const variant of encodings(value)) {
+      if (!this.#variants.has(variant)) {
+        this.#variants.set(variant, label);
+        this.#matcher = undefined;
+      }
+    }
+    return this;
+  }
+
+  /** Hides known secret values and credential-shaped text (URLs, headers, cfg lines). */
+  readonly redact: Redact = (text) => redactPatterns(this.redactValues(text));
+
+  /** For a whole configuration file: every secret parameter hidden by name, then by value. */
+  redactCfg(text: string): string {
+    return this.redact(redactCfgText(text).text);
+  }
+
+  /** Deeply redacts every string in a JSON-like value (journal entries, exported records). */
+  redactDeep<T>(value: T): T {
+    if (typeof value === 'string') return this.redact(value) as T;
+    if (Array.isArray(value)) return value.map((v) => this.redactDeep(v)) as T;
+    if (value !== null && typeof value === 'object') {
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.redactDeep(v)])) as T;
+    }
+    return value;
+  }
+
+  private redactValues(text: string): string {
+    if (this.#variants.size === 0 || text.length < MIN_SECRET_LENGTH) return text;
+    this.#matcher ??= new RegExp(
+      [...this.#variants.keys()].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|'),
+      'g',
+    );
+    return text.replace(this.#matcher, (m) => `[redacted: ${this.#variants.get(m) ?? 'secret'}]`);
+  }
+}
+
+/** The forms in which Fieldkit may write a value: plain, URL/form-encoded, JSON- and HTML-escaped. */
+export function encodings(value: string): string[] {
+  const variants = new Set<string>([
+    value,
+    encodeURIComponent(value),
+    encodeURIComponent(value).replace(/%20/g, '+'),
+    encodeURI(value),
+    JSON.stringify(value).slice(1, -1),
+    value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;'),
+  ]);
+  return [...variants].filter((v) => v.length >= MIN_SECRET_LENGTH);
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
