@@ -8,6 +8,7 @@ import { SITE_FILE } from './core/workspace/site-workspace';
 import { isFieldkitError } from './core/util/errors';
 import { UsageError, type CliCommand, type CliContext, type CliIo } from './cli/command';
 import { cliCommands } from './cli/commands';
+import { Redactor } from './core/security/redactor';
 
 function helpText(commands: CliCommand[]): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -57,6 +58,7 @@ export async function runCli(argv: string[], io: CliIo = { out: (t) => console.l
     return 0;
   }
   let app: FieldkitApp | undefined;
+  const platform = nodePlatform({ transport: 'http' });
   const ctx: CliContext = {
     args: rest,
     json,
@@ -64,7 +66,7 @@ export async function runCli(argv: string[], io: CliIo = { out: (t) => console.l
     ...(siteDir ? { siteDir } : {}),
     async app() {
       if (app) return app;
-      app = new FieldkitApp(nodePlatform({ transport: 'http' }));
+      app = new FieldkitApp(platform);
       const dir = siteDir ?? (existsSync(join(process.cwd(), SITE_FILE)) ? process.cwd() : undefined);
       if (dir) await app.openSite(dir);
       return app;
@@ -75,7 +77,10 @@ export async function runCli(argv: string[], io: CliIo = { out: (t) => console.l
   } catch (e) {
     const usage = e instanceof UsageError;
     const code = usage ? 'usage' : isFieldkitError(e) ? e.code : 'internal';
-    const message = (e as Error).message + (usage ? `\nUsage: ${command.usage}` : '');
+    // The terminal output ends up in scripts' logs and tickets: hide the environment's secrets in it.
+    const redactor = app?.redactor ?? new Redactor(platform.secrets);
+    await redactor.refresh();
+    const message = redactor.redact((e as Error).message) + (usage ? `\nUsage: ${command.usage}` : '');
     if (json) io.out(JSON.stringify({ error: { code, message } }, null, 2));
     else io.err(`fieldkit ${name}: ${message}`);
     return usage ? 2 : 1;

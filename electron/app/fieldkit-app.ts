@@ -16,6 +16,7 @@ import { provisioningHandlers } from './handlers/provisioning';
 import { EventBus } from './event-bus';
 import type { Platform } from './platform';
 import { registerJobKinds } from './job-kinds';
+import { Redactor } from '../core/security/redactor';
 
 export class FieldkitApp {
   readonly events = new EventBus();
@@ -26,12 +27,15 @@ export class FieldkitApp {
   /** Phones seen fetching from the built-in server (passive discovery reads it). */
   readonly passive = new PassiveObserver();
   readonly dispatch: Dispatch;
+  /** Hides stored secrets in job logs, journals, error messages and exports. */
+  readonly redactor: Redactor;
 
   constructor(readonly platform: Platform) {
     this.recent = new RecentSites(platform.appDataDir);
+    this.redactor = new Redactor(platform.secrets);
     this.dispatch = createDispatcher(this.handlers(), (name, e) => {
       console.error(`[fieldkit] ${name} failed unexpectedly:`, e);
-    });
+    }, this.redactor);
   }
 
   /** The open site, if any. */
@@ -87,7 +91,7 @@ export class FieldkitApp {
     const jobs = new JobManager(() => site.path('journal'), {
       onUpdate: (info) => this.events.emit('job.updated', info),
       onLog: (log) => this.events.emit('job.log', log),
-    });
+    }, this.redactor);
     registerJobKinds(jobs, { app: this });
     this.jobs = jobs;
     await this.recent.remember(site.summary());
