@@ -86,7 +86,7 @@ async function scan200(): Promise<void> {
       { tool: 'fieldkit discover', found, firmware, ms: fk.wallMs, note: `in-process scan time; whole process incl. Node/tsx start ${(fk.processMs / 1000).toFixed(2)} s; MACs ${macs}/190; SIP, HTTP(S), sysinfo, mDNS, neighbour` },
       await peer(lab, 'nmap sip-methods', 'nmap', ['-n', '-T4', '-sU', '-p', sipPorts, '--script', 'sip-methods', '-oG', '-', range], nmapHits,
         `-sU -p ${sipPorts} --script sip-methods: the script runs only where nmap names the port "sip" (5060)`),
-      await peer(lab, 'nmap -sV', 'nmap', ['-n', '-T4', '-sU', '-sV', '-p', sipPorts, '-oG', '-', range], nmapHits, `-sU -sV -p ${sipPorts}: version from the SIP Server header`),
+      await peer(lab, 'nmap -sV', 'nmap', ['-n', '-T4', '-sU', '-sV', '--version-intensity', '5', '--max-retries', '1', '-p', sipPorts, '-oG', '-', range], nmapHits, `-sU -sV --version-intensity 5 --max-retries 1 -p ${sipPorts}: version from the SIP Server header`),
       await peer(lab, 'svmap (OPTIONS)', 'svmap', [range], svmapHits, 'default: OPTIONS to 5060 only'),
       await peer(lab, 'svmap -p (OPTIONS)', 'svmap', ['-p', sipPorts, range], svmapHits, `OPTIONS to ${sipPorts}`),
       await peer(lab, 'svmap -m INVITE -p', 'svmap', ['-m', 'INVITE', '-p', sipPorts, range], svmapHits, `INVITE to ${sipPorts} (rings phones on a real site)`),

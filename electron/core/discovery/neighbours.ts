@@ -102,11 +102,13 @@ function run(command: string, args: string[]): Promise<string> {
 export function systemNeighbourReader(platform: NodeJS.Platform = process.platform): NeighbourReader {
   return async () => {
     if (platform === 'linux') {
+      // Live states only: after a sweep of a large subnet the kernel table holds thousands of FAILED entries.
+      const live = ['nud', 'reachable', 'nud', 'stale', 'nud', 'delay', 'nud', 'probe', 'nud', 'permanent'];
       try {
-        return parseIpNeighJson(await run('ip', ['-4', '-j', 'neigh', 'show']));
+        return parseIpNeighJson(await run('ip', ['-4', '-j', 'neigh', 'show', ...live]));
       } catch {
         try {
-          return parseIpNeighText(await run('ip', ['-4', 'neigh', 'show']));
+          return parseIpNeighText(await run('ip', ['-4', 'neigh', 'show', ...live]));
         } catch {
           // fall through to arp -a (net-tools)
         }

@@ -17,7 +17,7 @@ export interface SweepTiming {
   /** Extra SIP copies for lost packets. Default 3 (sent at +100, +300, +700 ms). */
   sipRetransmits: number;
   sipT1Ms: number;
-  /** Overall deadline of one unauthenticated HTTP(S) request, connect included. Default 1200 ms. */
+  /** Overall deadline of one unauthenticated HTTP(S) request, connect included. Default 1500 ms. */
   httpTimeoutMs: number;
   /** Deadline of the authenticated /sysinfo.html read. Default 4000 ms. */
   sysinfoTimeoutMs: number;
@@ -34,8 +34,11 @@ export interface SweepLimits {
   tcpConcurrency: number;
 }
 
-export const DEFAULT_TIMING: SweepTiming = { sipTimeoutMs: 1500, sipRetransmits: 3, sipT1Ms: 100, httpTimeoutMs: 1200, sysinfoTimeoutMs: 4000 };
+export const DEFAULT_TIMING: SweepTiming = { sipTimeoutMs: 1500, sipRetransmits: 3, sipT1Ms: 100, httpTimeoutMs: 1500, sysinfoTimeoutMs: 4000 };
 export const DEFAULT_LIMITS: SweepLimits = { hostWindow: 1024, sipWindow: 1024, sipPerSecond: 4000, tcpConcurrency: 256 };
+
+/** Web probes of an address start when its SIP probes are done, or this long after they started. */
+const WEB_HEAD_START_MS = 300;
 
 export interface SweepOptions {
   ranges: readonly AddressRange[];
@@ -204,7 +207,9 @@ export async function sweep(options: SweepOptions, callbacks: SweepCallbacks): P
     let sipOutcomes: SipOutcome[];
     let web: (WebHit | null)[];
     if (options.webTargets === 'all') {
-      [sipOutcomes, web] = await Promise.all([sip, webProbes()]);
+      // SIP gets a head start: its answers are back before the web probes (TLS, sysinfo) load the devices.
+      const headStart = new Promise<void>((resolve) => setTimeout(resolve, WEB_HEAD_START_MS));
+      [sipOutcomes, web] = await Promise.all([sip, Promise.race([sip, headStart]).then(webProbes)]);
     } else {
       sipOutcomes = await sip;
       const alive = sipOutcomes.some((o) => o !== 'silent') || options.isAlive?.(ip) === true;

@@ -86,7 +86,7 @@ describe('cancellation and progress on a mostly empty /16', () => {
     const controller = new AbortController();
     const progress: DiscoverProgress[] = [];
     const run = discover({ ranges: ['127.83.0.0/16'], methods: { mdns: false, neighbour: false } }, { signal: controller.signal, onProgress: (p) => progress.push(p) });
-    await new Promise((r) => setTimeout(r, 1500));
+    await new Promise((r) => setTimeout(r, 3000)); // past the 1.5 s SIP timeout of the first addresses
     const abortedAt = performance.now();
     controller.abort();
     await assert.rejects(run, (e: FieldkitError) => e.code === 'cancelled');
