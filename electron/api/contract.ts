@@ -11,6 +11,7 @@ import { inventoryCalls, inventoryEvents } from './calls/inventory';
 import { configCalls } from './calls/config';
 import { phoneCalls } from './calls/phones';
 import { provisioningCalls } from './calls/provisioning';
+import { diagnosticsCalls } from './calls/diagnostics';
 
 export const calls = {
   ...siteCalls,
@@ -20,6 +21,7 @@ export const calls = {
   ...configCalls,
   ...phoneCalls,
   ...provisioningCalls,
+  ...diagnosticsCalls,
 } as const;
 
 export const events = {

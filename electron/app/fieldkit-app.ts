@@ -13,6 +13,7 @@ import { inventoryHandlers } from './handlers/inventory';
 import { configHandlers } from './handlers/config';
 import { phoneHandlers } from './handlers/phones';
 import { provisioningHandlers } from './handlers/provisioning';
+import { diagnosticsHandlers } from './handlers/diagnostics';
 import { EventBus } from './event-bus';
 import type { Platform } from './platform';
 import { registerJobKinds } from './job-kinds';
@@ -127,6 +128,7 @@ export class FieldkitApp {
       ...configHandlers(this),
       ...phoneHandlers(this),
       ...provisioningHandlers(this),
+      ...diagnosticsHandlers(this),
     };
   }
 }

@@ -1,0 +1,23 @@
+import type { Handlers } from '../../api/dispatcher';
+import type { diagnosticsCalls } from '../../api/calls/diagnostics';
+import { buildDiagnostics } from '../../core/security/diagnostics';
+import type { FieldkitApp } from '../fieldkit-app';
+
+export function diagnosticsHandlers(app: FieldkitApp): Pick<Handlers, keyof typeof diagnosticsCalls> {
+  return {
+    'diagnostics.export': async ({ jobs, tailLines }) => {
+      const now = new Date();
+      const text = await buildDiagnostics({
+        version: app.platform.version,
+        transport: app.platform.transport,
+        site: app.openSiteOrNull,
+        jobs: app.openSiteOrNull ? await app.jobManager().list() : [],
+        redactor: app.redactor,
+        jobCount: jobs,
+        tailLines,
+        now,
+      });
+      return { text, fileName: `fieldkit-diagnostics-${now.toISOString().replace(/[:.]/g, '-')}.txt` };
+    },
+  };
+}
