@@ -6,20 +6,23 @@ import { nodePlatform } from '../../../electron/app/node-platform';
 import { MemorySecretStore } from '../../../electron/core/secrets/secret-store';
 import { Journal } from '../../../electron/core/jobs/journal';
 import { tempDir } from '../../helpers/temp-dir';
+import type { CallName, CallOutput } from '../../../electron/api/contract';
+
+async function call<N extends CallName>(app: FieldkitApp, name: N, input: unknown): Promise<CallOutput<N>> {
+  const result = await app.dispatch(name, input);
+  if (!result.ok) throw new Error(`${name}: ${result.error.message}`);
+  return result.value as CallOutput<N>;
+}
 
 test('diagnostics.export: version, site, last jobs with journal tails and errors; secrets hidden', async (t) => {
   const dir = await tempDir(t);
   const secrets = new MemorySecretStore({ 'phone-admin-password': '8675309142' });
   const app = new FieldkitApp(nodePlatform({ appDataDir: join(dir, 'data'), secrets }));
   t.after(() => app.shutdown());
-  const none = await app.dispatch('diagnostics.export', {});
-  assert.ok(none.ok && /no site open/.test(none.value.text));
-
-  const created = await app.dispatch('site.create', { dir: join(dir, 'site'), name: 'Diag site' });
-  assert.ok(created.ok);
-  const job = await app.dispatch('jobs.start', { kind: 'self-test', params: { steps: 3, stepMs: 1 } });
-  assert.ok(job.ok);
-  await app.jobManager().wait(job.value.id);
+  assert.match((await call(app, 'diagnostics.export', {})).text, /no site open/);
+  await call(app, 'site.create', { dir: join(dir, 'site'), name: 'Diag site' });
+  const job = await call(app, 'jobs.start', { kind: 'self-test', params: { steps: 3, stepMs: 1 } });
+  await app.jobManager().wait(job.id);
   // A journal holding a secret written by an older Fieldkit (before redaction): the export still hides it.
   const old = await Journal.open(app.currentSite().path('journal', '20200101-000000-self-test-abcdef.jsonl'));
   await old.append('job-started', { kind: 'self-test', params: { steps: 1, stepMs: 0 } });
@@ -27,9 +30,7 @@ test('diagnostics.export: version, site, last jobs with journal tails and errors
   await old.append('job-failed', { error: 'sftp://tech:hunter22@10.0.0.9/prov refused' });
   await old.close();
 
-  const result = await app.dispatch('diagnostics.export', { jobs: 5, tailLines: 3 });
-  assert.ok(result.ok);
-  const { text, fileName } = result.value;
+  const { text, fileName } = await call(app, 'diagnostics.export', { jobs: 5, tailLines: 3 });
   assert.match(fileName, /^fieldkit-diagnostics-.*\.txt$/);
   assert.match(text, /fieldkit: \d+\.\d+\.\d+/);
   assert.match(text, /name: Diag site/);
