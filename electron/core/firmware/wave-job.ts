@@ -274,23 +274,19 @@ class FirmwareRun {
       await this.setState(p, 'staged', { wave, pointedAt: stagingPath });
       ctx.throwIfCancelled();
 
-      await this.setState(p, 'rebooting', { wave });
-      const reboot = await ctx.step(key('reboot'), async () => {
-        const password = credentials.password;
-        const outcome = await rebootPhone(
-          { mac: p.mac, ip: phone.ip, sipPort: p.sipPort, httpPort: p.httpPort },
-          { adminPassword: password, fastReboot: false, requestTimeoutMs: options.requestTimeoutMs, confirmDownMs: options.rebootStartTimeoutMs, pollMs: Math.min(options.pollMs, 250), signal: ctx.signal, ...(this.deps.localAddress ? { localAddress: this.deps.localAddress } : {}) },
-        );
-        return { ok: outcome.ok, method: outcome.method, message: outcome.message };
-      });
-      ctx.throwIfCancelled();
-      if (!reboot.ok) {
-        return this.settle(p, t, credentials, { state: 'failed', reason: `could not be restarted: ${reboot.message}`, after: from, method: null, pointedAt: null }, true);
+      // Read before the steps run: a step done in this run is added to priorSteps too.
+      const interrupted = ctx.priorSteps.get(key('reboot'))?.state === 'done' && ctx.priorSteps.get(key('return'))?.state !== 'done';
+      const first = await this.rebootAndWait(p, wave, credentials, key(''));
+      if ('failed' in first) return first.failed;
+      ({ method, version } = first);
+      // A phone that was restarting when an earlier run died may have found the staging folder gone
+      // (it lived in that process): back on its old version, it was not flashed. Restart it once more.
+      if (interrupted && version === from) {
+        await ctx.record('phone-recheck', { mac: p.mac, found: version, decision: 'came back on its old version after the interrupted run stopped serving the staging folder: it was not flashed; restart it once more' });
+        const again = await this.rebootAndWait(p, wave, credentials, key('again'));
+        if ('failed' in again) return again.failed;
+        ({ method, version } = again);
       }
-      method = METHOD_LABELS[reboot.method as RebootMethod] ?? String(reboot.method);
-      await this.setState(p, 'flashing', { wave, method });
-      const back = await ctx.step(key('return'), async () => ({ version: await this.waitForVersion(phone, credentials) }));
-      version = back.version;
     }
 
     let outcome: Outcome;
@@ -299,6 +295,29 @@ class FirmwareRun {
     else if (version === from) outcome = { state: 'failed', reason: `the phone rejected the image: it came back on ${from}. Not retried automatically; check the image (re-import it from the Mitel package)`, after: version, method, pointedAt: null };
     else outcome = { state: 'failed', reason: `the phone came back on ${version}, not ${t.version}: the image is not the version its name or the technician said`, after: version, method, pointedAt: null };
     return this.settle(p, t, credentials, outcome, version !== null);
+  }
+
+  /** Restarts the phone with a method that checks firmware and waits until it answers again. */
+  private async rebootAndWait(p: PlannedPhone, wave: string, credentials: PhoneCredentials, suffix: string): Promise<{ method: string; version: string | null } | { failed: Outcome }> {
+    const { ctx, options } = this;
+    const stepKey = (s: string) => `${s}${suffix}`;
+    const t = this.target(p);
+    await this.setState(p, 'rebooting', { wave });
+    const reboot = await ctx.step(stepKey('reboot'), async () => {
+      const outcome = await rebootPhone(
+        { mac: p.mac, ip: p.ip!, sipPort: p.sipPort, httpPort: p.httpPort },
+        { adminPassword: credentials.password, fastReboot: false, requestTimeoutMs: options.requestTimeoutMs, confirmDownMs: options.rebootStartTimeoutMs, pollMs: Math.min(options.pollMs, 250), signal: ctx.signal, ...(this.deps.localAddress ? { localAddress: this.deps.localAddress } : {}) },
+      );
+      return { ok: outcome.ok, method: outcome.method, message: outcome.message };
+    });
+    ctx.throwIfCancelled();
+    if (!reboot.ok) {
+      return { failed: await this.settle(p, t, credentials, { state: 'failed', reason: `could not be restarted: ${reboot.message}`, after: p.current, method: null, pointedAt: null }, true) };
+    }
+    const method = METHOD_LABELS[reboot.method as RebootMethod] ?? String(reboot.method);
+    await this.setState(p, 'flashing', { wave, method });
+    const back = await ctx.step(stepKey('return'), async () => ({ version: await this.waitForVersion({ mac: p.mac, ip: p.ip!, httpPort: p.httpPort, sipPort: p.sipPort }, credentials) }));
+    return { method, version: back.version };
   }
 
   /** Leaves the phone pointed where it will not flip back (verified) or will not retry a bad image (failed). */
