@@ -12,6 +12,7 @@ import { configCalls } from './calls/config';
 import { phoneCalls } from './calls/phones';
 import { provisioningCalls } from './calls/provisioning';
 import { diagnosticsCalls } from './calls/diagnostics';
+import { firmwareCalls } from './calls/firmware';
 
 export const calls = {
   ...siteCalls,
@@ -22,6 +23,7 @@ export const calls = {
   ...phoneCalls,
   ...provisioningCalls,
   ...diagnosticsCalls,
+  ...firmwareCalls,
 } as const;
 
 export const events = {

@@ -14,6 +14,7 @@ import { configHandlers } from './handlers/config';
 import { phoneHandlers } from './handlers/phones';
 import { provisioningHandlers } from './handlers/provisioning';
 import { diagnosticsHandlers } from './handlers/diagnostics';
+import { firmwareHandlers } from './handlers/firmware';
 import { EventBus } from './event-bus';
 import type { Platform } from './platform';
 import { registerJobKinds } from './job-kinds';
@@ -129,6 +130,7 @@ export class FieldkitApp {
       ...phoneHandlers(this),
       ...provisioningHandlers(this),
       ...diagnosticsHandlers(this),
+      ...firmwareHandlers(this),
     };
   }
 }

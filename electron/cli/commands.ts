@@ -9,7 +9,8 @@ import { verifyCommand } from './verify-command';
 import { checklistCommand } from './checklist-command';
 import { inventoryCommand } from './inventory-command';
 import { pushCommand } from './push-command';
+import { firmwareCommand } from './firmware-command';
 
 export function cliCommands(): CliCommand[] {
-  return [siteCommand, jobsCommand, discoverCommand, generateCommand, rebootCommand, verifyCommand, checklistCommand, inventoryCommand, pushCommand];
+  return [siteCommand, jobsCommand, discoverCommand, generateCommand, rebootCommand, verifyCommand, checklistCommand, inventoryCommand, pushCommand, firmwareCommand];
 }

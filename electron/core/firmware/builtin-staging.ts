@@ -11,16 +11,18 @@ import type { PublishTarget } from '../provisioning/target';
 export interface BuiltinFirmwareServerOptions {
   /** The site's built-in server (home): where the phones normally fetch from. */
   home: PublishTarget & { url(): string };
-  /** Address the staging servers listen on; the phones must reach it (default: the home URL's host). */
+  /** Address the staging servers listen on (default: the home URL's host). */
   listenAddress?: string;
+  /** This laptop's address as the phones reach it, when the home server listens on all addresses. */
+  advertisedHost?: string;
 }
 
 export function builtinFirmwareServer(options: BuiltinFirmwareServerOptions): FirmwareServer {
-  const location = locationFromUrl(options.home.url());
+  const location = { ...locationFromUrl(options.home.url()), ...(options.advertisedHost ? { host: options.advertisedHost } : {}) };
   const folders = new Map<string, Promise<StagingFolder & { server: BuiltinServer }>>();
   const open = async (name: string, hint?: ServerLocation) => {
     const path = joinPath(location.path, name);
-    const server = new BuiltinServer({ address: options.listenAddress ?? location.host, port: hint?.port ?? 0, pathPrefix: path });
+    const server = new BuiltinServer({ address: options.listenAddress ?? locationFromUrl(options.home.url()).host, port: hint?.port ?? 0, pathPrefix: path });
     await server.start();
     return { server, target: server, location: { ...locationFromUrl(server.url()), host: location.host } };
   };

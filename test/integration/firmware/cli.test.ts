@@ -1,0 +1,75 @@
+// `fieldkit firmware import|library|plan|run|status` end to end through runCli, on the app's own built-in
+// server and a small lab: nothing runs without --yes; with it the phones are flashed and the table saved.
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer } from 'node:net';
+import { runCli } from '../../../electron/cli';
+import { SiteWorkspace } from '../../../electron/core/workspace/site-workspace';
+import { saveServerConfig } from '../../../electron/core/provisioning/targets-config';
+import { DEVICES_FILE, DevicesFileSchema } from '../../../electron/core/inventory/inventory-files';
+import { startLab } from '../../sim/lab';
+import type { LabHandle } from '../../sim/lab';
+import { buildFirmwareImage } from '../../sim/firmware-image';
+import { deviceFor } from './fixture';
+
+let dir: string;
+let lab: LabHandle;
+const freePort = () => new Promise<number>((resolve) => { const s = createServer().listen(0, '127.0.0.1', () => { const p = (s.address() as { port: number }).port; s.close(() => resolve(p)); }); });
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'fk-fwcli-'));
+  const site = await SiteWorkspace.create(join(dir, 'site'), { name: 'cli' });
+  const port = await freePort();
+  await saveServerConfig(site, { address: '127.0.0.1', port, pathPrefix: 'prov' });
+  lab = await startLab({ name: 'fw-cli', loopbackBase: '127.67.0.0', bootMs: 300, flashMs: 400, groups: [
+    { kind: 'mitel-6800', count: 4, model: '6865i', versions: ['6.4.0.140'], macStart: '00:08:5D:6D:00:01', ports: { sip: 5060, http: 80, https: null } },
+  ] }, { mode: 'loopback', provisioningUrl: `http://127.0.0.1:${port}/prov/` });
+  const at = new Date().toISOString();
+  await site.writeJson(DEVICES_FILE, DevicesFileSchema, { format: 'fieldkit-inventory', formatVersion: 1, updatedAt: at, devices: lab.phones.map((p) => deviceFor({ ...p, firmware: p.firmware }, at)) });
+  await writeFile(join(dir, '58015373REV036500224SP16865i.zip'), Buffer.alloc(0));
+});
+after(async () => {
+  await lab.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await runCli([...args, '--site', join(dir, 'site')], { out: (t) => (out += `${t}\n`), err: (t) => (err += `${t}\n`) });
+  return { code, out, err };
+}
+
+test('import, plan, run without and with --yes, status', async () => {
+  const st = join(dir, '6865i-6.5.0.224.st');
+  await writeFile(st, buildFirmwareImage({ model: '6865i', version: '6.5.0.224', sizeBytes: 2048 }));
+  const imported = await cli('firmware', 'import', st, '--json');
+  assert.equal(imported.code, 0, imported.out + imported.err);
+  assert.equal(JSON.parse(imported.out).entries[0].id, '6865i-6.5.0.224');
+  const bad = await cli('firmware', 'import', join(dir, '58015373REV036500224SP16865i.zip'));
+  assert.equal(bad.code, 1);
+  assert.match(bad.err, /not a readable ZIP package/);
+
+  const plan = await cli('firmware', 'plan', '--target', '6865i=6.5.0.224', '--canary', '1', '--wave-size', '2', '--json');
+  assert.equal(plan.code, 0, plan.out + plan.err);
+  const p = JSON.parse(plan.out);
+  assert.equal(p.summary.flash, 4);
+
+  const dry = await cli('firmware', 'run', '--plan', p.id);
+  assert.equal(dry.code, 3);
+  assert.match(dry.out, /Flash 4 phone\(s\): 4 6865i to 6\.5\.0\.224/);
+  assert.match(dry.out, /Nothing was changed/);
+  assert.ok(lab.phones.every((ph) => lab.phone(ph.mac).firmware === '6.4.0.140'));
+
+  const run = await cli('firmware', 'run', '--plan', p.id, '--yes', '--json');
+  assert.equal(run.code, 0, run.out + run.err);
+  const r = JSON.parse(run.out);
+  assert.equal(r.result.counts.verified, 4);
+  assert.ok(lab.phones.every((ph) => lab.phone(ph.mac).firmware === '6.5.0.224'));
+  const status = await cli('firmware', 'status', r.job.id);
+  assert.match(status.out, /4 verified/);
+  assert.match(await readFile(join(dir, 'site', 'reports', `firmware-${r.job.id}.csv`), 'utf8'), /6\.4\.0\.140,6\.5\.0\.224,6\.5\.0\.224,verified/);
+});
