@@ -1,0 +1,64 @@
+// Firmware in the browser: import an image, plan with guard rails, confirm, watch canary and waves reach
+// verified on simulated phones, and save the before/after table.
+import { writeFile, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createServer } from 'node:net';
+import { test, expect } from './fixtures';
+import { SiteWorkspace } from '../../electron/core/workspace/site-workspace';
+import { saveServerConfig } from '../../electron/core/provisioning/targets-config';
+import { DEVICES_FILE, DevicesFileSchema } from '../../electron/core/inventory/inventory-files';
+import { startLab } from '../sim/lab';
+import { buildFirmwareImage } from '../sim/firmware-image';
+import { deviceFor } from '../integration/firmware/fixture';
+
+const freePort = () => new Promise<number>((resolve) => { const s = createServer().listen(0, '127.0.0.1', () => { const p = (s.address() as { port: number }).port; s.close(() => resolve(p)); }); });
+
+test('plan -> confirm -> canary and waves -> results', async ({ page, host }) => {
+  test.setTimeout(120_000);
+  await page.goto(host.url);
+  await page.getByLabel('Site name').fill('Firmware e2e');
+  await page.getByRole('button', { name: 'Create site' }).click();
+  await expect(page.getByRole('heading', { name: 'Firmware e2e', level: 1 })).toBeVisible();
+
+  const site = await SiteWorkspace.open(join(host.sitesDir, 'Firmware-e2e'));
+  const port = await freePort();
+  await saveServerConfig(site, { address: '127.0.0.1', port, pathPrefix: 'prov' });
+  const lab = await startLab({ name: 'fw-e2e', loopbackBase: '127.68.0.0', bootMs: 300, flashMs: 500, groups: [
+    { kind: 'mitel-6800', count: 6, model: '6867i', versions: ['6.5.0.224', '6.4.0.140'], macStart: '00:08:5D:6E:00:01', ports: { sip: 5060, http: 80, https: null } },
+  ] }, { mode: 'loopback', provisioningUrl: `http://127.0.0.1:${port}/prov/` });
+  try {
+    const at = new Date().toISOString();
+    await site.writeJson(DEVICES_FILE, DevicesFileSchema, { format: 'fieldkit-inventory', formatVersion: 1, updatedAt: at, devices: lab.phones.map((p) => deviceFor(p, at)) });
+    const st = join(host.root, '6867i-5.0.0.1018.st');
+    await writeFile(st, buildFirmwareImage({ model: '6867i', version: '5.0.0.1018', sizeBytes: 2048 }));
+
+    await page.getByRole('button', { name: 'Firmware', exact: true }).click();
+    await page.getByLabel('File on this computer (.st or .zip)').fill(st);
+    await page.getByRole('button', { name: 'Import' }).click();
+    const library = page.getByRole('region', { name: 'Firmware library' });
+    await expect(library.getByRole('cell', { name: '5.0.0.1018', exact: true })).toBeVisible();
+
+    await page.getByLabel('Target for 6867i').selectOption('5.0.0.1018');
+    await page.getByLabel('Wave size').fill('2');
+    await page.getByRole('button', { name: 'Make plan' }).click();
+    await expect(page.getByTestId('fw-summary')).toHaveText('Flash 6 phone(s): 6 6867i to 5.0.0.1018; skip 0 already on target; exclude 0.');
+    await expect(page.getByRole('list', { name: 'Guard rails' })).toContainText('go below 6.5.0.224');
+    const start = page.getByRole('button', { name: 'Start firmware run' });
+    await expect(start).toBeDisabled();
+    await page.getByLabel('I have read the guard rails and confirm this summary').check();
+    await start.click();
+
+    const table = page.getByRole('table', { name: 'Before and after' });
+    await expect(table.locator('tr[data-state="verified"]')).toHaveCount(6, { timeout: 60_000 });
+    await expect(page.getByRole('region', { name: 'Firmware run' }).locator('.badge')).toHaveText(/succeeded|Done|done/i, { timeout: 10_000 });
+    await expect(page.getByRole('list', { name: 'Run log' })).toContainText('verified on 5.0.0.1018');
+    await page.getByRole('button', { name: 'Save result table (CSV)' }).click();
+    await expect(page.getByText(/Saved as reports\/firmware-/)).toBeVisible();
+    const path = (await page.locator('.fw-confirm, .panel').getByText(/reports\/firmware-.*\.csv/).first().textContent())!.trim();
+    const csv = await readFile(join(site.root, path), 'utf8');
+    expect(csv.split('\r\n').filter(Boolean)).toHaveLength(7);
+    for (const p of lab.phones) expect(lab.phone(p.mac).firmware).toBe('5.0.0.1018');
+  } finally {
+    await lab.stop();
+  }
+});
