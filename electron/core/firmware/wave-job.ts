@@ -309,9 +309,10 @@ class FirmwareRun {
         { mac: p.mac, ip: p.ip!, sipPort: p.sipPort, httpPort: p.httpPort },
         { adminPassword: credentials.password, fastReboot: false, requestTimeoutMs: options.requestTimeoutMs, confirmDownMs: options.rebootStartTimeoutMs, pollMs: Math.min(options.pollMs, 250), signal: ctx.signal, ...(this.deps.localAddress ? { localAddress: this.deps.localAddress } : {}) },
       );
+      // A reboot cut short by cancel is not a result: the step stays unfinished and resume re-checks the phone.
+      ctx.throwIfCancelled();
       return { ok: outcome.ok, method: outcome.method, message: outcome.message };
     });
-    ctx.throwIfCancelled();
     if (!reboot.ok) {
       return { failed: await this.settle(p, t, credentials, { state: 'failed', reason: `could not be restarted: ${reboot.message}`, after: p.current, method: null, pointedAt: null }, true) };
     }

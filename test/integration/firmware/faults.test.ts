@@ -9,6 +9,7 @@ import { readLibrary } from '../../../electron/core/firmware/library';
 import { readLibraryImage } from '../../../electron/core/firmware/library';
 import { setConfigurationServer } from '../../../electron/core/phone';
 import { firmwareStatus } from '../../../electron/core/firmware/results';
+import { Journal } from '../../../electron/core/jobs/journal';
 
 const twoModels = (a: string, b: string) => [
   { count: 6, model: '6867i' as const, versions: ['6.5.0.224'], macStart: a },
@@ -142,5 +143,38 @@ describe('the silent re-upgrade trap', () => {
       assert.equal(b.lab.phone(p.mac).firmware, '5.0.0.1018', `${p.mac} stayed on the fallback`);
       assert.equal(b.lab.phone(p.mac).history.filter((e) => e.type === 'flash-done').length, 1);
     }
+  });
+});
+
+describe('cancel mid-wave', () => {
+  let b: Bench;
+  before(async () => {
+    b = await startBench({ name: 'fw-cancel', loopbackBase: '127.70.0.0', bootMs: 400, flashMs: 1200, groups: twoModels('00:08:5D:6E:10:01', '00:08:5D:6F:10:01') });
+    await b.addImage('6867i', '5.0.0.1018');
+    await b.addImage('6865i', '5.0.0.1018');
+  });
+  after(() => b.close());
+
+  test('leaves every phone in a known state, and resume finishes without flashing any phone twice', async () => {
+    const plan = await makeFirmwarePlan(b.planDeps(), { targets: [{ model: '6867i', version: '5.0.0.1018' }, { model: '6865i', version: '5.0.0.1018' }], options: { ...FAST, waveSize: 5, concurrency: 5 } });
+    const job = await b.jobs.start('firmware-wave', { planId: plan.id, confirm: plan.confirmToken! });
+    for (;;) {
+      const s = await firmwareStatus(b.site, job.id);
+      if (s.phones.some((p) => p.wave === 'wave 1' && (p.state === 'flashing' || p.state === 'rebooting'))) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    b.jobs.cancel(job.id);
+    const info = await b.jobs.wait(job.id);
+    assert.equal(info.state, 'cancelled');
+    const { entries } = await Journal.read(b.site.path('journal', `${job.id}.jsonl`));
+    const cancelled = entries.find((e) => e.type === 'firmware-cancelled');
+    assert.ok(cancelled, 'the journal lists each unfinished phone and its state');
+    assert.ok((cancelled.phones as unknown[]).length > 0);
+    await b.jobs.resume(job.id);
+    const resumed = await b.jobs.wait(job.id);
+    assert.equal(resumed.state, 'succeeded', resumed.error);
+    const status = await firmwareStatus(b.site, job.id);
+    assert.equal(status.counts.verified, 12, JSON.stringify(status.counts));
+    for (const p of b.lab.phones) assert.equal(b.flashes(p.mac), 1, `${p.mac} flashed once`);
   });
 });
