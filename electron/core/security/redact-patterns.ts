@@ -6,7 +6,8 @@ import { REDACTED, redactCfgText } from '../config/redact';
 import { isSecretParameter } from '../config/parameter-rules';
 
 // scheme://user:password@host  (sftp, http, https, ftp, ...): keep the user, hide the password.
-const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/[^\s/:@]*):([^\s/@]*)@/gi;
+// Lengths are bounded so that a hostile line (e.g. a megabyte of "a.") cannot make the match quadratic.
+const URL_USERINFO = /\b([a-z][a-z0-9+.-]{0,31}:\/\/[^\s/:@]{0,256}):([^\s/@]{0,256})@/gi;
 
 // password=..., pass=..., pwd=... in a query string, a form body or a key=value message.
 const QUERY_PASSWORD = /\b((?:password|passwd|pass|pwd|passphrase|secret)=)([^&\s"'<>]*)/gi;
@@ -16,7 +17,8 @@ const AUTH_HEADER = /\b((?:proxy-)?authorization\s*:\s*(?:basic|bearer|digest)\s
 
 // A line that starts like a cfg parameter (`[!^]name: value`) with one word or a quoted value (prose such
 // as "Admin password: numeric, not 22222" is left readable); redactCfgText decides whether it is secret.
-const CFG_LINE = /^\s*[!^]?\s*([a-z0-9][a-z0-9 _.-]{0,80}?)\s*:\s*("[^"]*"|\S+)\s*(?:#.*)?$/i;
+const CFG_LINE = /^[ \t]{0,64}[!^]?[ \t]{0,8}([a-z0-9][a-z0-9 _.-]{0,80}?)[ \t]{0,16}:[ \t]{0,64}("[^"]*"|\S+)[ \t]*(?:#.*)?$/i;
+const MAX_CFG_LINE = 4096; // longer lines are not configuration lines
 
 export function redactPatterns(text: string): string {
   return text
@@ -29,7 +31,7 @@ export function redactPatterns(text: string): string {
 }
 
 function redactCfgLine(line: string): string {
-  const m = CFG_LINE.exec(line);
+  const m = line.length > MAX_CFG_LINE ? null : CFG_LINE.exec(line);
   if (!m || !isSecretParameter(m[1]!)) return line;
   const cr = line.endsWith('\r') ? '\r' : '';
   return redactCfgText(cr ? line.slice(0, -1) : line).text + cr;

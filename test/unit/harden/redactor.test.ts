@@ -113,3 +113,9 @@ test('CLI error output hides the environment\'s secrets', async (t) => {
   assert.ok(out.join('\n').includes('[redacted: sftp-password:SITE]'), out.join('\n'));
   assert.ok(!out.join('\n').includes(secret));
 });
+
+test('values that are prefixes of each other, regex characters, and a 64 KB private key are all hidden', () => {
+  const r = new Redactor().learn('Sip-1', 'a').learn('Sip-12', 'b').learn('a.b*c', 'c').learn('-----BEGIN KEY-----\n' + 'k'.repeat(64 * 1024), 'key');
+  assert.equal(r.redact('Sip-1 Sip-12 Sip-13 a.b*c axbbc'), '[redacted: a] [redacted: b] [redacted: a]3 [redacted: c] axbbc');
+  assert.equal(r.redact(`x -----BEGIN KEY-----\n${'k'.repeat(64 * 1024)} y`), 'x [redacted: key] y');
+});
