@@ -1,6 +1,6 @@
 // The whole loop with distinctive known secrets, then a search of everything Fieldkit wrote or said:
 // discover -> generate -> preview -> publish (built-in server and a real sshd) -> reboot -> verify ->
-// firmware wave -> checklist report (HTML + PDF) -> inventory CSV -> diagnostics export -> CLI.
+// firmware wave (+ CSV) -> checklist report (HTML + PDF) -> inventory CSV -> diagnostics export -> CLI.
 // Every file of the site folder and the app data folder (journals, reports, exports), every event and
 // every console line is searched for each secret, plain and in the encodings the Redactor covers plus
 // base64 (bare and as an HTTP Basic credential): zero hits. The secrets did reach the SFTP server's
@@ -14,12 +14,8 @@ import { FieldkitApp } from '../../../electron/app/fieldkit-app';
 import { nodePlatform } from '../../../electron/app/node-platform';
 import { MemorySecretStore } from '../../../electron/core/secrets/secret-store';
 import { encodings } from '../../../electron/core/security/redactor';
-import { calls, type CallName, type CallOutput } from '../../../electron/api/contract';
+import type { CallName, CallOutput } from '../../../electron/api/contract';
 import { runCli } from '../../../electron/cli';
-import { importFirmware } from '../../../electron/core/firmware/library';
-import { makeFirmwarePlan } from '../../../electron/core/firmware/plan';
-import { builtinFirmwareServer } from '../../../electron/core/firmware/builtin-staging';
-import { createFirmwareWaveJob, FIRMWARE_JOB_KIND } from '../../../electron/core/firmware/wave-job';
 import { buildFirmwareImage } from '../../sim/firmware-image';
 import { startLab } from '../../sim/lab';
 import { tempDir } from '../../helpers/temp-dir';
@@ -158,30 +154,17 @@ test('no secret at rest or in any output after the whole loop; the secrets did r
     assert.equal(lab.phone(info.mac).setting('admin password'), ADMIN, 'the phone applied the admin password');
   }
 
-  // firmware wave (the firmware area's API calls, when they exist; its core otherwise)
+  // firmware wave through the firmware API, then its before/after CSV export
   const image = join(dir, '6867i-6.5.0.230.st');
   await writeFile(image, buildFirmwareImage({ model: '6867i', version: '6.5.0.230', sizeBytes: 4096 }));
-  let firmwarePlanId: string;
-  let firmwareConfirm: string;
-  if ('firmware.plan' in calls) {
-    await ok('firmware.import' as CallName, { path: image });
-    const fwPlan = (await ok('firmware.plan' as CallName, { targets: [{ model: '6867i', version: '6.5.0.230' }] })) as unknown as { id: string; confirmToken: string };
-    firmwarePlanId = fwPlan.id;
-    firmwareConfirm = fwPlan.confirmToken;
-  } else {
-    t.diagnostic('firmware API calls not in the contract yet: plan made through electron/core/firmware, run as a job through FieldkitApp.dispatch');
-    const site = app.currentSite();
-    await importFirmware(site, { path: image });
-    const server = builtinFirmwareServer({ home: await app.provisioning().server(), listenAddress: '127.0.0.1' });
-    if (!app.jobManager().kinds().includes(FIRMWARE_JOB_KIND)) {
-      app.jobManager().register(createFirmwareWaveJob({ site: () => app.currentSite(), secrets, server: async () => server }));
-    }
-    const fwPlan = await makeFirmwarePlan({ site, secrets, server }, { targets: [{ model: '6867i', version: '6.5.0.230' }], options: { requestTimeoutMs: 1500, rebootStartTimeoutMs: 5000, flashTimeoutMs: 10_000, pollMs: 100 } });
-    firmwarePlanId = fwPlan.id;
-    firmwareConfirm = fwPlan.confirmToken!;
-  }
-  await runJob(FIRMWARE_JOB_KIND, { planId: firmwarePlanId, confirm: firmwareConfirm });
+  await ok('firmware.import', { path: image });
+  const fwPlan = await ok('firmware.plan', { targets: [{ model: '6867i', version: '6.5.0.230' }], options: { requestTimeoutMs: 1500, rebootStartTimeoutMs: 5000, flashTimeoutMs: 10_000, pollMs: 100 } });
+  assert.ok(fwPlan.confirmToken, JSON.stringify(fwPlan.guardRails));
+  const fwJob = await ok('firmware.run', { planId: fwPlan.id, confirm: fwPlan.confirmToken });
+  const fwDone = await app.jobManager().wait(fwJob.id);
+  assert.equal(fwDone.state, 'succeeded', fwDone.error);
   for (const info of lab.phones.filter((p) => p.model === '6867i')) assert.equal(lab.phone(info.mac).firmware, '6.5.0.230');
+  await writeFile(join(exportsDir, 'firmware.csv'), (await ok('firmware.exportCsv', { jobId: fwJob.id })).csv);
 
   // checklist report (HTML + PDF), inventory CSV, diagnostics, the CLI
   await ok('checklist.start', { technician: 'Tess Tech', contactPerson: 'Carl Customer' });
