@@ -70,3 +70,17 @@ test('the shell can be used with the keyboard alone', async ({ page, host }) => 
   await page.keyboard.press('Enter');
   await expect(page.getByRole('button', { name: 'Inventory' })).toHaveAttribute('aria-current', 'page');
 });
+
+test('diagnostics for a ticket download as text naming the site and its last job', async ({ page, host }) => {
+  await page.goto(host.url);
+  await page.getByLabel('Site name').fill('Ticket site');
+  await page.getByRole('button', { name: 'Create site' }).click();
+  await page.getByRole('button', { name: 'Run self-test' }).click();
+  await expect(page.getByTestId('jobs-panel').locator('.dock-job').first()).toHaveAttribute('data-state', 'succeeded', { timeout: 15_000 });
+  const downloading = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Save diagnostics for a ticket' }).click();
+  const download = await downloading;
+  const text = await readFile((await download.path())!, 'utf8');
+  expect(text).toContain('Ticket site');
+  expect(text).toContain('self-test');
+});

@@ -55,13 +55,14 @@ export async function recordFirmwareChange(site: SiteWorkspace, change: Firmware
     throw new FieldkitError('invalid-input', `The firmware change cannot be recorded: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   }
   const entry = parsed.data;
-  const changes = await readFirmwareChanges(site);
-  const duplicate = changes.some((c) => c.mac === entry.mac && c.from === entry.from && c.to === entry.to && c.at === entry.at);
-  if (!duplicate) changes.push(entry);
-  await site.writeJson(FIRMWARE_CHANGES_FILE, ChangesFileSchema, {
-    format: 'fieldkit-firmware-changes',
-    formatVersion: 1,
-    changes: changes.slice(-MAX_CHANGES_KEPT),
+  await site.updateJson(FIRMWARE_CHANGES_FILE, ChangesFileSchema, (current) => {
+    const changes = current?.changes ?? [];
+    const duplicate = changes.some((c) => c.mac === entry.mac && c.from === entry.from && c.to === entry.to && c.at === entry.at);
+    return {
+      format: 'fieldkit-firmware-changes' as const,
+      formatVersion: 1 as const,
+      changes: (duplicate ? changes : [...changes, entry]).slice(-MAX_CHANGES_KEPT),
+    };
   });
   return entry;
 }

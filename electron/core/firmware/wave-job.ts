@@ -22,6 +22,7 @@ import type { FirmwarePlan, PlannedPhone, ResolvedTarget } from './plan-types';
 import type { PhoneState, PhoneStateRecord } from './phone-states';
 import { saveResult } from './results';
 import { copyConfigs, putFile, sharedConfigNames } from './staging';
+import { sleep } from '../util/sleep';
 
 export const FIRMWARE_JOB_KIND = 'firmware-wave';
 
@@ -60,12 +61,6 @@ function homeFields(p: PlannedPhone): ConfigServerSettings {
   }
   return out;
 }
-
-const sleep = (ms: number, signal: AbortSignal) => new Promise<void>((resolve) => {
-  const onAbort = () => { clearTimeout(t); resolve(); };
-  const t = setTimeout(() => { signal.removeEventListener('abort', onAbort); resolve(); }, ms);
-  signal.addEventListener('abort', onAbort, { once: true });
-});
 
 /** Splits the phones to flash into the canary (first N per model) and waves of `waveSize`. */
 export function planWaves(plan: FirmwarePlan): { name: string; canary: boolean; phones: PlannedPhone[] }[] {

@@ -2,6 +2,7 @@
 // without touching the network: the technician can run it to check that the site folder is writable.
 import { z } from 'zod';
 import type { JobDefinition } from './job-manager';
+import { sleep } from '../util/sleep';
 
 export const SelfTestParamsSchema = z.object({
   steps: z.number().int().min(1).max(1000).default(20),
@@ -17,10 +18,8 @@ export const selfTestJob: JobDefinition<SelfTestParams> = {
   async run(ctx, params) {
     for (let i = 1; i <= params.steps; i++) {
       await ctx.step(`step-${i}`, async () => {
-        await new Promise<void>((resolve, reject) => {
-          const timer = setTimeout(resolve, params.stepMs);
-          ctx.signal.addEventListener('abort', () => { clearTimeout(timer); reject(new Error('cancelled')); }, { once: true });
-        });
+        await sleep(params.stepMs, ctx.signal);
+        ctx.throwIfCancelled();
         return i;
       });
       ctx.count('steps');

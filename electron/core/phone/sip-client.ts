@@ -139,6 +139,15 @@ export class SipUdpEndpoint {
     return this.#pending.size;
   }
 
+  /** Datagrams handed to the socket but not yet sent (they pile up when the OS waits on address resolution). */
+  get sendQueueCount(): number {
+    try {
+      return this.#socket.getSendQueueCount();
+    } catch {
+      return 0;
+    }
+  }
+
   async #sourceFor(host: string): Promise<string> {
     if (this.#advertised && this.#advertised !== '0.0.0.0' && this.#advertised !== '::') return this.#advertised;
     // Same /24 (IPv4) almost always shares a route; avoids one lookup per host in a sweep.
@@ -277,6 +286,8 @@ export interface SipProber {
   probe(host: string, port?: number, timing?: SipTimingOptions): Promise<SipResult>;
   readonly localPort: number;
   readonly inFlight: number;
+  /** Datagrams waiting in the socket's send queue; a sweep slows down while it is long. */
+  readonly sendQueueCount: number;
   /** Datagrams dropped as garbage, oversized or matching no probe. */
   readonly ignored: number;
   close(): Promise<void>;
@@ -293,6 +304,9 @@ export async function createSipProber(options: SipTransportOptions & SipTimingOp
     },
     get inFlight() {
       return endpoint.inFlight;
+    },
+    get sendQueueCount() {
+      return endpoint.sendQueueCount;
     },
     get ignored() {
       return endpoint.ignored;

@@ -15,7 +15,8 @@ import { EventEmitter } from 'node:events';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { createReadStream } from 'node:fs';
-import { stat as statFile } from 'node:fs/promises';
+import { readFile, stat as statFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { sha256Hex } from './generated-store';
@@ -73,6 +74,8 @@ export interface BuiltinServerEvents {
 
 export class BuiltinServer extends EventEmitter<BuiltinServerEvents> implements PublishTarget {
   private readonly files = new Map<string, ServedFile>();
+  /** sha256 of firmware images served from disk, keyed by path, size and mtime (images are large). */
+  private readonly firmwareHashes = new Map<string, string>();
   private readonly previous = new Map<string, ServedFile & { backupName: string }>();
   private readonly recent: FetchEntry[] = [];
   private server: Server | undefined;
@@ -148,14 +151,38 @@ export class BuiltinServer extends EventEmitter<BuiltinServerEvents> implements 
   async close(): Promise<void> {}
 
   async stat(names: readonly string[]): Promise<RemoteFileState[]> {
-    return names.map((name) => {
+    return Promise.all(names.map(async (name): Promise<RemoteFileState> => {
       const f = this.files.get(name);
-      return f ? { name, exists: true, size: f.bytes.length, sha256: f.sha256 } : { name, exists: false };
-    });
+      if (f) return { name, exists: true, size: f.bytes.length, sha256: f.sha256 };
+      const image = await this.firmwareImage(name);
+      return image ? { name, exists: true, size: image.size, sha256: await this.firmwareSha256(image.path, image.size, image.mtimeMs) } : { name, exists: false };
+    }));
   }
 
   async read(name: string): Promise<Uint8Array | null> {
-    return this.files.get(name)?.bytes ?? null;
+    const published = this.files.get(name)?.bytes;
+    if (published) return published;
+    const image = await this.firmwareImage(name);
+    return image ? new Uint8Array(await readFile(image.path)) : null;
+  }
+
+  /** A `<model>.st` the server hands out from the firmware folder: what stat/read see is what phones get. */
+  private async firmwareImage(name: string): Promise<{ path: string; size: number; mtimeMs: number } | undefined> {
+    if (!FIRMWARE_NAME.test(name) || !this.options.firmwareDir) return undefined;
+    const path = join(this.options.firmwareDir, name);
+    const info = await statFile(path).catch(() => undefined);
+    return info?.isFile() ? { path, size: info.size, mtimeMs: info.mtimeMs } : undefined;
+  }
+
+  private async firmwareSha256(path: string, size: number, mtimeMs: number): Promise<string> {
+    const key = `${path}:${size}:${mtimeMs}`;
+    const known = this.firmwareHashes.get(key);
+    if (known) return known;
+    const hash = createHash('sha256');
+    for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+    const hex = hash.digest('hex');
+    this.firmwareHashes.set(key, hex);
+    return hex;
   }
 
   async write(name: string, bytes: Uint8Array, options: WriteOptions): Promise<WriteResult> {
@@ -233,18 +260,15 @@ export class BuiltinServer extends EventEmitter<BuiltinServerEvents> implements 
       finish(200, served, published.bytes.length);
       return;
     }
-    if (FIRMWARE_NAME.test(name) && this.options.firmwareDir) {
-      const path = join(this.options.firmwareDir, name);
-      const info = await statFile(path).catch(() => undefined);
-      if (info?.isFile()) {
-        res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': info.size, 'Cache-Control': 'no-store' });
-        const stream = createReadStream(path);
-        stream.on('error', () => res.destroy());
-        stream.pipe(res);
-        await new Promise<void>((resolve) => res.on('close', () => resolve()));
-        finish(200, name, info.size);
-        return;
-      }
+    const image = await this.firmwareImage(name);
+    if (image) {
+      res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': image.size, 'Cache-Control': 'no-store' });
+      const stream = createReadStream(image.path);
+      stream.on('error', () => res.destroy());
+      stream.pipe(res);
+      await new Promise<void>((resolve) => res.on('close', () => resolve()));
+      finish(200, name, image.size);
+      return;
     }
     res.writeHead(404, { 'Content-Length': 0 }).end();
     finish(404, name, 0);

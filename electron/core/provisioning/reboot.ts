@@ -6,6 +6,7 @@
 // caller says the change is configuration-only.
 import { FieldkitError } from '../util/errors';
 import { restart, sendCheckSyncNotify, sipOptionsProbe, xmlPush, isPhoneError, fingerprint } from '../phone';
+import { sleep } from '../util/sleep';
 
 export type RebootMethod = 'sip-notify' | 'web-restart' | 'xml-reset' | 'xml-fastreboot';
 
@@ -60,12 +61,6 @@ export interface RebootOutcome {
   message: string;
   at: string;
 }
-
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
-  });
 
 /** One cheap "are you there": SIP OPTIONS when the phone has SIP, else an HTTP request. */
 export async function phoneAnswers(target: RebootTarget, timeoutMs: number, localAddress?: string, retransmits = 1): Promise<boolean> {

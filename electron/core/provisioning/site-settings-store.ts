@@ -69,7 +69,8 @@ export interface SaveSiteSettingsInput {
 /** Validates and saves; a bad value is an error naming its field (e.g. `osv.proxy.host`). */
 export async function saveSiteSettings(site: SiteWorkspace, input: SaveSiteSettingsInput, now = new Date()): Promise<StoredSiteSettings> {
   const settings = parseSiteSettings(input.settings);
-  const previous = await site.readJson(SITE_SETTINGS_FILE, SiteSettingsFileSchema).catch(() => undefined);
+  // A damaged file stops the save (it is reported and kept), it is never silently replaced.
+  const previous = await site.readJson(SITE_SETTINGS_FILE, SiteSettingsFileSchema);
   const phones = input.phones === undefined ? previous?.phones ?? {} : parsePhones(input.phones);
   const file: SiteSettingsFile = {
     format: 'fieldkit-site-settings',

@@ -10,6 +10,7 @@ import type { ConfigServerSettings, SysinfoInfo } from '../phone';
 import type { SiteSettings } from '../config';
 import { phoneAnswers } from './reboot';
 import type { RebootTarget } from './reboot';
+import { sleep } from '../util/sleep';
 
 export type CheckId = 'came-back' | 'fetched' | 'firmware' | 'settings' | 'line';
 
@@ -84,12 +85,6 @@ export interface VerifyOptions {
 }
 
 const RESYNC_CODE = { none: '0', config: '1', firmware: '2', both: '3' } as const;
-
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
-  });
 
 async function waitUntilAnswers(target: RebootTarget, options: VerifyOptions): Promise<number | null> {
   const started = Date.now();

@@ -61,6 +61,20 @@ function formatZodIssues(error: z.ZodError): string {
   return error.issues.map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`).join('; ');
 }
 
+/** Read-modify-write of one file runs one at a time within this process (keyed by absolute path). */
+const fileQueues = new Map<string, Promise<unknown>>();
+
+function serialised<T>(key: string, work: () => Promise<T>): Promise<T> {
+  const previous = fileQueues.get(key) ?? Promise.resolve();
+  const next = previous.then(work, work);
+  const settled = next.catch(() => undefined);
+  fileQueues.set(key, settled);
+  void settled.then(() => {
+    if (fileQueues.get(key) === settled) fileQueues.delete(key);
+  });
+  return next;
+}
+
 export class SiteWorkspace {
   private constructor(
     readonly root: string,
@@ -158,6 +172,14 @@ export class SiteWorkspace {
     if (!parsed.success) throw new FieldkitError('invalid-input', `Refusing to save ${relPath}: ${formatZodIssues(parsed.error)}`);
     await writeJsonAtomic(this.path(relPath), parsed.data, { keepBackup: true });
     return parsed.data;
+  }
+
+  /**
+   * Reads a document, lets `change` produce the new one and writes it, with no other update of the same
+   * file in between (two jobs recording at once lose nothing). A damaged file stops the update.
+   */
+  async updateJson<S extends z.ZodType>(relPath: string, schema: S, change: (current: z.infer<S> | undefined) => z.input<S>): Promise<z.infer<S>> {
+    return serialised(this.path(relPath), async () => this.writeJson(relPath, schema, change(await this.readJson(relPath, schema))));
   }
 
   async updateMeta(patch: SiteUpdate, now = new Date()): Promise<SiteMeta> {

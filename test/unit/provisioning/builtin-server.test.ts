@@ -95,6 +95,12 @@ test('firmware images come from the firmware folder; other files there are not s
   assert.equal((await get(`${server.url()}6865i.st`)).status, 404);
   assert.equal((await get(`${server.url()}notes.txt`)).status, 404);
   assert.equal(log[0]!.bytes, 70_000);
+  // What a plan or a preview sees through the target interface is what the phones get.
+  const [st, missing, notes] = await server.stat(['6867i.st', '6865i.st', 'notes.txt']);
+  assert.deepEqual({ exists: st!.exists, size: st!.size, sha256: st!.sha256 }, { exists: true, size: 70_000, sha256: sha256Hex(Buffer.alloc(70_000, 7)) });
+  assert.equal(missing!.exists, false);
+  assert.equal(notes!.exists, false);
+  assert.equal((await server.read('6867i.st'))?.length, 70_000);
 });
 
 test('as a publish target: atomic swap, conflict on an unexpected version, backup of the replaced one', async (t) => {
