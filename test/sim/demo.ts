@@ -2,7 +2,7 @@
 // other, so a newcomer sees Fieldkit do its job in one command. Nothing leaves the machine: the phones
 // live on 127.77.0.x, the built-in provisioning server and the app on 127.0.0.1, mDNS stays on loopback.
 // Options: --port N (browser host port, default random), --keep (keep the demo site folder afterwards).
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -16,6 +16,7 @@ import { RENDERER_DIR } from '../../electron/host/serve';
 import type { CallName, CallOutput } from '../../electron/api/contract';
 import { startLab } from './lab';
 import { parseLabSpec, type LabSpecInput } from './lab-spec';
+import { buildFirmwareImage } from './firmware-image';
 
 const DEMO_LAB = fileURLToPath(new URL('./labs/demo-24.json', import.meta.url));
 const PROVISIONING_PORT = 8667;
@@ -74,6 +75,14 @@ async function main() {
   await call('inventory.importCsv', { text: ['MAC;Directory number;Display name;Location;Model', ...rows].join('\n'), fileName: 'demo-sheet.csv' });
   for (const [i, p] of lab.phones.entries()) await secrets.set(secretKeys.sipPassword(p.mac.replace(/[^0-9A-Fa-f]/g, '').toUpperCase()), `demo-sip-${1000 + i}`);
 
+  // Firmware "downloaded from the partner portal": simulator images a technician can fall back or upgrade to.
+  for (const [model, version] of [['6867i', '6.5.0.224'], ['6867i', '6.4.0.140'], ['6865i', '6.5.0.224'], ['6865i', '6.4.0.140']] as const) {
+    const dir = join(root, 'downloads', `${model}-${version}`);
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, `${model}.st`), buildFirmwareImage({ model, version }));
+    await call('firmware.import', { path: join(dir, `${model}.st`), model, version, confirmVersion: true });
+  }
+
   const host = await startBrowserHost({ dispatch: app.dispatch, events: app.events, staticDir: RENDERER_DIR, port: values.port ? Number(values.port) : 0 });
   console.log(
     [
@@ -87,7 +96,8 @@ async function main() {
       `  ${host.url}`,
       '',
       'Try: Inventory → Scan (the lab range is proposed), Provisioning → Generate, preview, publish, reboot, verify,',
-      'Firmware → plan a fallback, Checklist → walk it and create the customer report.',
+      'Firmware → plan a fallback to 6.4.0.140 or an upgrade to 6.5.0.224 (both in the library),',
+      'Checklist → walk it and create the customer report.',
       'Press Ctrl+C to stop; the lab and the demo folder are removed (keep the folder with --keep).',
     ].join('\n'),
   );
