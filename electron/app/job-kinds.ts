@@ -6,7 +6,7 @@ import { createRebootJob } from '../core/provisioning/reboot-job';
 import { createVerifyJob, builtinFetchRecords } from '../core/provisioning/verify-job';
 import { publishJob } from '../core/provisioning/publish';
 import { createFirmwareWaveJob } from '../core/firmware/wave-job';
-import { firmwareServerFor } from './handlers/firmware';
+import { firmwareServerForPlan } from './handlers/firmware';
 import type { FieldkitApp } from './fieldkit-app';
 
 export interface JobDeps {
@@ -15,7 +15,7 @@ export interface JobDeps {
 
 export function registerJobKinds(jobs: JobManager, { app }: JobDeps): void {
   jobs.register(selfTestJob);
-  jobs.register(createFirmwareWaveJob({ site: () => app.currentSite(), secrets: app.platform.secrets, server: (_site, location) => firmwareServerFor(app, location.host) }));
+  jobs.register(createFirmwareWaveJob({ site: () => app.currentSite(), secrets: app.platform.secrets, server: (_site, plan, jobId) => firmwareServerForPlan(app, plan, jobId) }));
   jobs.register(publishJob(() => app.provisioning()));
   jobs.register(createRebootJob({ site: () => app.currentSite(), secrets: app.platform.secrets }));
   jobs.register(createVerifyJob({ site: () => app.currentSite(), secrets: app.platform.secrets, builtinFetches: () => builtinFetchRecords(app.provisioning()) }));

@@ -1,8 +1,10 @@
 // Where the phones fetch files from, as the firmware job needs it: the site's provisioning directory
-// ("home") as a PublishTarget, a staging folder per model and version (its own PublishTarget), and the
-// address the phones use for each.
+// ("home") as a PublishTarget, a staging folder per model and version (a sub-folder of home on the same
+// server, so it lasts as long as that server does), and the address the phones use for each.
+import { subTarget } from '../provisioning/target';
 import type { PublishTarget } from '../provisioning/target';
 import type { ConfigServerSettings } from '../phone/web-client';
+import { joinPath } from './paths';
 
 export interface ServerLocation {
   protocol: 'HTTP' | 'HTTPS';
@@ -21,18 +23,38 @@ export interface FirmwareServer {
   location: ServerLocation;
   /** The directory the phones normally fetch from. */
   home: PublishTarget;
-  /**
-   * The staging folder `name` (e.g. `fw/6867i-5.0.0.1018`), created when missing. `hint` is what an
-   * earlier run of the same job recorded, so a resumed run serves the folder where phones were pointed.
-   */
-  folder(name: string, hint?: ServerLocation): Promise<StagingFolder>;
-  /** Releases staging folders that live only while Fieldkit runs. */
+  /** The staging folder `name` (e.g. `fw/6867i-5.0.0.1018`) inside home, created when missing. */
+  folder(name: string): Promise<StagingFolder>;
+  /** Closes the connections it opened; the server and the staged files stay. */
   close(): Promise<void>;
 }
 
-/** The staging folder of one model and version (MECHANISM.md §1). */
-export function stagingFolder(model: string, version: string): string {
-  return `fw/${model}-${version}`;
+/** The firmware view of a site's server: `home` (connected) as the phones reach it at `location`. */
+export function firmwareServerOn(home: PublishTarget, location: ServerLocation): FirmwareServer {
+  const folders = new Map<string, Promise<StagingFolder>>();
+  const open = async (name: string): Promise<StagingFolder> => {
+    const target = subTarget(home, name);
+    await target.connect();
+    return { target, location: { ...location, path: joinPath(location.path, name) } };
+  };
+  return {
+    location,
+    home,
+    folder(name) {
+      let f = folders.get(name);
+      if (!f) {
+        f = open(name);
+        folders.set(name, f);
+        f.catch(() => folders.delete(name));
+      }
+      return f;
+    },
+    async close() {
+      for (const f of folders.values()) await (await f.catch(() => undefined))?.target.close().catch(() => undefined);
+      folders.clear();
+      await home.close();
+    },
+  };
 }
 
 export function describeLocation(l: ServerLocation): string {

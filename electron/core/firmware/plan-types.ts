@@ -1,6 +1,16 @@
 // The firmware plan as stored in the site (firmware/plans/<id>.json) and shown to the technician.
 import { z } from 'zod';
 
+function isPhoneServerUrl(raw: string): boolean {
+  try {
+    const u = new URL(raw);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.username === '' && u.password === '' && u.search === '' && u.hash === ''
+      && !u.pathname.split('/').some((p) => p === '..' || p.startsWith('.') || p.includes('%'));
+  } catch {
+    return false;
+  }
+}
+
 export const PlanOptionsSchema = z.object({
   /** Phones per model flashed first, alone, before any wave. */
   canaryPerModel: z.number().int().min(0).max(10).default(1),
@@ -21,6 +31,13 @@ export const PlanOptionsSchema = z.object({
   /** How long a phone may stay away while it reboots and flashes (real phones: several minutes). */
   flashTimeoutMs: z.number().int().min(1000).max(3_600_000).default(900_000),
   pollMs: z.number().int().min(50).max(60_000).default(2000),
+  /**
+   * The publishing target that holds home and the staging folders: the built-in server, or an SFTP
+   * target of the site (staging folders are then created on that server and outlast Fieldkit).
+   */
+  publishTarget: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'a publishing target id, e.g. "builtin" or "osv-prov"').default('builtin'),
+  /** For an SFTP target: the URL the phones fetch its folder from, e.g. http://10.0.0.5/prov/. */
+  serverUrl: z.string().max(500).refine(isPhoneServerUrl, 'write the URL the phones fetch the folder from, like http://10.0.0.5/prov/').optional(),
 });
 export type PlanOptions = z.output<typeof PlanOptionsSchema>;
 

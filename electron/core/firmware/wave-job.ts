@@ -36,8 +36,11 @@ export type FirmwareRunParams = z.infer<typeof FirmwareRunParamsSchema>;
 export interface FirmwareJobDeps {
   site(): SiteWorkspace;
   secrets: SecretStore;
-  /** The site's provisioning server at `location` (the one the plan was made for). */
-  server(site: SiteWorkspace, location: ServerLocation): Promise<FirmwareServer>;
+  /**
+   * The site's provisioning server the plan was made for (plan.server, through the publishing target in
+   * plan.options); `jobId` tags the run's temporary files on an SFTP server.
+   */
+  server(site: SiteWorkspace, plan: FirmwarePlan, jobId: string): Promise<FirmwareServer>;
   localAddress?: string;
 }
 
@@ -98,7 +101,11 @@ class FirmwareRun {
     this.plan = await loadPlan(this.site, this.params.planId);
     if (this.plan.confirmToken === null) throw new FieldkitError('invalid-input', 'This firmware plan was refused by a guard rail and cannot run. Make a new plan.');
     if (this.params.confirm !== this.plan.confirmToken) throw new FieldkitError('invalid-input', 'The confirmation does not match this plan. Review the plan summary and confirm it again.');
-    this.server = await this.deps.server(this.site, this.plan.server);
+    this.server = await this.deps.server(this.site, this.plan, ctx.id);
+    if (describeLocation(this.server.location) !== describeLocation(this.plan.server)) {
+      await this.server.close().catch(() => undefined);
+      throw new FieldkitError('conflict', `The plan was made for the provisioning server at ${describeLocation(this.plan.server)}, but the site's server is now at ${describeLocation(this.server.location)}. Set the server back, or make a new plan.`);
+    }
     const flash = this.plan.phones.filter((p) => p.action === 'flash');
     for (const p of flash) this.states.set(p.mac, 'pending');
     this.updateCounters();
@@ -157,11 +164,8 @@ class FirmwareRun {
       if (!this.plan.phones.some((p) => p.action === 'flash' && p.model === t.model)) continue;
       const key = `stage:${t.libraryId}`;
       const earlier = this.ctx.priorSteps.get(key)?.result as { location?: ServerLocation } | undefined;
-      const folder = await this.server.folder(t.stagingFolder, earlier?.location);
+      const folder = await this.server.folder(t.stagingFolder);
       this.staging.set(t.model, folder);
-      if (earlier?.location && describeLocation(earlier.location) !== describeLocation(folder.location)) {
-        throw new FieldkitError('unavailable', `The staging folder was at ${describeLocation(earlier.location)} before the interruption and cannot be served there again (now ${describeLocation(folder.location)}). Free that port, then resume.`);
-      }
       await this.ctx.step(key, async () => {
         const entry = await findLibraryEntry(this.site, t.model, t.version);
         if (!entry || entry.image.sha256 !== t.sha256) throw new FieldkitError('conflict', `The library's ${t.model} ${t.version} image is not the one the plan was made with. Make a new plan.`);
@@ -172,7 +176,8 @@ class FirmwareRun {
         return { location: folder.location, st, configs };
       });
       if (this.ctx.priorSteps.get(key)?.state === 'done' && earlier) {
-        // Served from memory: a resumed run puts the files there again (same bytes, same place).
+        // The built-in server holds staged copies in memory: after a crash they are gone, so a resumed
+        // run puts them there again (same bytes, same place; on an SFTP server they are found unchanged).
         const entry = await findLibraryEntry(this.site, t.model, t.version);
         if (entry) await putFile(folder.target, `${t.model}.st`, await readLibraryImage(this.site, entry));
         await copyConfigs(this.server.home, folder.target, sharedConfigNames(t.model));
@@ -276,9 +281,10 @@ class FirmwareRun {
       if ('failed' in first) return first.failed;
       ({ method, version } = first);
       // A phone that was restarting when an earlier run died may have found the staging folder gone
-      // (it lived in that process): back on its old version, it was not flashed. Restart it once more.
+      // (the built-in server died with that process): back on its old version, it was not flashed.
+      // Restart it once more.
       if (interrupted && version === from) {
-        await ctx.record('phone-recheck', { mac: p.mac, found: version, decision: 'came back on its old version after the interrupted run stopped serving the staging folder: it was not flashed; restart it once more' });
+        await ctx.record('phone-recheck', { mac: p.mac, found: version, decision: 'came back on its old version after the interrupted run: the staging folder was not served while it restarted, so it was not flashed; restart it once more' });
         const again = await this.rebootAndWait(p, wave, credentials, key('again'));
         if ('failed' in again) return again.failed;
         ({ method, version } = again);

@@ -9,6 +9,10 @@
 // never hand one phone another's file, and it keeps a phone or proxy that lowercases names working.
 // Every other name must match exactly.
 //
+// Sub-folders (folder(): firmware staging folders `fw/<model>-<version>/`) are served at
+// `/<prefix>/<folder>/<name>` the same way: files written there from memory, `<model>.st` from the folder
+// `folderImagesDir` names on disk (the site's firmware library). Every path component is checked.
+//
 // Every request is logged (ip, path, status, User-Agent, time; never file contents), emitted as a
 // `fetch` event (verification watches it) and handed to `onRequest` (passive discovery).
 import { EventEmitter } from 'node:events';
@@ -20,7 +24,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { sha256Hex } from './generated-store';
-import { assertPublishableName, conflictError, type PublishTarget, type RemoteFileState, type WriteOptions, type WriteResult } from './target';
+import { assertFolderPath, assertPublishableName, conflictError, type PublishTarget, type RemoteFileState, type WriteOptions, type WriteResult } from './target';
 import { FieldkitError } from '../util/errors';
 
 export interface FetchEntry {
@@ -29,7 +33,7 @@ export interface FetchEntry {
   method: string;
   /** Request path as received (control characters escaped, at most 300 characters). */
   path: string;
-  /** The published or firmware file served, when the request named one. */
+  /** The published or firmware file served, when the request named one (`<folder>/<name>` in a sub-folder). */
   file: string | null;
   status: number;
   bytes: number;
@@ -52,6 +56,8 @@ export interface BuiltinServerOptions {
   pathPrefix?: string;
   /** Folder holding <model>.st firmware images (the site's firmware library), if any. */
   firmwareDir?: string;
+  /** Where the `<model>.st` images of a sub-folder (e.g. `fw/6867i-5.1.0.2051`) are on disk, if anywhere. */
+  folderImagesDir?: (folder: string) => string | undefined;
   /** Passive discovery hook: called for every request with the phone's User-Agent. */
   onRequest?: (request: ProvisioningRequestInfo) => void;
   /** Persistent log (e.g. the site's provisioning/fetch-log.jsonl). */
@@ -66,6 +72,13 @@ interface ServedFile {
 
 const CFG_MAC = /^[0-9A-Fa-f]{12}\.cfg$/;
 const FIRMWARE_NAME = /^68\d\di\.st$/;
+const PATH_PART = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}$/;
+const MAX_FOLDER_PARTS = 4;
+
+/** The key of a file in the served set: its name, or `<folder>/<name>`. */
+function keyOf(folder: string, name: string): string {
+  return folder === '' ? name : `${folder}/${name}`;
+}
 const MAX_RECENT = 5000;
 
 export interface BuiltinServerEvents {
@@ -73,6 +86,7 @@ export interface BuiltinServerEvents {
 }
 
 export class BuiltinServer extends EventEmitter<BuiltinServerEvents> implements PublishTarget {
+  /** Keyed by keyOf(folder, name). */
   private readonly files = new Map<string, ServedFile>();
   /** sha256 of firmware images served from disk, keyed by path, size and mtime (images are large). */
   private readonly firmwareHashes = new Map<string, string>();
@@ -150,26 +164,58 @@ export class BuiltinServer extends EventEmitter<BuiltinServerEvents> implements 
   async connect(): Promise<void> {}
   async close(): Promise<void> {}
 
-  async stat(names: readonly string[]): Promise<RemoteFileState[]> {
+  stat(names: readonly string[]): Promise<RemoteFileState[]> {
+    return this.statIn('', names);
+  }
+
+  read(name: string): Promise<Uint8Array | null> {
+    return this.readIn('', name);
+  }
+
+  write(name: string, bytes: Uint8Array, options: WriteOptions): Promise<WriteResult> {
+    return this.writeIn('', name, bytes, options);
+  }
+
+  async list(): Promise<string[]> {
+    return this.listIn('');
+  }
+
+  /** A sub-folder served at `<prefix>/<path>/`, kept in memory like the published set. */
+  folder(path: string): PublishTarget {
+    const folder = assertFolderPath(path);
+    return {
+      describe: () => `${this.describe()}${folder}/`,
+      connect: async () => undefined,
+      close: async () => undefined,
+      stat: (names) => this.statIn(folder, names),
+      read: (name) => this.readIn(folder, name),
+      write: (name, bytes, options) => this.writeIn(folder, name, bytes, options),
+      list: async () => this.listIn(folder),
+      folder: (sub) => this.folder(`${folder}/${sub}`),
+    };
+  }
+
+  private async statIn(folder: string, names: readonly string[]): Promise<RemoteFileState[]> {
     return Promise.all(names.map(async (name): Promise<RemoteFileState> => {
-      const f = this.files.get(name);
+      const f = this.files.get(keyOf(folder, name));
       if (f) return { name, exists: true, size: f.bytes.length, sha256: f.sha256 };
-      const image = await this.firmwareImage(name);
+      const image = await this.firmwareImage(folder, name);
       return image ? { name, exists: true, size: image.size, sha256: await this.firmwareSha256(image.path, image.size, image.mtimeMs) } : { name, exists: false };
     }));
   }
 
-  async read(name: string): Promise<Uint8Array | null> {
-    const published = this.files.get(name)?.bytes;
+  private async readIn(folder: string, name: string): Promise<Uint8Array | null> {
+    const published = this.files.get(keyOf(folder, name))?.bytes;
     if (published) return published;
-    const image = await this.firmwareImage(name);
+    const image = await this.firmwareImage(folder, name);
     return image ? new Uint8Array(await readFile(image.path)) : null;
   }
 
-  /** A `<model>.st` the server hands out from the firmware folder: what stat/read see is what phones get. */
-  private async firmwareImage(name: string): Promise<{ path: string; size: number; mtimeMs: number } | undefined> {
-    if (!FIRMWARE_NAME.test(name) || !this.options.firmwareDir) return undefined;
-    const path = join(this.options.firmwareDir, name);
+  /** A `<model>.st` the server hands out from disk: what stat/read see is what phones get. */
+  private async firmwareImage(folder: string, name: string): Promise<{ path: string; size: number; mtimeMs: number } | undefined> {
+    const dir = folder === '' ? this.options.firmwareDir : this.options.folderImagesDir?.(folder);
+    if (!FIRMWARE_NAME.test(name) || !dir) return undefined;
+    const path = join(dir, name);
     const info = await statFile(path).catch(() => undefined);
     return info?.isFile() ? { path, size: info.size, mtimeMs: info.mtimeMs } : undefined;
   }
@@ -185,27 +231,29 @@ export class BuiltinServer extends EventEmitter<BuiltinServerEvents> implements 
     return hex;
   }
 
-  async write(name: string, bytes: Uint8Array, options: WriteOptions): Promise<WriteResult> {
+  private async writeIn(folder: string, name: string, bytes: Uint8Array, options: WriteOptions): Promise<WriteResult> {
     assertPublishableName(name);
+    const key = keyOf(folder, name);
     const sha256 = sha256Hex(bytes);
-    const current = this.files.get(name);
+    const current = this.files.get(key);
     const found = current?.sha256 ?? null;
     if (found !== options.expectSha256) {
       if (found === sha256) return { sha256 };
-      throw conflictError(name, this.describe(), options.expectSha256, found);
+      throw conflictError(name, `${this.describe()}${folder === '' ? '' : `${folder}/`}`, options.expectSha256, found);
     }
     const now = new Date().toISOString();
     let backupName: string | undefined;
     if (current && options.backup) {
       backupName = `${name}@${current.publishedAt}`;
-      this.previous.set(name, { ...current, backupName });
+      this.previous.set(key, { ...current, backupName });
     }
-    this.files.set(name, { bytes: Uint8Array.from(bytes), sha256, publishedAt: now });
+    this.files.set(key, { bytes: Uint8Array.from(bytes), sha256, publishedAt: now });
     return backupName ? { sha256, backupName } : { sha256 };
   }
 
-  async list(): Promise<string[]> {
-    return [...this.files.keys()].sort();
+  private listIn(folder: string): string[] {
+    const start = folder === '' ? '' : `${folder}/`;
+    return [...this.files.keys()].filter((k) => k.startsWith(start) && !k.slice(start.length).includes('/')).map((k) => k.slice(start.length)).sort();
   }
 
   /** The version a write replaced (kept in memory only), if any. */
@@ -246,46 +294,49 @@ export class BuiltinServer extends EventEmitter<BuiltinServerEvents> implements 
       finish(405, null, 0);
       return;
     }
-    const name = this.fileNameOf(rawPath);
-    if (name === null) {
+    const asked = this.fileOf(rawPath);
+    if (asked === null) {
       res.writeHead(404, { 'Content-Length': 0 }).end();
       finish(404, null, 0);
       return;
     }
-    const published = this.files.get(name) ?? (CFG_MAC.test(name) ? this.files.get(name.slice(0, 12).toUpperCase() + '.cfg') : undefined);
+    const { folder, name } = asked;
+    const served = this.files.has(keyOf(folder, name)) || !CFG_MAC.test(name) ? keyOf(folder, name) : keyOf(folder, name.slice(0, 12).toUpperCase() + '.cfg');
+    const published = this.files.get(served);
     if (published) {
-      const served = this.files.get(name) ? name : name.slice(0, 12).toUpperCase() + '.cfg';
       res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': published.bytes.length, 'Cache-Control': 'no-store' });
       res.end(published.bytes);
       finish(200, served, published.bytes.length);
       return;
     }
-    const image = await this.firmwareImage(name);
+    const image = await this.firmwareImage(folder, name);
     if (image) {
       res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': image.size, 'Cache-Control': 'no-store' });
       const stream = createReadStream(image.path);
       stream.on('error', () => res.destroy());
       stream.pipe(res);
       await new Promise<void>((resolve) => res.on('close', () => resolve()));
-      finish(200, name, image.size);
+      finish(200, keyOf(folder, name), image.size);
       return;
     }
     res.writeHead(404, { 'Content-Length': 0 }).end();
-    finish(404, name, 0);
+    finish(404, keyOf(folder, name), 0);
   }
 
-  /** The flat file name a request path asks for under the prefix, or null for anything else. */
-  private fileNameOf(rawPath: string): string | null {
+  /** The file a request path asks for under the prefix (in a sub-folder or not), or null for anything else. */
+  private fileOf(rawPath: string): { folder: string; name: string } | null {
     if (rawPath.length > 512) return null;
     const path = rawPath.split('?')[0]!;
     if (path.includes('%') || path.includes('\\') || path.includes('\0')) return null;
     const parts = path.split('/').filter((p) => p !== '');
     const prefixParts = this.prefix === '' ? [] : this.prefix.split('/');
-    if (parts.length !== prefixParts.length + 1) return null;
+    const rest = parts.length - prefixParts.length;
+    if (rest < 1 || rest > MAX_FOLDER_PARTS + 1) return null;
     if (prefixParts.some((p, i) => p !== parts[i])) return null;
-    const name = parts.at(-1)!;
-    if (name.startsWith('.') || !/^[A-Za-z0-9._-]{1,64}$/.test(name)) return null;
-    return name;
+    const own = parts.slice(prefixParts.length);
+    // no hidden names, so no `.` or `..` either
+    if (own.some((p) => !PATH_PART.test(p))) return null;
+    return { folder: own.slice(0, -1).join('/'), name: own.at(-1)! };
   }
 }
 

@@ -18,6 +18,7 @@ import {
   type ServerConfig, type ServerConfigSchema, type TargetConfig,
 } from './targets-config';
 import { ensureSelfSignedCert } from './tls-cert';
+import { libraryImageFolder } from '../firmware/paths';
 import type { z } from 'zod';
 
 export interface ProvisioningServiceOptions {
@@ -152,6 +153,11 @@ export class ProvisioningService implements PublishEnvironment {
       port: config.port,
       pathPrefix: config.pathPrefix,
       firmwareDir: this.site.path('firmware'),
+      // a firmware staging folder offers its `<model>.st` straight from the library (not held in memory)
+      folderImagesDir: (folder) => {
+        const images = libraryImageFolder(folder);
+        return images === undefined ? undefined : this.site.path(images);
+      },
       ...(config.https ? { tls: await ensureSelfSignedCert(this.appDataDir) } : {}),
       log: (entry) => this.fetchLog.append(entry),
       ...(this.options.onRequest ? { onRequest: this.options.onRequest } : {}),

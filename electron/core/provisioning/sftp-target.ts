@@ -6,10 +6,12 @@
 //   replace file  -> hard link of the current file into .fieldkit-backup/<name>.<time> (an atomic
 //                    snapshot), its hash compared with the preview's, then posix-rename over it.
 // Many files go through one session at once (bounded), which is what makes 1,000 files fast.
+// A target for a sub-folder (folder()) is its own session; connect() creates the folder (mkdir -p inside
+// the target's folder), and the same rules apply there.
 import SftpClient from 'ssh2-sftp-client';
 import type { SFTPWrapper } from 'ssh2';
 import { sha256Hex } from './generated-store';
-import { assertPublishableName, conflictError, mapBounded, type PublishTarget, type RemoteFileState, type WriteOptions, type WriteResult } from './target';
+import { assertFolderPath, assertPublishableName, conflictError, mapBounded, type PublishTarget, type RemoteFileState, type WriteOptions, type WriteResult } from './target';
 import { formatSftpUrl, type SftpLocation } from './target-url';
 import { hostKeyId, sshFingerprint, type KnownHosts } from './known-hosts';
 import { FieldkitError } from '../util/errors';
@@ -18,6 +20,8 @@ export const BACKUP_DIR = '.fieldkit-backup';
 const TEMP_SUFFIX = '.fieldkit-tmp';
 /** Configuration files are small; anything bigger on the server is not ours to hash in memory. */
 const MAX_READ_BYTES = 8 * 1024 * 1024;
+/** Firmware images (`<model>.st`) staged by firmware runs are read back whole. */
+const MAX_IMAGE_READ_BYTES = 256 * 1024 * 1024;
 const SFTP_NO_SUCH_FILE = 2;
 
 export type SftpAuth = { password: string } | { privateKey: string; passphrase?: string };
@@ -28,6 +32,8 @@ export interface SftpTargetOptions {
   knownHosts: KnownHosts;
   /** Distinguishes this publisher's temporary files: a resumed job reuses (overwrites) its own. */
   tempTag: string;
+  /** A sub-folder of `location.path` to publish into (see assertFolderPath); created by connect(). */
+  folder?: string;
   /** Files in flight at once on the session. */
   parallel?: number;
   connectTimeoutMs?: number;
@@ -63,13 +69,21 @@ export class SftpTarget implements PublishTarget {
   private lost: string | undefined;
   private backupDirReady = false;
   private readonly parallel: number;
+  /** The folder files go to: the location's folder, or the sub-folder inside it. */
+  private readonly dir: string;
 
   constructor(private readonly options: SftpTargetOptions) {
     this.parallel = Math.max(1, Math.min(64, options.parallel ?? 32));
+    const { path } = options.location;
+    this.dir = options.folder === undefined ? path : path === '.' ? assertFolderPath(options.folder) : `${path}/${assertFolderPath(options.folder)}`;
   }
 
   describe(): string {
-    return formatSftpUrl(this.options.location);
+    return formatSftpUrl({ ...this.options.location, path: this.dir });
+  }
+
+  folder(path: string): SftpTarget {
+    return new SftpTarget({ ...this.options, folder: this.options.folder === undefined ? path : `${this.options.folder}/${path}` });
   }
 
   get parallelism(): number {
@@ -126,6 +140,21 @@ export class SftpTarget implements PublishTarget {
         : e;
     });
     if (!dir.isDirectory()) throw new FieldkitError('invalid-input', `${location.path} on ${id} is a file, not a folder. Correct the target URL.`);
+    if (this.options.folder !== undefined) await this.makeFolders(location.path, this.options.folder.split('/'));
+  }
+
+  /** mkdir -p of the sub-folder, one level at a time inside the target's folder. */
+  private async makeFolders(root: string, parts: string[]): Promise<void> {
+    let dir = root;
+    for (const part of parts) {
+      dir = dir === '.' ? part : `${dir}/${part}`;
+      const at = dir;
+      await this.op('create the folder', at, (cb) => this.channel().mkdir(at, cb)).catch(async (e: unknown) => {
+        const st = await this.op<{ isDirectory(): boolean }>('check the folder', at, (cb) => this.channel().stat(at, cb)).catch(() => undefined);
+        if (!st) throw e;
+        if (!st.isDirectory()) throw new FieldkitError('conflict', `${at} on ${this.describe()} is a file, not a folder: Fieldkit cannot create the folder there. Rename or remove that file on the server.`);
+      });
+    }
   }
 
   async close(): Promise<void> {
@@ -171,10 +200,12 @@ export class SftpTarget implements PublishTarget {
   }
 
   private remote(name: string): string {
-    return `${this.options.location.path}/${name}`;
+    return `${this.dir}/${name}`;
   }
 
   private async readPath(path: string): Promise<Buffer | null> {
+    // a firmware image, its backup (`<model>.st.<time>`) included
+    const max = /\.st(\.[^/]*)?$/.test(path) ? MAX_IMAGE_READ_BYTES : MAX_READ_BYTES;
     let handle: Handle;
     try {
       handle = await this.op<Handle>('open', path, (cb) => this.channel().open(path, 'r', cb));
@@ -183,7 +214,7 @@ export class SftpTarget implements PublishTarget {
       throw e;
     }
     try {
-      return await this.readHandle(handle, path, MAX_READ_BYTES);
+      return await this.readHandle(handle, path, max);
     } finally {
       await this.op('close', path, (cb) => this.channel().close(handle, cb)).catch(() => undefined);
     }
@@ -203,7 +234,7 @@ export class SftpTarget implements PublishTarget {
       if (got === 0) break;
       chunks.push(buffer.subarray(0, got));
       position += got;
-      if (position > max) throw new FieldkitError('io-error', `${path} on ${this.describe()} is larger than ${max} bytes; Fieldkit only publishes configuration files there.`);
+      if (position > max) throw new FieldkitError('io-error', `${path} on ${this.describe()} is larger than ${max} bytes; Fieldkit only publishes configuration files and firmware images there.`);
     }
     return Buffer.concat(chunks);
   }
@@ -221,7 +252,7 @@ export class SftpTarget implements PublishTarget {
   }
 
   async list(): Promise<string[]> {
-    const path = this.options.location.path;
+    const path = this.dir;
     const entries = await this.op<{ filename: string; longname: string }[]>('list', path, (cb) => this.channel().readdir(path, cb));
     return entries
       .filter((e) => e.longname.startsWith('-') && !e.filename.startsWith('.'))
@@ -346,7 +377,7 @@ export class SftpTarget implements PublishTarget {
 
   /** Removes temporary files this publisher (same tempTag) left behind. */
   async removeOwnTemporaries(): Promise<number> {
-    const path = this.options.location.path;
+    const path = this.dir;
     const entries = await this.op<{ filename: string }[]>('list', path, (cb) => this.channel().readdir(path, cb));
     const mine = entries.map((e) => e.filename).filter((f) => f.startsWith('.') && f.endsWith(`.${this.options.tempTag}${TEMP_SUFFIX}`));
     await mapBounded(mine, this.parallel, (f) => this.op('remove', f, (cb) => this.channel().unlink(this.remote(f), cb)));

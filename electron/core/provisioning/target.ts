@@ -1,5 +1,6 @@
 // One interface for every place Fieldkit publishes configuration files to: an SFTP server the phones
-// fetch from, or Fieldkit's own built-in provisioning server. Names are flat file names (no folders).
+// fetch from, or Fieldkit's own built-in provisioning server. Names are flat file names; a sub-folder
+// (e.g. a firmware staging folder `fw/6867i-5.1.0.2051`) is a target of its own, made with subTarget().
 import { FieldkitError } from '../util/errors';
 
 export interface RemoteFileState {
@@ -37,8 +38,13 @@ export interface PublishTarget {
    * `conflict` error, writing nothing, when the file is not what `expectSha256` says.
    */
   write(name: string, bytes: Uint8Array, options: WriteOptions): Promise<WriteResult>;
-  /** Names of the published files (no temporaries, no backups). */
+  /** Names of the published files (no temporaries, no backups, no sub-folders). */
   list(): Promise<string[]>;
+  /**
+   * The sub-folder `path` (checked by assertFolderPath) as a target with the same write rules. It is not
+   * connected: connect() it (which creates the folder where the target needs that) and close() it.
+   */
+  folder?(path: string): PublishTarget;
 }
 
 /** Names a target accepts: what the generator and the firmware library produce. */
@@ -48,6 +54,24 @@ export function assertPublishableName(name: string): void {
   if (!PUBLISHABLE_NAME.test(name) || name.includes('..')) {
     throw new FieldkitError('invalid-input', `"${name}" is not a file name Fieldkit publishes (letters, digits, dot, dash, underscore; no folders).`);
   }
+}
+
+const MAX_FOLDER_DEPTH = 4;
+
+/** A relative folder path (`fw/6867i-5.1.0.2051`): every part a publishable, non-hidden name; no `..`, no leading `/`. */
+export function assertFolderPath(path: string): string {
+  const parts = path.split('/');
+  if (parts.length > MAX_FOLDER_DEPTH || parts.some((p) => !PUBLISHABLE_NAME.test(p) || p.includes('..'))) {
+    throw new FieldkitError('invalid-input', `"${path}" is not a folder Fieldkit publishes to: up to ${MAX_FOLDER_DEPTH} names of letters, digits, dot, dash or underscore separated by "/", inside the target's folder (no "..", no leading "/").`);
+  }
+  return path;
+}
+
+/** The sub-folder `path` of `target` as a target (not connected yet). */
+export function subTarget(target: PublishTarget, path: string): PublishTarget {
+  assertFolderPath(path);
+  if (!target.folder) throw new FieldkitError('invalid-input', `${target.describe()} cannot hold folders.`);
+  return target.folder(path);
 }
 
 export function conflictError(name: string, target: string, expected: string | null, found: string | null): FieldkitError {

@@ -1,6 +1,6 @@
 // A firmware test bench: a temporary site whose inventory lists a loopback lab of simulated phones, the
-// site's home directory on a real BuiltinServer (the phones' configuration server), a firmware library
-// with simulator images, and a JobManager with the firmware job registered.
+// site's home directory on a real BuiltinServer (the phones' configuration server, which also holds the
+// staging folders), a firmware library with simulator images, and a JobManager with the firmware job.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +16,7 @@ import { MemorySecretStore } from '../../../electron/core/secrets/secret-store';
 import { JobManager } from '../../../electron/core/jobs/job-manager';
 import type { JobInfo } from '../../../electron/core/jobs/job-types';
 import { importFirmware } from '../../../electron/core/firmware/library';
-import { builtinFirmwareServer } from '../../../electron/core/firmware/builtin-staging';
+import { firmwareServerOn, locationFromUrl } from '../../../electron/core/firmware/firmware-server';
 import { createFirmwareWaveJob } from '../../../electron/core/firmware/wave-job';
 import type { FirmwareJobDeps } from '../../../electron/core/firmware/wave-job';
 import type { PlanDeps } from '../../../electron/core/firmware/plan';
@@ -36,6 +36,8 @@ export interface Bench {
   /** Imports a simulator image as `<model>-<version>.st` (version from the file name). */
   addImage(model: '6867i' | '6865i', version: string, opts?: { corrupt?: boolean; name?: string; imageVersion?: string }): Promise<void>;
   flashes(mac: string): number;
+  /** The home directory's files (name -> base64), for a process that serves them in place of `home`. */
+  homeFiles(): Promise<Record<string, string>>;
   close(): Promise<void>;
 }
 
@@ -73,7 +75,7 @@ export async function startBench(opts: { name: string; loopbackBase: string; gro
   const secrets = new MemorySecretStore();
   const updates: JobInfo[] = [];
   const jobs = new JobManager(() => site.path('journal'), { onUpdate: (i) => updates.push(i), onLog: () => undefined });
-  const server = () => builtinFirmwareServer({ home, listenAddress: '127.0.0.1' });
+  const server = () => firmwareServerOn(home, locationFromUrl(home.url()));
   const jobDeps: FirmwareJobDeps = { site: () => site, secrets, server: async () => server() };
   jobs.register(createFirmwareWaveJob(jobDeps));
   return {
@@ -85,6 +87,11 @@ export async function startBench(opts: { name: string; loopbackBase: string; gro
       await importFirmware(site, { path: file });
     },
     flashes: (mac) => lab.phone(mac).history.filter((e) => e.type === 'flash-done').length,
+    async homeFiles() {
+      const out: Record<string, string> = {};
+      for (const name of await home.list()) out[name] = Buffer.from((await home.read(name))!).toString('base64');
+      return out;
+    },
     async close() {
       await jobs.shutdown();
       await lab.stop();

@@ -5,6 +5,8 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { startBench, FAST } from './fixture';
 import type { Bench } from './fixture';
 import { makeFirmwarePlan } from '../../../electron/core/firmware/plan';
@@ -50,7 +52,12 @@ after(() => b.close());
 test('kill -9 mid-wave, resume in a new process: every phone flashed exactly once and verified', async () => {
   const plan = await makeFirmwarePlan(b.planDeps(), { targets: [{ model: '6867i', version: '5.0.0.1018' }, { model: '6865i', version: '5.0.0.1018' }], options: { ...FAST, waveSize: 10, concurrency: 10 } });
   assert.equal(plan.summary.flash, 32);
-  const first = spawnRunner([b.site.root, b.home.url(), 'start', plan.id, plan.confirmToken!]);
+  // From here the runner process is Fieldkit: its built-in server is the phones' home (and staging), and
+  // it dies with the process.
+  const homeFiles = join(b.dir, 'home-files.json');
+  await writeFile(homeFiles, JSON.stringify(await b.homeFiles()));
+  await b.home.stop();
+  const first = spawnRunner([b.site.root, b.home.url(), homeFiles, 'start', plan.id, plan.confirmToken!]);
   const { id } = (await first.firstLine) as { id: string };
   const journalPath = b.site.path('journal', `${id}.jsonl`);
   // Kill while phones of wave 1 are flashing.
@@ -71,7 +78,7 @@ test('kill -9 mid-wave, resume in a new process: every phone flashed exactly onc
     if (!done) inFlight.add(e.key);
   }
 
-  const second = spawnRunner([b.site.root, b.home.url(), 'resume', id]);
+  const second = spawnRunner([b.site.root, b.home.url(), homeFiles, 'resume', id]);
   await second.firstLine;
   assert.equal(await second.exit, 0);
   const last = JSON.parse(second.lines.at(-1)!);
