@@ -50,8 +50,17 @@ test('fallback and upgrade on 32 phones: every phone verified on its target, fla
     assert.notEqual(phone.setting('http path'), undefined);
     assert.equal(phone.setting('http path'), 'prov', `${p.mac} pointed home again (home serves no .st)`);
     const fetched = phone.history.filter((e) => e.type === 'file-fetched' && e.detail.result === 'ok').map((e) => String(e.detail.file));
-    if (p.firmware !== target) assert.ok(fetched.includes(`${p.mac.replace(/:/g, '')}.cfg`), 'it read its own config file in the staging folder');
+    if (p.firmware !== target) {
+      assert.ok(fetched.includes(`${p.mac.replace(/:/g, '')}.cfg`), 'it read its own config file in the staging folder');
+      // Staged in a sub-folder of the site's own server; its fetch log names the folder and the phone.
+      const folder = `fw/${p.model}-${target}`;
+      const mine = b.home.fetches().filter((e) => e.ip === p.address && e.status === 200);
+      assert.ok(mine.some((e) => e.file === `${folder}/${p.model}.st` && e.userAgent?.includes(p.model!)), `${p.mac} fetched ${folder}/${p.model}.st from the site's server`);
+      assert.ok(mine.some((e) => e.file === `${folder}/${p.mac.replace(/:/g, '')}.cfg`), `${p.mac} fetched its config copy in ${folder}`);
+    }
   }
+  assert.ok((await b.home.list()).every((n) => !n.includes('/')), 'home lists no staged file');
+  assert.ok(b.home.folder && (await b.home.folder('fw/6867i-5.0.0.1018').list()).includes('6867i.st'), 'the staged image stays on the server after the job');
   const result = await readFile(b.site.path(`reports/firmware-${job.id}.csv`), 'utf8');
   assert.match(result, /^MAC,Model,Location,IP,Before,Target,After,Result/);
   assert.equal(result.trim().split('\r\n').length, 33);

@@ -11,6 +11,7 @@ import { connect } from 'node:net';
 import { BuiltinServer, type FetchEntry, type ProvisioningRequestInfo } from '../../../electron/core/provisioning/builtin-server';
 import { ensureSelfSignedCert } from '../../../electron/core/provisioning/tls-cert';
 import { sha256Hex } from '../../../electron/core/provisioning/generated-store';
+import { subTarget } from '../../../electron/core/provisioning/target';
 import { tempDir } from '../../helpers/temp-dir';
 
 const UA = 'Mitel6867i MAC:00-08-5D-1A-2B-3C V:6.5.0.224-SIP';
@@ -128,4 +129,41 @@ test('HTTPS with a generated self-signed certificate; a busy port is a clear err
   assert.equal((await get(`${server.url()}startup.cfg`)).body, 'a: 1\n');
   const clash = new BuiltinServer({ address: '127.0.0.1', port });
   await assert.rejects(clash.start(), /already in use/);
+});
+
+test('sub-folders: served at <prefix>/<folder>/<file> from memory and the library, strictly checked, logged with the phone', async (t) => {
+  const dir = await tempDir(t);
+  await mkdir(join(dir, 'images', '6867i-5.0.0.1018'), { recursive: true });
+  await writeFile(join(dir, 'images', '6867i-5.0.0.1018', '6867i.st'), Buffer.alloc(5000, 3));
+  const { server, log, requests, port } = await started(t, {
+    folderImagesDir: (folder) => (folder === 'fw/6867i-5.0.0.1018' ? join(dir, 'images', '6867i-5.0.0.1018') : undefined),
+  });
+  await server.write('startup.cfg', Buffer.from('home: 1\n'), { expectSha256: null, backup: false });
+  const staging = subTarget(server, 'fw/6867i-5.0.0.1018');
+  await staging.connect();
+  assert.match(staging.describe(), /\/prov\/fw\/6867i-5\.0\.0\.1018\/$/);
+  await staging.write('startup.cfg', Buffer.from('staged: 1\n'), { expectSha256: null, backup: false });
+  await staging.write('00085D1A2B3C.cfg', Buffer.from('mine\n'), { expectSha256: null, backup: false });
+  assert.deepEqual(await server.list(), ['startup.cfg'], 'the root lists only its own files');
+  assert.deepEqual(await staging.list(), ['00085D1A2B3C.cfg', 'startup.cfg']);
+  const [image] = await staging.stat(['6867i.st']);
+  assert.equal(image!.sha256, sha256Hex(Buffer.alloc(5000, 3)), 'the image comes from the library folder');
+  await assert.rejects(staging.write('startup.cfg', Buffer.from('x'), { expectSha256: null, backup: false }), /changed|appeared/);
+
+  const base = `${server.url()}fw/6867i-5.0.0.1018/`;
+  assert.deepEqual(await get(`${base}startup.cfg`), { status: 200, body: 'staged: 1\n' });
+  assert.deepEqual(await get(`${server.url()}startup.cfg`), { status: 200, body: 'home: 1\n' }, 'home is untouched');
+  assert.equal((await get(`${base}00085d1a2b3c.cfg`)).body, 'mine\n', 'MAC case rule in a folder too');
+  assert.equal((await get(`${base}6867i.st`)).body.length, 5000);
+  assert.equal((await get(`${server.url()}fw/6865i-5.0.0.1018/6867i.st`)).status, 404, 'another folder has no image');
+  for (const path of ['/prov/fw/../startup.cfg', '/prov/fw/.hidden/startup.cfg', '/prov/fw/6867i-5.0.0.1018/%2e%2e/startup.cfg', '/prov/fw%2f6867i-5.0.0.1018/startup.cfg', '/prov/a/b/c/d/e/startup.cfg', '/prov/fw/./6867i-5.0.0.1018/startup.cfg']) {
+    assert.match(await raw(port, `GET ${path} HTTP/1.1`), /^HTTP\/1\.1 404/, path);
+  }
+  assert.deepEqual(log.slice(0, 5).map((e) => [e.status, e.file]), [
+    [200, 'fw/6867i-5.0.0.1018/startup.cfg'], [200, 'startup.cfg'], [200, 'fw/6867i-5.0.0.1018/00085D1A2B3C.cfg'], [200, 'fw/6867i-5.0.0.1018/6867i.st'], [404, 'fw/6865i-5.0.0.1018/6867i.st'],
+  ]);
+  assert.equal(log[0]!.userAgent, UA);
+  assert.equal(requests[0]!.path, '/prov/fw/6867i-5.0.0.1018/startup.cfg');
+  assert.equal(requests[0]!.userAgent, UA, 'the discovery hook sees the phone on sub-path requests');
+  for (const bad of ['../etc', '/abs', 'fw/.hidden', 'fw//x', 'a/b/c/d/e', 'fw/%2e', '']) assert.throws(() => subTarget(server, bad), /not a folder Fieldkit publishes to/, bad);
 });
