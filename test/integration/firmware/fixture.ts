@@ -53,7 +53,7 @@ export function deviceFor(p: { mac: string; address: string; model: string | nul
   };
 }
 
-export async function startBench(opts: { name: string; loopbackBase: string; groups: GroupInput[]; bootMs?: number; flashMs?: number; clockStartMs?: number }): Promise<Bench> {
+export async function startBench(opts: { name: string; loopbackBase: string; groups: GroupInput[]; bootMs?: number; flashMs?: number; clockStartMs?: number; provisioningUrl?: string }): Promise<Bench> {
   const dir = await mkdtemp(join(tmpdir(), 'fk-fw-'));
   const site = await SiteWorkspace.create(join(dir, 'site'), { name: opts.name });
   const home = new BuiltinServer({ address: '127.0.0.1', port: 0, pathPrefix: 'prov' });
@@ -63,7 +63,7 @@ export async function startBench(opts: { name: string; loopbackBase: string; gro
   const lab = await startLab({
     name: opts.name, loopbackBase: opts.loopbackBase, bootMs: opts.bootMs ?? 300, flashMs: opts.flashMs ?? 500,
     groups: opts.groups.map((g) => ({ kind: 'mitel-6800' as const, ...g, ports: { sip: 5060, http: 80, https: null }, faults: g.faults ?? {} })),
-  }, { mode: 'loopback', provisioningUrl: home.url(), ...(opts.clockStartMs !== undefined ? { clockStartMs: opts.clockStartMs } : {}) });
+  }, { mode: 'loopback', provisioningUrl: opts.provisioningUrl ?? home.url(), ...(opts.clockStartMs !== undefined ? { clockStartMs: opts.clockStartMs } : {}) });
   const at = new Date().toISOString();
   for (const p of lab.phones) {
     await home.write(`${p.mac.replace(/:/g, '')}.cfg`, Buffer.from(`sip line1 user name: ${p.index}\n`), { expectSha256: null, backup: false });
