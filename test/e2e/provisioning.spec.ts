@@ -168,3 +168,41 @@ test('an SFTP target: trust on first use shows the server\'s fingerprint before 
     await sshd.cleanup();
   }
 });
+
+test('per-phone extras: lines added to one phone\'s file, a malformed line explained, passwords refused', async ({ page, host }) => {
+  await page.goto(host.url);
+  await page.getByLabel('Site name').fill('Extras site');
+  await page.getByRole('button', { name: 'Create site' }).click();
+  await page.getByRole('button', { name: 'Inventory', exact: true }).click();
+  await page.getByRole('button', { name: 'Import sheet' }).click();
+  await page.getByLabel('Or paste the rows').fill('MAC;DN;Name;Model\n00085D970001;4200;Lobby;6867i\n00085D970002;4201;Store;6865i');
+  await page.getByRole('button', { name: 'Import pasted rows' }).click();
+  await expect(page.getByTestId('import-result')).toContainText('2 new');
+
+  await page.getByRole('button', { name: 'Provisioning', exact: true }).click();
+  await page.getByLabel('SIP server (proxy)').fill('10.20.30.40');
+  await page.getByLabel('Trusted CA file').fill('osv-ca.pem');
+  await page.getByLabel('NTP server', { exact: true }).fill('10.20.30.1');
+  await page.getByLabel('Server (as the phones reach it)').fill('127.0.0.1');
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await expect(page.getByRole('button', { name: 'Generate', exact: true })).toBeVisible();
+  await page.getByRole('button', { name: 'Step 1: Settings' }).click();
+
+  const extras = page.getByRole('region', { name: 'Per-phone extras' });
+  await extras.getByLabel('Phone').selectOption('00085D970001');
+  await extras.getByLabel(/Extra lines for 00085D970001\.cfg/).fill('sip line1 vmail: *97\nthis is not a parameter');
+  await extras.getByRole('button', { name: 'Save extras' }).click();
+  await expect(extras.getByRole('alert')).toContainText('Line 2 is not "name: value"');
+  await extras.getByLabel(/Extra lines for 00085D970001\.cfg/).fill('sip line1 vmail: *97\nsip line1 password: 1234');
+  await extras.getByRole('button', { name: 'Save extras' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'password' })).toBeVisible();
+  await extras.getByLabel(/Extra lines for 00085D970001\.cfg/).fill('sip line1 vmail: *97');
+  await extras.getByRole('button', { name: 'Save extras' }).click();
+  await expect(extras.getByRole('list', { name: 'Phones with extras' })).toContainText('00085D970001');
+
+  await page.getByRole('button', { name: 'Step 2: Generate' }).click();
+  await page.getByRole('button', { name: 'Generate', exact: true }).click();
+  await expect(page.getByLabel(/^Content of 00085D970001\.cfg/)).toContainText('sip line1 vmail: *97');
+  await page.getByRole('button', { name: /00085D970002\.cfg/ }).click();
+  await expect(page.getByLabel(/^Content of 00085D970002\.cfg/)).not.toContainText('vmail');
+});

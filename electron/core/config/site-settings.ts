@@ -5,6 +5,7 @@ import { parseMac, macFileStem } from '../phone/mac';
 import { SUPPORTED_MODELS } from '../phone/models';
 import { FieldkitError } from '../util/errors';
 import { isValidHost } from './host-names';
+import { isSecretParameter } from './parameter-rules';
 
 // Same set as cfg-format's value check: no line breaks or control characters in anything that
 // ends up in a config file.
@@ -24,6 +25,10 @@ const overrides = z
   .record(z.string().trim().min(1, 'parameter name is empty'), safeText('An override value'))
   .refine((o) => Object.keys(o).every((k) => !CONTROL.test(k) && !/[:#"]/.test(k)), {
     message: "override parameter names must not contain ':', '#', '\"' or control characters",
+  })
+  // The site's files never hold a secret in clear: passwords go into Credentials (the OS keychain).
+  .refine((o) => Object.keys(o).every((k) => !isSecretParameter(k)), {
+    message: 'passwords cannot be set as extra lines (they would be stored in the site folder in clear); set them in Credentials instead',
   });
 
 export const TRANSPORTS = ['udp', 'tcp', 'tls'] as const;

@@ -199,8 +199,10 @@ describe('validation gates publishing', () => {
     assert.equal(errs.length, 1, 'the same global finding is reported once, not once per phone');
   });
 
-  test('an override that would put a secret in clear is refused', () => {
-    const r = generate(site({ globalOverrides: { 'http digest password': 'aastra' } }), phones());
+  test('an override that would put a secret in clear is refused, by the settings and again by the generator', () => {
+    assert.throws(() => site({ globalOverrides: { 'http digest password': 'aastra' } }), /passwords cannot be set as extra lines/);
+    // Defence in depth: settings that skipped validation still cannot carry a secret into a file.
+    const r = generate({ ...site(), globalOverrides: { 'http digest password': 'aastra' } }, phones());
     assert.equal(r.publishable, false);
     assert.ok(r.findings.some((f) => f.ruleId === 'generator.secret-override' && f.file === 'startup.cfg'));
     assert.ok(!r.files[0]!.text.includes('aastra\n'));
