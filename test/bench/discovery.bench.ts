@@ -114,6 +114,8 @@ if (!isRoot()) {
   console.log('discovery bench skipped: it needs root for network namespaces');
 } else {
   cleanupStaleLabs();
-  await scan200();
-  await sparse16();
+  // FIELDKIT_BENCH_PART=scan200|sparse16 runs one part only.
+  const part = process.env.FIELDKIT_BENCH_PART;
+  if (!part || part === 'scan200') await scan200();
+  if (!part || part === 'sparse16') await sparse16();
 }

@@ -10,10 +10,6 @@ import { nowIso } from './observation';
 import type { Observation } from './observation';
 import { iterateAddresses } from './ranges';
 import type { AddressRange } from './ranges';
-import { sleep } from '../util/sleep';
-
-/** Queued SIP datagrams above which the sweep waits before sending more. */
-const SEND_QUEUE_LIMIT = 64;
 
 export interface SweepTiming {
   /** Overall wait for a SIP answer per address and port (late answers from busy phones count). Default 1500 ms. */
@@ -148,9 +144,6 @@ export async function sweep(options: SweepOptions, callbacks: SweepCallbacks): P
     const release = await sipSlots.acquire();
     try {
       await pacer.wait(signal);
-      // Back-pressure: on a mostly empty subnet every send waits for address resolution in the OS, and
-      // without this the send queue (and memory) grows with the size of the range.
-      while (prober!.sendQueueCount > SEND_QUEUE_LIMIT && !signal?.aborted) await sleep(5, signal);
       const result = await prober!.probe(ip, port, { timeoutMs: timing.sipTimeoutMs, retransmits: timing.sipRetransmits, t1Ms: timing.sipT1Ms });
       if (!result.ok) return 'silent';
       stats.sipAnswers++;

@@ -139,15 +139,6 @@ export class SipUdpEndpoint {
     return this.#pending.size;
   }
 
-  /** Datagrams handed to the socket but not yet sent (they pile up when the OS waits on address resolution). */
-  get sendQueueCount(): number {
-    try {
-      return this.#socket.getSendQueueCount();
-    } catch {
-      return 0;
-    }
-  }
-
   async #sourceFor(host: string): Promise<string> {
     if (this.#advertised && this.#advertised !== '0.0.0.0' && this.#advertised !== '::') return this.#advertised;
     // Same /24 (IPv4) almost always shares a route; avoids one lookup per host in a sweep.
@@ -197,10 +188,16 @@ export class SipUdpEndpoint {
         },
       };
       this.#pending.set(branch, pending);
+      let queued = 0;
       const send = (): void => {
         if (!this.#pending.has(branch)) return;
+        // A copy still waiting in the socket's queue (the OS is resolving the address) has not even left:
+        // another one would only add to the queue. Retransmits are for loss on the wire, not for this.
+        if (queued > 0) return;
         pending.attempts++;
+        queued++;
         this.#socket.send(datagram, port, host, (err) => {
+          queued--;
           if (err) {
             pending.sendErrors++;
             pending.lastSendError = err.message;
@@ -286,8 +283,6 @@ export interface SipProber {
   probe(host: string, port?: number, timing?: SipTimingOptions): Promise<SipResult>;
   readonly localPort: number;
   readonly inFlight: number;
-  /** Datagrams waiting in the socket's send queue; a sweep slows down while it is long. */
-  readonly sendQueueCount: number;
   /** Datagrams dropped as garbage, oversized or matching no probe. */
   readonly ignored: number;
   close(): Promise<void>;
@@ -304,9 +299,6 @@ export async function createSipProber(options: SipTransportOptions & SipTimingOp
     },
     get inFlight() {
       return endpoint.inFlight;
-    },
-    get sendQueueCount() {
-      return endpoint.sendQueueCount;
     },
     get ignored() {
       return endpoint.ignored;
