@@ -14,13 +14,13 @@ import { FieldkitApp } from '../../../electron/app/fieldkit-app';
 import { nodePlatform } from '../../../electron/app/node-platform';
 import { MemorySecretStore } from '../../../electron/core/secrets/secret-store';
 import { encodings } from '../../../electron/core/security/redactor';
-import type { CallName, CallOutput } from '../../../electron/api/contract';
 import { runCli } from '../../../electron/cli';
 import { buildFirmwareImage } from '../../sim/firmware-image';
 import { startLab } from '../../sim/lab';
 import { tempDir } from '../../helpers/temp-dir';
 import { startSshd, sshdUnavailableReason } from '../../helpers/sshd';
 import { freePort } from './harden-kit';
+import { callsOf } from '../../helpers/app-calls';
 
 const ADMIN = '8675309142';
 const sipPassword = (mac12: string) => `Zq7&Sip-${mac12.slice(-4)}`;
@@ -95,17 +95,7 @@ test('no secret at rest or in any output after the whole loop; the secrets did r
   t.after(() => app.shutdown());
   const events: unknown[] = [];
   app.events.subscribe((name, payload) => events.push({ name, payload }));
-  const ok = async <N extends CallName>(name: N, input: unknown): Promise<CallOutput<N>> => {
-    const result = await app.dispatch(name, input);
-    if (!result.ok) throw new Error(`${name}: ${result.error.code}: ${result.error.message}`);
-    return result.value as CallOutput<N>;
-  };
-  const runJob = async (kind: string, params: unknown) => {
-    const job = await ok('jobs.start', { kind, params });
-    const done = await app.jobManager().wait(job.id);
-    assert.equal(done.state, 'succeeded', `${kind}: ${done.error}`);
-    return done;
-  };
+  const { ok, runJob } = callsOf(app);
 
   // discover -> sheet -> settings -> credentials -> generate
   await ok('site.create', { dir: siteDir, name: 'Secrets site' });

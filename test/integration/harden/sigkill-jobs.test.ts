@@ -14,7 +14,7 @@ import { envNameFor } from '../../../electron/core/secrets/env-secret-store';
 import type { SecretKey } from '../../../electron/core/secrets/secret-store';
 import { Journal } from '../../../electron/core/jobs/journal';
 import { DEVICES_FILE } from '../../../electron/core/inventory/inventory-files';
-import type { CallName, CallOutput } from '../../../electron/api/contract';
+import { callsOf } from '../../helpers/app-calls';
 import { startLab } from '../../sim/lab';
 import { tempDir } from '../../helpers/temp-dir';
 import { startSshd, sshdUnavailableReason } from '../../helpers/sshd';
@@ -27,11 +27,7 @@ async function newApp(t: Parameters<typeof tempDir>[0], secrets: Record<string, 
   const store = new MemorySecretStore(secrets as Partial<Record<SecretKey, string>>);
   const app = new FieldkitApp(nodePlatform({ appDataDir, secrets: store, mdnsInterface: '127.0.0.1' }));
   t.after(() => app.shutdown());
-  const ok = async <N extends CallName>(name: N, input: unknown): Promise<CallOutput<N>> => {
-    const r = await app.dispatch(name, input);
-    if (!r.ok) throw new Error(`${name}: ${r.error.code}: ${r.error.message}`);
-    return r.value as CallOutput<N>;
-  };
+  const { ok } = callsOf(app);
   await ok('site.create', { dir: siteDir, name: 'Kill site' });
   /** The child gets the same secrets the way the CLI does: from the environment. */
   const env = Object.fromEntries(Object.entries(secrets).map(([k, v]) => [envNameFor(k as SecretKey), v]));

@@ -12,11 +12,11 @@ import { join, normalize } from 'node:path';
 import { FieldkitApp } from '../../../electron/app/fieldkit-app';
 import { nodePlatform } from '../../../electron/app/node-platform';
 import { MemorySecretStore } from '../../../electron/core/secrets/secret-store';
-import type { CallName, CallOutput } from '../../../electron/api/contract';
 import { startLab } from '../../sim/lab';
 import type { LabHandle } from '../../sim/lab';
 import { tempDir } from '../../helpers/temp-dir';
 import { startSshd, sshdUnavailableReason } from '../../helpers/sshd';
+import { callsOf } from '../../helpers/app-calls';
 
 const ADMIN = '73915';
 const PHONES = 20;
@@ -43,17 +43,7 @@ async function setUp(t: Parameters<typeof tempDir>[0], base: string, provisionin
   const secrets = new MemorySecretStore();
   const app = new FieldkitApp(nodePlatform({ appDataDir: join(dir, 'data'), defaultSitesRoot: join(dir, 'sites'), secrets }));
   t.after(() => app.shutdown());
-  const ok = async <N extends CallName>(name: N, input: unknown): Promise<CallOutput<N>> => {
-    const result = await app.dispatch(name, input);
-    if (!result.ok) throw new Error(`${name}: ${result.error.code}: ${result.error.message}`);
-    return result.value as CallOutput<N>;
-  };
-  const runJob = async (kind: string, params: unknown) => {
-    const job = await ok('jobs.start', { kind, params });
-    const done = await app.jobManager().wait(job.id);
-    assert.equal(done.state, 'succeeded', `${kind}: ${done.error}`);
-    return done;
-  };
+  const { ok, runJob } = callsOf(app);
   await ok('site.create', { dir: join(dir, 'sites', 'loop'), name: 'Loop site' });
   return { lab, app, ok, runJob, secrets };
 }

@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { FieldkitApp } from '../../../electron/app/fieldkit-app';
 import { nodePlatform } from '../../../electron/app/node-platform';
 import { MemorySecretStore } from '../../../electron/core/secrets/secret-store';
-import type { CallName, CallOutput } from '../../../electron/api/contract';
 import { tempDir } from '../../helpers/temp-dir';
 import { phoneRecord } from '../inventory/records';
+import { callsOf } from '../../helpers/app-calls';
 
 export const SETTINGS = {
   siteName: 'Unit site',
@@ -23,11 +23,7 @@ async function openApp(t: Parameters<typeof tempDir>[0]) {
   const secrets = new MemorySecretStore();
   const app = new FieldkitApp(nodePlatform({ appDataDir: join(dir, 'data'), defaultSitesRoot: join(dir, 'sites'), secrets }));
   t.after(() => app.shutdown());
-  const ok = async <N extends CallName>(name: N, input: unknown): Promise<CallOutput<N>> => {
-    const result = await app.dispatch(name, input);
-    if (!result.ok) throw new Error(`${name}: ${result.error.code}: ${result.error.message}`);
-    return result.value as CallOutput<N>;
-  };
+  const { ok } = callsOf(app);
   const siteDir = join(dir, 'sites', 'prov');
   await ok('site.create', { dir: siteDir, name: 'Provisioning site' });
   return { app, ok, secrets, siteDir };
