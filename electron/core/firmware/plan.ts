@@ -7,7 +7,8 @@ import { compareFirmware, formatFirmwareVersion, OSV_MINIMUM, parseFirmwareVersi
 import { isSupportedModel, normaliseModel } from '../phone/models';
 import { macFileStem, parseMac } from '../phone/mac';
 import { isPhoneError } from '../phone/phone-error';
-import { loadSitePhones, readInventoryDevices } from '../provisioning/site-phones';
+import { loadSitePhones } from '../provisioning/site-phones';
+import { InventoryStore } from '../inventory/inventory-store';
 import { mapBounded } from '../provisioning/target';
 import type { SecretStore } from '../secrets/secret-store';
 import { FieldkitError } from '../util/errors';
@@ -192,7 +193,7 @@ export async function makeFirmwarePlan(deps: PlanDeps, rawRequest: PlanRequest, 
   });
 
   // Supported phones the inventory knows without a MAC cannot be named in a <MAC>.cfg nor verified.
-  for (const d of await readInventoryDevices(deps.site)) {
+  for (const d of await InventoryStore.for(deps.site).devices()) {
     const model = normaliseModel(d.record.model?.value);
     if (d.record.mac || !isSupportedModel(model) || d.state !== 'present') continue;
     if (selMacs.size > 0 || (selModels.size > 0 && !selModels.has(model))) continue;

@@ -1,11 +1,10 @@
 // The phones of a site as provisioning sees them: the technician's sheet (MAC -> directory number,
 // name, location, model) joined with what discovery found (address, ports, model, firmware) by MAC.
-// Read from the inventory's own files with the inventory's own schemas.
+// Read through the inventory's own store.
 import { isSupportedModel, normaliseModel, parseMac, macFileStem } from '../phone';
 import type { SupportedModel } from '../phone';
-import { DEVICES_FILE, DevicesFileSchema, SHEET_FILE } from '../inventory/inventory-files';
+import { InventoryStore } from '../inventory/inventory-store';
 import type { InventoryDevice } from '../inventory/inventory-files';
-import { SheetFileSchema } from '../inventory/sheet';
 import type { SheetRow } from '../inventory/sheet';
 import type { SiteWorkspace } from '../workspace/site-workspace';
 
@@ -29,16 +28,9 @@ export interface SitePhone {
   present: boolean;
 }
 
-export async function readSheetRows(site: SiteWorkspace): Promise<SheetRow[]> {
-  return (await site.readJson(SHEET_FILE, SheetFileSchema))?.rows ?? [];
-}
-
-export async function readInventoryDevices(site: SiteWorkspace): Promise<InventoryDevice[]> {
-  return (await site.readJson(DEVICES_FILE, DevicesFileSchema))?.devices ?? [];
-}
-
 export async function loadSitePhones(site: SiteWorkspace): Promise<SitePhone[]> {
-  return joinSitePhones(await readSheetRows(site), await readInventoryDevices(site));
+  const store = InventoryStore.for(site);
+  return joinSitePhones(await store.sheet(), await store.devices());
 }
 
 /** Sheet rows first (in sheet order), then discovered supported phones that the sheet does not name. */
