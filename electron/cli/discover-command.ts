@@ -94,10 +94,12 @@ export const discoverCommand: CliCommand = {
           methods: { mdns: !values['no-mdns'] },
           confirmLarge: values['confirm-large'] === true,
         },
-        { signal: controller.signal, secrets: new EnvSecretStore(), onProgress: tty ? showProgress : undefined },
+        {
+          signal: controller.signal, secrets: new EnvSecretStore(), onProgress: tty ? showProgress : undefined,
+          onWarning: (w) => ctx.io.err(`${tty ? '\r' : ''}warning: ${w}`),
+        },
       );
       if (tty) process.stderr.write('\n');
-      for (const w of result.warnings) ctx.io.err(`warning: ${w}`);
       if (ctx.json) {
         printJson(ctx.io, result.devices.map(deviceJson));
       } else {

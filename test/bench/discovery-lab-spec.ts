@@ -20,8 +20,19 @@ export const SCAN_200_SPEC: LabSpecInput = {
 /** A mostly empty /16: 20 phones at the start of 198.18.0.0/16, the rest of the 65,534 addresses silent. */
 export const SPARSE_16_SPEC: LabSpecInput = {
   name: 'discovery-sparse-16',
+  // Spread over the /16 so the last phones sit near its end, after ~65,000 silent addresses.
+  namespaceLayout: 'spread',
   bootMs: 0,
   groups: [{ kind: 'mitel-6800', count: 20, model: '6867i', versions: ['6.5.0.224'], macStart: '00:08:5D:70:00:01' }],
 };
 
 export const ADMIN_PASSWORD = '22222';
+
+/** A few phones spread over a /21 (2,046 addresses, more than the OS can resolve at once), the last near its end. */
+export const SPREAD_21_SPEC: LabSpecInput = {
+  name: 'discovery-spread-21',
+  namespaceLayout: 'spread',
+  spreadPrefix: 21,
+  bootMs: 0,
+  groups: [{ kind: 'mitel-6800', count: 6, model: '6865i', versions: ['6.5.0.224', '5.1.1.2033'], macStart: '00:08:5D:71:00:01' }],
+};

@@ -21,3 +21,18 @@ export function allocateAddresses(first: string, count: number, limit: string): 
   }
   return out;
 }
+
+/** `count` addresses spread evenly over (first, limit): the first just after `first`, the last near `limit`. */
+export function spreadAddresses(first: string, count: number, limit: string): string[] {
+  const start = ipToInt(first) + 1;
+  const span = ipToInt(limit) - start;
+  if (count > span / 2) throw new Error(`cannot spread ${count} devices between ${first} and ${limit}`);
+  const step = Math.floor(span / count);
+  const out: string[] = [];
+  for (let i = 0; i < count; i++) {
+    let n = start + i * step + (i === count - 1 ? step - 2 : 0);
+    while ((n & 255) === 0 || (n & 255) === 255) n++;
+    out.push(intToIp(n));
+  }
+  return out;
+}

@@ -71,6 +71,9 @@ export const LabSpecSchema = z
     name: z.string().min(1).max(60).default('lab'),
     /** Loopback mode: first address of the phones' 127.x.y.z block. */
     loopbackBase: z.ipv4().refine((a) => a.startsWith('127.'), 'loopbackBase must be inside 127.0.0.0/8').default('127.77.0.0'),
+    /** Namespace mode: 'packed' puts devices one after another from 198.18.0.10; 'spread' spreads them over 198.18.0.0/spreadPrefix. */
+    namespaceLayout: z.enum(['packed', 'spread']).default('packed'),
+    spreadPrefix: z.number().int().min(16).max(24).default(16),
     bootMs: z.number().int().min(0).max(600_000).default(1500),
     flashMs: z.number().int().min(0).max(600_000).default(3000),
     groups: z.array(z.discriminatedUnion('kind', [MitelPhoneGroupSchema, OtherDeviceGroupSchema])).min(1),

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { ManualClock } from './clock';
 import type { SimClock } from './clock';
 import type { PhoneFaults } from './faults';
-import { allocateAddresses } from './lab-addresses';
+import { allocateAddresses, intToIp, ipToInt, spreadAddresses } from './lab-addresses';
 import { LabControl } from './lab-control';
 import { buildLabDevices, countDevices, startLabDevices } from './lab-devices';
 import type { LabDeviceInfo } from './lab-devices';
@@ -140,7 +140,9 @@ function repoRoot(): string {
 }
 
 async function startNamespaceLab(spec: ReturnType<typeof parseLabSpec>, opts: LabOptions): Promise<LabHandle> {
-  const addresses = allocateAddresses(NAMESPACE_FIRST, countDevices(spec), NAMESPACE_LIMIT);
+  const addresses = spec.namespaceLayout === 'spread'
+    ? spreadAddresses(NAMESPACE_FIRST, countDevices(spec), intToIp(ipToInt('198.18.0.0') + 2 ** (32 - spec.spreadPrefix)))
+    : allocateAddresses(NAMESPACE_FIRST, countDevices(spec), NAMESPACE_LIMIT);
   // MACs are needed for the macvlan interfaces before the worker exists: build the device list once here (cheap).
   const infos = buildLabDevices(spec, addresses, { mdnsInterface: (a) => a }).map((d) => d.info);
   const ns: LabNamespaces = await createLabNamespaces(infos.map((d) => ({ address: d.address, mac: d.mac })));

@@ -6,6 +6,8 @@ import { secretKeys } from '../secrets/secret-store';
 import type { SecretStore } from '../secrets/secret-store';
 import type { DeviceRecord } from '../inventory/device-record';
 import { FieldkitError } from '../util/errors';
+import { countOnLink, minimumOnLinkMs, onLinkRanges, systemArpBudget } from './arp-budget';
+import type { ArpBudgetSettings } from './arp-budget';
 import { DeviceMerger } from './merge';
 import { browseMdns, mdnsObservations } from './mdns';
 import type { MdnsOptions, MdnsService } from './mdns';
@@ -15,6 +17,7 @@ import { nowIso } from './observation';
 import type { Observation } from './observation';
 import type { PassiveObserver } from './passive';
 import { parseTargets, rangesContain } from './ranges';
+import type { AddressRange } from './ranges';
 import { sweep } from './sweep';
 import type { SweepStats } from './sweep';
 
@@ -56,6 +59,9 @@ export const DiscoverOptionsSchema = z.object({
       hostWindow: z.number().int().min(1).max(8192).optional(),
       sipWindow: z.number().int().min(1).max(8192).optional(),
       sipPerSecond: z.number().int().min(1).max(100_000).optional(),
+      sipSockets: z.number().int().min(1).max(64).optional(),
+      /** Addresses of the laptop's own segments resolving (ARP) at once; default 80 % of the OS neighbour table. */
+      arpSlots: z.number().int().min(1).max(65_536).optional(),
       tcpConcurrency: z.number().int().min(1).max(4096).optional(),
     })
     .default({}),
@@ -81,10 +87,27 @@ export interface DiscoverDeps {
   mdnsOptions?: Omit<MdnsOptions, 'durationMs'>;
   neighbourReader?: NeighbourReader;
   passive?: PassiveObserver;
+  /** Called with each warning as soon as it is known (they are also in the result). */
+  onWarning?: (warning: string) => void;
+  /** The laptop's own segments; default: read from its interfaces. */
+  onLink?: AddressRange[];
+}
+
+/** A note for the technician when the OS makes a scan of the laptop's own segment slow (see arp-budget.ts). */
+function onLinkDurationWarning(onLinkAddresses: number, arp: ArpBudgetSettings): string | null {
+  const minimumMs = minimumOnLinkMs(onLinkAddresses, arp);
+  if (minimumMs < 60_000) return null;
+  return (
+    `${onLinkAddresses.toLocaleString('en')} addresses are on the laptop's own network segment. The operating system resolves (ARP) about ` +
+    `${arp.slots} of them at once and waits about ${Math.round(arp.holdMs / 1000)} s for each empty one, so this scan takes at least ${Math.ceil(minimumMs / 60_000)} min. ` +
+    'To go faster, scan only the phones\' subnet or range.'
+  );
 }
 
 export interface DiscoverSummary {
   addresses: number;
+  /** Addresses on the laptop's own segments (each resolved with ARP). */
+  onLinkAddresses: number;
   addressesDone: number;
   devices: number;
   byClassification: Record<DeviceRecord['classification'], number>;
@@ -122,14 +145,24 @@ export async function discover(input: DiscoverOptionsInput, deps: DiscoverDeps =
   const options = parseDiscoverOptions(input);
   const { signal } = deps;
   const targets = parseTargets(options.ranges, { confirmLarge: options.confirmLarge });
-  const warnings = [...targets.warnings];
+  const warnings: string[] = [];
+  const warn = (w: string): void => {
+    warnings.push(w);
+    deps.onWarning?.(w);
+  };
+  for (const w of targets.warnings) warn(w);
+  const onLink = deps.onLink ?? onLinkRanges();
+  const onLinkAddresses = countOnLink(targets.ranges, onLink);
+  const arp = { ...systemArpBudget(), ...(options.limits.arpSlots !== undefined ? { slots: options.limits.arpSlots } : {}) };
+  const slow = onLinkDurationWarning(onLinkAddresses, arp);
+  if (slow) warn(slow);
   const m = options.methods;
   const sipPorts = m.sip ? merged([5060], options.sipPorts, options.onlyListedPorts) : [];
   const httpPorts = m.http ? merged([80], options.httpPorts, options.onlyListedPorts) : [];
   const httpsPorts = m.http ? merged([443], options.httpsPorts, options.onlyListedPorts) : [];
   const webTargets = options.webTargets === 'auto' ? (targets.total <= WEB_ALL_LIMIT ? 'all' : 'responsive') : options.webTargets;
   if (webTargets === 'responsive' && httpPorts.length + httpsPorts.length > 0) {
-    warnings.push(
+    warn(
       `${targets.total.toLocaleString('en')} addresses: web ports are probed only on addresses that answered SIP or appear in the neighbour table. ` +
         'A phone with SIP off on another routed subnet can be missed; scan its subnet on its own to probe every address.',
     );
@@ -174,7 +207,7 @@ export async function discover(input: DiscoverOptionsInput, deps: DiscoverDeps =
 
   const mdnsRun = m.mdns
     ? browseMdns({ ...deps.mdnsOptions, durationMs: options.timeouts.mdnsMs ?? 2000 }, signal).catch((err: Error) => {
-        warnings.push(err.message);
+        warn(err.message);
         return [] as MdnsService[];
       })
     : Promise.resolve([] as MdnsService[]);
@@ -194,6 +227,7 @@ export async function discover(input: DiscoverOptionsInput, deps: DiscoverDeps =
           },
           limits: options.limits,
           localAddress: options.localAddress,
+          arp: { ...arp, onLink: (ip) => rangesContain(onLink, ip) },
         },
         { signal, onObservation: add, onAddressDone: () => { done++; report(); } },
       );
@@ -214,7 +248,7 @@ export async function discover(input: DiscoverOptionsInput, deps: DiscoverDeps =
   const passive = m.passive && deps.passive ? deps.passive.observations() : [];
   for (const o of passive) add(o);
   if (stats && stats.sysinfoSkipped > 0) {
-    warnings.push(`${stats.sysinfoSkipped} phone(s) were not read over /sysinfo.html because no admin password is set; set the site's phone admin password to read firmware and MAC from every phone.`);
+    warn(`${stats.sysinfoSkipped} phone(s) were not read over /sysinfo.html because no admin password is set; set the site's phone admin password to read firmware and MAC from every phone.`);
   }
 
   const devices = merger.records();
@@ -227,6 +261,7 @@ export async function discover(input: DiscoverOptionsInput, deps: DiscoverDeps =
     warnings,
     summary: {
       addresses: targets.total,
+      onLinkAddresses,
       addressesDone: done,
       devices: devices.length,
       byClassification,

@@ -32,7 +32,6 @@ export function createDiscoveryJob(deps: DiscoveryJobDeps): JobDefinition<Discov
     async run(ctx, params) {
       const targets = parseTargets(params.ranges, { confirmLarge: params.confirmLarge });
       await ctx.record('discovery-start', { ranges: params.ranges, addresses: targets.total, methods: params.methods });
-      for (const w of targets.warnings) ctx.log('warn', w);
       ctx.progress(0, targets.total, `Scanning ${targets.total} addresses`);
       const result = await discover(params, {
         signal: ctx.signal,
@@ -40,12 +39,12 @@ export function createDiscoveryJob(deps: DiscoveryJobDeps): JobDefinition<Discov
         mdnsOptions: deps.mdnsOptions,
         neighbourReader: deps.neighbourReader,
         passive: deps.passive,
+        onWarning: (w) => ctx.log('warn', w),
         onProgress: (p) => {
           for (const [name, value] of Object.entries(p.counters)) ctx.setCounter(name, value);
           ctx.progress(p.done, p.total, `${p.done} of ${p.total} addresses, ${p.found} found`);
         },
       });
-      for (const w of result.warnings.slice(targets.warnings.length)) ctx.log('warn', w);
       const s = result.summary;
       ctx.setCounter('found', s.devices);
       ctx.setCounter('phones', s.byClassification.supported);

@@ -1,10 +1,14 @@
-// Active sweep: SIP OPTIONS over UDP (one socket for the whole sweep), HTTP/HTTPS fingerprint, then an
+// Active sweep: SIP OPTIONS over UDP (a few sockets for the whole sweep), HTTP/HTTPS fingerprint, then an
 // authenticated /sysinfo.html read for devices that look like Mitel phones when an admin password is known.
 // Addresses are streamed from the ranges with a bounded window of hosts in progress, so memory stays flat for a
-// mostly empty /16; the abort signal stops new sends at once and closes the SIP socket.
+// mostly empty /16. Addresses on the laptop's own segments also wait for room in the OS's ARP table
+// (arp-budget.ts): going faster than the OS can resolve makes it drop probes silently. The abort signal stops
+// new sends at once, closes the SIP sockets and ends web requests in flight.
 import { createSipProber, fingerprint, formatFirmwareVersion, isPhoneError, readSysinfo } from '../phone';
 import type { SipProber, SipResult, WebFingerprint, Scheme } from '../phone';
 import { FieldkitError } from '../util/errors';
+import { ArpBudget, onLinkMatcher, systemArpBudget } from './arp-budget';
+import type { ArpBudgetSettings, ArpHold } from './arp-budget';
 import { Pacer, Semaphore } from './limiter';
 import { nowIso } from './observation';
 import type { Observation } from './observation';
@@ -30,12 +34,19 @@ export interface SweepLimits {
   sipWindow: number;
   /** New SIP probes per second. Default 4000. */
   sipPerSecond: number;
+  /**
+   * UDP sockets the SIP probes are spread over. Default 8. On a local segment every silent address waits for
+   * ARP against a socket's send buffer; more sockets let more addresses resolve at once.
+   */
+  sipSockets: number;
   /** TCP connections (fingerprint and sysinfo) at once. Default 256. */
   tcpConcurrency: number;
 }
 
 export const DEFAULT_TIMING: SweepTiming = { sipTimeoutMs: 1500, sipRetransmits: 3, sipT1Ms: 100, httpTimeoutMs: 1500, sysinfoTimeoutMs: 4000 };
-export const DEFAULT_LIMITS: SweepLimits = { hostWindow: 1024, sipWindow: 1024, sipPerSecond: 4000, tcpConcurrency: 256 };
+export const DEFAULT_LIMITS: SweepLimits = { hostWindow: 1024, sipWindow: 1024, sipPerSecond: 4000, sipSockets: 8, tcpConcurrency: 256 };
+/** Send buffer asked for on each SIP socket (the OS may grant less). */
+const SIP_SEND_BUFFER_BYTES = 1024 * 1024;
 
 /** Web probes of an address start when its SIP probes are done, or this long after they started. */
 const WEB_HEAD_START_MS = 300;
@@ -57,6 +68,8 @@ export interface SweepOptions {
   limits?: Partial<SweepLimits>;
   /** Local address for the SIP socket and TCP connections. */
   localAddress?: string;
+  /** Limit on addresses of the laptop's own segments waiting for ARP at once. Default: read from the OS (arp-budget.ts). */
+  arp?: ArpBudgetSettings & { onLink?: (ip: string) => boolean };
 }
 
 export interface SweepCallbacks {
@@ -76,6 +89,8 @@ export interface SweepStats {
   sysinfoSkipped: number;
   /** Datagrams the SIP socket dropped as garbage, oversized or unmatched. */
   sipIgnored: number;
+  /** SIP probes the operating system refused to send (every copy), by error message. */
+  sipSendFailed: Record<string, number>;
 }
 
 interface WebHit {
@@ -116,14 +131,14 @@ export async function sweep(options: SweepOptions, callbacks: SweepCallbacks): P
   const timing = { ...DEFAULT_TIMING, ...options.timing };
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const { signal } = callbacks;
-  const stats: SweepStats = { addressesDone: 0, sipAnswers: 0, webAnswers: 0, sysinfoRead: 0, sysinfoRejected: 0, sysinfoSkipped: 0, sipIgnored: 0 };
+  const stats: SweepStats = { addressesDone: 0, sipAnswers: 0, webAnswers: 0, sysinfoRead: 0, sysinfoRejected: 0, sysinfoSkipped: 0, sipIgnored: 0, sipSendFailed: {} };
   const cancelled = (): FieldkitError => new FieldkitError('cancelled', 'The scan was cancelled.');
   if (signal?.aborted) throw cancelled();
 
   let prober: SipProber | null = null;
   if (options.sipPorts.length > 0) {
     try {
-      prober = await createSipProber({ localAddress: options.localAddress });
+      prober = await createSipProber({ localAddress: options.localAddress, sockets: limits.sipSockets, sendBufferBytes: SIP_SEND_BUFFER_BYTES });
     } catch (err) {
       throw new FieldkitError('unavailable', `Cannot open the SIP socket${options.localAddress ? ` on ${options.localAddress}` : ''}: ${(err as Error).message}. Check that the interface is up and has that address.`);
     }
@@ -135,18 +150,24 @@ export async function sweep(options: SweepOptions, callbacks: SweepCallbacks): P
   const sipSlots = new Semaphore(limits.sipWindow, signal);
   const tcpSlots = new Semaphore(limits.tcpConcurrency, signal);
   const pacer = new Pacer(limits.sipPerSecond);
+  const arp = new ArpBudget(options.arp ?? systemArpBudget(), options.arp?.onLink ?? onLinkMatcher(), signal);
   const emit = (o: Observation): void => {
     if (!signal?.aborted) callbacks.onObservation(o);
   };
 
   type SipOutcome = 'silent' | 'answered' | 'mitel';
-  const probeSip = async (ip: string, port: number): Promise<SipOutcome> => {
+  const probeSip = async (ip: string, port: number, hold: ArpHold): Promise<SipOutcome> => {
     const release = await sipSlots.acquire();
     try {
       await pacer.wait(signal);
+      hold.probing();
       const result = await prober!.probe(ip, port, { timeoutMs: timing.sipTimeoutMs, retransmits: timing.sipRetransmits, t1Ms: timing.sipT1Ms });
-      if (!result.ok) return 'silent';
+      if (!result.ok) {
+        if (result.error === 'send-failed') stats.sipSendFailed[result.message.replace(/^.*: /, '')] = (stats.sipSendFailed[result.message.replace(/^.*: /, '')] ?? 0) + 1;
+        return 'silent';
+      }
       stats.sipAnswers++;
+      hold.done(true);
       emit(sipObservation(result));
       return result.banner?.mitel === true ? 'mitel' : 'answered';
     } finally {
@@ -154,12 +175,14 @@ export async function sweep(options: SweepOptions, callbacks: SweepCallbacks): P
     }
   };
 
-  const probeWeb = async (ip: string, scheme: Scheme, port: number): Promise<WebHit | null> =>
+  const probeWeb = async (ip: string, scheme: Scheme, port: number, hold: ArpHold): Promise<WebHit | null> =>
     tcpSlots.run(async () => {
       if (signal?.aborted) return null;
+      hold.probing();
       try {
-        const fp = await fingerprint(ip, port, scheme, { timeoutMs: timing.httpTimeoutMs, localAddress: options.localAddress });
+        const fp = await fingerprint(ip, port, scheme, { timeoutMs: timing.httpTimeoutMs, localAddress: options.localAddress, signal });
         stats.webAnswers++;
+        hold.done(true);
         const hit = { scheme, port, fp };
         emit(webObservation(ip, hit));
         return hit;
@@ -177,7 +200,7 @@ export async function sweep(options: SweepOptions, callbacks: SweepCallbacks): P
     await tcpSlots.run(async () => {
       if (signal?.aborted) return;
       try {
-        const info = await readSysinfo({ host: ip, port: hit.port, scheme: hit.scheme, timeoutMs: timing.sysinfoTimeoutMs, localAddress: options.localAddress }, { password });
+        const info = await readSysinfo({ host: ip, port: hit.port, scheme: hit.scheme, timeoutMs: timing.sysinfoTimeoutMs, localAddress: options.localAddress, signal }, { password });
         stats.sysinfoRead++;
         emit({
           method: 'sysinfo', ip, at: nowIso(), mac: info.mac, model: info.model,
@@ -198,11 +221,20 @@ export async function sweep(options: SweepOptions, callbacks: SweepCallbacks): P
   };
 
   const scanHost = async (ip: string): Promise<void> => {
-    const sip = prober ? Promise.all(options.sipPorts.map((p) => probeSip(ip, p))) : Promise.resolve([] as SipOutcome[]);
+    const hold = await arp.enter(ip);
+    try {
+      await probeHost(ip, hold);
+    } finally {
+      hold.done(false);
+    }
+  };
+
+  const probeHost = async (ip: string, hold: ArpHold): Promise<void> => {
+    const sip = prober ? Promise.all(options.sipPorts.map((p) => probeSip(ip, p, hold))) : Promise.resolve([] as SipOutcome[]);
     const webProbes = (): Promise<(WebHit | null)[]> =>
       Promise.all([
-        ...options.httpPorts.map((p) => probeWeb(ip, 'http', p)),
-        ...options.httpsPorts.map((p) => probeWeb(ip, 'https', p)),
+        ...options.httpPorts.map((p) => probeWeb(ip, 'http', p, hold)),
+        ...options.httpsPorts.map((p) => probeWeb(ip, 'https', p, hold)),
       ]);
     let sipOutcomes: SipOutcome[];
     let web: (WebHit | null)[];
@@ -244,6 +276,7 @@ export async function sweep(options: SweepOptions, callbacks: SweepCallbacks): P
     if (!signal?.aborted) throw err;
   } finally {
     signal?.removeEventListener('abort', closeProber);
+    arp.close();
     if (prober) {
       stats.sipIgnored = prober.ignored;
       await prober.close();

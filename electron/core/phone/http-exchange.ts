@@ -25,6 +25,8 @@ export interface HttpExchangeRequest {
   /** 'truncate': stop reading at the cap and return what arrived; 'fail': throw too-large. */
   onOversize: 'truncate' | 'fail';
   localAddress?: string;
+  /** Aborting destroys the connection and rejects with code 'cancelled'. */
+  signal?: AbortSignal;
 }
 
 export interface HttpExchangeResponse {
@@ -133,7 +135,8 @@ function connectError(host: string, port: number, err: NodeJS.ErrnoException): P
 
 /** Performs one request. Rejects with PhoneError only. */
 export function httpExchange(req: HttpExchangeRequest): Promise<HttpExchangeResponse> {
-  const { host, port } = req;
+  const { host, port, signal } = req;
+  if (signal?.aborted) return Promise.reject(new PhoneError('cancelled', host, `The request to ${host}:${port} was cancelled.`));
   return new Promise((resolve, reject) => {
     let settled = false;
     let requestSent = false;
@@ -161,6 +164,7 @@ export function httpExchange(req: HttpExchangeRequest): Promise<HttpExchangeResp
       if (settled) return;
       settled = true;
       clearTimeout(deadline);
+      signal?.removeEventListener('abort', onAbort);
       socket.destroy();
       if (error) return reject(error);
       if (!parsed) return reject(new PhoneError('closed-without-answer', host, `${host}:${port} closed the connection without an HTTP answer.`));
@@ -170,6 +174,8 @@ export function httpExchange(req: HttpExchangeRequest): Promise<HttpExchangeResp
     const deadline = setTimeout(() => {
       finish(new PhoneError('timeout', host, `${host}:${port} did not answer within ${req.timeoutMs} ms${parsed ? ' (it started answering but never finished)' : ''}. Check that the phone is powered and reachable.`));
     }, req.timeoutMs);
+    const onAbort = (): void => finish(new PhoneError('cancelled', host, `The request to ${host}:${port} was cancelled.`));
+    signal?.addEventListener('abort', onAbort, { once: true });
 
     const addBody = (chunk: Buffer): void => {
       if (truncated) return;

@@ -10,7 +10,8 @@ export type PhoneErrorCode =
   | 'too-large'
   | 'closed-without-answer'
   | 'refused-by-post-list'
-  | 'bad-input';
+  | 'bad-input'
+  | 'cancelled';
 
 export class PhoneError extends Error {
   override readonly name = 'PhoneError';

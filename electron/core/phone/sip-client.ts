@@ -2,6 +2,13 @@
 // One UDP socket carries any number of concurrent transactions, so a sweep of thousands of hosts
 // never opens a socket per host. Retransmission follows RFC 3261 timer A (T1, doubling) but with
 // a short T1 and a hard overall deadline so a sweep stays fast.
+//
+// Clocks start when a datagram leaves the process, not when it is queued: on a local segment the OS holds
+// datagrams to unresolved addresses (ARP) against the socket's send buffer, and once that is full Node queues
+// further sends in memory. A transaction whose request has not left yet must not time out (it would free its
+// place in a sweep's window while its datagram still waits, and the queue would grow without bound), so a
+// sweep's window of open transactions also bounds what waits in memory. A sweep can spread its probes over
+// several sockets, each with its own send buffer, to get more addresses resolving at once (createSipProber).
 
 import { randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
@@ -16,6 +23,8 @@ export interface SipTransportOptions {
   localAddress?: string;
   /** Local UDP port; 0 (default) picks a free one. */
   localPort?: number;
+  /** Send buffer to ask the OS for (it may grant less). Default: the OS default. */
+  sendBufferBytes?: number;
 }
 
 export interface SipTimingOptions {
@@ -59,6 +68,7 @@ interface Pending {
   method: string;
   host: string;
   port: number;
+  /** When the request was made, then when its first copy left the process. */
   started: number;
   attempts: number;
   provisional: SipResponse | null;
@@ -106,6 +116,8 @@ export class SipUdpEndpoint {
   readonly #sourceCache = new Map<string, Promise<string>>();
   readonly #advertised: string | undefined;
   #closed = false;
+  /** Datagrams handed to the socket that the OS has not taken yet. */
+  #unsent = 0;
   /** Datagrams received that matched no transaction or were not valid SIP. */
   ignored = 0;
 
@@ -125,6 +137,11 @@ export class SipUdpEndpoint {
       socket.once('error', reject);
       socket.bind(options.localPort ?? 0, options.localAddress, () => {
         socket.off('error', reject);
+        try {
+          if (options.sendBufferBytes) socket.setSendBufferSize(options.sendBufferBytes);
+        } catch {
+          // The OS refused that size: its default buffer still works, only a sweep of empty addresses is slower.
+        }
         resolve();
       });
     });
@@ -137,6 +154,11 @@ export class SipUdpEndpoint {
 
   get inFlight(): number {
     return this.#pending.size;
+  }
+
+  /** Datagrams waiting in this process for the OS to take them. */
+  get backlog(): number {
+    return this.#unsent;
   }
 
   async #sourceFor(host: string): Promise<string> {
@@ -189,43 +211,55 @@ export class SipUdpEndpoint {
       };
       this.#pending.set(branch, pending);
       let queued = 0;
-      const send = (): void => {
+      const send = (onLeft?: () => void): void => {
         if (!this.#pending.has(branch)) return;
-        // A copy still waiting in the socket's queue (the OS is resolving the address) has not even left:
-        // another one would only add to the queue. Retransmits are for loss on the wire, not for this.
+        // A copy still waiting in the process has not even left: another one would only add to the queue.
+        // Retransmits are for loss on the wire, not for this.
         if (queued > 0) return;
         pending.attempts++;
         queued++;
+        this.#unsent++;
         this.#socket.send(datagram, port, host, (err) => {
           queued--;
+          this.#unsent--;
           if (err) {
             pending.sendErrors++;
             pending.lastSendError = err.message;
           }
+          onLeft?.();
         });
       };
-      send();
-      let at = 0;
-      for (let k = 0; k < retransmits; k++) {
-        at += t1 * 2 ** k;
-        if (at >= timeoutMs) break;
-        pending.timers.push(setTimeout(send, at));
-      }
-      pending.timers.push(
-        setTimeout(() => {
-          if (pending.provisional) {
-            pending.resolve(this.#answer(pending, pending.provisional));
-          } else if (pending.sendErrors === pending.attempts) {
-            pending.resolve({ ok: false, host, port, error: 'send-failed', attempts: pending.attempts, message: `Could not send SIP ${method} to ${host}:${port}: ${pending.lastSendError}.` });
-          } else {
-            pending.resolve({
-              ok: false, host, port, error: 'timeout', attempts: pending.attempts,
-              message: `No SIP answer from ${host}:${port} within ${timeoutMs} ms (${pending.attempts} ${pending.attempts === 1 ? 'copy' : 'copies'} sent).`,
-            });
-          }
-        }, timeoutMs),
-      );
+      // Retransmits and the deadline count from the moment the first copy left the process.
+      send(() => {
+        if (!this.#pending.has(branch)) return;
+        pending.started = performance.now();
+        this.#startTimers(pending, send, timeoutMs, retransmits, t1);
+      });
     });
+  }
+
+  #startTimers(pending: Pending, send: () => void, timeoutMs: number, retransmits: number, t1: number): void {
+    const { host, port, method } = pending;
+    let at = 0;
+    for (let k = 0; k < retransmits; k++) {
+      at += t1 * 2 ** k;
+      if (at >= timeoutMs) break;
+      pending.timers.push(setTimeout(() => send(), at));
+    }
+    pending.timers.push(
+      setTimeout(() => {
+        if (pending.provisional) {
+          pending.resolve(this.#answer(pending, pending.provisional));
+        } else if (pending.sendErrors === pending.attempts) {
+          pending.resolve({ ok: false, host, port, error: 'send-failed', attempts: pending.attempts, message: `Could not send SIP ${method} to ${host}:${port}: ${pending.lastSendError}.` });
+        } else {
+          pending.resolve({
+            ok: false, host, port, error: 'timeout', attempts: pending.attempts,
+            message: `No SIP answer from ${host}:${port} within ${timeoutMs} ms (${pending.attempts} ${pending.attempts === 1 ? 'copy' : 'copies'} sent).`,
+          });
+        }
+      }, timeoutMs),
+    );
   }
 
   #answer(pending: Pending, response: SipResponse): SipAnswer {
@@ -281,29 +315,63 @@ const OPTIONS_HEADERS = [['Accept', 'application/sdp']] as const;
 
 export interface SipProber {
   probe(host: string, port?: number, timing?: SipTimingOptions): Promise<SipResult>;
+  /** Port of the first socket. */
   readonly localPort: number;
   readonly inFlight: number;
+  /** Datagrams waiting in the process for the OS to take them (bounded by the probes in flight). */
+  readonly backlog: number;
   /** Datagrams dropped as garbage, oversized or matching no probe. */
   readonly ignored: number;
   close(): Promise<void>;
 }
 
-/** One UDP socket for a whole sweep: `probe()` as many hosts concurrently as the caller wants. */
-export async function createSipProber(options: SipTransportOptions & SipTimingOptions = {}): Promise<SipProber> {
-  const endpoint = await SipUdpEndpoint.open(options);
+export interface SipProberOptions extends SipTransportOptions, SipTimingOptions {
+  /**
+   * UDP sockets to spread probes over (default 1). Each has its own send buffer, which on a local segment is what
+   * limits how many addresses can wait for ARP at once; more sockets sweep a mostly empty subnet faster.
+   */
+  sockets?: number;
+}
+
+/** Sockets for a whole sweep: `probe()` as many hosts concurrently as the caller wants. */
+export async function createSipProber(options: SipProberOptions = {}): Promise<SipProber> {
+  const count = Math.max(1, Math.min(options.sockets ?? 1, 64));
+  const endpoints: SipUdpEndpoint[] = [];
+  try {
+    for (let i = 0; i < count; i++) endpoints.push(await SipUdpEndpoint.open(options));
+  } catch (err) {
+    await Promise.all(endpoints.map((e) => e.close()));
+    throw err;
+  }
+  let turn = 0;
+  // The socket with the fewest datagrams still waiting in the process; round robin among equals.
+  const pick = (): SipUdpEndpoint => {
+    let best = endpoints[turn]!;
+    for (let i = 1; i < count; i++) {
+      const e = endpoints[(turn + i) % count]!;
+      if (e.backlog < best.backlog) best = e;
+    }
+    turn = (turn + 1) % count;
+    return best;
+  };
+  const sum = (f: (e: SipUdpEndpoint) => number): number => endpoints.reduce((n, e) => n + f(e), 0);
   return {
-    probe: (host, port = 5060, timing = {}) =>
-      endpoint.request({ host, port, method: 'OPTIONS', headers: OPTIONS_HEADERS }, { ...options, ...timing }),
+    probe: (host, port = 5060, timing = {}) => pick().request({ host, port, method: 'OPTIONS', headers: OPTIONS_HEADERS }, { ...options, ...timing }),
     get localPort() {
-      return endpoint.localPort;
+      return endpoints[0]!.localPort;
     },
     get inFlight() {
-      return endpoint.inFlight;
+      return sum((e) => e.inFlight);
+    },
+    get backlog() {
+      return sum((e) => e.backlog);
     },
     get ignored() {
-      return endpoint.ignored;
+      return sum((e) => e.ignored);
     },
-    close: () => endpoint.close(),
+    close: async () => {
+      await Promise.all(endpoints.map((e) => e.close()));
+    },
   };
 }
 

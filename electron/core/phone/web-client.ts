@@ -19,6 +19,8 @@ export interface PhoneTarget {
   /** Overall deadline per HTTP request. Default 5000 ms. */
   timeoutMs?: number;
   localAddress?: string;
+  /** Aborting ends the request at once (error code 'cancelled'). */
+  signal?: AbortSignal;
 }
 
 export interface PhoneCredentials {
@@ -30,13 +32,13 @@ export interface PhoneCredentials {
 const DEFAULT_TIMEOUT_MS = 5000;
 const MAX_PAGE_BYTES = 1024 * 1024;
 
-function endpoint(target: PhoneTarget): { host: string; port: number; scheme: Scheme; timeoutMs: number; localAddress?: string } {
+function endpoint(target: PhoneTarget): { host: string; port: number; scheme: Scheme; timeoutMs: number; localAddress?: string; signal?: AbortSignal } {
   const scheme = target.scheme ?? 'http';
   const port = target.port ?? (scheme === 'https' ? 443 : 80);
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
     throw new PhoneError('bad-input', target.host, `Port ${port} is not a port number (1-65535).`);
   }
-  return { host: target.host, port, scheme, timeoutMs: target.timeoutMs ?? DEFAULT_TIMEOUT_MS, localAddress: target.localAddress };
+  return { host: target.host, port, scheme, timeoutMs: target.timeoutMs ?? DEFAULT_TIMEOUT_MS, localAddress: target.localAddress, signal: target.signal };
 }
 
 function basicAuth(credentials: PhoneCredentials): [string, string] {

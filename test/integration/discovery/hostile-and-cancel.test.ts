@@ -99,6 +99,36 @@ describe('cancellation and progress on a mostly empty /16', () => {
     for (let i = 1; i < progress.length; i++) assert.ok(progress[i]!.done >= progress[i - 1]!.done);
   });
 
+  test('cancel also ends web requests in flight (a device that accepts and never answers)', async () => {
+    const sockets: net.Socket[] = [];
+    let closedByPeer = 0;
+    const server = net.createServer((sock) => {
+      sockets.push(sock);
+      sock.on('error', () => undefined);
+      sock.on('end', () => closedByPeer++);
+      sock.resume(); // read (and ignore) the request, so the peer's close is seen
+    });
+    await new Promise<void>((res) => server.listen(80, '127.82.0.9', res));
+    try {
+      const controller = new AbortController();
+      const run = discover(
+        { ranges: ['127.82.0.9'], methods: { mdns: false, neighbour: false, sip: false }, timeouts: { httpMs: 20_000 } },
+        { signal: controller.signal },
+      );
+      while (sockets.length === 0) await new Promise((r) => setTimeout(r, 10));
+      const abortedAt = performance.now();
+      controller.abort();
+      await assert.rejects(run, (e: FieldkitError) => e.code === 'cancelled');
+      const stopMs = performance.now() - abortedAt;
+      assert.ok(stopMs < 300, `stopped ${stopMs.toFixed(0)} ms after cancel, not after the 20 s web timeout`);
+      await new Promise((r) => setTimeout(r, 50));
+      assert.equal(closedByPeer, sockets.length, 'the connection was closed by the cancel');
+    } finally {
+      for (const x of sockets) x.destroy();
+      server.close();
+    }
+  });
+
   test('an address that is not on this machine is refused clearly', async () => {
     await assert.rejects(
       discover({ ranges: ['127.83.0.1'], localAddress: '198.19.255.254', methods: { mdns: false, neighbour: false } }),

@@ -141,6 +141,21 @@ describe('createSipProber: one socket for a sweep', () => {
     await prober.close();
   });
 
+  test('several sockets: probes are spread over them and every answer is matched to its probe', async () => {
+    const phones = await Promise.all(Array.from({ length: 40 }, (_, k) => responder({ server: `Mitel 6865i/6.5.0.${k}` }, `127.0.3.${k + 1}`, 25061)));
+    const prober = await createSipProber({ timeoutMs: 800, t1Ms: 100, sockets: 4 });
+    const results = await Promise.all(phones.map((p) => prober.probe(p.address, 25061)));
+    for (const r of results) {
+      assert.ok(r.ok, JSON.stringify(r));
+      if (r.ok) assert.equal(r.banner?.firmware?.build, Number(r.host.split('.')[3]) - 1, `${r.host} matched to the wrong answer`);
+    }
+    const viaPorts = new Set(phones.map((p) => /:(\d+);branch/.exec(topVia(p.received[0]!)!)![1]));
+    assert.equal(viaPorts.size, 4, 'each socket sent its share');
+    assert.equal(prober.inFlight, 0);
+    assert.equal(prober.backlog, 0);
+    await prober.close();
+  });
+
   test('close() ends open probes with error closed', async () => {
     const phone = await responder({ silent: true });
     const prober = await createSipProber({ timeoutMs: 5000 });

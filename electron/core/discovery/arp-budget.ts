@@ -1,0 +1,125 @@
+// How many addresses on the laptop's own segments a sweep may have waiting for ARP at once.
+//
+// Every probe to an address on a local segment makes the OS resolve it (ARP) first. For an empty address the
+// kernel keeps an unresolved neighbour entry until ARP gives up (Linux: mcast_solicit x retrans_time = 3 s), and
+// its neighbour table is small (Linux gc_thresh3, 1024 entries by default). Once it is full the kernel drops new
+// packets without telling the sender ("neighbor table overflow"): a phone further along the range is never asked.
+// Measured on a mostly empty /16 in a namespace: without this budget only 9 of 20 spread phones were found.
+// So a sweep enters an address on a local segment only when an entry is free, and counts it busy until ARP has
+// given up for it (or it answered). Addresses behind a router need no entry of their own and are not limited.
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import { Semaphore } from './limiter';
+import { localSubnets, parseTargets, rangesContain } from './ranges';
+import type { AddressRange } from './ranges';
+
+export interface ArpBudgetSettings {
+  /** Unresolved local addresses at once. */
+  slots: number;
+  /** How long the OS keeps an unanswered address unresolved before giving up. */
+  holdMs: number;
+}
+
+/** Used where the OS limits cannot be read (macOS, Windows): conservative, about 150 new addresses a second. */
+const FALLBACK: ArpBudgetSettings = { slots: 512, holdMs: 3300 };
+/** Share of the neighbour table a sweep may fill: the laptop's own neighbours (gateway, server) need room too. */
+const TABLE_SHARE = 0.8;
+
+function readNumber(path: string): number | null {
+  try {
+    const n = Number(readFileSync(path, 'utf8').trim());
+    return Number.isFinite(n) && n > 0 ? n : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The limits of this machine's neighbour table (Linux /proc/sys/net/ipv4/neigh/default), else the fallback. */
+export function systemArpBudget(existingEntries = 0): ArpBudgetSettings {
+  const dir = '/proc/sys/net/ipv4/neigh/default';
+  const table = readNumber(`${dir}/gc_thresh3`);
+  if (table === null) return FALLBACK;
+  const solicit = readNumber(`${dir}/mcast_solicit`) ?? 3;
+  const retransMs = readNumber(`${dir}/retrans_time_ms`) ?? 1000;
+  return {
+    slots: Math.max(32, Math.floor((table - existingEntries) * TABLE_SHARE)),
+    holdMs: solicit * retransMs + 300,
+  };
+}
+
+/** The laptop's own segments (the OS must ARP for every address in them). */
+export function onLinkRanges(interfaces: NodeJS.Dict<os.NetworkInterfaceInfo[]> = os.networkInterfaces()): AddressRange[] {
+  const cidrs = localSubnets(interfaces).map((s) => s.cidr);
+  return cidrs.length === 0 ? [] : parseTargets(cidrs, { confirmLarge: true }).ranges;
+}
+
+/** Whether an address is on one of the laptop's own segments. */
+export function onLinkMatcher(interfaces: NodeJS.Dict<os.NetworkInterfaceInfo[]> = os.networkInterfaces()): (ip: string) => boolean {
+  const ranges = onLinkRanges(interfaces);
+  return (ip) => ranges.length > 0 && rangesContain(ranges, ip);
+}
+
+/** How many addresses of `targets` are in `onLink`. */
+export function countOnLink(targets: readonly AddressRange[], onLink: readonly AddressRange[]): number {
+  let n = 0;
+  for (const t of targets) for (const l of onLink) n += Math.max(0, Math.min(t.last, l.last) - Math.max(t.first, l.first) + 1);
+  return n;
+}
+
+/** Shortest time the OS lets a sweep of `addresses` silent local addresses take, in ms. */
+export function minimumOnLinkMs(addresses: number, settings: ArpBudgetSettings): number {
+  return Math.ceil(addresses / settings.slots) * settings.holdMs;
+}
+
+export interface ArpHold {
+  probing(): void;
+  done(answered: boolean): void;
+}
+
+export class ArpBudget {
+  readonly #slots: Semaphore;
+  readonly #holdMs: number;
+  readonly #onLink: (ip: string) => boolean;
+  readonly #timers = new Set<NodeJS.Timeout>();
+
+  constructor(settings: ArpBudgetSettings, onLink: (ip: string) => boolean, signal?: AbortSignal) {
+    this.#slots = new Semaphore(settings.slots, signal);
+    this.#holdMs = settings.holdMs;
+    this.#onLink = onLink;
+  }
+
+  /**
+   * Waits for a free entry when `ip` is on a local segment (off-link addresses pass at once). Call `probing()` just
+   * before the first packet to the address (the OS starts resolving it then) and `done(answered)` when its probes
+   * are over: an address that answered is resolved and frees its entry at once, a silent one keeps it until ARP
+   * has given up.
+   */
+  async enter(ip: string): Promise<ArpHold> {
+    if (!this.#onLink(ip)) return { probing: () => {}, done: () => {} };
+    const release = await this.#slots.acquire();
+    let timer: NodeJS.Timeout | null = null;
+    const free = (): void => {
+      if (timer) {
+        clearTimeout(timer);
+        this.#timers.delete(timer);
+      }
+      release();
+    };
+    return {
+      probing: () => {
+        if (timer) return;
+        timer = setTimeout(free, this.#holdMs);
+        this.#timers.add(timer);
+      },
+      done: (answered) => {
+        if (answered || !timer) free();
+      },
+    };
+  }
+
+  /** Drops the pending holds (the sweep is over). */
+  close(): void {
+    for (const t of this.#timers) clearTimeout(t);
+    this.#timers.clear();
+  }
+}

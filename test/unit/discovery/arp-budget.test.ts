@@ -1,0 +1,80 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { NetworkInterfaceInfo } from 'node:os';
+import { ArpBudget, onLinkMatcher, systemArpBudget } from '../../../electron/core/discovery/arp-budget';
+
+const iface = (address: string, netmask: string, internal = false): NetworkInterfaceInfo =>
+  ({ address, netmask, family: 'IPv4', mac: '00:00:00:00:00:00', internal, cidr: null }) as NetworkInterfaceInfo;
+
+const tick = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+describe('onLinkMatcher', () => {
+  test('addresses in the laptop own subnets are on-link; loopback and other subnets are not', () => {
+    const onLink = onLinkMatcher({ eth0: [iface('198.18.3.7', '255.255.0.0')], lo: [iface('127.0.0.1', '255.0.0.0', true)] });
+    assert.equal(onLink('198.18.200.1'), true);
+    assert.equal(onLink('198.19.0.1'), false);
+    assert.equal(onLink('127.0.0.5'), false);
+  });
+
+  test('no interfaces: nothing is on-link', () => {
+    assert.equal(onLinkMatcher({})('198.18.0.1'), false);
+  });
+});
+
+describe('systemArpBudget', () => {
+  test('gives a usable budget on any machine', () => {
+    const b = systemArpBudget();
+    assert.ok(b.slots >= 32, `slots ${b.slots}`);
+    assert.ok(b.holdMs >= 1000 && b.holdMs <= 60_000, `holdMs ${b.holdMs}`);
+  });
+});
+
+describe('ArpBudget', () => {
+  test('on-link addresses wait for a free entry; a silent one keeps it until ARP gave up, an answer frees it', async () => {
+    const budget = new ArpBudget({ slots: 2, holdMs: 150 }, (ip) => ip.startsWith('198.18.'));
+    const a = await budget.enter('198.18.0.1');
+    const b = await budget.enter('198.18.0.2');
+    a.probing();
+    b.probing();
+    let thirdIn = false;
+    const third = budget.enter('198.18.0.3').then((h) => ((thirdIn = true), h));
+    a.done(false); // silent: still unresolved in the OS
+    await tick(40);
+    assert.equal(thirdIn, false, 'a silent address keeps its entry after its probes ended');
+    b.done(true); // answered: resolved, frees at once
+    await tick(10);
+    assert.equal(thirdIn, true);
+    let fourthIn = false;
+    const fourth = budget.enter('198.18.0.4').then((h) => ((fourthIn = true), h));
+    await tick(40);
+    assert.equal(fourthIn, false);
+    await tick(150); // a's hold ran out
+    assert.equal(fourthIn, true);
+    (await third).done(false);
+    (await fourth).done(false);
+    budget.close();
+  });
+
+  test('off-link addresses pass without taking an entry; done before probing frees at once', async () => {
+    const budget = new ArpBudget({ slots: 1, holdMs: 10_000 }, () => false);
+    const holds = await Promise.all(Array.from({ length: 50 }, (_, i) => budget.enter(`10.0.0.${i}`)));
+    for (const h of holds) h.done(false);
+    const onLinkBudget = new ArpBudget({ slots: 1, holdMs: 10_000 }, () => true);
+    (await onLinkBudget.enter('198.18.0.1')).done(false); // never probed (e.g. cancelled): nothing to wait for
+    const next = await Promise.race([onLinkBudget.enter('198.18.0.2'), tick(200).then(() => null)]);
+    assert.ok(next !== null, 'entry was freed');
+    next.done(true);
+    budget.close();
+    onLinkBudget.close();
+  });
+
+  test('cancel: waiting for an entry fails with cancelled', async () => {
+    const ac = new AbortController();
+    const budget = new ArpBudget({ slots: 1, holdMs: 10_000 }, () => true, ac.signal);
+    (await budget.enter('198.18.0.1')).probing();
+    const waiting = budget.enter('198.18.0.2');
+    ac.abort();
+    await assert.rejects(waiting, /cancelled/);
+    budget.close();
+  });
+});
