@@ -18,6 +18,7 @@ interface Row {
 }
 
 const PEER_TIMEOUT_MS = 300_000;
+const SPARSE_PEER_TIMEOUT_MS = 900_000;
 
 /** nmap -oG: `Host: 198.18.0.10 ()	Ports: 5060/open/udp//sip//Mitel 6867i\/6.5.0.224 (Status: 200 OK)/, …` */
 function nmapHits(grepable: string): Map<string, string> {
@@ -52,15 +53,15 @@ function score(lab: LabHandle, hits: Map<string, string>): { found: number; firm
   return { found, firmware };
 }
 
-async function peer(lab: LabHandle, tool: string, command: string, args: string[], parse: (out: string) => Map<string, string>, note: string): Promise<Row> {
-  const r = await timedInTech(lab, command, args, PEER_TIMEOUT_MS);
+async function peer(lab: LabHandle, tool: string, command: string, args: string[], parse: (out: string) => Map<string, string>, note: string, timeoutMs = PEER_TIMEOUT_MS): Promise<Row> {
+  const r = await timedInTech(lab, command, args, timeoutMs);
   const s = score(lab, parse(r.stdout));
-  return { tool, ...s, ms: r.ms, note: r.timedOut ? `${note}; TIMED OUT after ${PEER_TIMEOUT_MS / 1000} s` : r.code !== 0 ? `${note}; exit ${r.code}: ${r.stderr.slice(0, 120)}` : note };
+  return { tool, ...s, ms: r.ms, note: r.timedOut ? `${note}; TIMED OUT after ${timeoutMs / 1000} s` : r.code !== 0 ? `${note}; exit ${r.code}: ${r.stderr.slice(0, 120)}` : note };
 }
 
-function table(rows: Row[], fieldkitMs: number): string {
+function table(rows: Row[], fieldkitMs: number, phones = 190): string {
   const head = ['tool', 'phones found', 'firmware read', 'wall time', 'Fieldkit / tool', 'notes'];
-  const body = rows.map((r) => [r.tool, `${r.found}/190`, `${r.firmware}/190`, `${(r.ms / 1000).toFixed(2)} s`, `${(fieldkitMs / r.ms).toFixed(3)}`, r.note]);
+  const body = rows.map((r) => [r.tool, `${r.found}/${phones}`, `${r.firmware}/${phones}`, `${(r.ms / 1000).toFixed(2)} s`, `${(fieldkitMs / r.ms).toFixed(3)}`, r.note]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const fmt = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   return [fmt(head), fmt(widths.map((w) => '-'.repeat(w))), ...body.map(fmt)].join('\n');
@@ -109,7 +110,16 @@ async function sparse16(): Promise<void> {
     const fk = await discoverInTech(lab, { ranges: ['198.18.0.0/16'], limits: { arpSlots } }, ADMIN_PASSWORD);
     const found = lab.phones.filter((p) => fk.devices.some((d) => d.ip === p.address && d.firmware?.value === p.firmware)).length;
     const sipSeen = lab.phones.filter((p) => fk.devices.some((d) => d.ip === p.address && d.sources.includes('sip'))).length;
-    console.log(`\nMostly empty /16 (65,534 addresses, ${lab.phones.length} phones): Fieldkit ${(fk.wallMs / 1000).toFixed(1)} s (at most ${arpSlots} addresses resolving at once; the OS floor is ${(minimumOnLinkMs(65_534, { ...systemArpBudget(), slots: arpSlots }) / 1000).toFixed(0)} s), peak RSS ${(fk.peakRss / 1048576).toFixed(0)} MiB, phones with firmware ${found}/${lab.phones.length}, phones that answered SIP ${sipSeen}/${lab.phones.length}, web probes: ${fk.summary.webTargets}, SIP sends refused: ${JSON.stringify(fk.summary.sweep?.sipSendFailed)}`);
+    const range = '198.18.0.0/16';
+    const rows: Row[] = [
+      { tool: 'fieldkit discover', found, firmware: found, ms: fk.wallMs, note: `SIP ${sipSeen}/${lab.phones.length}; at most ${arpSlots} addresses resolving at once (OS floor ${(minimumOnLinkMs(65_534, { ...systemArpBudget(), slots: arpSlots }) / 1000).toFixed(0)} s); peak RSS ${(fk.peakRss / 1048576).toFixed(0)} MiB` },
+      // As root, nmap finds hosts with its own raw-socket ARP requests, so the kernel neighbour table does not limit it.
+      await peer(lab, 'nmap sip-methods', 'nmap', ['-n', '-T4', '-sU', '-p', '5060', '--script', 'sip-methods', '-oG', '-', range], nmapHits, 'root: raw-socket ARP host discovery first, then -sU -p 5060 --script sip-methods', SPARSE_PEER_TIMEOUT_MS),
+      await peer(lab, 'svmap (OPTIONS)', 'svmap', [range], svmapHits, 'default: OPTIONS to 5060 over the kernel stack, like Fieldkit', SPARSE_PEER_TIMEOUT_MS),
+    ];
+    console.log(`\nMostly empty /16 (65,534 addresses, ${lab.phones.length} phones spread over it), from the technician namespace:\n`);
+    console.log(table(rows, fk.wallMs, lab.phones.length));
+    console.log(`\nFieldkit: web probes ${fk.summary.webTargets}, SIP sends refused: ${JSON.stringify(fk.summary.sweep?.sipSendFailed)}`);
   } finally {
     await lab.stop();
   }
