@@ -224,8 +224,10 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       unsubscribe();
       for (const ws of clients) ws.terminate();
       wss.close();
-      await new Promise<void>((r) => server.close(() => r()));
+      const closed = new Promise<void>((r) => server.close(() => r()));
+      // close() waits for every connection to end; a browser keeps some open (keep-alive, a request in flight).
       server.closeAllConnections();
+      await closed;
     },
   };
 }

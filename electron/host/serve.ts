@@ -29,6 +29,8 @@ async function main() {
   });
   console.log(`Fieldkit is running. Open this address in a browser on this computer:\n\n  ${host.url}\n\nPress Ctrl+C to stop.`);
   const stop = async () => {
+    // Jobs get a moment to journal where they are; quitting must never hang on a stuck connection.
+    setTimeout(() => process.exit(0), 5000).unref();
     await app.shutdown();
     await host.close();
     process.exit(0);

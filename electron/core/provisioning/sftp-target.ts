@@ -116,7 +116,7 @@ export class SftpTarget implements PublishTarget {
         },
       });
     } catch (e) {
-      await client.end().catch(() => undefined);
+      await endWithin(client, 2000);
       if (offered !== undefined && offered !== pinned) throw new HostKeyError(pinned === undefined ? 'host-key-unknown' : 'host-key-changed', id, offered, pinned);
       throw describeConnectError(e, this.describe(), 'password' in auth);
     }
@@ -162,8 +162,7 @@ export class SftpTarget implements PublishTarget {
     this.client = undefined;
     this.sftp = undefined;
     if (!client) return;
-    // end() waits for a close event that a connection already gone may never send again
-    await Promise.race([client.end().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+    await endWithin(client, 2000);
   }
 
   private channel(): SFTPWrapper {
@@ -383,6 +382,11 @@ export class SftpTarget implements PublishTarget {
     await mapBounded(mine, this.parallel, (f) => this.op('remove', f, (cb) => this.channel().unlink(this.remote(f), cb)));
     return mine.length;
   }
+}
+
+/** end() waits for a close event that a connection already gone (or never made) may never send. */
+async function endWithin(client: SftpClient, ms: number): Promise<void> {
+  await Promise.race([client.end().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, ms).unref())]);
 }
 
 function timestamp(d: Date): string {
