@@ -71,6 +71,17 @@ export function minimumOnLinkMs(addresses: number, settings: ArpBudgetSettings):
   return Math.ceil(addresses / settings.slots) * settings.holdMs;
 }
 
+/** A note for the technician when the OS makes a scan of the laptop's own segment slow (see arp-budget.ts). */
+export function onLinkDurationWarning(onLinkAddresses: number, arp: ArpBudgetSettings): string | null {
+  const minimumMs = minimumOnLinkMs(onLinkAddresses, arp);
+  if (minimumMs < 60_000) return null;
+  return (
+    `${onLinkAddresses.toLocaleString('en')} addresses are on the laptop's own network segment. The operating system resolves (ARP) about ` +
+    `${arp.slots} of them at once and waits about ${Math.round(arp.holdMs / 1000)} s for each empty one, so this scan takes about ${Math.max(1, Math.round(minimumMs / 60_000))} min. ` +
+    'To go faster, scan only the phones\' subnet or range.'
+  );
+}
+
 export interface ArpHold {
   probing(): void;
   done(answered: boolean): void;

@@ -6,8 +6,7 @@ import { secretKeys } from '../secrets/secret-store';
 import type { SecretStore } from '../secrets/secret-store';
 import type { DeviceRecord } from '../inventory/device-record';
 import { FieldkitError } from '../util/errors';
-import { countOnLink, minimumOnLinkMs, onLinkRanges, systemArpBudget } from './arp-budget';
-import type { ArpBudgetSettings } from './arp-budget';
+import { countOnLink, onLinkDurationWarning, onLinkRanges, systemArpBudget } from './arp-budget';
 import { DeviceMerger } from './merge';
 import { browseMdns, mdnsObservations } from './mdns';
 import type { MdnsOptions, MdnsService } from './mdns';
@@ -91,17 +90,6 @@ export interface DiscoverDeps {
   onWarning?: (warning: string) => void;
   /** The laptop's own segments; default: read from its interfaces. */
   onLink?: AddressRange[];
-}
-
-/** A note for the technician when the OS makes a scan of the laptop's own segment slow (see arp-budget.ts). */
-function onLinkDurationWarning(onLinkAddresses: number, arp: ArpBudgetSettings): string | null {
-  const minimumMs = minimumOnLinkMs(onLinkAddresses, arp);
-  if (minimumMs < 60_000) return null;
-  return (
-    `${onLinkAddresses.toLocaleString('en')} addresses are on the laptop's own network segment. The operating system resolves (ARP) about ` +
-    `${arp.slots} of them at once and waits about ${Math.round(arp.holdMs / 1000)} s for each empty one, so this scan takes at least ${Math.ceil(minimumMs / 60_000)} min. ` +
-    'To go faster, scan only the phones\' subnet or range.'
-  );
 }
 
 export interface DiscoverSummary {

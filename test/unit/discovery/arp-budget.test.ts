@@ -1,7 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { NetworkInterfaceInfo } from 'node:os';
-import { ArpBudget, onLinkMatcher, systemArpBudget } from '../../../electron/core/discovery/arp-budget';
+import { ArpBudget, countOnLink, minimumOnLinkMs, onLinkDurationWarning, onLinkMatcher, onLinkRanges, systemArpBudget } from '../../../electron/core/discovery/arp-budget';
+import { parseTargets } from '../../../electron/core/discovery/ranges';
 
 const iface = (address: string, netmask: string, internal = false): NetworkInterfaceInfo =>
   ({ address, netmask, family: 'IPv4', mac: '00:00:00:00:00:00', internal, cidr: null }) as NetworkInterfaceInfo;
@@ -18,6 +19,22 @@ describe('onLinkMatcher', () => {
 
   test('no interfaces: nothing is on-link', () => {
     assert.equal(onLinkMatcher({})('198.18.0.1'), false);
+  });
+});
+
+describe('how long the OS makes a scan of the own segment take', () => {
+  const onLink = onLinkRanges({ eth0: [iface('198.18.3.7', '255.255.0.0')] });
+  test('counts only the targets on the own segments', () => {
+    const targets = parseTargets(['198.18.0.0/24', '198.19.0.0/24', '198.18.200.1-198.18.200.10'], {}).ranges;
+    assert.equal(countOnLink(targets, onLink), 254 + 10);
+  });
+
+  test('a /16 on the own segment is announced with its minimum time; a /24 is not', () => {
+    const settings = { slots: 819, holdMs: 3300 };
+    assert.equal(minimumOnLinkMs(65_534, settings), 81 * 3300);
+    const text = onLinkDurationWarning(countOnLink(parseTargets(['198.18.0.0/16'], {}).ranges, onLink), settings);
+    assert.match(text ?? '', /^65,534 addresses are on the laptop's own network segment\. .* about 819 of them at once .* takes about 4 min\. To go faster/);
+    assert.equal(onLinkDurationWarning(254, settings), null);
   });
 });
 
