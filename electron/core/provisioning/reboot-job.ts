@@ -109,7 +109,7 @@ export type RebootReport = z.infer<typeof RebootReportSchema>;
 export function createRebootJob(env: ProvisioningEnv): JobDefinition<RebootJobParams> {
   return {
     kind: 'reboot',
-    params: RebootJobParamsSchema as unknown as z.ZodType<RebootJobParams>,
+    params: RebootJobParamsSchema,
     resumable: true,
     title: (p) => `Reboot ${p.all ? 'all phones' : `${p.phones?.length ?? 0} phone(s)`}${p.fastReboot ? ' (fast, configuration only)' : ''}`,
     async run(ctx, params) {

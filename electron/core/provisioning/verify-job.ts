@@ -54,7 +54,7 @@ export type VerifyReport = z.infer<typeof VerifyReportSchema>;
 export function createVerifyJob(env: ProvisioningEnv): JobDefinition<VerifyJobParams> {
   return {
     kind: 'verify',
-    params: VerifyJobParamsSchema as unknown as z.ZodType<VerifyJobParams>,
+    params: VerifyJobParamsSchema,
     resumable: true,
     title: (p) => `Verify ${p.phones ? `${p.phones.length} phone(s)` : 'phones'} after reboot`,
     async run(ctx, params) {
