@@ -106,13 +106,14 @@ async function sparse16(): Promise<void> {
   try {
     // The neighbour table is shared by all namespaces but its size can only be read in the root namespace: give the
     // technician namespace what a laptop would read itself (80 % of gc_thresh3), instead of its blind fallback.
-    const arpSlots = systemArpBudget().slots;
+    const budget = systemArpBudget();
+    const arpSlots = budget.slots;
     const fk = await discoverInTech(lab, { ranges: ['198.18.0.0/16'], limits: { arpSlots } }, ADMIN_PASSWORD);
     const found = lab.phones.filter((p) => fk.devices.some((d) => d.ip === p.address && d.firmware?.value === p.firmware)).length;
     const sipSeen = lab.phones.filter((p) => fk.devices.some((d) => d.ip === p.address && d.sources.includes('sip'))).length;
     const range = '198.18.0.0/16';
     const rows: Row[] = [
-      { tool: 'fieldkit discover', found, firmware: found, ms: fk.wallMs, note: `SIP ${sipSeen}/${lab.phones.length}; at most ${arpSlots} addresses resolving at once (OS floor ${(minimumOnLinkMs(65_534, { ...systemArpBudget(), slots: arpSlots }) / 1000).toFixed(0)} s); peak RSS ${(fk.peakRss / 1048576).toFixed(0)} MiB` },
+      { tool: 'fieldkit discover', found, firmware: found, ms: fk.wallMs, note: `SIP ${sipSeen}/${lab.phones.length}; at most ${arpSlots} addresses resolving at once (OS floor ${(minimumOnLinkMs(65_534, budget) / 1000).toFixed(0)} s); peak RSS ${(fk.peakRss / 1048576).toFixed(0)} MiB` },
       // As root, nmap finds hosts with its own raw-socket ARP requests, so the kernel neighbour table does not limit it.
       await peer(lab, 'nmap sip-methods', 'nmap', ['-n', '-T4', '-sU', '-p', '5060', '--script', 'sip-methods', '-oG', '-', range], nmapHits, 'root: raw-socket ARP host discovery first, then -sU -p 5060 --script sip-methods', SPARSE_PEER_TIMEOUT_MS),
       await peer(lab, 'svmap (OPTIONS)', 'svmap', [range], svmapHits, 'default: OPTIONS to 5060 over the kernel stack, like Fieldkit', SPARSE_PEER_TIMEOUT_MS),

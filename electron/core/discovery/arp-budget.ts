@@ -35,14 +35,14 @@ function readNumber(path: string): number | null {
 }
 
 /** The limits of this machine's neighbour table (Linux /proc/sys/net/ipv4/neigh/default), else the fallback. */
-export function systemArpBudget(existingEntries = 0): ArpBudgetSettings {
+export function systemArpBudget(): ArpBudgetSettings {
   const dir = '/proc/sys/net/ipv4/neigh/default';
   const table = readNumber(`${dir}/gc_thresh3`);
   if (table === null) return FALLBACK;
   const solicit = readNumber(`${dir}/mcast_solicit`) ?? 3;
   const retransMs = readNumber(`${dir}/retrans_time_ms`) ?? 1000;
   return {
-    slots: Math.max(32, Math.floor((table - existingEntries) * TABLE_SHARE)),
+    slots: Math.max(32, Math.floor(table * TABLE_SHARE)),
     holdMs: solicit * retransMs + 300,
   };
 }
@@ -53,9 +53,8 @@ export function onLinkRanges(interfaces: NodeJS.Dict<os.NetworkInterfaceInfo[]> 
   return cidrs.length === 0 ? [] : parseTargets(cidrs, { confirmLarge: true }).ranges;
 }
 
-/** Whether an address is on one of the laptop's own segments. */
-export function onLinkMatcher(interfaces: NodeJS.Dict<os.NetworkInterfaceInfo[]> = os.networkInterfaces()): (ip: string) => boolean {
-  const ranges = onLinkRanges(interfaces);
+/** Whether an address is in `ranges` (by default the laptop's own segments). */
+export function onLinkMatcher(ranges: readonly AddressRange[] = onLinkRanges()): (ip: string) => boolean {
   return (ip) => ranges.length > 0 && rangesContain(ranges, ip);
 }
 
@@ -91,7 +90,6 @@ export class ArpBudget {
   readonly #slots: Semaphore;
   readonly #holdMs: number;
   readonly #onLink: (ip: string) => boolean;
-  readonly #timers = new Set<NodeJS.Timeout>();
 
   constructor(settings: ArpBudgetSettings, onLink: (ip: string) => boolean, signal?: AbortSignal) {
     this.#slots = new Semaphore(settings.slots, signal);
@@ -110,27 +108,17 @@ export class ArpBudget {
     const release = await this.#slots.acquire();
     let timer: NodeJS.Timeout | null = null;
     const free = (): void => {
-      if (timer) {
-        clearTimeout(timer);
-        this.#timers.delete(timer);
-      }
+      if (timer) clearTimeout(timer);
       release();
     };
     return {
       probing: () => {
-        if (timer) return;
-        timer = setTimeout(free, this.#holdMs);
-        this.#timers.add(timer);
+        // unref: a hold still running when the sweep is over must not keep the process alive.
+        timer ??= setTimeout(free, this.#holdMs).unref();
       },
       done: (answered) => {
         if (answered || !timer) free();
       },
     };
-  }
-
-  /** Drops the pending holds (the sweep is over). */
-  close(): void {
-    for (const t of this.#timers) clearTimeout(t);
-    this.#timers.clear();
   }
 }

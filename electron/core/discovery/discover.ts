@@ -6,7 +6,7 @@ import { secretKeys } from '../secrets/secret-store';
 import type { SecretStore } from '../secrets/secret-store';
 import type { DeviceRecord } from '../inventory/device-record';
 import { FieldkitError } from '../util/errors';
-import { countOnLink, onLinkDurationWarning, onLinkRanges, systemArpBudget } from './arp-budget';
+import { countOnLink, onLinkDurationWarning, onLinkMatcher, onLinkRanges, systemArpBudget } from './arp-budget';
 import { DeviceMerger } from './merge';
 import { browseMdns, mdnsObservations } from './mdns';
 import type { MdnsOptions, MdnsService } from './mdns';
@@ -215,7 +215,7 @@ export async function discover(input: DiscoverOptionsInput, deps: DiscoverDeps =
           },
           limits: options.limits,
           localAddress: options.localAddress,
-          arp: { ...arp, onLink: (ip) => rangesContain(onLink, ip) },
+          arp: { ...arp, onLink: onLinkMatcher(onLink) },
         },
         { signal, onObservation: add, onAddressDone: () => { done++; report(); } },
       );

@@ -163,7 +163,7 @@ export async function sweep(options: SweepOptions, callbacks: SweepCallbacks): P
       hold.probing();
       const result = await prober!.probe(ip, port, { timeoutMs: timing.sipTimeoutMs, retransmits: timing.sipRetransmits, t1Ms: timing.sipT1Ms });
       if (!result.ok) {
-        if (result.error === 'send-failed') stats.sipSendFailed[result.message.replace(/^.*: /, '')] = (stats.sipSendFailed[result.message.replace(/^.*: /, '')] ?? 0) + 1;
+        if (result.sendError) stats.sipSendFailed[result.sendError] = (stats.sipSendFailed[result.sendError] ?? 0) + 1;
         return 'silent';
       }
       stats.sipAnswers++;
@@ -276,7 +276,6 @@ export async function sweep(options: SweepOptions, callbacks: SweepCallbacks): P
     if (!signal?.aborted) throw err;
   } finally {
     signal?.removeEventListener('abort', closeProber);
-    arp.close();
     if (prober) {
       stats.sipIgnored = prober.ignored;
       await prober.close();

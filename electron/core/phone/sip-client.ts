@@ -59,6 +59,8 @@ export type SipFailure = {
   error: 'timeout' | 'send-failed' | 'closed';
   message: string;
   attempts: number;
+  /** With 'send-failed': the operating system's reason for the last refused copy. */
+  sendError?: string;
 };
 
 export type SipResult = SipAnswer | SipFailure;
@@ -251,7 +253,7 @@ export class SipUdpEndpoint {
         if (pending.provisional) {
           pending.resolve(this.#answer(pending, pending.provisional));
         } else if (pending.sendErrors === pending.attempts) {
-          pending.resolve({ ok: false, host, port, error: 'send-failed', attempts: pending.attempts, message: `Could not send SIP ${method} to ${host}:${port}: ${pending.lastSendError}.` });
+          pending.resolve({ ok: false, host, port, error: 'send-failed', attempts: pending.attempts, sendError: pending.lastSendError ?? undefined, message: `Could not send SIP ${method} to ${host}:${port}: ${pending.lastSendError}.` });
         } else {
           pending.resolve({
             ok: false, host, port, error: 'timeout', attempts: pending.attempts,

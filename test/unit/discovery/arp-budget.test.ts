@@ -11,14 +11,14 @@ const tick = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms)
 
 describe('onLinkMatcher', () => {
   test('addresses in the laptop own subnets are on-link; loopback and other subnets are not', () => {
-    const onLink = onLinkMatcher({ eth0: [iface('198.18.3.7', '255.255.0.0')], lo: [iface('127.0.0.1', '255.0.0.0', true)] });
+    const onLink = onLinkMatcher(onLinkRanges({ eth0: [iface('198.18.3.7', '255.255.0.0')], lo: [iface('127.0.0.1', '255.0.0.0', true)] }));
     assert.equal(onLink('198.18.200.1'), true);
     assert.equal(onLink('198.19.0.1'), false);
     assert.equal(onLink('127.0.0.5'), false);
   });
 
   test('no interfaces: nothing is on-link', () => {
-    assert.equal(onLinkMatcher({})('198.18.0.1'), false);
+    assert.equal(onLinkMatcher(onLinkRanges({}))('198.18.0.1'), false);
   });
 });
 
@@ -69,7 +69,6 @@ describe('ArpBudget', () => {
     assert.equal(fourthIn, true);
     (await third).done(false);
     (await fourth).done(false);
-    budget.close();
   });
 
   test('off-link addresses pass without taking an entry; done before probing frees at once', async () => {
@@ -81,8 +80,6 @@ describe('ArpBudget', () => {
     const next = await Promise.race([onLinkBudget.enter('198.18.0.2'), tick(200).then(() => null)]);
     assert.ok(next !== null, 'entry was freed');
     next.done(true);
-    budget.close();
-    onLinkBudget.close();
   });
 
   test('cancel: waiting for an entry fails with cancelled', async () => {
@@ -92,6 +89,5 @@ describe('ArpBudget', () => {
     const waiting = budget.enter('198.18.0.2');
     ac.abort();
     await assert.rejects(waiting, /cancelled/);
-    budget.close();
   });
 });
