@@ -51,20 +51,37 @@ function run(stage: Stage): Promise<{ code: number; output: string; seconds: num
   });
 }
 
+/** The failing tests and their first error lines, without stack frames: at most 40 lines. */
+function failureDigest(output: string): string[] {
+  const plain = output.replace(/\x1b\[[0-9;]*m/g, '');
+  const nodeSection = plain.lastIndexOf('✖ failing tests:');
+  const section = nodeSection >= 0 ? plain.slice(nodeSection) : plain.split('\n').slice(-30).join('\n');
+  return section
+    .split('\n')
+    .filter((line) => line.trim() !== '' && !/^\s+at /.test(line) && !/^ℹ /.test(line))
+    .map((line) => (line.length > 300 ? `${line.slice(0, 300)}…` : line))
+    .slice(0, 40);
+}
+
 const only = process.argv.slice(2);
-const results: { name: string; ok: boolean; seconds: number; passed: number; failed: number; skipped: number }[] = [];
+const results: { name: string; ok: boolean; seconds: number; passed: number; failed: number; skipped: number; why: string[] }[] = [];
 for (const stage of stages.filter((s) => only.length === 0 || only.includes(s.name))) {
   console.log(`\n=== ${stage.name}: ${stage.command.join(' ')}`);
   const { code, output, seconds } = await run(stage);
   const counts = stage.counts?.(output) ?? { passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1, skipped: 0 };
   // A stage that exits non-zero fails even when its runner printed no failure count.
   if (code !== 0 && counts.failed === 0) counts.failed = 1;
-  results.push({ name: stage.name, ok: code === 0, seconds, ...counts });
+  results.push({ name: stage.name, ok: code === 0, seconds, ...counts, why: code === 0 ? [] : failureDigest(output) });
 }
 
 console.log('\n=== summary');
 for (const r of results) {
   console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${r.name.padEnd(12)} ${String(r.passed).padStart(4)} passed ${String(r.failed).padStart(3)} failed ${String(r.skipped).padStart(3)} skipped  ${r.seconds.toFixed(1)} s`);
+}
+// CI shows only the tail of the output: repeat why each stage failed, briefly, at the very end.
+for (const r of results.filter((r) => !r.ok)) {
+  console.log(`\n--- why ${r.name} failed`);
+  for (const line of r.why) console.log(line);
 }
 const total = results.reduce((a, r) => ({ passed: a.passed + r.passed, failed: a.failed + r.failed, skipped: a.skipped + r.skipped }), { passed: 0, failed: 0, skipped: 0 });
 console.log(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);

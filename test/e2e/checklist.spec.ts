@@ -11,7 +11,7 @@ import { prepareSite } from '../unit/checklist/checklist-fixture';
 const test = base.extend<{ checklistHost: HostHandle }>({
   // The admin password the generated configuration takes, as the CLI/browser host reads credentials.
   checklistHost: async ({}, use) => {
-    const host = await startHost([], { FIELDKIT_ADMIN_PASSWORD: '48213' });
+    const host = await startHost([], { FIELDKIT_ADMIN_PASSWORD: '4821390517' });
     await use(host);
     await stopHost(host);
   },
@@ -114,7 +114,7 @@ test('walk through the checklist, record deviations, complete the run and hand o
   expect(html).toContain('OSV V10 R3.30.2 read in the OSV Assistant.');
   expect(html).toContain('Park is not completed on 6867/6865 devices.');
   expect(html).toContain('DTP-74349');
-  expect(html).not.toContain('48213');
+  expect(html).not.toContain('4821390517');
 
   const pdf = await readFile(join(siteDir, 'reports', htmlName.replace('.html', '.pdf')));
   expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');

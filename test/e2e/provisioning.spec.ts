@@ -11,7 +11,7 @@ import { startLab } from '../sim/lab';
 
 const SHOTS = join(process.cwd(), 'test-results', 'provisioning');
 const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false });
-const ADMIN = '73915';
+const ADMIN = '7391548260';
 
 async function freePort(): Promise<number> {
   const server = createServer();

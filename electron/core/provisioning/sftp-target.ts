@@ -134,6 +134,8 @@ export class SftpTarget implements PublishTarget {
     inner.client.on('close', gone('the connection closed'));
     inner.client.on('error', gone('connection error'));
     inner.sftp.on('close', gone('the SFTP channel closed'));
+    // ssh2 emits 'error' on the channel for a malformed packet from the server; unheard, it would end the process.
+    inner.sftp.on('error', gone('the server sent a malformed SFTP packet'));
     const dir = await this.op<{ isDirectory(): boolean }>('check the folder', location.path, (cb) => this.channel().stat(location.path, cb)).catch((e: unknown) => {
       throw (e as { sftpCode?: number }).sftpCode === SFTP_NO_SUCH_FILE
         ? new FieldkitError('not-found', `The folder ${location.path} does not exist on ${id}. Create it on the server (the folder the phones fetch from), or correct the target URL.`)

@@ -7,7 +7,7 @@ import { runCli } from '../../../electron/cli';
 import { startLab } from '../../sim/lab';
 import { tempDir } from '../../helpers/temp-dir';
 
-const ADMIN = '73915';
+const ADMIN = '7391548260';
 
 async function cli(args: string[]) {
   const out: string[] = [];

@@ -18,7 +18,7 @@ import { tempDir } from '../../helpers/temp-dir';
 import { startSshd, sshdUnavailableReason } from '../../helpers/sshd';
 import { callsOf } from '../../helpers/app-calls';
 
-const ADMIN = '73915';
+const ADMIN = '7391548260';
 const PHONES = 20;
 const sipPassword = (mac: string) => `Sip-${mac.slice(-4)}-pw`;
 

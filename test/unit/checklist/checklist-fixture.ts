@@ -24,7 +24,7 @@ export const settingsInput: SiteSettingsInput = {
   fieldkitHost: '198.18.0.50',
 };
 
-export function secretsFor(adminPassword = '48213'): MemorySecretStore {
+export function secretsFor(adminPassword = '4821390517'): MemorySecretStore {
   const store = new MemorySecretStore({ [secretKeys.adminPassword()]: adminPassword });
   for (const p of PHONES) void store.set(secretKeys.sipPassword(p.mac.replace(/:/g, '')), `sip-${p.dn}`);
   return store;

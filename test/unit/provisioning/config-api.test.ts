@@ -96,13 +96,13 @@ test('generate: sheet + inventory model, findings with fix and guide section, mi
   assert.ok(!letters.ok && /numeric|digits/i.test(letters.error.message) && !letters.error.message.includes('abc123'));
   const badKey = await app.dispatch('credentials.set', { key: 'sip-password:00085d000001', value: 'x' });
   assert.ok(!badKey.ok && /is not a credential name/.test(badKey.error.message));
-  assert.deepEqual(await ok('credentials.set', { key: 'phone-admin-password', value: '73915' }), { key: 'phone-admin-password', set: true });
+  assert.deepEqual(await ok('credentials.set', { key: 'phone-admin-password', value: '7391548260' }), { key: 'phone-admin-password', set: true });
   for (const mac of ['00085D000001', '00085D000002', '00085D000003', '00085D000004']) await ok('credentials.set', { key: `sip-password:${mac}`, value: `S3cret-${mac}` });
   const status = await ok('credentials.status', {});
   assert.equal(status.adminPassword, true);
   assert.equal(status.missing.length, 0);
   assert.ok(status.phones.every((p) => p.sipPassword));
-  assert.ok(!JSON.stringify(status).includes('S3cret') && !JSON.stringify(status).includes('73915'));
+  assert.ok(!JSON.stringify(status).includes('S3cret') && !JSON.stringify(status).includes('7391548260'));
 
   const fixed = await ok('inventory.importCsv', { text: 'MAC;DN;Model\n00085D000003;2108189797;6865i\n' });
   assert.equal(fixed.errors.length, 0);
@@ -118,7 +118,7 @@ test('generate: sheet + inventory model, findings with fix and guide section, mi
   assert.ok(!unknown.ok && unknown.error.code === 'not-found');
 
   // no secret anywhere in the site folder
-  assert.deepEqual(await filesContaining(siteDir, ['S3cret', '73915']), []);
+  assert.deepEqual(await filesContaining(siteDir, ['S3cret', '7391548260']), []);
 });
 
 async function filesContaining(dir: string, needles: string[]): Promise<string[]> {
