@@ -34,16 +34,24 @@ function readNumber(path: string): number | null {
   }
 }
 
-/** The limits of this machine's neighbour table (Linux /proc/sys/net/ipv4/neigh/default), else the fallback. */
-export function systemArpBudget(): ArpBudgetSettings {
-  const dir = '/proc/sys/net/ipv4/neigh/default';
-  const table = readNumber(`${dir}/gc_thresh3`);
+/**
+ * The limits of this machine's neighbour table (Linux /proc/sys/net/ipv4/neigh), else the fallback. The table
+ * size is global; how long ARP tries can be set per interface, so the longest of the laptop's interfaces counts.
+ */
+export function systemArpBudget(neighDir = '/proc/sys/net/ipv4/neigh', interfaces: readonly string[] = Object.keys(os.networkInterfaces())): ArpBudgetSettings {
+  const table = readNumber(`${neighDir}/default/gc_thresh3`);
   if (table === null) return FALLBACK;
-  const solicit = readNumber(`${dir}/mcast_solicit`) ?? 3;
-  const retransMs = readNumber(`${dir}/retrans_time_ms`) ?? 1000;
+  const giveUpMs = (dir: string): number | null => {
+    const retransMs = readNumber(`${dir}/retrans_time_ms`);
+    if (retransMs === null) return null;
+    // app_solicit is 0 unless a user-space ARP daemon helps; readNumber treats 0 as absent
+    return ((readNumber(`${dir}/mcast_solicit`) ?? 3) + (readNumber(`${dir}/app_solicit`) ?? 0)) * retransMs;
+  };
+  const perInterface = interfaces.filter((name) => name !== 'lo').map((name) => giveUpMs(`${neighDir}/${name}`));
+  const longest = Math.max(giveUpMs(`${neighDir}/default`) ?? 3000, ...perInterface.filter((ms): ms is number => ms !== null));
   return {
     slots: Math.max(32, Math.floor(table * TABLE_SHARE)),
-    holdMs: solicit * retransMs + 300,
+    holdMs: longest + 300,
   };
 }
 

@@ -11,6 +11,7 @@ import type { SiteSettings } from '../config';
 import { phoneAnswers } from './reboot';
 import type { RebootTarget } from './reboot';
 import { sleep } from '../util/sleep';
+import { FieldkitError } from '../util/errors';
 
 export type CheckId = 'came-back' | 'fetched' | 'firmware' | 'settings' | 'line';
 
@@ -90,19 +91,24 @@ async function waitUntilAnswers(target: RebootTarget, options: VerifyOptions): P
   const started = Date.now();
   const deadline = started + (options.bootTimeoutMs ?? 180_000);
   const poll = options.pollMs ?? 1000;
-  while (!options.signal?.aborted) {
+  for (;;) {
+    throwIfAborted(options.signal, target);
     if (await phoneAnswers(target, Math.min(2000, options.requestTimeoutMs ?? 2000), options.localAddress)) return Date.now() - started;
     if (Date.now() + poll > deadline) return null;
     await sleep(poll, options.signal);
   }
-  return null;
+}
+
+/** A check cut short by cancel is no verdict: it must not be journaled as one, so resume checks the phone again. */
+function throwIfAborted(signal: AbortSignal | undefined, target: RebootTarget): void {
+  if (signal?.aborted) throw new FieldkitError('cancelled', `Cancelled while checking ${target.mac}; it was not judged.`);
 }
 
 export async function verifyPhone(target: RebootTarget, expect: VerifyExpectations, options: VerifyOptions = {}): Promise<VerifyOutcome> {
   const checks: VerifyCheck[] = [];
   const timeoutMs = options.requestTimeoutMs ?? 3000;
   const local = options.localAddress ? { localAddress: options.localAddress } : {};
-  const web = { host: target.ip, port: target.httpPort ?? 80, timeoutMs, ...local };
+  const web = { host: target.ip, port: target.httpPort ?? 80, timeoutMs, ...local, ...(options.signal ? { signal: options.signal } : {}) };
   const finish = (firmware: string | null, answeredAfterMs: number | null): VerifyOutcome => {
     const reasons = checks.filter((c) => c.ok === false).map((c) => c.detail);
     return { mac: target.mac, ip: target.ip, verdict: reasons.length === 0 ? 'verified' : 'failed', reasons, checks, firmware, answeredAfterMs, at: new Date().toISOString() };
@@ -167,6 +173,7 @@ export async function verifyPhone(target: RebootTarget, expect: VerifyExpectatio
       }
     }
   }
+  throwIfAborted(options.signal, target);
   return finish(firmware, answeredAfterMs);
 }
 

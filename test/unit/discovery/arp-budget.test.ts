@@ -1,6 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { NetworkInterfaceInfo } from 'node:os';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir, type NetworkInterfaceInfo } from 'node:os';
+import { join } from 'node:path';
 import { ArpBudget, countOnLink, minimumOnLinkMs, onLinkDurationWarning, onLinkMatcher, onLinkRanges, systemArpBudget } from '../../../electron/core/discovery/arp-budget';
 import { parseTargets } from '../../../electron/core/discovery/ranges';
 
@@ -43,6 +45,25 @@ describe('systemArpBudget', () => {
     const b = systemArpBudget();
     assert.ok(b.slots >= 32, `slots ${b.slots}`);
     assert.ok(b.holdMs >= 1000 && b.holdMs <= 60_000, `holdMs ${b.holdMs}`);
+  });
+
+  test('reads the table size and the slowest interface\'s ARP give-up time; without /proc it falls back', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fieldkit-neigh-'));
+    try {
+      const write = async (iface: string, values: Record<string, number>) => {
+        await mkdir(join(dir, iface), { recursive: true });
+        for (const [name, value] of Object.entries(values)) await writeFile(join(dir, iface, name), `${value}\n`);
+      };
+      await write('default', { gc_thresh3: 2048, mcast_solicit: 3, app_solicit: 0, retrans_time_ms: 1000 });
+      await write('eth0', { mcast_solicit: 3, app_solicit: 0, retrans_time_ms: 1000 });
+      await write('wlan0', { mcast_solicit: 5, app_solicit: 1, retrans_time_ms: 2000 });
+      await write('lo', { mcast_solicit: 9, retrans_time_ms: 9000 });
+      assert.deepEqual(systemArpBudget(dir, ['lo', 'eth0']), { slots: 1638, holdMs: 3300 });
+      assert.deepEqual(systemArpBudget(dir, ['lo', 'eth0', 'wlan0', 'gone0']), { slots: 1638, holdMs: 12_300 }, '(5 + 1) x 2 s on wlan0');
+      assert.deepEqual(systemArpBudget(join(dir, 'missing'), ['eth0']), { slots: 512, holdMs: 3300 });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

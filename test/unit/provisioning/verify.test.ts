@@ -81,4 +81,20 @@ describe('verifyPhone against simulated phones', () => {
     assert.match(r.reasons[0]!, /did not answer again within 1 s after the restart/);
     assert.ok(Date.now() - started < 3000);
   });
+
+  test('cancel while waiting for a phone is no verdict: it throws "cancelled" at once instead of returning "did not come back"', async () => {
+    await lab.setFaults(lab.phones[2]!.mac, { unreachable: true });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 300);
+    const started = Date.now();
+    try {
+      await assert.rejects(
+        verifyPhone(target(2), { provisioning: PROV }, { ...quick, bootTimeoutMs: 60_000, signal: controller.signal }),
+        (e: unknown) => (e as { code?: string }).code === 'cancelled' && /not judged/.test((e as Error).message),
+      );
+    } finally {
+      await lab.setFaults(lab.phones[2]!.mac, {});
+    }
+    assert.ok(Date.now() - started < 2500, `cancel took ${Date.now() - started} ms`);
+  });
 });
