@@ -51,7 +51,7 @@ function run(stage: Stage): Promise<{ code: number; output: string; seconds: num
   });
 }
 
-/** The failing tests and their first error lines, without stack frames: at most 40 lines. */
+/** The failing tests and their first error lines, without stack frames: at most 16 lines, so the summary stays in view. */
 function failureDigest(output: string): string[] {
   const plain = output.replace(/\x1b\[[0-9;]*m/g, '');
   const nodeSection = plain.lastIndexOf('✖ failing tests:');
@@ -60,7 +60,7 @@ function failureDigest(output: string): string[] {
     .split('\n')
     .filter((line) => line.trim() !== '' && !/^\s+at /.test(line) && !/^ℹ /.test(line))
     .map((line) => (line.length > 300 ? `${line.slice(0, 300)}…` : line))
-    .slice(0, 40);
+    .slice(0, 16);
 }
 
 const only = process.argv.slice(2);
