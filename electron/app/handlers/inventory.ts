@@ -1,7 +1,7 @@
 import { InventoryStore } from '../../core/inventory/inventory-store';
 import { readScanSettings } from '../../core/inventory/scan-settings';
 import { inventoryToCsv, exportFileName } from '../../core/inventory/inventory-export';
-import { countOnLink, onLinkDurationWarning, onLinkRanges, systemArpBudget } from '../../core/discovery/arp-budget';
+import { onLinkScan } from '../../core/discovery/arp-budget';
 import { localSubnets, parseTargets, LARGE_SCAN_ADDRESSES } from '../../core/discovery/ranges';
 import { isFieldkitError } from '../../core/util/errors';
 import type { Handlers } from '../../api/dispatcher';
@@ -35,7 +35,7 @@ export function inventoryHandlers(app: FieldkitApp): Pick<Handlers, keyof typeof
           ? `These targets hold ${targets.total.toLocaleString('en')} addresses, more than a /16. Such a scan takes long and sends a lot of traffic: confirm it below, or give smaller subnets.`
           : null;
         // Said before the scan starts: how long the OS will make a scan of the laptop's own segment take.
-        const slow = onLinkDurationWarning(countOnLink(targets.ranges, onLinkRanges()), systemArpBudget());
+        const slow = onLinkScan(targets.ranges).warning;
         return { total: targets.total, large, warnings: slow ? [...targets.warnings, slow] : targets.warnings, error };
       } catch (e) {
         if (!isFieldkitError(e)) throw e;

@@ -89,6 +89,19 @@ export function onLinkDurationWarning(onLinkAddresses: number, arp: ArpBudgetSet
   );
 }
 
+/** What the OS's ARP limits mean for a scan of `targets`: the budget, the targets on the own segments, and the note for the technician. */
+export function onLinkScan(targets: readonly AddressRange[], options: { onLink?: readonly AddressRange[]; slots?: number } = {}): {
+  onLink: readonly AddressRange[];
+  addresses: number;
+  arp: ArpBudgetSettings;
+  warning: string | null;
+} {
+  const onLink = options.onLink ?? onLinkRanges();
+  const addresses = countOnLink(targets, onLink);
+  const arp = { ...systemArpBudget(), ...(options.slots !== undefined ? { slots: options.slots } : {}) };
+  return { onLink, addresses, arp, warning: onLinkDurationWarning(addresses, arp) };
+}
+
 export interface ArpHold {
   probing(): void;
   done(answered: boolean): void;

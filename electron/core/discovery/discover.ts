@@ -6,7 +6,7 @@ import { secretKeys } from '../secrets/secret-store';
 import type { SecretStore } from '../secrets/secret-store';
 import type { DeviceRecord } from '../inventory/device-record';
 import { FieldkitError } from '../util/errors';
-import { countOnLink, onLinkDurationWarning, onLinkMatcher, onLinkRanges, systemArpBudget } from './arp-budget';
+import { onLinkMatcher, onLinkScan } from './arp-budget';
 import { DeviceMerger } from './merge';
 import { browseMdns, mdnsObservations } from './mdns';
 import type { MdnsOptions, MdnsService } from './mdns';
@@ -139,10 +139,10 @@ export async function discover(input: DiscoverOptionsInput, deps: DiscoverDeps =
     deps.onWarning?.(w);
   };
   for (const w of targets.warnings) warn(w);
-  const onLink = deps.onLink ?? onLinkRanges();
-  const onLinkAddresses = countOnLink(targets.ranges, onLink);
-  const arp = { ...systemArpBudget(), ...(options.limits.arpSlots !== undefined ? { slots: options.limits.arpSlots } : {}) };
-  const slow = onLinkDurationWarning(onLinkAddresses, arp);
+  const { onLink, addresses: onLinkAddresses, arp, warning: slow } = onLinkScan(targets.ranges, {
+    ...(deps.onLink ? { onLink: deps.onLink } : {}),
+    ...(options.limits.arpSlots !== undefined ? { slots: options.limits.arpSlots } : {}),
+  });
   if (slow) warn(slow);
   const m = options.methods;
   const sipPorts = m.sip ? merged([5060], options.sipPorts, options.onlyListedPorts) : [];
