@@ -17,7 +17,12 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RELEASE_DIR = join(ROOT, 'release', 'linux-unpacked');
 const requireHere = createRequire(import.meta.url);
 
-export const REQUIRED_FILES = ['/package.json', '/dist-electron/main.cjs', '/dist-electron/preload.cjs', '/dist/renderer/index.html'];
+export const REQUIRED_FILES = [
+  '/package.json',
+  '/dist-electron/main.cjs',
+  '/dist-electron/preload.cjs',
+  '/dist/renderer/index.html',
+];
 
 /** What must never ship, whatever the file list says. */
 export function packagingProblems(paths: readonly string[], devDependencies: readonly string[]): string[] {
@@ -26,20 +31,30 @@ export function packagingProblems(paths: readonly string[], devDependencies: rea
   for (const file of REQUIRED_FILES) if (!present.has(file)) problems.push(`missing ${file}`);
   const offending = (label: string, test: (p: string) => boolean) => {
     const hits = paths.filter(test);
-    if (hits.length > 0) problems.push(`${label}: ${hits.slice(0, 5).join(', ')}${hits.length > 5 ? ` and ${hits.length - 5} more` : ''}`);
+    if (hits.length > 0)
+      problems.push(`${label}: ${hits.slice(0, 5).join(', ')}${hits.length > 5 ? ` and ${hits.length - 5} more` : ''}`);
   };
   offending('test files', (p) => /^\/(test|tests|e2e)(\/|$)/.test(p) || /\.(test|spec)\.[cm]?[jt]s$/.test(p));
   offending('source folders', (p) => /^\/(electron|renderer|build|bin|\.ci)(\/|$)/.test(p));
   offending('TypeScript sources', (p) => /\.(ts|tsx|mts|cts)$/.test(p) && !/\.d\.[cm]?ts$/.test(p));
   offending('Svelte sources', (p) => p.endsWith('.svelte'));
   offending('source maps', (p) => p.endsWith('.map'));
-  for (const dep of devDependencies) offending(`dev dependency ${dep}`, (p) => p === `/node_modules/${dep}` || p.startsWith(`/node_modules/${dep}/`));
+  for (const dep of devDependencies)
+    offending(`dev dependency ${dep}`, (p) => p === `/node_modules/${dep}` || p.startsWith(`/node_modules/${dep}/`));
   return problems;
 }
 
 // @electron/fuses FuseV1Options order and byte values ('0' off, '1' on).
-const FUSE_NAMES = ['runAsNode', 'enableCookieEncryption', 'enableNodeOptionsEnvironmentVariable', 'enableNodeCliInspectArguments',
-  'enableEmbeddedAsarIntegrityValidation', 'onlyLoadAppFromAsar', 'loadBrowserProcessSpecificV8Snapshot', 'grantFileProtocolExtraPrivileges'] as const;
+const FUSE_NAMES = [
+  'runAsNode',
+  'enableCookieEncryption',
+  'enableNodeOptionsEnvironmentVariable',
+  'enableNodeCliInspectArguments',
+  'enableEmbeddedAsarIntegrityValidation',
+  'onlyLoadAppFromAsar',
+  'loadBrowserProcessSpecificV8Snapshot',
+  'grantFileProtocolExtraPrivileges',
+] as const;
 const ELECTRON_DEFAULT_WIRE = '10110001';
 const FUSE_SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
 export const EXPECTED_FUSES: Record<string, boolean> = {
@@ -57,7 +72,11 @@ export function fuseProblems(wire: Record<string, unknown>): string[] {
   return Object.entries(EXPECTED_FUSES).flatMap(([name, expected]) => {
     const state = wire[String(FUSE_NAMES.indexOf(name as (typeof FUSE_NAMES)[number]))];
     const want = expected ? 49 : 48;
-    return state === want ? [] : [`fuse ${name} is ${state === 49 ? 'on' : state === 48 ? 'off' : String(state)}, expected ${expected ? 'on' : 'off'}`];
+    return state === want
+      ? []
+      : [
+          `fuse ${name} is ${state === 49 ? 'on' : state === 48 ? 'off' : String(state)}, expected ${expected ? 'on' : 'off'}`,
+        ];
   });
 }
 
@@ -72,7 +91,13 @@ async function standInElectron(dir: string): Promise<string> {
 
 function run(label: string, command: string, args: string[]): number {
   const started = Date.now();
-  const result = spawnSync(command, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1' }, timeout: 600_000 });
+  const result = spawnSync(command, args, {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    encoding: 'utf8',
+    env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1' },
+    timeout: 600_000,
+  });
   if (result.status !== 0) {
     process.stderr.write(result.stdout + result.stderr);
     throw new Error(`${label} failed (exit ${result.status ?? result.signal})`);
@@ -85,22 +110,35 @@ async function main(): Promise<number> {
   const timings: string[] = [];
   timings.push(`build ${run('build', 'npm', ['run', skipRenderer ? 'build:electron' : 'build'])} ms`);
 
-  const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { devDependencies?: Record<string, string> };
+  const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as {
+    devDependencies?: Record<string, string>;
+  };
   const electronVersion = (requireHere('electron/package.json') as { version: string }).version;
   const temp = await mkdtemp(join(tmpdir(), 'fk-package-'));
   try {
     const fake = await standInElectron(join(temp, 'electron-dist'));
     await rm(RELEASE_DIR, { recursive: true, force: true });
-    timings.push(`electron-builder ${run('electron-builder', 'npx', [
-      'electron-builder', '-c', 'build/electron-builder.yml', '--linux', 'dir', '--publish', 'never',
-      `-c.electronDist=${fake}`, `-c.electronVersion=${electronVersion}`,
-    ])} ms`);
+    timings.push(
+      `electron-builder ${run('electron-builder', 'npx', [
+        'electron-builder',
+        '-c',
+        'build/electron-builder.yml',
+        '--linux',
+        'dir',
+        '--publish',
+        'never',
+        `-c.electronDist=${fake}`,
+        `-c.electronVersion=${electronVersion}`,
+      ])} ms`,
+    );
   } finally {
     await rm(temp, { recursive: true, force: true });
   }
 
   const asar = requireHere('@electron/asar') as { listPackage(path: string, options: object): string[] };
-  const { getCurrentFuseWire } = requireHere('@electron/fuses') as { getCurrentFuseWire(path: string): Promise<Record<string, unknown>> };
+  const { getCurrentFuseWire } = requireHere('@electron/fuses') as {
+    getCurrentFuseWire(path: string): Promise<Record<string, unknown>>;
+  };
   const archive = join(RELEASE_DIR, 'resources', 'app.asar');
   const paths = asar.listPackage(archive, {}).map((p) => p.replaceAll('\\', '/'));
   const problems = [
@@ -108,10 +146,23 @@ async function main(): Promise<number> {
     ...fuseProblems(await getCurrentFuseWire(join(RELEASE_DIR, 'fieldkit'))),
   ];
   const appFiles = paths.filter((p) => !p.startsWith('/node_modules'));
-  const modules = new Set(paths.filter((p) => /^\/node_modules\/(@[^/]+\/)?[^@/][^/]*/.test(p)).map((p) => p.split('/').slice(2, p.startsWith('/node_modules/@') ? 4 : 3).join('/')));
+  const modules = new Set(
+    paths
+      .filter((p) => /^\/node_modules\/(@[^/]+\/)?[^@/][^/]*/.test(p))
+      .map((p) =>
+        p
+          .split('/')
+          .slice(2, p.startsWith('/node_modules/@') ? 4 : 3)
+          .join('/'),
+      ),
+  );
   console.log(`app.asar: ${paths.length} entries; app files: ${appFiles.filter((p) => /\.\w+$/.test(p)).join(', ')}`);
   console.log(`production modules (${modules.size}): ${[...modules].sort().join(' ')}`);
-  console.log(`fuses: ${Object.entries(EXPECTED_FUSES).map(([k, v]) => `${k}=${v ? 'on' : 'off'}`).join(' ')}`);
+  console.log(
+    `fuses: ${Object.entries(EXPECTED_FUSES)
+      .map(([k, v]) => `${k}=${v ? 'on' : 'off'}`)
+      .join(' ')}`,
+  );
   console.log(`timings: ${timings.join(', ')}`);
   if (problems.length > 0) {
     for (const p of problems) console.error(`PROBLEM  ${p}`);
@@ -123,8 +174,11 @@ async function main(): Promise<number> {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  main().then((code) => process.exit(code), (e: unknown) => {
-    console.error(`package check: ERROR ${(e as Error)?.message ?? e}`);
-    process.exit(1);
-  });
+  main().then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      console.error(`package check: ERROR ${(e as Error)?.message ?? e}`);
+      process.exit(1);
+    },
+  );
 }

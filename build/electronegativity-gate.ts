@@ -40,16 +40,33 @@ export async function runElectronegativity(inputDir: string): Promise<Finding[]>
   try {
     const report = join(work, 'report.sarif');
     const cli = join(dirname(requireHere.resolve('@doyensec/electronegativity/package.json')), 'dist', 'index.js');
-    const run = spawnSync(process.execPath, [
-      '--require', join(ROOT, 'build', 'electronegativity-offline.cjs'),
-      cli, '-i', inputDir, '-o', report, '-r', '-e', electronVersion(), '-x', EXCLUDED_CHECKS.join(','),
-    ], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } });
-    if (run.status !== 0) throw new Error(`electronegativity failed (exit ${run.status ?? run.signal}): ${run.stderr || run.stdout}`);
+    const run = spawnSync(
+      process.execPath,
+      [
+        '--require',
+        join(ROOT, 'build', 'electronegativity-offline.cjs'),
+        cli,
+        '-i',
+        inputDir,
+        '-o',
+        report,
+        '-r',
+        '-e',
+        electronVersion(),
+        '-x',
+        EXCLUDED_CHECKS.join(','),
+      ],
+      { encoding: 'utf8', timeout: 120_000, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } },
+    );
+    if (run.status !== 0)
+      throw new Error(`electronegativity failed (exit ${run.status ?? run.signal}): ${run.stderr || run.stdout}`);
     let sarif: { runs?: Array<{ results?: SarifResult[] }> };
     try {
       sarif = JSON.parse(await readFile(report, 'utf8'));
     } catch (e) {
-      throw new Error(`electronegativity wrote no readable report (${(e as Error).message}); its output was:\n${run.stdout}\n${run.stderr}`);
+      throw new Error(
+        `electronegativity wrote no readable report (${(e as Error).message}); its output was:\n${run.stdout}\n${run.stderr}`,
+      );
     }
     if (!Array.isArray(sarif.runs) || sarif.runs.length === 0) throw new Error('electronegativity report has no runs');
     return sarif.runs.flatMap((r) => r.results ?? []).map(toFinding);
@@ -76,14 +93,19 @@ function toFinding(result: SarifResult): Finding {
 
 export function parseAllowlist(text: string): AllowlistEntry[] {
   const entries: unknown = JSON.parse(text);
-  if (!Array.isArray(entries)) throw new Error('The electronegativity allowlist must be a JSON array of {check, file, reason}.');
+  if (!Array.isArray(entries))
+    throw new Error('The electronegativity allowlist must be a JSON array of {check, file, reason}.');
   return entries.map((entry, i) => {
     const { check, file, reason } = (entry ?? {}) as Partial<AllowlistEntry>;
     if (typeof check !== 'string' || !check || typeof file !== 'string' || !file) {
-      throw new Error(`Allowlist entry ${i} needs "check" (e.g. OPEN_EXTERNAL_JS_CHECK) and "file" (path as electronegativity reports it).`);
+      throw new Error(
+        `Allowlist entry ${i} needs "check" (e.g. OPEN_EXTERNAL_JS_CHECK) and "file" (path as electronegativity reports it).`,
+      );
     }
     if (typeof reason !== 'string' || reason.trim().length < 20) {
-      throw new Error(`Allowlist entry ${i} (${check} in ${file}) needs a real "reason": why the finding is safe here.`);
+      throw new Error(
+        `Allowlist entry ${i} (${check} in ${file}) needs a real "reason": why the finding is safe here.`,
+      );
     }
     return { check, file, reason };
   });
@@ -122,11 +144,16 @@ async function main(): Promise<number> {
   }
   const { unjustified, justified, unused } = judgeFindings(findings, allowlist);
   for (const f of justified) console.log(`allowed   ${f.check}  ${f.file}:${f.line}`);
-  for (const a of unused) console.log(`note: allowlist entry ${a.check} ${a.file} matched nothing; remove it if the finding is gone for good`);
+  for (const a of unused)
+    console.log(
+      `note: allowlist entry ${a.check} ${a.file} matched nothing; remove it if the finding is gone for good`,
+    );
   for (const f of unjustified) console.error(`FINDING   ${f.check}  ${f.file}:${f.line}  ${f.message}`);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   if (unjustified.length > 0) {
-    console.error(`electronegativity gate: FAILED, ${unjustified.length} unjustified finding(s) in ${SCANNED_FOLDERS.join(', ')} (${seconds} s). Fix them, or justify each in ${ALLOWLIST_PATH.slice(ROOT.length)}.`);
+    console.error(
+      `electronegativity gate: FAILED, ${unjustified.length} unjustified finding(s) in ${SCANNED_FOLDERS.join(', ')} (${seconds} s). Fix them, or justify each in ${ALLOWLIST_PATH.slice(ROOT.length)}.`,
+    );
     return 1;
   }
   console.log(`electronegativity gate: passed, ${findings.length} finding(s), all justified (${seconds} s).`);
@@ -134,8 +161,11 @@ async function main(): Promise<number> {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  main().then((code) => process.exit(code), (e: unknown) => {
-    console.error(`electronegativity gate: ERROR ${(e as Error)?.message ?? e}`);
-    process.exit(1);
-  });
+  main().then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      console.error(`electronegativity gate: ERROR ${(e as Error)?.message ?? e}`);
+      process.exit(1);
+    },
+  );
 }

@@ -7,7 +7,10 @@ import { fileURLToPath } from 'node:url';
 import { deflateSync } from 'node:zlib';
 
 type Rgb = [number, number, number];
-interface Shape { inside(x: number, y: number): boolean; color: Rgb }
+interface Shape {
+  inside(x: number, y: number): boolean;
+  color: Rgb;
+}
 
 const TEAL: Rgb = [14, 90, 107];
 const WHITE: Rgb = [255, 255, 255];
@@ -33,7 +36,7 @@ function circle(cx: number, cy: number, r: number, color: Rgb): Shape {
 const SHAPES: Shape[] = [
   roundRect(0.0625, 0.0625, 0.9375, 0.9375, 0.18, TEAL),
   roundRect(0.32, 0.24, 0.44, 0.76, 0.03, WHITE),
-  roundRect(0.32, 0.24, 0.70, 0.35, 0.03, WHITE),
+  roundRect(0.32, 0.24, 0.7, 0.35, 0.03, WHITE),
   roundRect(0.32, 0.45, 0.63, 0.55, 0.03, WHITE),
   circle(0.685, 0.685, 0.07, AMBER),
 ];
@@ -44,7 +47,10 @@ function draw(size: number): Buffer {
   const n = 4;
   for (let py = 0; py < size; py++) {
     for (let px = 0; px < size; px++) {
-      let r = 0, g = 0, b = 0, a = 0;
+      let r = 0,
+        g = 0,
+        b = 0,
+        a = 0;
       for (let sy = 0; sy < n; sy++) {
         for (let sx = 0; sx < n; sx++) {
           const x = (px + (sx + 0.5) / n) / size;
@@ -52,13 +58,18 @@ function draw(size: number): Buffer {
           let top: Shape | undefined;
           for (const shape of SHAPES) if (shape.inside(x, y)) top = shape;
           if (top) {
-            r += top.color[0]; g += top.color[1]; b += top.color[2]; a += 1;
+            r += top.color[0];
+            g += top.color[1];
+            b += top.color[2];
+            a += 1;
           }
         }
       }
       const i = (py * size + px) * 4;
       if (a > 0) {
-        pixels[i] = Math.round(r / a); pixels[i + 1] = Math.round(g / a); pixels[i + 2] = Math.round(b / a);
+        pixels[i] = Math.round(r / a);
+        pixels[i + 1] = Math.round(g / a);
+        pixels[i + 2] = Math.round(b / a);
       }
       pixels[i + 3] = Math.round((255 * a) / (n * n));
     }
@@ -145,7 +156,8 @@ const pngs = new Map(sizes.map((size) => [size, png(size)] as const));
 const pick = (list: number[]) => new Map(list.map((s) => [s, pngs.get(s)!] as const));
 
 mkdirSync(join(BUILD, 'icons'), { recursive: true });
-for (const size of [16, 32, 48, 64, 128, 256, 512]) writeFileSync(join(BUILD, 'icons', `${size}x${size}.png`), pngs.get(size)!);
+for (const size of [16, 32, 48, 64, 128, 256, 512])
+  writeFileSync(join(BUILD, 'icons', `${size}x${size}.png`), pngs.get(size)!);
 writeFileSync(join(BUILD, 'icon.png'), pngs.get(512)!);
 writeFileSync(join(BUILD, 'icon.ico'), ico(pick([16, 32, 48, 64, 128, 256])));
 writeFileSync(join(BUILD, 'icon.icns'), icns(pick([128, 256, 512, 1024])));

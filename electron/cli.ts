@@ -29,7 +29,10 @@ function helpText(commands: CliCommand[]): string {
   ].join('\n');
 }
 
-export async function runCli(argv: string[], io: CliIo = { out: (t) => console.log(t), err: (t) => console.error(t) }): Promise<number> {
+export async function runCli(
+  argv: string[],
+  io: CliIo = { out: (t) => console.log(t), err: (t) => console.error(t) },
+): Promise<number> {
   const json = argv.includes('--json');
   let args = argv.filter((a) => a !== '--json');
   let siteDir: string | undefined;

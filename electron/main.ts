@@ -30,10 +30,13 @@ if (!app.requestSingleInstanceLock()) {
     mainWindow.focus();
   });
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, { shell, devToolsAllowed }));
-  app.whenReady().then(start).catch((e: unknown) => {
-    dialog.showErrorBox('Fieldkit could not start', String((e as Error)?.stack ?? e));
-    app.exit(1);
-  });
+  app
+    .whenReady()
+    .then(start)
+    .catch((e: unknown) => {
+      dialog.showErrorBox('Fieldkit could not start', String((e as Error)?.stack ?? e));
+      app.exit(1);
+    });
 }
 
 async function start(): Promise<void> {
@@ -43,16 +46,23 @@ async function start(): Promise<void> {
   const reportsRoot = await mkdtemp(join(app.getPath('temp'), 'fieldkit-pdf-'));
   hardenSession(session.fromPartition(PDF_PARTITION), (url) => isPdfSourceRequest(reportsRoot, url));
 
-  const fieldkit = new FieldkitApp(createElectronPlatform({
-    app,
-    safeStorage,
-    pickFolder: async (title) => {
-      const options = { title, properties: ['openDirectory', 'createDirectory'] as Array<'openDirectory' | 'createDirectory'> };
-      const result = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
-      return result.canceled ? null : (result.filePaths[0] ?? null);
-    },
-    printToPdf: (html) => renderHtmlToPdf(html, BrowserWindow, reportsRoot),
-  }));
+  const fieldkit = new FieldkitApp(
+    createElectronPlatform({
+      app,
+      safeStorage,
+      pickFolder: async (title) => {
+        const options = {
+          title,
+          properties: ['openDirectory', 'createDirectory'] as Array<'openDirectory' | 'createDirectory'>,
+        };
+        const result = mainWindow
+          ? await dialog.showOpenDialog(mainWindow, options)
+          : await dialog.showOpenDialog(options);
+        return result.canceled ? null : (result.filePaths[0] ?? null);
+      },
+      printToPdf: (html) => renderHtmlToPdf(html, BrowserWindow, reportsRoot),
+    }),
+  );
   registerCallHandler(ipcMain, fieldkit.dispatch);
   // A destroyed BrowserWindow throws on any property access, so the window is forgotten when it closes.
   fieldkit.events.subscribe(eventForwarder(() => mainWindow?.webContents));
@@ -77,7 +87,8 @@ async function start(): Promise<void> {
     if (shuttingDown) return;
     shuttingDown = true;
     event.preventDefault();
-    fieldkit.shutdown()
+    fieldkit
+      .shutdown()
       .then(() => rm(reportsRoot, { recursive: true, force: true }))
       .catch((e: unknown) => console.error('[fieldkit] shutdown:', e))
       .finally(() => app.quit());

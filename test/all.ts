@@ -39,7 +39,10 @@ const stages: Stage[] = [
 function run(stage: Stage): Promise<{ code: number; output: string; seconds: number }> {
   const started = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(stage.command[0]!, stage.command.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+    const child = spawn(stage.command[0]!, stage.command.slice(1), {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: process.env,
+    });
     let output = '';
     const relay = (stream: NodeJS.WriteStream) => (chunk: Buffer) => {
       output += chunk.toString();
@@ -64,7 +67,15 @@ function failureDigest(output: string): string[] {
 }
 
 const only = process.argv.slice(2);
-const results: { name: string; ok: boolean; seconds: number; passed: number; failed: number; skipped: number; why: string[] }[] = [];
+const results: {
+  name: string;
+  ok: boolean;
+  seconds: number;
+  passed: number;
+  failed: number;
+  skipped: number;
+  why: string[];
+}[] = [];
 for (const stage of stages.filter((s) => only.length === 0 || only.includes(s.name))) {
   console.log(`\n=== ${stage.name}: ${stage.command.join(' ')}`);
   const { code, output, seconds } = await run(stage);
@@ -76,13 +87,18 @@ for (const stage of stages.filter((s) => only.length === 0 || only.includes(s.na
 
 console.log('\n=== summary');
 for (const r of results) {
-  console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${r.name.padEnd(12)} ${String(r.passed).padStart(4)} passed ${String(r.failed).padStart(3)} failed ${String(r.skipped).padStart(3)} skipped  ${r.seconds.toFixed(1)} s`);
+  console.log(
+    `${r.ok ? 'ok  ' : 'FAIL'} ${r.name.padEnd(12)} ${String(r.passed).padStart(4)} passed ${String(r.failed).padStart(3)} failed ${String(r.skipped).padStart(3)} skipped  ${r.seconds.toFixed(1)} s`,
+  );
 }
 // CI shows only the tail of the output: repeat why each stage failed, briefly, at the very end.
 for (const r of results.filter((r) => !r.ok)) {
   console.log(`\n--- why ${r.name} failed`);
   for (const line of r.why) console.log(line);
 }
-const total = results.reduce((a, r) => ({ passed: a.passed + r.passed, failed: a.failed + r.failed, skipped: a.skipped + r.skipped }), { passed: 0, failed: 0, skipped: 0 });
+const total = results.reduce(
+  (a, r) => ({ passed: a.passed + r.passed, failed: a.failed + r.failed, skipped: a.skipped + r.skipped }),
+  { passed: 0, failed: 0, skipped: 0 },
+);
 console.log(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
 process.exit(results.every((r) => r.ok) ? 0 : 1);

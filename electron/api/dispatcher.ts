@@ -12,7 +12,11 @@ export function isCallName(name: string): name is CallName {
 }
 
 /** Error messages go to the UI and may be pasted into a ticket: secrets in them are hidden first. */
-export function createDispatcher(handlers: Handlers, onInternalError: (name: string, e: unknown) => void = () => undefined, redactor?: JobRedactor): Dispatch {
+export function createDispatcher(
+  handlers: Handlers,
+  onInternalError: (name: string, e: unknown) => void = () => undefined,
+  redactor?: JobRedactor,
+): Dispatch {
   const redact = async (message: string) => (redactor ? (await redactor.refresh(), redactor.redact(message)) : message);
   return async (name, rawInput) => {
     if (!isCallName(name)) return { ok: false, error: { code: 'invalid-input', message: `Unknown call "${name}".` } };
@@ -28,8 +32,15 @@ export function createDispatcher(handlers: Handlers, onInternalError: (name: str
       return { ok: true, value };
     } catch (e) {
       if (isFieldkitError(e)) return { ok: false, error: { code: e.code, message: await redact(e.message) } };
-      const message = await redact(`Fieldkit hit an unexpected problem during ${name}: ${(e as Error)?.message ?? String(e)}`);
-      onInternalError(name, redactor ? Object.assign(new Error(message), { stack: redactor.redact(String((e as Error)?.stack ?? message)) }) : e);
+      const message = await redact(
+        `Fieldkit hit an unexpected problem during ${name}: ${(e as Error)?.message ?? String(e)}`,
+      );
+      onInternalError(
+        name,
+        redactor
+          ? Object.assign(new Error(message), { stack: redactor.redact(String((e as Error)?.stack ?? message)) })
+          : e,
+      );
       return { ok: false, error: { code: 'internal', message } };
     }
   };

@@ -35,9 +35,13 @@ export class FieldkitApp {
   constructor(readonly platform: Platform) {
     this.recent = new RecentSites(platform.appDataDir);
     this.redactor = new Redactor(platform.secrets);
-    this.dispatch = createDispatcher(this.handlers(), (name, e) => {
-      console.error(`[fieldkit] ${name} failed unexpectedly:`, e);
-    }, this.redactor);
+    this.dispatch = createDispatcher(
+      this.handlers(),
+      (name, e) => {
+        console.error(`[fieldkit] ${name} failed unexpectedly:`, e);
+      },
+      this.redactor,
+    );
   }
 
   /** The open site, if any. */
@@ -51,7 +55,8 @@ export class FieldkitApp {
   }
 
   jobManager(): JobManager {
-    if (!this.jobs) throw new FieldkitError('no-site-open', 'Open or create a site first: jobs are journaled in the site folder.');
+    if (!this.jobs)
+      throw new FieldkitError('no-site-open', 'Open or create a site first: jobs are journaled in the site folder.');
     return this.jobs;
   }
 
@@ -59,7 +64,10 @@ export class FieldkitApp {
     if (!this.jobs) return;
     const running = (await this.jobs.list()).filter((j) => j.state === 'running' || j.state === 'waiting');
     if (running.length > 0) {
-      throw new FieldkitError('conflict', `${running.length} job(s) are still running in ${this.currentSite().meta.name}. Wait for them or cancel them before ${action}.`);
+      throw new FieldkitError(
+        'conflict',
+        `${running.length} job(s) are still running in ${this.currentSite().meta.name}. Wait for them or cancel them before ${action}.`,
+      );
     }
   }
 
@@ -90,10 +98,14 @@ export class FieldkitApp {
     await this.refuseWhileJobsRun('switching sites');
     await this.disposeProvisioning();
     this.site = site;
-    const jobs = new JobManager(() => site.path('journal'), {
-      onUpdate: (info) => this.events.emit('job.updated', info),
-      onLog: (log) => this.events.emit('job.log', log),
-    }, this.redactor);
+    const jobs = new JobManager(
+      () => site.path('journal'),
+      {
+        onUpdate: (info) => this.events.emit('job.updated', info),
+        onLog: (log) => this.events.emit('job.log', log),
+      },
+      this.redactor,
+    );
     registerJobKinds(jobs, { app: this });
     this.jobs = jobs;
     await this.recent.remember(site.summary());

@@ -15,9 +15,29 @@ export interface JobDeps {
 
 export function registerJobKinds(jobs: JobManager, { app }: JobDeps): void {
   jobs.register(selfTestJob);
-  jobs.register(createFirmwareWaveJob({ site: () => app.currentSite(), secrets: app.platform.secrets, server: (_site, plan, jobId) => firmwareServerForPlan(app, plan, jobId) }));
+  jobs.register(
+    createFirmwareWaveJob({
+      site: () => app.currentSite(),
+      secrets: app.platform.secrets,
+      server: (_site, plan, jobId) => firmwareServerForPlan(app, plan, jobId),
+    }),
+  );
   jobs.register(publishJob(() => app.provisioning()));
   jobs.register(createRebootJob({ site: () => app.currentSite(), secrets: app.platform.secrets }));
-  jobs.register(createVerifyJob({ site: () => app.currentSite(), secrets: app.platform.secrets, builtinFetches: () => builtinFetchRecords(app.provisioning()) }));
-  jobs.register(inventoryDiscoveryJob({ site: () => app.currentSite(), secrets: app.platform.secrets, ...(app.platform.mdns ? { mdnsOptions: app.platform.mdns } : {}), passive: app.passive, onApplied: (scan) => app.events.emit('inventory.changed', { reason: 'scan', scan }) }));
+  jobs.register(
+    createVerifyJob({
+      site: () => app.currentSite(),
+      secrets: app.platform.secrets,
+      builtinFetches: () => builtinFetchRecords(app.provisioning()),
+    }),
+  );
+  jobs.register(
+    inventoryDiscoveryJob({
+      site: () => app.currentSite(),
+      secrets: app.platform.secrets,
+      ...(app.platform.mdns ? { mdnsOptions: app.platform.mdns } : {}),
+      passive: app.passive,
+      onApplied: (scan) => app.events.emit('inventory.changed', { reason: 'scan', scan }),
+    }),
+  );
 }

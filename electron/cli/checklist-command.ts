@@ -7,14 +7,20 @@ import { OUTCOME_LABELS } from '../core/checklist/checklist-engine';
 function statusText(s: ChecklistStatus): string {
   const lines = [
     `${s.checklist.title} (version ${s.checklist.version})`,
-    s.due.due ? `DUE: ${s.due.reasons.join(' ')}` : `Not due. Last completed ${s.due.lastCompletedAt?.slice(0, 10) ?? 'never'}.`,
+    s.due.due
+      ? `DUE: ${s.due.reasons.join(' ')}`
+      : `Not due. Last completed ${s.due.lastCompletedAt?.slice(0, 10) ?? 'never'}.`,
     ...s.due.notDue,
-    s.run ? `Run in progress: ${s.run.id}, started ${s.run.startedAt.slice(0, 16).replace('T', ' ')} by ${s.run.technician} with ${s.run.contactPerson}.` : 'No run in progress.',
+    s.run
+      ? `Run in progress: ${s.run.id}, started ${s.run.startedAt.slice(0, 16).replace('T', ' ')} by ${s.run.technician} with ${s.run.contactPerson}.`
+      : 'No run in progress.',
     `Progress: ${s.progress.done}/${s.progress.total} answered, ${s.progress.failed} failed, ${s.progress.deviations} deviations, ${s.progress.open} open.`,
     '',
   ];
   for (const i of s.items) {
-    lines.push(`  ${OUTCOME_LABELS[i.outcome].padEnd(17)} ${i.title}  [${i.source}]${i.auto ? `\n  ${''.padEnd(17)} ${i.auto.summary}` : ''}`);
+    lines.push(
+      `  ${OUTCOME_LABELS[i.outcome].padEnd(17)} ${i.title}  [${i.source}]${i.auto ? `\n  ${''.padEnd(17)} ${i.auto.summary}` : ''}`,
+    );
   }
   return lines.join('\n');
 }
@@ -22,10 +28,12 @@ function statusText(s: ChecklistStatus): string {
 export const checklistCommand: CliCommand = {
   name: 'checklist',
   summary: 'Show the security checklist of a site, or write its customer report.',
-  usage: 'fieldkit checklist status --site DIR [--json]\n       fieldkit checklist report [--pdf] [--run RUN-ID] --site DIR [--json]',
+  usage:
+    'fieldkit checklist status --site DIR [--json]\n       fieldkit checklist report [--pdf] [--run RUN-ID] --site DIR [--json]',
   async run(ctx) {
     const [action, ...rest] = ctx.args;
-    if (action !== 'status' && action !== 'report') throw new UsageError('Say "checklist status" or "checklist report".');
+    if (action !== 'status' && action !== 'report')
+      throw new UsageError('Say "checklist status" or "checklist report".');
     const app = await ctx.app();
     const site = app.currentSite();
     const options = { secrets: app.platform.secrets };

@@ -12,5 +12,16 @@ import { pushCommand } from './push-command';
 import { firmwareCommand } from './firmware-command';
 
 export function cliCommands(): CliCommand[] {
-  return [siteCommand, jobsCommand, discoverCommand, generateCommand, rebootCommand, verifyCommand, checklistCommand, inventoryCommand, pushCommand, firmwareCommand];
+  return [
+    siteCommand,
+    jobsCommand,
+    discoverCommand,
+    generateCommand,
+    rebootCommand,
+    verifyCommand,
+    checklistCommand,
+    inventoryCommand,
+    pushCommand,
+    firmwareCommand,
+  ];
 }

@@ -12,7 +12,10 @@ function portList(flag: string, text: string | undefined): number[] {
   const items = text.split(/[,\s]+/).filter(Boolean);
   return items.map((item) => {
     const n = Number(item);
-    if (!/^\d{1,5}$/.test(item) || n < 1 || n > 65535) throw new UsageError(`${flag}: "${item}" is not a port number (1-65535). Give a comma-separated list, e.g. ${flag} 5060,5070.`);
+    if (!/^\d{1,5}$/.test(item) || n < 1 || n > 65535)
+      throw new UsageError(
+        `${flag}: "${item}" is not a port number (1-65535). Give a comma-separated list, e.g. ${flag} 5060,5070.`,
+      );
     return n;
   });
 }
@@ -27,7 +30,12 @@ export function deviceJson(d: DeviceRecord): Record<string, unknown> {
     vendor: d.vendor?.value ?? null,
     classification: d.classification,
     sources: d.sources,
-    fieldSources: { mac: d.mac?.source ?? null, model: d.model?.source ?? null, firmware: d.firmware?.source ?? null, vendor: d.vendor?.source ?? null },
+    fieldSources: {
+      mac: d.mac?.source ?? null,
+      model: d.model?.source ?? null,
+      firmware: d.firmware?.source ?? null,
+      vendor: d.vendor?.source ?? null,
+    },
     banner: d.banner?.value ?? null,
     hostname: d.hostname?.value ?? null,
     sipPort: d.sipPort,
@@ -48,7 +56,9 @@ function line(d: DeviceRecord): string {
     d.classification.padEnd(11),
     d.sources.join(',').padEnd(28),
     flags,
-  ].join('  ').trimEnd();
+  ]
+    .join('  ')
+    .trimEnd();
 }
 
 export const discoverCommand: CliCommand = {
@@ -76,7 +86,8 @@ export const discoverCommand: CliCommand = {
       throw new UsageError((err as Error).message);
     }
     const { values, positionals } = parsed;
-    if (positionals.length === 0) throw new UsageError('Give at least one range to scan, e.g. fieldkit discover 192.168.10.0/24.');
+    if (positionals.length === 0)
+      throw new UsageError('Give at least one range to scan, e.g. fieldkit discover 192.168.10.0/24.');
     const controller = new AbortController();
     const onSigint = (): void => controller.abort();
     process.once('SIGINT', onSigint);
@@ -95,7 +106,9 @@ export const discoverCommand: CliCommand = {
           confirmLarge: values['confirm-large'] === true,
         },
         {
-          signal: controller.signal, secrets: new EnvSecretStore(), onProgress: tty ? showProgress : undefined,
+          signal: controller.signal,
+          secrets: new EnvSecretStore(),
+          onProgress: tty ? showProgress : undefined,
           onWarning: (w) => ctx.io.err(`${tty ? '\r' : ''}warning: ${w}`),
         },
       );
@@ -105,7 +118,9 @@ export const discoverCommand: CliCommand = {
       } else {
         const s = result.summary;
         ctx.io.out(result.devices.map(line).join('\n') || 'No devices found.');
-        ctx.io.out(`\n${s.devices} devices (${s.byClassification.supported} supported phones), firmware known for ${s.firmwareRead}, ${s.addresses} addresses in ${(s.durationMs / 1000).toFixed(1)} s.`);
+        ctx.io.out(
+          `\n${s.devices} devices (${s.byClassification.supported} supported phones), firmware known for ${s.firmwareRead}, ${s.addresses} addresses in ${(s.durationMs / 1000).toFixed(1)} s.`,
+        );
       }
       return 0;
     } finally {

@@ -30,14 +30,29 @@ function int(name: string, v: string | undefined): number | undefined {
 
 function printPlan(ctx: CliContext, plan: FirmwarePlan): void {
   ctx.io.out(`Plan ${plan.id}: ${plan.summary.text}`);
-  for (const r of plan.guardRails) ctx.io.out(`${r.severity.toUpperCase().padEnd(6)} ${r.message}${r.fix ? `\n       Fix: ${r.fix}` : ''}`);
-  for (const p of plan.phones) ctx.io.out(`  ${(p.mac || '(no MAC)').padEnd(12)} ${(p.model ?? '?').padEnd(6)} ${(p.current ?? '?').padEnd(11)} -> ${(p.target ?? '-').padEnd(11)} ${p.action}${p.reason ? `: ${p.reason}` : ''}`);
-  ctx.io.out(plan.confirmToken ? `To run it: fieldkit firmware run --plan ${plan.id} --yes` : 'This plan is refused by a guard rail and cannot run.');
+  for (const r of plan.guardRails)
+    ctx.io.out(`${r.severity.toUpperCase().padEnd(6)} ${r.message}${r.fix ? `\n       Fix: ${r.fix}` : ''}`);
+  for (const p of plan.phones)
+    ctx.io.out(
+      `  ${(p.mac || '(no MAC)').padEnd(12)} ${(p.model ?? '?').padEnd(6)} ${(p.current ?? '?').padEnd(11)} -> ${(p.target ?? '-').padEnd(11)} ${p.action}${p.reason ? `: ${p.reason}` : ''}`,
+    );
+  ctx.io.out(
+    plan.confirmToken
+      ? `To run it: fieldkit firmware run --plan ${plan.id} --yes`
+      : 'This plan is refused by a guard rail and cannot run.',
+  );
 }
 
 function printResult(ctx: CliContext, r: FirmwareResult): void {
-  ctx.io.out(Object.entries(r.counts).map(([k, v]) => `${v} ${k}`).join(', '));
-  for (const p of r.phones) ctx.io.out(`  ${p.mac.padEnd(12)} ${(p.before ?? '?').padEnd(11)} -> ${(p.after ?? '').padEnd(11)} ${p.state}${p.reason ? `: ${p.reason}` : ''}`);
+  ctx.io.out(
+    Object.entries(r.counts)
+      .map(([k, v]) => `${v} ${k}`)
+      .join(', '),
+  );
+  for (const p of r.phones)
+    ctx.io.out(
+      `  ${p.mac.padEnd(12)} ${(p.before ?? '?').padEnd(11)} -> ${(p.after ?? '').padEnd(11)} ${p.state}${p.reason ? `: ${p.reason}` : ''}`,
+    );
 }
 
 async function follow(ctx: CliContext, app: FieldkitApp, jobId: string, onHalt: string): Promise<number> {
@@ -54,10 +69,14 @@ async function follow(ctx: CliContext, app: FieldkitApp, jobId: string, onHalt: 
     await new Promise((r) => setTimeout(r, 200));
   }
   const info = await done;
-  const result = await callOrThrow(app, 'firmware.exportCsv', { jobId }).then(() => callOrThrow(app, 'firmware.status', { jobId }));
+  const result = await callOrThrow(app, 'firmware.exportCsv', { jobId }).then(() =>
+    callOrThrow(app, 'firmware.status', { jobId }),
+  );
   if (ctx.json) printJson(ctx.io, { job: info, result });
   else {
-    ctx.io.out(`Job ${jobId}: ${info.state}${info.error ? ` (${info.error})` : ''}. Result table: reports/firmware-${jobId}.csv`);
+    ctx.io.out(
+      `Job ${jobId}: ${info.state}${info.error ? ` (${info.error})` : ''}. Result table: reports/firmware-${jobId}.csv`,
+    );
     printResult(ctx, result);
   }
   return info.state === 'succeeded' && (result.counts.failed ?? 0) === 0 ? 0 : 1;
@@ -72,12 +91,26 @@ export const firmwareCommand: CliCommand = {
     let parsed;
     try {
       parsed = parseArgs({
-        args: rest, allowPositionals: true,
+        args: rest,
+        allowPositionals: true,
         options: {
-          model: { type: 'string' }, version: { type: 'string' }, 'confirm-version': { type: 'boolean' },
-          target: { type: 'string', multiple: true }, models: { type: 'string' }, versions: { type: 'string' }, locations: { type: 'string' }, phones: { type: 'string' },
-          canary: { type: 'string' }, 'wave-size': { type: 'string' }, concurrency: { type: 'string' }, 'halt-after': { type: 'string' }, afterwards: { type: 'string' },
-          'server-host': { type: 'string' }, plan: { type: 'string' }, yes: { type: 'boolean' }, 'on-halt': { type: 'string' },
+          model: { type: 'string' },
+          version: { type: 'string' },
+          'confirm-version': { type: 'boolean' },
+          target: { type: 'string', multiple: true },
+          models: { type: 'string' },
+          versions: { type: 'string' },
+          locations: { type: 'string' },
+          phones: { type: 'string' },
+          canary: { type: 'string' },
+          'wave-size': { type: 'string' },
+          concurrency: { type: 'string' },
+          'halt-after': { type: 'string' },
+          afterwards: { type: 'string' },
+          'server-host': { type: 'string' },
+          plan: { type: 'string' },
+          yes: { type: 'boolean' },
+          'on-halt': { type: 'string' },
         },
       });
     } catch (e) {
@@ -85,21 +118,38 @@ export const firmwareCommand: CliCommand = {
     }
     const { values, positionals } = parsed;
     const onHalt = values['on-halt'] ?? 'stop';
-    if (!(HALT_CHOICES as readonly string[]).includes(onHalt) || onHalt === 'retry failed') throw new UsageError('--on-halt must be stop or continue.');
+    if (!(HALT_CHOICES as readonly string[]).includes(onHalt) || onHalt === 'retry failed')
+      throw new UsageError('--on-halt must be stop or continue.');
     const app = await ctx.app();
     switch (action) {
       case 'import': {
         const path = positionals[0];
         if (!path) throw new UsageError('Give the firmware file: fieldkit firmware import <file>.');
-        const r = await callOrThrow(app, 'firmware.import', { path, ...(values.model ? { model: values.model } : {}), ...(values.version ? { version: values.version } : {}), confirmVersion: values['confirm-version'] ?? false });
+        const r = await callOrThrow(app, 'firmware.import', {
+          path,
+          ...(values.model ? { model: values.model } : {}),
+          ...(values.version ? { version: values.version } : {}),
+          confirmVersion: values['confirm-version'] ?? false,
+        });
         if (ctx.json) printJson(ctx.io, r);
-        else for (const e of r.entries) ctx.io.out(`${r.alreadyPresent.includes(e.id) ? 'ALREADY ' : 'IMPORTED'} ${e.model} ${e.version}${e.servicePack ? ` ${e.servicePack}` : ''} (${e.versionSource}) ${e.image.size} bytes sha256 ${e.image.sha256}`);
+        else
+          for (const e of r.entries)
+            ctx.io.out(
+              `${r.alreadyPresent.includes(e.id) ? 'ALREADY ' : 'IMPORTED'} ${e.model} ${e.version}${e.servicePack ? ` ${e.servicePack}` : ''} (${e.versionSource}) ${e.image.size} bytes sha256 ${e.image.sha256}`,
+            );
         return 0;
       }
       case 'library': {
         const entries = await callOrThrow(app, 'firmware.library', {});
         if (ctx.json) printJson(ctx.io, entries);
-        else ctx.io.out(entries.length ? entries.map((e) => `${e.id.padEnd(20)} ${e.original.name}  sha256 ${e.image.sha256.slice(0, 16)}…`).join('\n') : 'The firmware library is empty.');
+        else
+          ctx.io.out(
+            entries.length
+              ? entries
+                  .map((e) => `${e.id.padEnd(20)} ${e.original.name}  sha256 ${e.image.sha256.slice(0, 16)}…`)
+                  .join('\n')
+              : 'The firmware library is empty.',
+          );
         return 0;
       }
       case 'plan': {
@@ -109,13 +159,23 @@ export const firmwareCommand: CliCommand = {
           return { model: m[1]!, version: m[2]! };
         });
         if (targets.length === 0) throw new UsageError('Give at least one --target MODEL=VERSION.');
-        const options = Object.fromEntries(Object.entries({
-          canaryPerModel: int('canary', values.canary), waveSize: int('wave-size', values['wave-size']), concurrency: int('concurrency', values.concurrency),
-          haltWhenFailuresExceed: int('halt-after', values['halt-after']), afterwards: values.afterwards,
-        }).filter(([, v]) => v !== undefined));
+        const options = Object.fromEntries(
+          Object.entries({
+            canaryPerModel: int('canary', values.canary),
+            waveSize: int('wave-size', values['wave-size']),
+            concurrency: int('concurrency', values.concurrency),
+            haltWhenFailuresExceed: int('halt-after', values['halt-after']),
+            afterwards: values.afterwards,
+          }).filter(([, v]) => v !== undefined),
+        );
         const plan = await callOrThrow(app, 'firmware.plan', {
           targets,
-          selection: { models: list(values.models), versions: list(values.versions), locations: list(values.locations), macs: list(values.phones) },
+          selection: {
+            models: list(values.models),
+            versions: list(values.versions),
+            locations: list(values.locations),
+            macs: list(values.phones),
+          },
           options: options as never,
           ...(values['server-host'] ? { serverHost: values['server-host'] } : {}),
         });
@@ -126,7 +186,8 @@ export const firmwareCommand: CliCommand = {
       case 'run': {
         if (!values.plan) throw new UsageError('Say which plan: --plan PLAN-ID (from "fieldkit firmware plan").');
         const plan = await callOrThrow(app, 'firmware.planGet', { id: values.plan });
-        if (!plan.confirmToken) throw new UsageError('This plan is refused by a guard rail and cannot run. Make a new plan.');
+        if (!plan.confirmToken)
+          throw new UsageError('This plan is refused by a guard rail and cannot run. Make a new plan.');
         if (!values.yes) {
           if (ctx.json) printJson(ctx.io, { confirmed: false, summary: plan.summary, guardRails: plan.guardRails });
           else {

@@ -9,7 +9,8 @@ import type { FieldkitErrorCode } from '../core/util/errors';
 export const generateCommand: CliCommand = {
   name: 'generate',
   summary: 'Generate and validate the configuration files (startup.cfg, aastra.cfg, <model>.cfg, <MAC>.cfg).',
-  usage: 'fieldkit generate --site DIR [--json]\n  Reads the site\'s provisioning settings, the sheet and the inventory; checks which credentials are missing.',
+  usage:
+    "fieldkit generate --site DIR [--json]\n  Reads the site's provisioning settings, the sheet and the inventory; checks which credentials are missing.",
   async run(ctx) {
     if (ctx.args.length > 0) throw new UsageError(`Unexpected argument "${ctx.args[0]}".`);
     const app = await ctx.app();
@@ -19,19 +20,33 @@ export const generateCommand: CliCommand = {
     } else {
       const errors = report.findings.filter((f) => f.severity === 'error');
       const warnings = report.findings.filter((f) => f.severity === 'warning');
-      ctx.io.out(`Generated ${report.files.length} files for ${report.phones.generated} phone(s)${report.phones.skipped ? ` (${report.phones.skipped} left out)` : ''}.`);
+      ctx.io.out(
+        `Generated ${report.files.length} files for ${report.phones.generated} phone(s)${report.phones.skipped ? ` (${report.phones.skipped} left out)` : ''}.`,
+      );
       for (const f of [...errors, ...warnings]) {
-        ctx.io.out(`${f.severity.toUpperCase()}  ${f.file ? `${f.file}: ` : ''}${f.message}\n        Fix: ${f.fix} (${f.section})`);
+        ctx.io.out(
+          `${f.severity.toUpperCase()}  ${f.file ? `${f.file}: ` : ''}${f.message}\n        Fix: ${f.fix} (${f.section})`,
+        );
       }
       for (const m of report.missingCredentials) ctx.io.out(`MISSING CREDENTIAL  ${m.key}: ${m.what}`);
-      ctx.io.out(report.readyToPublish ? 'Ready to publish: run "fieldkit push".' : report.publishable ? 'Set the missing credentials before publishing.' : `${errors.length} error(s) block publishing.`);
+      ctx.io.out(
+        report.readyToPublish
+          ? 'Ready to publish: run "fieldkit push".'
+          : report.publishable
+            ? 'Set the missing credentials before publishing.'
+            : `${errors.length} error(s) block publishing.`,
+      );
     }
     return report.readyToPublish ? 0 : 1;
   },
 };
 
 /** Runs a contract call from the CLI through the same dispatcher as the UI (input validated at the boundary). */
-export async function callOrThrow<N extends CallName>(app: FieldkitApp, name: N, input: CallInput<N>): Promise<CallOutput<N>> {
+export async function callOrThrow<N extends CallName>(
+  app: FieldkitApp,
+  name: N,
+  input: CallInput<N>,
+): Promise<CallOutput<N>> {
   const result = await app.dispatch(name, input);
   if (!result.ok) throw new FieldkitError(result.error.code as FieldkitErrorCode, result.error.message);
   return result.value as CallOutput<N>;

@@ -10,14 +10,29 @@ import { FieldkitError, describeFsError } from '../core/util/errors';
 import { printJson, UsageError, type CliCommand, type CliContext } from './command';
 
 function line(r: InventoryRow): string {
-  const cells = [r.ip ?? '-', r.mac ?? '-', r.model ?? '-', r.firmware ?? '-', r.presence, r.changes.join(',') || '-', r.directoryNumber || '-', r.displayName];
+  const cells = [
+    r.ip ?? '-',
+    r.mac ?? '-',
+    r.model ?? '-',
+    r.firmware ?? '-',
+    r.presence,
+    r.changes.join(',') || '-',
+    r.directoryNumber || '-',
+    r.displayName,
+  ];
   return cells.map((c, i) => (i < cells.length - 1 ? c.padEnd([15, 17, 7, 11, 8, 9, 8][i]!) : c)).join(' ');
 }
 
 /** Reads a file as UTF-8, or as Windows-1252 when it is not valid UTF-8 (spreadsheets on Windows). */
 async function readSheetFile(path: string): Promise<string> {
-  const info = await stat(path).catch((e) => { throw describeFsError(e, 'the CSV file', path); });
-  if (info.size > SHEET_LIMITS.maxChars) throw new FieldkitError('invalid-input', `${path} is ${(info.size / 1024 / 1024).toFixed(1)} MB; Fieldkit reads sheets up to 5 MB.`);
+  const info = await stat(path).catch((e) => {
+    throw describeFsError(e, 'the CSV file', path);
+  });
+  if (info.size > SHEET_LIMITS.maxChars)
+    throw new FieldkitError(
+      'invalid-input',
+      `${path} is ${(info.size / 1024 / 1024).toFixed(1)} MB; Fieldkit reads sheets up to 5 MB.`,
+    );
   const bytes = await readFile(path);
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -35,17 +50,30 @@ async function store(ctx: CliContext): Promise<{ inventory: InventoryStore; site
 
 export const inventoryCommand: CliCommand = {
   name: 'inventory',
-  summary: 'List the phones of a site, import the technician\'s sheet (CSV) or export the inventory as CSV.',
-  usage: 'fieldkit inventory list --site DIR [--json]\n       fieldkit inventory import <file.csv> --site DIR [--json]\n       fieldkit inventory export [--out FILE] --site DIR [--json]',
+  summary: "List the phones of a site, import the technician's sheet (CSV) or export the inventory as CSV.",
+  usage:
+    'fieldkit inventory list --site DIR [--json]\n       fieldkit inventory import <file.csv> --site DIR [--json]\n       fieldkit inventory export [--out FILE] --site DIR [--json]',
   async run(ctx) {
-    const { values, positionals } = parseArgs({ args: ctx.args, options: { out: { type: 'string' } }, allowPositionals: true });
+    const { values, positionals } = parseArgs({
+      args: ctx.args,
+      options: { out: { type: 'string' } },
+      allowPositionals: true,
+    });
     const [action, file, ...extra] = positionals;
     if (extra.length > 0) throw new UsageError(`Unexpected arguments: ${extra.join(' ')}`);
     if (action === 'list') {
       const { inventory } = await store(ctx);
       const rows = await inventory.rows();
       if (ctx.json) printJson(ctx.io, rows);
-      else ctx.io.out(rows.length ? ['IP              MAC               Model   Firmware    Status   Change    DN       Name', ...rows.map(line)].join('\n') : 'No phones in this site yet: run "fieldkit discover" or import a sheet.');
+      else
+        ctx.io.out(
+          rows.length
+            ? [
+                'IP              MAC               Model   Firmware    Status   Change    DN       Name',
+                ...rows.map(line),
+              ].join('\n')
+            : 'No phones in this site yet: run "fieldkit discover" or import a sheet.',
+        );
       return 0;
     }
     if (action === 'import') {
@@ -55,7 +83,9 @@ export const inventoryCommand: CliCommand = {
       const result = await inventory.importSheet(text, basename(file));
       if (ctx.json) printJson(ctx.io, result);
       else {
-        ctx.io.out(`${result.imported} new, ${result.updated} updated, ${result.unchanged} unchanged of ${result.rowsRead} rows.`);
+        ctx.io.out(
+          `${result.imported} new, ${result.updated} updated, ${result.unchanged} unchanged of ${result.rowsRead} rows.`,
+        );
         for (const e of result.errors) ctx.io.err(`error: ${e.message}`);
         for (const w of result.warnings) ctx.io.err(`warning: ${w.message}`);
       }
@@ -67,7 +97,9 @@ export const inventoryCommand: CliCommand = {
       const rows = await inventory.rows();
       const csv = inventoryToCsv(rows);
       if (values.out) {
-        await writeFile(values.out, csv).catch((e) => { throw describeFsError(e, 'the CSV export', values.out!); });
+        await writeFile(values.out, csv).catch((e) => {
+          throw describeFsError(e, 'the CSV export', values.out!);
+        });
         if (ctx.json) printJson(ctx.io, { file: values.out, phones: rows.length });
         else ctx.io.out(`Wrote ${rows.length} phones to ${values.out}`);
       } else if (ctx.json) {

@@ -39,11 +39,13 @@ function parseOptions(args: string[]): PushOptions {
     else if (arg === '--overwrite-changed') options.overwriteChanged = true;
     else if (arg === '--serve-seconds') {
       const n = Number(value());
-      if (!Number.isInteger(n) || n < 0) throw new UsageError('--serve-seconds takes a whole number of seconds (0: publish and exit).');
+      if (!Number.isInteger(n) || n < 0)
+        throw new UsageError('--serve-seconds takes a whole number of seconds (0: publish and exit).');
       options.serveSeconds = n;
     } else throw new UsageError(`Unknown option "${arg}".`);
   }
-  if (options.target === '') throw new UsageError('Say where to publish: --target sftp://user@host:port/path or --target builtin.');
+  if (options.target === '')
+    throw new UsageError('Say where to publish: --target sftp://user@host:port/path or --target builtin.');
   return options;
 }
 
@@ -51,26 +53,39 @@ function parseOptions(args: string[]): PushOptions {
 async function sftpTargetId(svc: ProvisioningService, url: string, wantedId?: string): Promise<string> {
   const location = parseSftpUrl(url);
   const canonical = formatSftpUrl(location);
-  const existing = (await svc.targets()).find((t) => t.kind === 'sftp' && formatSftpUrl(parseSftpUrl(t.url)) === canonical && (!wantedId || t.id === wantedId));
+  const existing = (await svc.targets()).find(
+    (t) => t.kind === 'sftp' && formatSftpUrl(parseSftpUrl(t.url)) === canonical && (!wantedId || t.id === wantedId),
+  );
   if (existing) return existing.id;
-  const id = wantedId ?? `sftp-${location.host.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`.slice(0, 40).replace(/-+$/, '');
+  const id =
+    wantedId ?? `sftp-${location.host.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`.slice(0, 40).replace(/-+$/, '');
   const hasPassword = (await svc.secrets.get(secretKeys.sftpPassword(id))) !== undefined;
   const hasKey = (await svc.secrets.get(secretKeys.sftpPrivateKey(id))) !== undefined;
   if (!hasPassword && !hasKey) {
-    throw new FieldkitError('not-found', `No credential for ${canonical}. Set ${envNameFor(secretKeys.sftpPassword(id))} (password) or ${envNameFor(secretKeys.sftpPrivateKey(id))} (private key, PEM).`);
+    throw new FieldkitError(
+      'not-found',
+      `No credential for ${canonical}. Set ${envNameFor(secretKeys.sftpPassword(id))} (password) or ${envNameFor(secretKeys.sftpPrivateKey(id))} (private key, PEM).`,
+    );
   }
   await svc.saveTarget({ id, kind: 'sftp', url: canonical, auth: hasPassword ? 'password' : 'key' });
   return id;
 }
 
-async function previewTrusting(svc: ProvisioningService, targetId: string, trust: string | undefined): Promise<PublishPreview> {
+async function previewTrusting(
+  svc: ProvisioningService,
+  targetId: string,
+  trust: string | undefined,
+): Promise<PublishPreview> {
   try {
     return await svc.preview(targetId);
   } catch (e) {
     if (!(e instanceof HostKeyError) || e.problem !== 'host-key-unknown' || trust === undefined) throw e;
     const given = normaliseFingerprint(trust);
     if (given !== e.fingerprint) {
-      throw new FieldkitError('unauthorized', `The server ${e.hostPort} offers host key ${e.fingerprint}, not ${given} as given with --trust-host-key. Not trusted, nothing sent.`);
+      throw new FieldkitError(
+        'unauthorized',
+        `The server ${e.hostPort} offers host key ${e.fingerprint}, not ${given} as given with --trust-host-key. Not trusted, nothing sent.`,
+      );
     }
     await svc.trustHostKey(targetId, given);
     return svc.preview(targetId);
@@ -78,13 +93,23 @@ async function previewTrusting(svc: ProvisioningService, targetId: string, trust
 }
 
 function describePreview(preview: PublishPreview, verbose: boolean): string {
-  const lines = [`Preview of ${preview.target}: ${preview.counts.new} new, ${preview.counts.changed} changed, ${preview.counts.unchanged} unchanged, ${preview.counts.conflict} changed by someone else.`];
+  const lines = [
+    `Preview of ${preview.target}: ${preview.counts.new} new, ${preview.counts.changed} changed, ${preview.counts.unchanged} unchanged, ${preview.counts.conflict} changed by someone else.`,
+  ];
   for (const f of preview.files) {
     if (f.status === 'unchanged' && !verbose) continue;
     lines.push(`  ${f.status.padEnd(9)} ${f.name}${f.note ? `  (${f.note})` : ''}`);
-    if (verbose && f.diffVsTarget) lines.push(f.diffVsTarget.replace(/\n$/, '').split('\n').map((l) => `      ${l}`).join('\n'));
+    if (verbose && f.diffVsTarget)
+      lines.push(
+        f.diffVsTarget
+          .replace(/\n$/, '')
+          .split('\n')
+          .map((l) => `      ${l}`)
+          .join('\n'),
+      );
   }
-  if (!verbose && preview.counts.new + preview.counts.changed + preview.counts.conflict > 0) lines.push('  (--verbose shows the diffs; secrets appear as ********)');
+  if (!verbose && preview.counts.new + preview.counts.changed + preview.counts.conflict > 0)
+    lines.push('  (--verbose shows the diffs; secrets appear as ********)');
   return lines.join('\n');
 }
 
@@ -97,9 +122,16 @@ async function confirm(question: string): Promise<boolean> {
   }
 }
 
-async function serveUntilStopped(ctx: CliContext, svc: ProvisioningService, seconds: number | undefined): Promise<void> {
+async function serveUntilStopped(
+  ctx: CliContext,
+  svc: ProvisioningService,
+  seconds: number | undefined,
+): Promise<void> {
   const status = await svc.serverStatus();
-  if (!ctx.json) ctx.io.err(`Serving ${status.files.length} file(s) at ${status.url}${seconds === undefined ? ' until Ctrl+C' : ` for ${seconds} s`}.`);
+  if (!ctx.json)
+    ctx.io.err(
+      `Serving ${status.files.length} file(s) at ${status.url}${seconds === undefined ? ' until Ctrl+C' : ` for ${seconds} s`}.`,
+    );
   await new Promise<void>((resolve) => {
     const done = () => {
       process.off('SIGINT', done);
@@ -126,25 +158,44 @@ export const pushCommand: CliCommand = {
     const options = parseOptions(ctx.args);
     const app = await ctx.app();
     const svc = app.provisioning();
-    const targetId = options.target === 'builtin' ? BUILTIN_TARGET_ID : await sftpTargetId(svc, options.target, options.targetId);
+    const targetId =
+      options.target === 'builtin' ? BUILTIN_TARGET_ID : await sftpTargetId(svc, options.target, options.targetId);
     let preview: PublishPreview;
     try {
       preview = await previewTrusting(svc, targetId, options.trustHostKey);
     } catch (e) {
       if (e instanceof HostKeyError && ctx.json) {
-        printJson(ctx.io, { error: { code: e.problem, message: e.message, hostPort: e.hostPort, fingerprint: e.fingerprint, ...(e.pinned ? { pinned: e.pinned } : {}) } });
+        printJson(ctx.io, {
+          error: {
+            code: e.problem,
+            message: e.message,
+            hostPort: e.hostPort,
+            fingerprint: e.fingerprint,
+            ...(e.pinned ? { pinned: e.pinned } : {}),
+          },
+        });
         return 1;
       }
       throw e;
     }
-    const summary = { target: preview.target, targetId, counts: preview.counts, files: preview.files.map((f) => ({ name: f.name, status: f.status, ...(options.verbose ? { diffVsTarget: f.diffVsTarget, diffVsLastPublished: f.diffVsLastPublished } : {}) })) };
+    const summary = {
+      target: preview.target,
+      targetId,
+      counts: preview.counts,
+      files: preview.files.map((f) => ({
+        name: f.name,
+        status: f.status,
+        ...(options.verbose ? { diffVsTarget: f.diffVsTarget, diffVsLastPublished: f.diffVsLastPublished } : {}),
+      })),
+    };
     if (!ctx.json) ctx.io.out(describePreview(preview, options.verbose));
     const toWrite = preview.counts.new + preview.counts.changed + preview.counts.conflict;
     if (toWrite > 0 && !options.yes) {
       const question = `Publish ${toWrite} file(s) to ${preview.target}?`;
       if (!process.stdin.isTTY) {
         const message = `Not published: nothing is written without confirmation. Check the preview, then run again with --yes.`;
-        if (ctx.json) printJson(ctx.io, { ...summary, published: false, error: { code: 'confirmation-required', message } });
+        if (ctx.json)
+          printJson(ctx.io, { ...summary, published: false, error: { code: 'confirmation-required', message } });
         else ctx.io.err(message);
         return 1;
       }
@@ -154,10 +205,17 @@ export const pushCommand: CliCommand = {
         return 1;
       }
     }
-    const job = await app.jobManager().start('publish', { targetId, previewToken: preview.token, overwriteChanged: options.overwriteChanged });
+    const job = await app
+      .jobManager()
+      .start('publish', { targetId, previewToken: preview.token, overwriteChanged: options.overwriteChanged });
     const info = await app.jobManager().wait(job.id);
     if (ctx.json) printJson(ctx.io, { ...summary, published: info.state === 'succeeded', job: info });
-    else ctx.io.out(info.state === 'succeeded' ? `Published ${toWrite} file(s) to ${preview.target} (job ${info.id}).` : `Publishing failed (job ${info.id}): ${info.error ?? info.state}`);
+    else
+      ctx.io.out(
+        info.state === 'succeeded'
+          ? `Published ${toWrite} file(s) to ${preview.target} (job ${info.id}).`
+          : `Publishing failed (job ${info.id}): ${info.error ?? info.state}`,
+      );
     if (info.state !== 'succeeded') return 1;
     if (targetId === BUILTIN_TARGET_ID) {
       if (options.serveSeconds === 0) await svc.stopServer();

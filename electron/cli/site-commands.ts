@@ -5,10 +5,12 @@ import { printJson, UsageError, type CliCommand } from './command';
 export const siteCommand: CliCommand = {
   name: 'site',
   summary: 'Create a site workspace or show one.',
-  usage: 'fieldkit site create <dir> --name NAME [--customer C] [--technician T] [--contact P] [--json]\n       fieldkit site info <dir> [--json]',
+  usage:
+    'fieldkit site create <dir> --name NAME [--customer C] [--technician T] [--contact P] [--json]\n       fieldkit site info <dir> [--json]',
   async run(ctx) {
     const [action, dir, ...rest] = ctx.args;
-    if (!dir || (action !== 'create' && action !== 'info')) throw new UsageError('Say "site create <dir> --name NAME" or "site info <dir>".');
+    if (!dir || (action !== 'create' && action !== 'info'))
+      throw new UsageError('Say "site create <dir> --name NAME" or "site info <dir>".');
     if (action === 'info') {
       const site = await SiteWorkspace.open(dir);
       if (ctx.json) printJson(ctx.io, site.summary());
@@ -17,7 +19,13 @@ export const siteCommand: CliCommand = {
     }
     const { values } = parseArgs({
       args: rest,
-      options: { name: { type: 'string' }, customer: { type: 'string' }, technician: { type: 'string' }, contact: { type: 'string' }, notes: { type: 'string' } },
+      options: {
+        name: { type: 'string' },
+        customer: { type: 'string' },
+        technician: { type: 'string' },
+        contact: { type: 'string' },
+        notes: { type: 'string' },
+      },
     });
     if (!values.name) throw new UsageError('Give the site a name with --name.');
     const site = await SiteWorkspace.create(dir, {

@@ -10,7 +10,8 @@ export interface IpcRendererLike {
 
 export function createBridge(ipcRenderer: IpcRendererLike): FieldkitBridge {
   return Object.freeze({
-    call: (name: string, input: unknown) => ipcRenderer.invoke(IPC_CALL_CHANNEL, { name, input }) as Promise<CallResult<unknown>>,
+    call: (name: string, input: unknown) =>
+      ipcRenderer.invoke(IPC_CALL_CHANNEL, { name, input }) as Promise<CallResult<unknown>>,
     onEvent(listener: (name: string, payload: unknown) => void): () => void {
       const relay = (_event: unknown, message: unknown) => {
         if (typeof message !== 'object' || message === null) return;

@@ -26,7 +26,11 @@ export function allowedExternalUrl(url: string, hosts: readonly string[] = EXTER
 }
 
 /** Opens the URL in the system browser when allowed; returns whether it did. */
-export function openExternalIfAllowed(shell: ShellLike, url: string, hosts: readonly string[] = EXTERNAL_HOSTS): boolean {
+export function openExternalIfAllowed(
+  shell: ShellLike,
+  url: string,
+  hosts: readonly string[] = EXTERNAL_HOSTS,
+): boolean {
   const allowed = allowedExternalUrl(url, hosts);
   if (allowed === null) {
     console.warn(`[fieldkit] refused to open ${JSON.stringify(url.slice(0, 200))}: not an allowlisted https address`);

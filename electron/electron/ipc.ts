@@ -38,7 +38,8 @@ export function registerCallHandler(ipcMain: IpcMainLike, dispatch: Dispatch): v
       console.warn(`[fieldkit] IPC call refused from ${JSON.stringify(event.senderFrame?.url ?? 'a destroyed frame')}`);
       return refused('unauthorized', 'This page is not allowed to call Fieldkit.');
     }
-    if (typeof message !== 'object' || message === null) return refused('invalid-input', 'A call must be an object {name, input}.');
+    if (typeof message !== 'object' || message === null)
+      return refused('invalid-input', 'A call must be an object {name, input}.');
     const { name, input } = message as { name?: unknown; input?: unknown };
     if (typeof name !== 'string' || name.length === 0 || name.length > MAX_CALL_NAME_LENGTH) {
       return refused('invalid-input', 'A call needs a name: a non-empty string of at most 200 characters.');

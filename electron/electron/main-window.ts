@@ -23,7 +23,15 @@ export function createMainWindow<W extends MainWindowLike>(
   options: { preload: string; devTools: boolean },
 ): W {
   const window = createSecureWindow(BrowserWindow, {
-    window: { width: 1280, height: 800, minWidth: 1024, minHeight: 640, show: false, title: 'Fieldkit', backgroundColor: '#f4f6f8' },
+    window: {
+      width: 1280,
+      height: 800,
+      minWidth: 1024,
+      minHeight: 640,
+      show: false,
+      title: 'Fieldkit',
+      backgroundColor: '#f4f6f8',
+    },
     preload: options.preload,
     devTools: options.devTools,
   });

@@ -10,7 +10,14 @@ const PDF_TIMEOUT_MS = 60_000;
 
 export interface PdfWindowLike {
   loadFile(path: string): Promise<void>;
-  readonly webContents: { printToPDF(options: { pageSize: 'A4'; printBackground: boolean; generateDocumentOutline: boolean; preferCSSPageSize: boolean }): Promise<Buffer> };
+  readonly webContents: {
+    printToPDF(options: {
+      pageSize: 'A4';
+      printBackground: boolean;
+      generateDocumentOutline: boolean;
+      preferCSSPageSize: boolean;
+    }): Promise<Buffer>;
+  };
   isDestroyed(): boolean;
   destroy(): void;
 }
@@ -32,7 +39,10 @@ export function isPdfSourceRequest(reportsRoot: string, url: string): boolean {
 function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Rendering the PDF took longer than ${ms / 1000} s and was stopped.`)), ms);
+    timer = setTimeout(
+      () => reject(new Error(`Rendering the PDF took longer than ${ms / 1000} s and was stopped.`)),
+      ms,
+    );
   });
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
@@ -41,7 +51,12 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
  * Renders self-contained HTML (images inlined as data: URLs) to an A4 PDF. The HTML goes through a
  * temporary file under reportsRoot rather than a data: URL, which Chromium caps at 2 MB.
  */
-export async function renderHtmlToPdf(html: string, BrowserWindow: PdfWindowClass, reportsRoot: string, timeoutMs = PDF_TIMEOUT_MS): Promise<Buffer> {
+export async function renderHtmlToPdf(
+  html: string,
+  BrowserWindow: PdfWindowClass,
+  reportsRoot: string,
+  timeoutMs = PDF_TIMEOUT_MS,
+): Promise<Buffer> {
   const dir = await mkdtemp(join(reportsRoot, 'report-'));
   const window = createSecureWindow(BrowserWindow, {
     window: { show: false, width: 1024, height: 1400 },
@@ -52,10 +67,18 @@ export async function renderHtmlToPdf(html: string, BrowserWindow: PdfWindowClas
   try {
     const file = join(dir, 'report.html');
     await writeFile(file, html, 'utf8');
-    return await withTimeout((async () => {
-      await window.loadFile(file);
-      return window.webContents.printToPDF({ pageSize: 'A4', printBackground: true, generateDocumentOutline: true, preferCSSPageSize: true });
-    })(), timeoutMs);
+    return await withTimeout(
+      (async () => {
+        await window.loadFile(file);
+        return window.webContents.printToPDF({
+          pageSize: 'A4',
+          printBackground: true,
+          generateDocumentOutline: true,
+          preferCSSPageSize: true,
+        });
+      })(),
+      timeoutMs,
+    );
   } finally {
     if (!window.isDestroyed()) window.destroy();
     await rm(dir, { recursive: true, force: true });

@@ -39,7 +39,10 @@ export class SafeStorageSecretStore implements SecretStore {
     try {
       return this.safeStorage.decryptString(Buffer.from(encrypted, 'base64'));
     } catch {
-      throw new FieldkitError('unavailable', `The saved secret "${key}" could not be decrypted with this computer's keychain (was the keychain reset, or the file copied from another computer?). Enter it again to replace it.`);
+      throw new FieldkitError(
+        'unavailable',
+        `The saved secret "${key}" could not be decrypted with this computer's keychain (was the keychain reset, or the file copied from another computer?). Enter it again to replace it.`,
+      );
     }
   }
 
@@ -67,10 +70,16 @@ export class SafeStorageSecretStore implements SecretStore {
 
   #requireEncryption(): void {
     if (!this.safeStorage.isEncryptionAvailable()) {
-      throw new FieldkitError('unavailable', 'The operating system keychain is not available, so Fieldkit cannot store passwords safely and stores none. Unlock or set up the keychain (macOS Keychain, Windows user profile, or on Linux GNOME Keyring / KWallet) and try again.');
+      throw new FieldkitError(
+        'unavailable',
+        'The operating system keychain is not available, so Fieldkit cannot store passwords safely and stores none. Unlock or set up the keychain (macOS Keychain, Windows user profile, or on Linux GNOME Keyring / KWallet) and try again.',
+      );
     }
     if (this.safeStorage.getSelectedStorageBackend?.() === 'basic_text') {
-      throw new FieldkitError('unavailable', 'No Linux keyring (GNOME Keyring or KWallet) is running, so passwords could only be obfuscated, not encrypted; Fieldkit stores none. Install and unlock a keyring (e.g. gnome-keyring), then restart Fieldkit.');
+      throw new FieldkitError(
+        'unavailable',
+        'No Linux keyring (GNOME Keyring or KWallet) is running, so passwords could only be obfuscated, not encrypted; Fieldkit stores none. Install and unlock a keyring (e.g. gnome-keyring), then restart Fieldkit.',
+      );
     }
   }
 
@@ -101,9 +110,17 @@ export class SafeStorageSecretStore implements SecretStore {
       parsed = undefined;
     }
     const entries = (parsed as Partial<SecretsFile> | undefined)?.entries;
-    if ((parsed as Partial<SecretsFile> | undefined)?.version !== 1 || typeof entries !== 'object' || entries === null || Array.isArray(entries)
-      || !Object.values(entries).every((v) => typeof v === 'string')) {
-      throw new FieldkitError('workspace-corrupt', `The secrets file ${this.filePath} is damaged. Fieldkit leaves it untouched; move it away to start with no saved passwords.`);
+    if (
+      (parsed as Partial<SecretsFile> | undefined)?.version !== 1 ||
+      typeof entries !== 'object' ||
+      entries === null ||
+      Array.isArray(entries) ||
+      !Object.values(entries).every((v) => typeof v === 'string')
+    ) {
+      throw new FieldkitError(
+        'workspace-corrupt',
+        `The secrets file ${this.filePath} is damaged. Fieldkit leaves it untouched; move it away to start with no saved passwords.`,
+      );
     }
     return new Map(Object.entries(entries as Record<string, string>));
   }
@@ -111,6 +128,9 @@ export class SafeStorageSecretStore implements SecretStore {
 
 function checkKey(key: string): void {
   if (typeof key !== 'string' || key.length === 0 || key.length > MAX_KEY_LENGTH) {
-    throw new FieldkitError('invalid-input', `A secret name must be a non-empty string of at most ${MAX_KEY_LENGTH} characters.`);
+    throw new FieldkitError(
+      'invalid-input',
+      `A secret name must be a non-empty string of at most ${MAX_KEY_LENGTH} characters.`,
+    );
   }
 }

@@ -109,7 +109,13 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     return undefined;
   }
 
-  function send(res: ServerResponse, status: number, body: string | Buffer, type = 'text/plain; charset=utf-8', extra: Record<string, string> = {}) {
+  function send(
+    res: ServerResponse,
+    status: number,
+    body: string | Buffer,
+    type = 'text/plain; charset=utf-8',
+    extra: Record<string, string> = {},
+  ) {
     res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': type, 'content-security-policy': csp(), ...extra });
     res.end(body);
   }
@@ -127,21 +133,32 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
 
   async function serveCall(req: IncomingMessage, res: ServerResponse, name: string) {
     if (req.method !== 'POST') return send(res, 405, 'Use POST.');
-    if (!sameSecret(req.headers[TOKEN_HEADER] as string | undefined, token)) return send(res, 401, 'Missing or wrong token.');
+    if (!sameSecret(req.headers[TOKEN_HEADER] as string | undefined, token))
+      return send(res, 401, 'Missing or wrong token.');
     if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return send(res, 415, 'Send JSON.');
     let input: unknown;
     let raw: string;
     try {
       raw = await readBody(req);
     } catch {
-      send(res, 413, `The request is larger than ${MAX_BODY_BYTES} bytes.`, 'text/plain; charset=utf-8', { connection: 'close' });
+      send(res, 413, `The request is larger than ${MAX_BODY_BYTES} bytes.`, 'text/plain; charset=utf-8', {
+        connection: 'close',
+      });
       res.on('finish', () => req.destroy());
       return;
     }
     try {
       input = raw === '' ? {} : JSON.parse(raw);
     } catch (e) {
-      return send(res, 400, JSON.stringify({ ok: false, error: { code: 'invalid-input', message: `The request body is not valid JSON (${(e as Error).message}).` } }), 'application/json');
+      return send(
+        res,
+        400,
+        JSON.stringify({
+          ok: false,
+          error: { code: 'invalid-input', message: `The request body is not valid JSON (${(e as Error).message}).` },
+        }),
+        'application/json',
+      );
     }
     const result = await options.dispatch(name, input);
     send(res, 200, JSON.stringify(result), 'application/json');
@@ -156,11 +173,17 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     try {
       body = await readFile(full);
     } catch {
-      return send(res, 404, rel === 'index.html' ? 'The renderer is not built. Run "npm run build:renderer" first.' : 'Not found.');
+      return send(
+        res,
+        404,
+        rel === 'index.html' ? 'The renderer is not built. Run "npm run build:renderer" first.' : 'Not found.',
+      );
     }
     const ext = extname(full);
     if (rel === 'index.html') {
-      const html = body.toString('utf8').replace('<head>', `<head>\n    <meta name="fieldkit-token" content="${token}">`);
+      const html = body
+        .toString('utf8')
+        .replace('<head>', `<head>\n    <meta name="fieldkit-token" content="${token}">`);
       return send(res, 200, html, CONTENT_TYPES['.html']);
     }
     send(res, 200, body, CONTENT_TYPES[ext] ?? 'application/octet-stream');
@@ -172,14 +195,17 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     const url = new URL(req.url ?? '/', 'http://placeholder');
     const offered = url.searchParams.get('token');
     if (offered !== null) {
-      if (!sameSecret(offered, token)) return send(res, 401, 'Wrong token. Use the address Fieldkit printed when it started.');
+      if (!sameSecret(offered, token))
+        return send(res, 401, 'Wrong token. Use the address Fieldkit printed when it started.');
       return send(res, 303, '', 'text/plain', {
         location: '/',
         'set-cookie': `${SESSION_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`,
       });
     }
     if (url.pathname.startsWith(HTTP_CALL_PREFIX)) {
-      return void serveCall(req, res, url.pathname.slice(HTTP_CALL_PREFIX.length)).catch(() => send(res, 500, 'Internal error.'));
+      return void serveCall(req, res, url.pathname.slice(HTTP_CALL_PREFIX.length)).catch(() =>
+        send(res, 500, 'Internal error.'),
+      );
     }
     if (!sameSecret(cookieValue(req, SESSION_COOKIE), token)) {
       return send(res, 401, 'Open Fieldkit with the address it printed when it started (it carries a one-time token).');
@@ -191,8 +217,12 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   const clients = new Set<WebSocket>();
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://placeholder');
-    const protocols = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
-    const offered = protocols.find((p) => p.startsWith(WS_TOKEN_PROTOCOL_PREFIX))?.slice(WS_TOKEN_PROTOCOL_PREFIX.length);
+    const protocols = String(req.headers['sec-websocket-protocol'] ?? '')
+      .split(',')
+      .map((p) => p.trim());
+    const offered = protocols
+      .find((p) => p.startsWith(WS_TOKEN_PROTOCOL_PREFIX))
+      ?.slice(WS_TOKEN_PROTOCOL_PREFIX.length);
     const reason = refuseReason(req) ?? (req.headers.origin === undefined ? 'missing Origin' : undefined);
     if (reason || url.pathname !== WS_EVENTS_PATH || !sameSecret(offered, token)) {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');

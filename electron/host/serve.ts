@@ -19,7 +19,13 @@ async function main() {
       'mdns-interface': { type: 'string' },
     },
   });
-  const app = new FieldkitApp(nodePlatform({ appDataDir: values['data-dir'], defaultSitesRoot: values['sites-dir'], mdnsInterface: values['mdns-interface'] }));
+  const app = new FieldkitApp(
+    nodePlatform({
+      appDataDir: values['data-dir'],
+      defaultSitesRoot: values['sites-dir'],
+      mdnsInterface: values['mdns-interface'],
+    }),
+  );
   if (values['open-site']) await app.openSite(values['open-site']);
   const host = await startBrowserHost({
     dispatch: app.dispatch,
@@ -27,7 +33,9 @@ async function main() {
     staticDir: RENDERER_DIR,
     port: values.port ? Number(values.port) : 0,
   });
-  console.log(`Fieldkit is running. Open this address in a browser on this computer:\n\n  ${host.url}\n\nPress Ctrl+C to stop.`);
+  console.log(
+    `Fieldkit is running. Open this address in a browser on this computer:\n\n  ${host.url}\n\nPress Ctrl+C to stop.`,
+  );
   const stop = async () => {
     // Jobs get a moment to journal where they are; quitting must never hang on a stuck connection.
     setTimeout(() => process.exit(0), 5000).unref();

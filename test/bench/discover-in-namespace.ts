@@ -13,11 +13,17 @@ const sampler = setInterval(() => {
   const m = process.memoryUsage();
   peakRss = Math.max(peakRss, m.rss);
   // FIELDKIT_MEM_TRACE=<file>: one line per second with where the memory is (for investigating memory growth).
-  if (trace && ++ticks % 20 === 0) appendFileSync(trace, `${(performance.now() / 1000).toFixed(1)}s rss=${m.rss >> 20} heap=${m.heapUsed >> 20} ext=${m.external >> 20} ab=${m.arrayBuffers >> 20}\n`);
+  if (trace && ++ticks % 20 === 0)
+    appendFileSync(
+      trace,
+      `${(performance.now() / 1000).toFixed(1)}s rss=${m.rss >> 20} heap=${m.heapUsed >> 20} ext=${m.external >> 20} ab=${m.arrayBuffers >> 20}\n`,
+    );
 }, 50);
 const started = performance.now();
 const result = await discover(options, { secrets: new EnvSecretStore(), mdnsOptions: options.mdnsOptions });
 const wallMs = performance.now() - started;
 clearInterval(sampler);
 peakRss = Math.max(peakRss, process.memoryUsage().rss);
-process.stdout.write(JSON.stringify({ wallMs, peakRss, summary: result.summary, warnings: result.warnings, devices: result.devices }));
+process.stdout.write(
+  JSON.stringify({ wallMs, peakRss, summary: result.summary, warnings: result.warnings, devices: result.devices }),
+);

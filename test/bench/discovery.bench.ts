@@ -28,7 +28,8 @@ function nmapHits(grepable: string): Map<string, string> {
     if (!m) continue;
     for (const port of m[2]!.split(', ')) {
       const [, state, , , service, , version] = port.split('/');
-      if (state === 'open' && (service === 'sip' || /Mitel|Aastra/.test(version ?? ''))) hits.set(m[1]!, `${hits.get(m[1]!) ?? ''} ${(version ?? '').replace(/\\\//g, '/')}`);
+      if (state === 'open' && (service === 'sip' || /Mitel|Aastra/.test(version ?? '')))
+        hits.set(m[1]!, `${hits.get(m[1]!) ?? ''} ${(version ?? '').replace(/\\\//g, '/')}`);
     }
   }
   return hits;
@@ -37,7 +38,8 @@ function nmapHits(grepable: string): Map<string, string> {
 /** svmap table rows: `| 198.18.0.10:5060 | Mitel 6867i/6.5.0.224 |`. */
 function svmapHits(text: string): Map<string, string> {
   const hits = new Map<string, string>();
-  for (const m of text.matchAll(/^\|\s*([\d.]+):\d+\s*\|\s*(.*?)\s*\|/gm)) hits.set(m[1]!, `${hits.get(m[1]!) ?? ''} ${m[2]}`);
+  for (const m of text.matchAll(/^\|\s*([\d.]+):\d+\s*\|\s*(.*?)\s*\|/gm))
+    hits.set(m[1]!, `${hits.get(m[1]!) ?? ''} ${m[2]}`);
   return hits;
 }
 
@@ -53,17 +55,45 @@ function score(lab: LabHandle, hits: Map<string, string>): { found: number; firm
   return { found, firmware };
 }
 
-async function peer(lab: LabHandle, tool: string, command: string, args: string[], parse: (out: string) => Map<string, string>, note: string, timeoutMs = PEER_TIMEOUT_MS): Promise<Row> {
+async function peer(
+  lab: LabHandle,
+  tool: string,
+  command: string,
+  args: string[],
+  parse: (out: string) => Map<string, string>,
+  note: string,
+  timeoutMs = PEER_TIMEOUT_MS,
+): Promise<Row> {
   const r = await timedInTech(lab, command, args, timeoutMs);
   const s = score(lab, parse(r.stdout));
-  return { tool, ...s, ms: r.ms, note: r.timedOut ? `${note}; TIMED OUT after ${timeoutMs / 1000} s` : r.code !== 0 ? `${note}; exit ${r.code}: ${r.stderr.slice(0, 120)}` : note };
+  return {
+    tool,
+    ...s,
+    ms: r.ms,
+    note: r.timedOut
+      ? `${note}; TIMED OUT after ${timeoutMs / 1000} s`
+      : r.code !== 0
+        ? `${note}; exit ${r.code}: ${r.stderr.slice(0, 120)}`
+        : note,
+  };
 }
 
 function table(rows: Row[], fieldkitMs: number, phones = 190): string {
   const head = ['tool', 'phones found', 'firmware read', 'wall time', 'Fieldkit / tool', 'notes'];
-  const body = rows.map((r) => [r.tool, `${r.found}/${phones}`, `${r.firmware}/${phones}`, `${(r.ms / 1000).toFixed(2)} s`, `${(fieldkitMs / r.ms).toFixed(3)}`, r.note]);
+  const body = rows.map((r) => [
+    r.tool,
+    `${r.found}/${phones}`,
+    `${r.firmware}/${phones}`,
+    `${(r.ms / 1000).toFixed(2)} s`,
+    `${(fieldkitMs / r.ms).toFixed(3)}`,
+    r.note,
+  ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const fmt = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const fmt = (cells: string[]): string =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [fmt(head), fmt(widths.map((w) => '-'.repeat(w))), ...body.map(fmt)].join('\n');
 }
 
@@ -72,7 +102,11 @@ async function scan200(): Promise<void> {
   try {
     const range = '198.18.0.0/24';
     const sipPorts = `5060,${NON_DEFAULT.sip}`;
-    const fk = await discoverInTech(lab, { ranges: [range], sipPorts: [NON_DEFAULT.sip], httpPorts: [NON_DEFAULT.http], httpsPorts: [NON_DEFAULT.https] }, ADMIN_PASSWORD);
+    const fk = await discoverInTech(
+      lab,
+      { ranges: [range], sipPorts: [NON_DEFAULT.sip], httpPorts: [NON_DEFAULT.http], httpsPorts: [NON_DEFAULT.https] },
+      ADMIN_PASSWORD,
+    );
     const byIp = new Map(fk.devices.map((d) => [d.ip, d]));
     let found = 0;
     let firmware = 0;
@@ -85,17 +119,61 @@ async function scan200(): Promise<void> {
       if (d.mac?.value === parseMac(p.mac)) macs++;
     }
     const rows: Row[] = [
-      { tool: 'fieldkit discover', found, firmware, ms: fk.wallMs, note: `in-process scan time; whole process incl. Node/tsx start ${(fk.processMs / 1000).toFixed(2)} s; MACs ${macs}/190; SIP, HTTP(S), sysinfo, mDNS, neighbour` },
-      await peer(lab, 'nmap sip-methods', 'nmap', ['-n', '-T4', '-sU', '-p', sipPorts, '--script', 'sip-methods', '-oG', '-', range], nmapHits,
-        `-sU -p ${sipPorts} --script sip-methods: the script runs only where nmap names the port "sip" (5060)`),
-      await peer(lab, 'nmap -sV', 'nmap', ['-n', '-T4', '-sU', '-sV', '--version-intensity', '5', '--max-retries', '1', '-p', sipPorts, '-oG', '-', range], nmapHits, `-sU -sV --version-intensity 5 --max-retries 1 -p ${sipPorts}: version from the SIP Server header`),
+      {
+        tool: 'fieldkit discover',
+        found,
+        firmware,
+        ms: fk.wallMs,
+        note: `in-process scan time; whole process incl. Node/tsx start ${(fk.processMs / 1000).toFixed(2)} s; MACs ${macs}/190; SIP, HTTP(S), sysinfo, mDNS, neighbour`,
+      },
+      await peer(
+        lab,
+        'nmap sip-methods',
+        'nmap',
+        ['-n', '-T4', '-sU', '-p', sipPorts, '--script', 'sip-methods', '-oG', '-', range],
+        nmapHits,
+        `-sU -p ${sipPorts} --script sip-methods: the script runs only where nmap names the port "sip" (5060)`,
+      ),
+      await peer(
+        lab,
+        'nmap -sV',
+        'nmap',
+        [
+          '-n',
+          '-T4',
+          '-sU',
+          '-sV',
+          '--version-intensity',
+          '5',
+          '--max-retries',
+          '1',
+          '-p',
+          sipPorts,
+          '-oG',
+          '-',
+          range,
+        ],
+        nmapHits,
+        `-sU -sV --version-intensity 5 --max-retries 1 -p ${sipPorts}: version from the SIP Server header`,
+      ),
       await peer(lab, 'svmap (OPTIONS)', 'svmap', [range], svmapHits, 'default: OPTIONS to 5060 only'),
       await peer(lab, 'svmap -p (OPTIONS)', 'svmap', ['-p', sipPorts, range], svmapHits, `OPTIONS to ${sipPorts}`),
-      await peer(lab, 'svmap -m INVITE -p', 'svmap', ['-m', 'INVITE', '-p', sipPorts, range], svmapHits, `INVITE to ${sipPorts} (rings phones on a real site)`),
+      await peer(
+        lab,
+        'svmap -m INVITE -p',
+        'svmap',
+        ['-m', 'INVITE', '-p', sipPorts, range],
+        svmapHits,
+        `INVITE to ${sipPorts} (rings phones on a real site)`,
+      ),
     ];
-    console.log(`\n/24 with 200 devices (190 phones: 20 on SIP ${NON_DEFAULT.sip}/HTTP ${NON_DEFAULT.http}/HTTPS ${NON_DEFAULT.https}, 5 with SIP off), from the technician namespace:\n`);
+    console.log(
+      `\n/24 with 200 devices (190 phones: 20 on SIP ${NON_DEFAULT.sip}/HTTP ${NON_DEFAULT.http}/HTTPS ${NON_DEFAULT.https}, 5 with SIP off), from the technician namespace:\n`,
+    );
     console.log(table(rows, fk.wallMs));
-    console.log(`\nFieldkit: ${fk.summary.devices} devices (${JSON.stringify(fk.summary.byClassification)}), peak RSS ${(fk.peakRss / 1048576).toFixed(0)} MiB; goal: all phones with firmware in < 3 s -> ${found === 190 && firmware === 190 && fk.wallMs < 3000 ? 'met' : 'NOT met'}`);
+    console.log(
+      `\nFieldkit: ${fk.summary.devices} devices (${JSON.stringify(fk.summary.byClassification)}), peak RSS ${(fk.peakRss / 1048576).toFixed(0)} MiB; goal: all phones with firmware in < 3 s -> ${found === 190 && firmware === 190 && fk.wallMs < 3000 ? 'met' : 'NOT met'}`,
+    );
   } finally {
     await lab.stop();
   }
@@ -109,18 +187,48 @@ async function sparse16(): Promise<void> {
     const budget = systemArpBudget();
     const arpSlots = budget.slots;
     const fk = await discoverInTech(lab, { ranges: ['198.18.0.0/16'], limits: { arpSlots } }, ADMIN_PASSWORD);
-    const found = lab.phones.filter((p) => fk.devices.some((d) => d.ip === p.address && d.firmware?.value === p.firmware)).length;
-    const sipSeen = lab.phones.filter((p) => fk.devices.some((d) => d.ip === p.address && d.sources.includes('sip'))).length;
+    const found = lab.phones.filter((p) =>
+      fk.devices.some((d) => d.ip === p.address && d.firmware?.value === p.firmware),
+    ).length;
+    const sipSeen = lab.phones.filter((p) =>
+      fk.devices.some((d) => d.ip === p.address && d.sources.includes('sip')),
+    ).length;
     const range = '198.18.0.0/16';
     const rows: Row[] = [
-      { tool: 'fieldkit discover', found, firmware: found, ms: fk.wallMs, note: `SIP ${sipSeen}/${lab.phones.length}; at most ${arpSlots} addresses resolving at once (OS floor ${(minimumOnLinkMs(65_534, budget) / 1000).toFixed(0)} s); peak RSS ${(fk.peakRss / 1048576).toFixed(0)} MiB` },
+      {
+        tool: 'fieldkit discover',
+        found,
+        firmware: found,
+        ms: fk.wallMs,
+        note: `SIP ${sipSeen}/${lab.phones.length}; at most ${arpSlots} addresses resolving at once (OS floor ${(minimumOnLinkMs(65_534, budget) / 1000).toFixed(0)} s); peak RSS ${(fk.peakRss / 1048576).toFixed(0)} MiB`,
+      },
       // As root, nmap finds hosts with its own raw-socket ARP requests, so the kernel neighbour table does not limit it.
-      await peer(lab, 'nmap sip-methods', 'nmap', ['-n', '-T4', '-sU', '-p', '5060', '--script', 'sip-methods', '-oG', '-', range], nmapHits, 'root: raw-socket ARP host discovery first, then -sU -p 5060 --script sip-methods', SPARSE_PEER_TIMEOUT_MS),
-      await peer(lab, 'svmap (OPTIONS)', 'svmap', [range], svmapHits, 'default: OPTIONS to 5060 over the kernel stack, like Fieldkit', SPARSE_PEER_TIMEOUT_MS),
+      await peer(
+        lab,
+        'nmap sip-methods',
+        'nmap',
+        ['-n', '-T4', '-sU', '-p', '5060', '--script', 'sip-methods', '-oG', '-', range],
+        nmapHits,
+        'root: raw-socket ARP host discovery first, then -sU -p 5060 --script sip-methods',
+        SPARSE_PEER_TIMEOUT_MS,
+      ),
+      await peer(
+        lab,
+        'svmap (OPTIONS)',
+        'svmap',
+        [range],
+        svmapHits,
+        'default: OPTIONS to 5060 over the kernel stack, like Fieldkit',
+        SPARSE_PEER_TIMEOUT_MS,
+      ),
     ];
-    console.log(`\nMostly empty /16 (65,534 addresses, ${lab.phones.length} phones spread over it), from the technician namespace:\n`);
+    console.log(
+      `\nMostly empty /16 (65,534 addresses, ${lab.phones.length} phones spread over it), from the technician namespace:\n`,
+    );
     console.log(table(rows, fk.wallMs, lab.phones.length));
-    console.log(`\nFieldkit: web probes ${fk.summary.webTargets}, SIP sends refused: ${JSON.stringify(fk.summary.sweep?.sipSendFailed)}`);
+    console.log(
+      `\nFieldkit: web probes ${fk.summary.webTargets}, SIP sends refused: ${JSON.stringify(fk.summary.sweep?.sipSendFailed)}`,
+    );
   } finally {
     await lab.stop();
   }

@@ -43,10 +43,17 @@ async function main(): Promise<number> {
     await mkdir(localDir);
     for (const f of generated.files) await writeFile(join(localDir, f.name), await materialize(f, fx.secrets));
     const names = generated.files.map((f) => f.name);
-    console.log(`${names.length} files (${PHONES} per-phone configs + global and model files), sshd on 127.0.0.1:${sshd.port}`);
+    console.log(
+      `${names.length} files (${PHONES} per-phone configs + global and model files), sshd on 127.0.0.1:${sshd.port}`,
+    );
 
     const service = new ProvisioningService({ site: fx.site, secrets: fx.secrets, appDataDir: join(root, 'appdata') });
-    await service.saveTarget({ id: 'bench', kind: 'sftp', url: `sftp://${sshd.user}@127.0.0.1:${sshd.port}${sshd.home}`, auth: 'key' });
+    await service.saveTarget({
+      id: 'bench',
+      kind: 'sftp',
+      url: `sftp://${sshd.user}@127.0.0.1:${sshd.port}${sshd.home}`,
+      auth: 'key',
+    });
     await service.setSftpCredential('bench', { privateKey: sshd.clientKey });
     await service.trustHostKey('bench', await sshd.hostKeyFingerprint());
     const jobs = new JobManager(() => fx.site.path('journal'), { onUpdate: () => undefined, onLog: () => undefined });
@@ -60,34 +67,70 @@ async function main(): Promise<number> {
       const batch = join(root, `batch-${round}`);
       await writeFile(batch, [`cd ${batchDir}`, ...names.map((n) => `put ${join(localDir, n)}`)].join('\n') + '\n');
       let t0 = performance.now();
-      const r = spawnSync('sftp', ['-q', '-b', batch, '-i', sshd.clientKeyPath, '-P', String(sshd.port), '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'BatchMode=yes', '-o', 'LogLevel=ERROR', `${sshd.user}@127.0.0.1`], { encoding: 'utf8' });
+      const r = spawnSync(
+        'sftp',
+        [
+          '-q',
+          '-b',
+          batch,
+          '-i',
+          sshd.clientKeyPath,
+          '-P',
+          String(sshd.port),
+          '-o',
+          'StrictHostKeyChecking=no',
+          '-o',
+          'UserKnownHostsFile=/dev/null',
+          '-o',
+          'BatchMode=yes',
+          '-o',
+          'LogLevel=ERROR',
+          `${sshd.user}@127.0.0.1`,
+        ],
+        { encoding: 'utf8' },
+      );
       const sftpMs = performance.now() - t0;
       if (r.status !== 0) throw new Error(`sftp -b failed (${r.status}): ${r.stderr}`);
       if ((await readdir(batchDir)).length !== names.length) throw new Error('sftp -b did not upload every file');
 
       const fkDir = await remoteDir(sshd, `fieldkit-${round}`);
-      await service.saveTarget({ id: 'bench', kind: 'sftp', url: `sftp://${sshd.user}@127.0.0.1:${sshd.port}${fkDir}`, auth: 'key' });
+      await service.saveTarget({
+        id: 'bench',
+        kind: 'sftp',
+        url: `sftp://${sshd.user}@127.0.0.1:${sshd.port}${fkDir}`,
+        auth: 'key',
+      });
       t0 = performance.now();
       const preview = await service.preview('bench');
       const previewMs = performance.now() - t0;
-      if (preview.counts.new !== names.length) throw new Error(`preview expected ${names.length} new files, got ${JSON.stringify(preview.counts)}`);
+      if (preview.counts.new !== names.length)
+        throw new Error(`preview expected ${names.length} new files, got ${JSON.stringify(preview.counts)}`);
       t0 = performance.now();
       const job = await jobs.start('publish', { targetId: 'bench', previewToken: preview.token });
       const info = await jobs.wait(job.id);
       const fieldkitMs = performance.now() - t0;
       if (info.state !== 'succeeded') throw new Error(`publish failed: ${info.error}`);
-      if ((await readdir(fkDir)).filter((n) => !n.startsWith('.')).length !== names.length) throw new Error('Fieldkit did not publish every file');
+      if ((await readdir(fkDir)).filter((n) => !n.startsWith('.')).length !== names.length)
+        throw new Error('Fieldkit did not publish every file');
 
       sftpTimes.push(sftpMs);
       fieldkitTimes.push(fieldkitMs);
       previewTimes.push(previewMs);
-      console.log(`round ${round}: sftp -b ${sftpMs.toFixed(0)} ms, Fieldkit publish ${fieldkitMs.toFixed(0)} ms (preview before it ${previewMs.toFixed(0)} ms)`);
+      console.log(
+        `round ${round}: sftp -b ${sftpMs.toFixed(0)} ms, Fieldkit publish ${fieldkitMs.toFixed(0)} ms (preview before it ${previewMs.toFixed(0)} ms)`,
+      );
     }
     const ratio = median(fieldkitTimes) / median(sftpTimes);
-    console.log(`median: OpenSSH sftp -b ${median(sftpTimes).toFixed(0)} ms; Fieldkit publish (temp + read-back + atomic rename + journal) ${median(fieldkitTimes).toFixed(0)} ms; preview ${median(previewTimes).toFixed(0)} ms`);
+    console.log(
+      `median: OpenSSH sftp -b ${median(sftpTimes).toFixed(0)} ms; Fieldkit publish (temp + read-back + atomic rename + journal) ${median(fieldkitTimes).toFixed(0)} ms; preview ${median(previewTimes).toFixed(0)} ms`,
+    );
     const withPreview = fieldkitTimes.map((t, i) => t + previewTimes[i]!);
-    console.log(`preview + publish / sftp -b = ${(median(withPreview) / median(sftpTimes)).toFixed(2)} (for information: the preview reads every file on the server)`);
-    console.log(`ratio Fieldkit / sftp -b = ${ratio.toFixed(2)} (target <= ${TARGET_RATIO}) ${ratio <= TARGET_RATIO ? 'PASS' : 'FAIL'}`);
+    console.log(
+      `preview + publish / sftp -b = ${(median(withPreview) / median(sftpTimes)).toFixed(2)} (for information: the preview reads every file on the server)`,
+    );
+    console.log(
+      `ratio Fieldkit / sftp -b = ${ratio.toFixed(2)} (target <= ${TARGET_RATIO}) ${ratio <= TARGET_RATIO ? 'PASS' : 'FAIL'}`,
+    );
     return ratio <= TARGET_RATIO ? 0 : 1;
   } finally {
     await sshd?.cleanup();

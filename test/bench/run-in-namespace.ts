@@ -16,15 +16,30 @@ export interface NamespaceDiscovery {
 
 const RUNNER = fileURLToPath(new URL('./discover-in-namespace.ts', import.meta.url));
 
-export async function discoverInTech(lab: LabHandle, options: Record<string, unknown>, password: string, timeoutMs = 600_000): Promise<NamespaceDiscovery> {
+export async function discoverInTech(
+  lab: LabHandle,
+  options: Record<string, unknown>,
+  password: string,
+  timeoutMs = 600_000,
+): Promise<NamespaceDiscovery> {
   const started = performance.now();
-  const r = await lab.execInTech('env', [`FIELDKIT_ADMIN_PASSWORD=${password}`, process.execPath, '--import', 'tsx', RUNNER, JSON.stringify(options)], { timeoutMs });
+  const r = await lab.execInTech(
+    'env',
+    [`FIELDKIT_ADMIN_PASSWORD=${password}`, process.execPath, '--import', 'tsx', RUNNER, JSON.stringify(options)],
+    { timeoutMs },
+  );
   const processMs = performance.now() - started;
-  if (r.code !== 0) throw new Error(`discovery in the technician namespace failed (${r.code}): ${r.stderr.slice(0, 2000)}`);
+  if (r.code !== 0)
+    throw new Error(`discovery in the technician namespace failed (${r.code}): ${r.stderr.slice(0, 2000)}`);
   return { ...(JSON.parse(r.stdout) as Omit<NamespaceDiscovery, 'processMs'>), processMs };
 }
 
-export async function timedInTech(lab: LabHandle, command: string, args: string[], timeoutMs: number): Promise<{ ms: number; stdout: string; stderr: string; code: number | null; timedOut: boolean }> {
+export async function timedInTech(
+  lab: LabHandle,
+  command: string,
+  args: string[],
+  timeoutMs: number,
+): Promise<{ ms: number; stdout: string; stderr: string; code: number | null; timedOut: boolean }> {
   const started = performance.now();
   const r = await lab.execInTech(command, args, { timeoutMs });
   const ms = performance.now() - started;

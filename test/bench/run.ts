@@ -7,7 +7,9 @@ import { join } from 'node:path';
 
 const dir = fileURLToPath(new URL('.', import.meta.url));
 const filter = process.argv[2] ?? '';
-const benches = readdirSync(dir).filter((f) => f.endsWith('.bench.ts') && f.includes(filter)).sort();
+const benches = readdirSync(dir)
+  .filter((f) => f.endsWith('.bench.ts') && f.includes(filter))
+  .sort();
 if (benches.length === 0) {
   console.error(`no *.bench.ts files${filter ? ` matching "${filter}"` : ''} in ${dir}`);
   process.exit(1);

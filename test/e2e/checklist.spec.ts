@@ -20,12 +20,19 @@ const test = base.extend<{ checklistHost: HostHandle }>({
 // Screenshots for a human look, outside test-results (which every Playwright run empties).
 const shots = process.env.FIELDKIT_SHOTS ?? join(tmpdir(), 'fieldkit-checklist-shots');
 
-test('walk through the checklist, record deviations, complete the run and hand over the report', async ({ page, checklistHost: host }) => {
+test('walk through the checklist, record deviations, complete the run and hand over the report', async ({
+  page,
+  checklistHost: host,
+}) => {
   test.setTimeout(120_000);
   await mkdir(shots, { recursive: true });
   const siteDir = join(host.root, 'musterwerk');
   // HTTP provisioning and one phone on old firmware: two automatic items fail.
-  await prepareSite(siteDir, { provisioning: { protocol: 'HTTP', server: 'prov.example.net', path: 'mitel' } }, { '00:10:BC:00:00:01': '6.4.0.140' });
+  await prepareSite(
+    siteDir,
+    { provisioning: { protocol: 'HTTP', server: 'prov.example.net', path: 'mitel' } },
+    { '00:10:BC:00:00:01': '6.4.0.140' },
+  );
 
   await page.goto(host.url);
   await page.getByLabel('Site folder').fill(siteDir);
@@ -51,8 +58,12 @@ test('walk through the checklist, record deviations, complete the run and hand o
   await item.getByLabel(/^Note/).fill('OSV V10 R3.30.2 read in the OSV Assistant.');
   await item.getByLabel(/^Note/).press('Tab');
   await page.keyboard.press('Enter');
-  await expect(page.getByRole('heading', { name: 'Phone firmware is 6.5.0.224 or later on every phone' })).toBeFocused();
-  await expect(page.getByTestId('checklist-evidence')).toContainText('00:10:BC:00:00:01 6865i DN 2108189797: 6.4.0.140 is below 6.5.0.224');
+  await expect(
+    page.getByRole('heading', { name: 'Phone firmware is 6.5.0.224 or later on every phone' }),
+  ).toBeFocused();
+  await expect(page.getByTestId('checklist-evidence')).toContainText(
+    '00:10:BC:00:00:01 6865i DN 2108189797: 6.4.0.140 is below 6.5.0.224',
+  );
   await page.screenshot({ path: join(shots, '3-failed-evidence.png') });
 
   // Jump to the HTTPS item through "Next failed item" and record a deviation: refused without a reason.
@@ -62,14 +73,18 @@ test('walk through the checklist, record deviations, complete the run and hand o
   await expect(item.getByLabel('Agreed with (customer contact)')).toHaveValue('Jonas Keller');
   await item.getByRole('button', { name: 'Record deviation' }).click();
   await expect(item.getByRole('alert')).toHaveText('A deviation needs its reason (guide §2.2).');
-  await item.getByLabel('Reason for the deviation').fill('The provisioning server has no certificate yet; HTTPS follows with the PKI rollout in Q3.');
+  await item
+    .getByLabel('Reason for the deviation')
+    .fill('The provisioning server has no certificate yet; HTTPS follows with the PKI rollout in Q3.');
   await page.screenshot({ path: join(shots, '4-deviation.png') });
   await item.getByRole('button', { name: 'Record deviation' }).click();
   await expect(page.locator('.ck-step[data-item-id="harden.https"]')).toHaveAttribute('data-outcome', 'deviation');
 
   // The firmware item: a deviation for the one phone that cannot be upgraded before the handover.
   await page.locator('.ck-step[data-item-id="prereq.phone-firmware"]').click();
-  await item.getByLabel('Reason for the deviation').fill('Store room phone stays on 6.4.0.140 until the spare arrives; it does not use OSV features.');
+  await item
+    .getByLabel('Reason for the deviation')
+    .fill('Store room phone stays on 6.4.0.140 until the spare arrives; it does not use OSV features.');
   await item.getByRole('button', { name: 'Record deviation' }).click();
 
   // Answer everything else: jump from open item to open item.
@@ -105,7 +120,15 @@ test('walk through the checklist, record deviations, complete the run and hand o
   expect(htmlName).toMatch(/^checklist-report-\d{8}-\d{6}Z\.html$/);
   expect(reports).toContain(htmlName.replace('.html', '.pdf'));
   const html = await readFile(join(siteDir, 'reports', htmlName), 'utf8');
-  for (const heading of ['1 Site and inventory', '2 Firmware before and after', '3 Checklist results', '4 Deviations from standard settings', '5 Feature restrictions (customer handover)', '6 Known issues and workarounds', '7 Sign-off']) {
+  for (const heading of [
+    '1 Site and inventory',
+    '2 Firmware before and after',
+    '3 Checklist results',
+    '4 Deviations from standard settings',
+    '5 Feature restrictions (customer handover)',
+    '6 Known issues and workarounds',
+    '7 Sign-off',
+  ]) {
     expect(html).toContain(heading);
   }
   expect(html).not.toContain('Draft:');
@@ -118,13 +141,20 @@ test('walk through the checklist, record deviations, complete the run and hand o
 
   const pdf = await readFile(join(siteDir, 'reports', htmlName.replace('.html', '.pdf')));
   expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
-  const text = execFileSync('pdftotext', ['-layout', join(siteDir, 'reports', htmlName.replace('.html', '.pdf')), '-'], { encoding: 'utf8' });
+  const text = execFileSync(
+    'pdftotext',
+    ['-layout', join(siteDir, 'reports', htmlName.replace('.html', '.pdf')), '-'],
+    { encoding: 'utf8' },
+  );
   expect(text).toContain('Security checklist and handover report');
   expect(text).toMatch(/TECHNICIAN\s+CUSTOMER CONTACT PERSON\s+Dana Weber\s+Jonas Keller/);
   expect(text).toMatch(/Page 1 of \d+/);
 });
 
-test('the walkthrough is keyboard accessible: the step list and the answer form work without a mouse', async ({ page, checklistHost: host }) => {
+test('the walkthrough is keyboard accessible: the step list and the answer form work without a mouse', async ({
+  page,
+  checklistHost: host,
+}) => {
   const siteDir = join(host.root, 'keys');
   await prepareSite(siteDir);
   await page.goto(host.url);
@@ -136,7 +166,9 @@ test('the walkthrough is keyboard accessible: the step list and the answer form 
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { name: 'OpenScape Voice is V10 R3.30.0 or later' })).toBeFocused();
   // Step list: focus an item and open it with Enter; the item's heading receives focus.
-  const step = page.getByRole('navigation', { name: 'Checklist items' }).getByRole('button', { name: /Known issues and their workarounds/ });
+  const step = page
+    .getByRole('navigation', { name: 'Checklist items' })
+    .getByRole('button', { name: /Known issues and their workarounds/ });
   await step.focus();
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { name: 'Known issues and their workarounds', level: 2 })).toBeFocused();

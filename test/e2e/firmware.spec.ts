@@ -11,7 +11,13 @@ import { startLab } from '../sim/lab';
 import { buildFirmwareImage } from '../sim/firmware-image';
 import { deviceFor } from '../integration/firmware/fixture';
 
-const freePort = () => new Promise<number>((resolve) => { const s = createServer().listen(0, '127.0.0.1', () => { const p = (s.address() as { port: number }).port; s.close(() => resolve(p)); }); });
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => resolve(p));
+    });
+  });
 
 test('plan -> confirm -> canary and waves -> results', async ({ page, host }) => {
   test.setTimeout(120_000);
@@ -23,12 +29,33 @@ test('plan -> confirm -> canary and waves -> results', async ({ page, host }) =>
   const site = await SiteWorkspace.open(join(host.sitesDir, 'Firmware-e2e'));
   const port = await freePort();
   await saveServerConfig(site, { address: '127.0.0.1', port, pathPrefix: 'prov' });
-  const lab = await startLab({ name: 'fw-e2e', loopbackBase: '127.68.0.0', bootMs: 300, flashMs: 500, groups: [
-    { kind: 'mitel-6800', count: 6, model: '6867i', versions: ['6.5.0.224', '6.4.0.140'], macStart: '00:08:5D:6E:00:01', ports: { sip: 5060, http: 80, https: null } },
-  ] }, { mode: 'loopback', provisioningUrl: `http://127.0.0.1:${port}/prov/` });
+  const lab = await startLab(
+    {
+      name: 'fw-e2e',
+      loopbackBase: '127.68.0.0',
+      bootMs: 300,
+      flashMs: 500,
+      groups: [
+        {
+          kind: 'mitel-6800',
+          count: 6,
+          model: '6867i',
+          versions: ['6.5.0.224', '6.4.0.140'],
+          macStart: '00:08:5D:6E:00:01',
+          ports: { sip: 5060, http: 80, https: null },
+        },
+      ],
+    },
+    { mode: 'loopback', provisioningUrl: `http://127.0.0.1:${port}/prov/` },
+  );
   try {
     const at = new Date().toISOString();
-    await site.writeJson(DEVICES_FILE, DevicesFileSchema, { format: 'fieldkit-inventory', formatVersion: 1, updatedAt: at, devices: lab.phones.map((p) => deviceFor(p, at)) });
+    await site.writeJson(DEVICES_FILE, DevicesFileSchema, {
+      format: 'fieldkit-inventory',
+      formatVersion: 1,
+      updatedAt: at,
+      devices: lab.phones.map((p) => deviceFor(p, at)),
+    });
     const st = join(host.root, '6867i-5.0.0.1018.st');
     await writeFile(st, buildFirmwareImage({ model: '6867i', version: '5.0.0.1018', sizeBytes: 2048 }));
 
@@ -41,7 +68,9 @@ test('plan -> confirm -> canary and waves -> results', async ({ page, host }) =>
     await page.getByLabel('Target for 6867i').selectOption('5.0.0.1018');
     await page.getByLabel('Wave size').fill('2');
     await page.getByRole('button', { name: 'Make plan' }).click();
-    await expect(page.getByTestId('fw-summary')).toHaveText('Flash 6 phone(s): 6 6867i to 5.0.0.1018; skip 0 already on target; exclude 0.');
+    await expect(page.getByTestId('fw-summary')).toHaveText(
+      'Flash 6 phone(s): 6 6867i to 5.0.0.1018; skip 0 already on target; exclude 0.',
+    );
     await expect(page.getByRole('list', { name: 'Guard rails' })).toContainText('go below 6.5.0.224');
     const start = page.getByRole('button', { name: 'Start firmware run' });
     await expect(start).toBeDisabled();
@@ -50,11 +79,18 @@ test('plan -> confirm -> canary and waves -> results', async ({ page, host }) =>
 
     const table = page.getByRole('table', { name: 'Before and after' });
     await expect(table.locator('tr[data-state="verified"]')).toHaveCount(6, { timeout: 60_000 });
-    await expect(page.getByRole('region', { name: 'Firmware run' }).locator('.badge')).toHaveText(/succeeded|Done|done/i, { timeout: 10_000 });
+    await expect(page.getByRole('region', { name: 'Firmware run' }).locator('.badge')).toHaveText(
+      /succeeded|Done|done/i,
+      { timeout: 10_000 },
+    );
     await expect(page.getByRole('list', { name: 'Run log' })).toContainText('verified on 5.0.0.1018');
     await page.getByRole('button', { name: 'Save result table (CSV)' }).click();
     await expect(page.getByText(/Saved as reports\/firmware-/)).toBeVisible();
-    const path = (await page.locator('.fw-confirm, .panel').getByText(/reports\/firmware-.*\.csv/).first().textContent())!.trim();
+    const path = (await page
+      .locator('.fw-confirm, .panel')
+      .getByText(/reports\/firmware-.*\.csv/)
+      .first()
+      .textContent())!.trim();
     const csv = await readFile(join(site.root, path), 'utf8');
     expect(csv.split('\r\n').filter(Boolean)).toHaveLength(7);
     for (const p of lab.phones) expect(lab.phone(p.mac).firmware).toBe('5.0.0.1018');

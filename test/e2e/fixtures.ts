@@ -21,11 +21,26 @@ export async function startHost(extraArgs: string[] = [], env: NodeJS.ProcessEnv
   const root = await mkdtemp(join(tmpdir(), 'fk-e2e-'));
   const dataDir = join(root, 'data');
   const sitesDir = join(root, 'sites');
-  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'electron/host/serve.ts'), '--data-dir', dataDir, '--sites-dir', sitesDir, '--mdns-interface', '127.0.0.1', ...extraArgs], {
-    cwd: repoRoot,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join(repoRoot, 'electron/host/serve.ts'),
+      '--data-dir',
+      dataDir,
+      '--sites-dir',
+      sitesDir,
+      '--mdns-interface',
+      '127.0.0.1',
+      ...extraArgs,
+    ],
+    {
+      cwd: repoRoot,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`host did not start:\n${output}`)), 20_000);

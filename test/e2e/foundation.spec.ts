@@ -17,8 +17,21 @@ test('create a site, see it listed, reopen it, and find its files on disk', asyn
   await expect(page.getByTestId('site-path')).toHaveText(siteDir);
 
   const stored = JSON.parse(await readFile(join(siteDir, 'fieldkit-site.json'), 'utf8'));
-  expect(stored).toMatchObject({ format: 'fieldkit-site', name: 'Head office, 3rd floor', customer: 'ACME Logistics', technician: 'Dana Weber' });
-  expect((await readdir(siteDir)).sort()).toEqual(['checklist', 'configs', 'fieldkit-site.json', 'firmware', 'inventory', 'journal', 'reports']);
+  expect(stored).toMatchObject({
+    format: 'fieldkit-site',
+    name: 'Head office, 3rd floor',
+    customer: 'ACME Logistics',
+    technician: 'Dana Weber',
+  });
+  expect((await readdir(siteDir)).sort()).toEqual([
+    'checklist',
+    'configs',
+    'fieldkit-site.json',
+    'firmware',
+    'inventory',
+    'journal',
+    'reports',
+  ]);
 
   await page.getByRole('button', { name: 'Close site' }).click();
   const recent = page.getByRole('list', { name: 'Recent sites' });
@@ -76,7 +89,9 @@ test('diagnostics for a ticket download as text naming the site and its last job
   await page.getByLabel('Site name').fill('Ticket site');
   await page.getByRole('button', { name: 'Create site' }).click();
   await page.getByRole('button', { name: 'Run self-test' }).click();
-  await expect(page.getByTestId('jobs-panel').locator('.dock-job').first()).toHaveAttribute('data-state', 'succeeded', { timeout: 15_000 });
+  await expect(page.getByTestId('jobs-panel').locator('.dock-job').first()).toHaveAttribute('data-state', 'succeeded', {
+    timeout: 15_000,
+  });
   const downloading = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Save diagnostics for a ticket' }).click();
   const download = await downloading;

@@ -26,22 +26,48 @@ function hex(n: number, width: number): string {
 function seededDevices(count: number) {
   const at = '2026-03-01T10:00:00.000Z';
   const devices = Array.from({ length: count }, (_, i) => {
-    const mac = hex(0x00085d000000 + i, 12).match(/../g)!.join(':');
+    const mac = hex(0x00085d000000 + i, 12)
+      .match(/../g)!
+      .join(':');
     const ip = `10.${Math.floor(i / 250)}.${(i % 250) + 1}`;
     const firmware = ['6.5.0.224', '5.1.0.2051', '6.4.0.140'][i % 3]!;
     const model = i % 4 === 0 ? '6865i' : '6867i';
     const s = <T>(value: T, source: string) => ({ value, source, at });
     return {
       record: {
-        key: `mac:${mac}`, ip: `10.20.${ip.slice(3)}`.replace('10.20.', `10.${20 + Math.floor(i / 62500)}.`), mac: s(mac, 'sysinfo'), vendor: s('Mitel', 'sip'),
-        model: s(model, 'sip'), firmware: s(firmware, 'sip'), banner: s(`Mitel ${model}/${firmware}`, 'sip'), hostname: null,
-        sipPort: 5060, httpPort: 80, httpsPort: 443, services: [], classification: 'supported', sources: ['sip', 'sysinfo'],
-        flags: { belowOsvMinimum: firmware !== '6.5.0.224', vulnerable: firmware === '5.1.0.2051' ? ['CVE-2024-31963'] : [], possiblyVulnerable: [], notes: [] },
-        firstSeen: at, lastSeen: at,
+        key: `mac:${mac}`,
+        ip: `10.20.${ip.slice(3)}`.replace('10.20.', `10.${20 + Math.floor(i / 62500)}.`),
+        mac: s(mac, 'sysinfo'),
+        vendor: s('Mitel', 'sip'),
+        model: s(model, 'sip'),
+        firmware: s(firmware, 'sip'),
+        banner: s(`Mitel ${model}/${firmware}`, 'sip'),
+        hostname: null,
+        sipPort: 5060,
+        httpPort: 80,
+        httpsPort: 443,
+        services: [],
+        classification: 'supported',
+        sources: ['sip', 'sysinfo'],
+        flags: {
+          belowOsvMinimum: firmware !== '6.5.0.224',
+          vulnerable: firmware === '5.1.0.2051' ? ['CVE-2024-31963'] : [],
+          possiblyVulnerable: [],
+          notes: [],
+        },
+        firstSeen: at,
+        lastSeen: at,
       },
       state: i % 50 === 7 ? 'gone' : 'present',
-      changes: i % 50 === 7 ? [{ kind: 'gone', from: null, to: null }] : i % 100 === 3 ? [{ kind: 'new', from: null, to: null }] : [],
-      changedAt: at, goneSince: i % 50 === 7 ? at : null, previousIps: [],
+      changes:
+        i % 50 === 7
+          ? [{ kind: 'gone', from: null, to: null }]
+          : i % 100 === 3
+            ? [{ kind: 'new', from: null, to: null }]
+            : [],
+      changedAt: at,
+      goneSince: i % 50 === 7 ? at : null,
+      previousIps: [],
     };
   });
   return { format: 'fieldkit-inventory', formatVersion: 1, updatedAt: at, devices };
@@ -63,11 +89,17 @@ test('import a CSV through the UI: rows appear, bad rows are listed with their r
     'garbage;4713;Nobody;3.16;6867i',
     '00085D1A2B04;ext-9;Sam;Lab;6867i',
   ].join('\r\n');
-  await page.getByLabel('CSV file').setInputFiles({ name: 'plan.csv', mimeType: 'text/csv', buffer: Buffer.from(`\uFEFF${csv}`) });
+  await page
+    .getByLabel('CSV file')
+    .setInputFiles({ name: 'plan.csv', mimeType: 'text/csv', buffer: Buffer.from(`\uFEFF${csv}`) });
   const result = page.getByTestId('import-result');
   await expect(result).toContainText('3 new');
-  await expect(result.getByRole('list', { name: 'Import errors' })).toContainText('Row 4: "garbage" is not a MAC address');
-  await expect(result.getByRole('list', { name: 'Import warnings' })).toContainText('Row 5: directory number "ext-9" is not only digits');
+  await expect(result.getByRole('list', { name: 'Import errors' })).toContainText(
+    'Row 4: "garbage" is not a MAC address',
+  );
+  await expect(result.getByRole('list', { name: 'Import warnings' })).toContainText(
+    'Row 5: directory number "ext-9" is not only digits',
+  );
   await expect(page.getByTestId('shown-count')).toHaveText('3');
   const grid = page.getByRole('grid', { name: 'Phones' });
   await expect(grid.getByRole('row', { name: /Kim; Lee/ })).toContainText('Not seen yet');
@@ -80,14 +112,32 @@ test('import a CSV through the UI: rows appear, bad rows are listed with their r
   await expect(grid.getByRole('row', { name: /Dana W\./ })).toBeVisible();
 });
 
-test('5,000 phones: virtualised table scrolls with few DOM rows; sort, filter, keyboard, detail and export work', async ({ page, host }) => {
+test('5,000 phones: virtualised table scrolls with few DOM rows; sort, filter, keyboard, detail and export work', async ({
+  page,
+  host,
+}) => {
   await createSite(page, host.url, 'Big site');
   const siteDir = join(host.sitesDir, 'Big-site');
   await writeFile(join(siteDir, 'inventory', 'devices.json'), JSON.stringify(seededDevices(5000)));
-  await writeFile(join(siteDir, 'inventory', 'sheet.json'), JSON.stringify({
-    format: 'fieldkit-sheet', formatVersion: 1, updatedAt: '2026-03-01T09:00:00.000Z',
-    rows: [{ mac: '00:08:5D:00:00:00', directoryNumber: '2000', displayName: 'Front desk', location: 'Lobby', model: '6865i', importedAt: '2026-03-01T09:00:00.000Z', sourceFile: 'plan.csv' }],
-  }));
+  await writeFile(
+    join(siteDir, 'inventory', 'sheet.json'),
+    JSON.stringify({
+      format: 'fieldkit-sheet',
+      formatVersion: 1,
+      updatedAt: '2026-03-01T09:00:00.000Z',
+      rows: [
+        {
+          mac: '00:08:5D:00:00:00',
+          directoryNumber: '2000',
+          displayName: 'Front desk',
+          location: 'Lobby',
+          model: '6865i',
+          importedAt: '2026-03-01T09:00:00.000Z',
+          sourceFile: 'plan.csv',
+        },
+      ],
+    }),
+  );
   await goInventory(page);
   await expect(page.getByTestId('inventory-summary')).toContainText('5,000 devices');
   const grid = page.getByRole('grid', { name: 'Phones' });
@@ -99,8 +149,13 @@ test('5,000 phones: virtualised table scrolls with few DOM rows; sort, filter, k
   // Scroll to the end: still few rows in the DOM, and the last phone is shown.
   const viewport = page.getByTestId('inventory-viewport');
   const started = Date.now();
-  for (let i = 1; i <= 20; i++) await viewport.evaluate((el, f) => { el.scrollTop = el.scrollHeight * f; }, i / 20);
-  await viewport.evaluate((el) => { el.scrollTop = el.scrollHeight; });
+  for (let i = 1; i <= 20; i++)
+    await viewport.evaluate((el, f) => {
+      el.scrollTop = el.scrollHeight * f;
+    }, i / 20);
+  await viewport.evaluate((el) => {
+    el.scrollTop = el.scrollHeight;
+  });
   const scrollMs = Date.now() - started;
   expect(scrollMs).toBeLessThan(5000);
   await expect(grid.locator('[aria-rowindex="5001"]')).toBeVisible();
@@ -111,7 +166,9 @@ test('5,000 phones: virtualised table scrolls with few DOM rows; sort, filter, k
   await expect(grid.getByRole('columnheader', { name: /Firmware/ })).toHaveAttribute('aria-sort', 'ascending');
   await page.locator('[data-column="firmware"]').click();
   await expect(grid.getByRole('columnheader', { name: /Firmware/ })).toHaveAttribute('aria-sort', 'descending');
-  await viewport.evaluate((el) => { el.scrollTop = 0; });
+  await viewport.evaluate((el) => {
+    el.scrollTop = 0;
+  });
   await expect(bodyRows.first().locator('[role="gridcell"]').nth(3)).toContainText('6.5.0.224');
 
   // Filters: below the OSV minimum, and then only gone ones.
@@ -159,15 +216,34 @@ test('5,000 phones: virtualised table scrolls with few DOM rows; sort, filter, k
 });
 
 test('a scan from the UI finds simulated phones on loopback with model and firmware', async ({ page }) => {
-  const lab = await startLab({
-    name: 'e2e-inventory',
-    loopbackBase: '127.67.0.0',
-    bootMs: 0,
-    groups: [
-      { kind: 'mitel-6800', count: 3, model: '6867i', versions: ['6.5.0.224', '5.1.0.2051'], macStart: '00:08:5D:67:00:01', bannerPrefix: 'alternate', ports: { sip: 15061, http: 18081, https: null } },
-      { kind: 'mitel-6800', count: 2, model: '6865i', versions: ['6.4.0.140'], macStart: '08:00:0F:67:00:01', bannerPrefix: 'Aastra', ports: { sip: 15061, http: 18081, https: null } },
-    ],
-  }, { mode: 'loopback' });
+  const lab = await startLab(
+    {
+      name: 'e2e-inventory',
+      loopbackBase: '127.67.0.0',
+      bootMs: 0,
+      groups: [
+        {
+          kind: 'mitel-6800',
+          count: 3,
+          model: '6867i',
+          versions: ['6.5.0.224', '5.1.0.2051'],
+          macStart: '00:08:5D:67:00:01',
+          bannerPrefix: 'alternate',
+          ports: { sip: 15061, http: 18081, https: null },
+        },
+        {
+          kind: 'mitel-6800',
+          count: 2,
+          model: '6865i',
+          versions: ['6.4.0.140'],
+          macStart: '08:00:0F:67:00:01',
+          bannerPrefix: 'Aastra',
+          ports: { sip: 15061, http: 18081, https: null },
+        },
+      ],
+    },
+    { mode: 'loopback' },
+  );
   const host = await startHost([], { FIELDKIT_ADMIN_PASSWORD: '22222' });
   try {
     await createSite(page, host.url, 'Scan site');
@@ -203,7 +279,13 @@ test('a scan from the UI finds simulated phones on loopback with model and firmw
       const row = grid.locator('.inv-body-row', { hasText: d.address });
       await expect(row).toContainText(d.model!);
       await expect(row).toContainText(d.firmware!);
-      await expect(row).toContainText(d.mac.replace(/[^0-9A-Fa-f]/g, '').toUpperCase().match(/../g)!.join(':'));
+      await expect(row).toContainText(
+        d.mac
+          .replace(/[^0-9A-Fa-f]/g, '')
+          .toUpperCase()
+          .match(/../g)!
+          .join(':'),
+      );
       await expect(row).toContainText('New');
     }
     await expect(page.getByText(/Last scan .*5 found; 5 new/)).toBeVisible();
@@ -217,7 +299,9 @@ test('a scan from the UI finds simulated phones on loopback with model and firmw
     await page.getByLabel(/I may scan them/).check();
     await page.getByRole('button', { name: 'Start scan' }).click();
     await expect(progress).toHaveAttribute('data-state', 'running');
-    await expect.poll(async () => Number(await progress.getByRole('progressbar').getAttribute('aria-valuenow'))).toBeGreaterThan(0);
+    await expect
+      .poll(async () => Number(await progress.getByRole('progressbar').getAttribute('aria-valuenow')))
+      .toBeGreaterThan(0);
     await shot(page, 'scan-running');
     await progress.getByRole('button', { name: 'Cancel' }).click();
     await expect(progress).toHaveAttribute('data-state', 'cancelled');

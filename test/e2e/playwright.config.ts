@@ -17,7 +17,16 @@ export default defineConfig({
     launchOptions: {
       executablePath: process.env.FIELDKIT_CHROMIUM ?? '/usr/bin/chromium',
       chromiumSandbox: false,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-dev-shm-usage',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic',
+      ],
     },
   },
 });

@@ -28,13 +28,33 @@ test.beforeAll(async () => {
 test('settings, generate, preview, publish, reboot and verify six phones from the UI', async ({ page }) => {
   test.setTimeout(180_000);
   const port = await freePort();
-  const lab = await startLab({
-    name: 'e2e-prov', loopbackBase: '127.96.0.0', bootMs: 800, flashMs: 100,
-    groups: [
-      { kind: 'mitel-6800', count: 3, model: '6867i', versions: ['6.5.0.224'], macStart: '00:08:5D:96:00:01', adminPassword: ADMIN },
-      { kind: 'mitel-6800', count: 3, model: '6865i', versions: ['6.5.0.224'], macStart: '00:08:5D:96:01:01', adminPassword: ADMIN },
-    ],
-  }, { mode: 'loopback', provisioningUrl: `http://127.0.0.1:${port}/prov/` });
+  const lab = await startLab(
+    {
+      name: 'e2e-prov',
+      loopbackBase: '127.96.0.0',
+      bootMs: 800,
+      flashMs: 100,
+      groups: [
+        {
+          kind: 'mitel-6800',
+          count: 3,
+          model: '6867i',
+          versions: ['6.5.0.224'],
+          macStart: '00:08:5D:96:00:01',
+          adminPassword: ADMIN,
+        },
+        {
+          kind: 'mitel-6800',
+          count: 3,
+          model: '6865i',
+          versions: ['6.5.0.224'],
+          macStart: '00:08:5D:96:01:01',
+          adminPassword: ADMIN,
+        },
+      ],
+    },
+    { mode: 'loopback', provisioningUrl: `http://127.0.0.1:${port}/prov/` },
+  );
   const host = await startHost();
   try {
     await page.goto(host.url);
@@ -103,7 +123,10 @@ test('settings, generate, preview, publish, reboot and verify six phones from th
     await expect(page.locator('.prov-server .badge')).toHaveText('Running');
     await page.getByRole('button', { name: 'Preview changes' }).click();
     await expect(page.getByTestId('preview-summary')).toContainText('10 new');
-    await page.getByRole('row', { name: /00085D960001\.cfg/ }).getByRole('button', { name: 'Content' }).click();
+    await page
+      .getByRole('row', { name: /00085D960001\.cfg/ })
+      .getByRole('button', { name: 'Content' })
+      .click();
     await expect(page.locator('.prov-diffs')).toContainText('+ sip line1 password: ********');
     await expect(page.getByRole('button', { name: 'Publish', exact: true })).toBeDisabled();
     await page.getByLabel(/I have reviewed the changes/).check();
@@ -114,7 +137,9 @@ test('settings, generate, preview, publish, reboot and verify six phones from th
     // Reboot: plan, confirmation, results.
     await page.getByRole('button', { name: 'Continue to reboot' }).click();
     await page.getByRole('button', { name: 'Review reboot of 6 phone(s)' }).click();
-    await expect(page.getByRole('region', { name: 'Reboot plan' })).toContainText('SIP NOTIFY check-sync → web UI restart → XML push Command: Reset');
+    await expect(page.getByRole('region', { name: 'Reboot plan' })).toContainText(
+      'SIP NOTIFY check-sync → web UI restart → XML push Command: Reset',
+    );
     await shot(page, '4-reboot-plan');
     await page.getByRole('button', { name: 'Reboot 6 phone(s)' }).click();
     await expect(page.getByTestId('reboot-job').locator('.badge')).toHaveText('Done', { timeout: 60_000 });
@@ -138,7 +163,10 @@ test('settings, generate, preview, publish, reboot and verify six phones from th
   }
 });
 
-test('an SFTP target: trust on first use shows the server\'s fingerprint before anything is sent', async ({ page, host }) => {
+test("an SFTP target: trust on first use shows the server's fingerprint before anything is sent", async ({
+  page,
+  host,
+}) => {
   const { startSshd, sshdUnavailableReason } = await import('../helpers/sshd');
   test.skip(sshdUnavailableReason() !== null, sshdUnavailableReason() ?? '');
   const sshd = await startSshd();
@@ -169,13 +197,18 @@ test('an SFTP target: trust on first use shows the server\'s fingerprint before 
   }
 });
 
-test('per-phone extras: lines added to one phone\'s file, a malformed line explained, passwords refused', async ({ page, host }) => {
+test("per-phone extras: lines added to one phone's file, a malformed line explained, passwords refused", async ({
+  page,
+  host,
+}) => {
   await page.goto(host.url);
   await page.getByLabel('Site name').fill('Extras site');
   await page.getByRole('button', { name: 'Create site' }).click();
   await page.getByRole('button', { name: 'Inventory', exact: true }).click();
   await page.getByRole('button', { name: 'Import sheet' }).click();
-  await page.getByLabel('Or paste the rows').fill('MAC;DN;Name;Model\n00085D970001;4200;Lobby;6867i\n00085D970002;4201;Store;6865i');
+  await page
+    .getByLabel('Or paste the rows')
+    .fill('MAC;DN;Name;Model\n00085D970001;4200;Lobby;6867i\n00085D970002;4201;Store;6865i');
   await page.getByRole('button', { name: 'Import pasted rows' }).click();
   await expect(page.getByTestId('import-result')).toContainText('2 new');
 

@@ -39,7 +39,8 @@ export interface SshdHarness {
 
 /** Why the real-sshd tests cannot run here, or null when they can. */
 export function sshdUnavailableReason(): string | null {
-  if (typeof process.getuid === 'function' && process.getuid() !== 0) return 'needs root (creates a test user and runs sshd)';
+  if (typeof process.getuid === 'function' && process.getuid() !== 0)
+    return 'needs root (creates a test user and runs sshd)';
   if (!existsSync(SSHD_PATH)) return `${SSHD_PATH} not found (apt-get install -y openssh-server)`;
   for (const tool of ['/usr/bin/ssh-keygen', '/usr/sbin/useradd', '/usr/sbin/chpasswd', '/usr/sbin/userdel']) {
     if (!existsSync(tool)) return `${tool} not found`;
@@ -79,7 +80,9 @@ async function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -96,7 +99,8 @@ async function waitForPort(port: number, timeoutMs: number, child: ChildProcess,
       socket.on('error', () => resolve(false));
     });
     if (ok) return;
-    if (Date.now() > deadline) throw new Error(`sshd did not listen on 127.0.0.1:${port} within ${timeoutMs} ms:\n${log()}`);
+    if (Date.now() > deadline)
+      throw new Error(`sshd did not listen on 127.0.0.1:${port} within ${timeoutMs} ms:\n${log()}`);
     await new Promise((r) => setTimeout(r, 25));
   }
 }
@@ -181,7 +185,17 @@ export async function startSshd(options: StartSshdOptions = {}): Promise<SshdHar
     await chmod(dir, 0o755); // sshd reads authorized keys and the chroot-less home as the user
     await mkdir(home, { recursive: true });
     await newHostKey();
-    execFileSync('/usr/bin/ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'fieldkit-test-client', '-f', clientKeyPath]);
+    execFileSync('/usr/bin/ssh-keygen', [
+      '-q',
+      '-t',
+      'ed25519',
+      '-N',
+      '',
+      '-C',
+      'fieldkit-test-client',
+      '-f',
+      clientKeyPath,
+    ]);
     execFileSync('/usr/sbin/useradd', ['-M', '-d', home, '-s', '/usr/sbin/nologin', user]);
     userCreated = true;
     execFileSync('/usr/sbin/chpasswd', [], { input: `${user}:${password}\n` });

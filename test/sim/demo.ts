@@ -29,7 +29,12 @@ function unprivilegedPorts(spec: LabSpecInput): LabSpecInput {
   const move = (p: number | null | undefined) => (p === 80 ? 8080 : p === 443 ? 8443 : p);
   return {
     ...spec,
-    groups: spec.groups.map((g) => ({ ...g, ...(g.ports ? { ports: Object.fromEntries(Object.entries(g.ports).map(([k, v]) => [k, move(v as number | null)])) } : {}) })) as LabSpecInput['groups'],
+    groups: spec.groups.map((g) => ({
+      ...g,
+      ...(g.ports
+        ? { ports: Object.fromEntries(Object.entries(g.ports).map(([k, v]) => [k, move(v as number | null)])) }
+        : {}),
+    })) as LabSpecInput['groups'],
   };
 }
 
@@ -40,7 +45,14 @@ async function main() {
   const webPorts = process.getuid?.() === 0 ? { http: [80], https: [443] } : { http: [8080], https: [8443] };
 
   const secrets = new MemorySecretStore({ [secretKeys.adminPassword()]: DEMO_ADMIN_PASSWORD });
-  const app = new FieldkitApp(nodePlatform({ appDataDir: join(root, 'data'), defaultSitesRoot: join(root, 'sites'), secrets, mdnsInterface: '127.0.0.1' }));
+  const app = new FieldkitApp(
+    nodePlatform({
+      appDataDir: join(root, 'data'),
+      defaultSitesRoot: join(root, 'sites'),
+      secrets,
+      mdnsInterface: '127.0.0.1',
+    }),
+  );
   const call = async <N extends CallName>(name: N, input: unknown): Promise<CallOutput<N>> => {
     const r = await app.dispatch(name, input);
     if (!r.ok) throw new Error(`${name}: ${r.error.message}`);
@@ -60,7 +72,13 @@ async function main() {
 
   const site = app.currentSite();
   const addresses = lab.devices.map((d) => d.address);
-  await saveScanSettings(site, { ranges: [`${addresses[0]}-${addresses.at(-1)}`], sipPorts: [5060], httpPorts: webPorts.http, httpsPorts: webPorts.https, onlyListedPorts: true });
+  await saveScanSettings(site, {
+    ranges: [`${addresses[0]}-${addresses.at(-1)}`],
+    sipPorts: [5060],
+    httpPorts: webPorts.http,
+    httpsPorts: webPorts.https,
+    onlyListedPorts: true,
+  });
   await call('config.settings.save', {
     settings: {
       siteName: site.meta.name,
@@ -71,19 +89,36 @@ async function main() {
     },
   });
   // The technician's sheet: directory numbers and names for the 16 phones of the lab.
-  const rows = lab.phones.map((p, i) => `${p.mac};${2108189700 + i};${p.model === '6867i' ? 'Desk' : 'Counter'} ${i + 1};Floor ${1 + (i % 3)};${p.model}`);
-  await call('inventory.importCsv', { text: ['MAC;Directory number;Display name;Location;Model', ...rows].join('\n'), fileName: 'demo-sheet.csv' });
-  for (const [i, p] of lab.phones.entries()) await secrets.set(secretKeys.sipPassword(p.mac.replace(/[^0-9A-Fa-f]/g, '').toUpperCase()), `demo-sip-${1000 + i}`);
+  const rows = lab.phones.map(
+    (p, i) =>
+      `${p.mac};${2108189700 + i};${p.model === '6867i' ? 'Desk' : 'Counter'} ${i + 1};Floor ${1 + (i % 3)};${p.model}`,
+  );
+  await call('inventory.importCsv', {
+    text: ['MAC;Directory number;Display name;Location;Model', ...rows].join('\n'),
+    fileName: 'demo-sheet.csv',
+  });
+  for (const [i, p] of lab.phones.entries())
+    await secrets.set(secretKeys.sipPassword(p.mac.replace(/[^0-9A-Fa-f]/g, '').toUpperCase()), `demo-sip-${1000 + i}`);
 
   // Firmware "downloaded from the partner portal": simulator images a technician can fall back or upgrade to.
-  for (const [model, version] of [['6867i', '6.5.0.224'], ['6867i', '6.4.0.140'], ['6865i', '6.5.0.224'], ['6865i', '6.4.0.140']] as const) {
+  for (const [model, version] of [
+    ['6867i', '6.5.0.224'],
+    ['6867i', '6.4.0.140'],
+    ['6865i', '6.5.0.224'],
+    ['6865i', '6.4.0.140'],
+  ] as const) {
     const dir = join(root, 'downloads', `${model}-${version}`);
     await mkdir(dir, { recursive: true });
     await writeFile(join(dir, `${model}.st`), buildFirmwareImage({ model, version }));
     await call('firmware.import', { path: join(dir, `${model}.st`), model, version, confirmVersion: true });
   }
 
-  const host = await startBrowserHost({ dispatch: app.dispatch, events: app.events, staticDir: RENDERER_DIR, port: values.port ? Number(values.port) : 0 });
+  const host = await startBrowserHost({
+    dispatch: app.dispatch,
+    events: app.events,
+    staticDir: RENDERER_DIR,
+    port: values.port ? Number(values.port) : 0,
+  });
   console.log(
     [
       '',

@@ -5,7 +5,9 @@ import type { LabMode } from './lab';
 import { readLabFile } from './lab-spec';
 
 function usage(message: string): never {
-  console.error(`${message}\nusage: lab-cli.ts <lab.json> [--mode loopback|namespace] [--provisioning-url URL] [--cleanup-stale]`);
+  console.error(
+    `${message}\nusage: lab-cli.ts <lab.json> [--mode loopback|namespace] [--provisioning-url URL] [--cleanup-stale]`,
+  );
   process.exit(2);
 }
 
@@ -31,7 +33,9 @@ const file = args[0];
 if (!file || args.length > 1) usage('give exactly one lab file');
 
 const lab = await startLab(readLabFile(file), { mode, provisioningUrl });
-console.log(JSON.stringify({ mode: lab.mode, name: lab.name, namespaces: lab.namespaces, devices: lab.devices }, null, 2));
+console.log(
+  JSON.stringify({ mode: lab.mode, name: lab.name, namespaces: lab.namespaces, devices: lab.devices }, null, 2),
+);
 let stopping = false;
 const shutdown = (): void => {
   if (stopping) return;

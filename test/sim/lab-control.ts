@@ -16,7 +16,8 @@ export class LabControl {
     const key = normaliseMac(mac);
     const d = this.devices.find((x) => x.info.mac === key);
     if (!d) throw new Error(`no device with MAC ${mac} in this lab`);
-    if (!(d.device instanceof SimPhone)) throw new Error(`device ${mac} is a ${d.info.kind}, not a simulated 6867i/6865i`);
+    if (!(d.device instanceof SimPhone))
+      throw new Error(`device ${mac} is a ${d.info.kind}, not a simulated 6867i/6865i`);
     return d.device;
   }
 

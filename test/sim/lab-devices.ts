@@ -54,7 +54,8 @@ export function buildLabDevices(spec: LabSpec, addresses: string[], opts: BuildO
       macs.add(mac);
       if (group.kind === 'mitel-6800') {
         const firmware = group.versions[i % group.versions.length]!;
-        const bannerPrefix: BannerPrefix = group.bannerPrefix === 'alternate' ? (i % 2 === 0 ? 'Mitel' : 'Aastra') : group.bannerPrefix;
+        const bannerPrefix: BannerPrefix =
+          group.bannerPrefix === 'alternate' ? (i % 2 === 0 ? 'Mitel' : 'Aastra') : group.bannerPrefix;
         const phone = new SimPhone({
           model: group.model,
           mac,
@@ -76,8 +77,16 @@ export function buildLabDevices(spec: LabSpec, addresses: string[], opts: BuildO
         });
         devices.push({
           info: {
-            index, kind: group.kind, address, mac, model: group.model, firmware, bannerPrefix,
-            sipPort: group.ports.sip, httpPort: group.ports.http, httpsPort: group.ports.https,
+            index,
+            kind: group.kind,
+            address,
+            mac,
+            model: group.model,
+            firmware,
+            bannerPrefix,
+            sipPort: group.ports.sip,
+            httpPort: group.ports.http,
+            httpsPort: group.ports.https,
           },
           device: phone,
           mdns: group.mdns,
@@ -95,8 +104,16 @@ export function buildLabDevices(spec: LabSpec, addresses: string[], opts: BuildO
         });
         devices.push({
           info: {
-            index, kind: group.kind, address, mac, model: null, firmware: null, bannerPrefix: null,
-            sipPort: group.ports.sip, httpPort: group.ports.http, httpsPort: null,
+            index,
+            kind: group.kind,
+            address,
+            mac,
+            model: null,
+            firmware: null,
+            bannerPrefix: null,
+            sipPort: group.ports.sip,
+            httpPort: group.ports.http,
+            httpsPort: null,
           },
           device: other,
           mdns: group.mdns,
@@ -113,7 +130,11 @@ export interface RunningDevices {
 }
 
 /** Starts all devices with bounded parallelism; on any failure stops the ones already started. */
-export async function startLabDevices(devices: LabDevice[], opts: BuildOptions, parallel = 64): Promise<RunningDevices> {
+export async function startLabDevices(
+  devices: LabDevice[],
+  opts: BuildOptions,
+  parallel = 64,
+): Promise<RunningDevices> {
   const ads: Advertisement[] = [];
   const started: LabDevice[] = [];
   const stop = async (): Promise<void> => {

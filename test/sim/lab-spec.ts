@@ -3,7 +3,9 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 const Port = z.number().int().min(1).max(65535);
-const Version = z.string().regex(/^\d{1,4}\.\d{1,4}\.\d{1,4}\.\d{1,6}$/, 'firmware version must be four numeric fields, e.g. 6.5.0.224');
+const Version = z
+  .string()
+  .regex(/^\d{1,4}\.\d{1,4}\.\d{1,4}\.\d{1,6}$/, 'firmware version must be four numeric fields, e.g. 6.5.0.224');
 const Mac = z
   .string()
   .regex(/^[0-9A-Fa-f]{2}([:-]?[0-9A-Fa-f]{2}){5}$/, 'MAC must be 12 hex digits, e.g. 00:08:5D:00:00:01')
@@ -41,7 +43,11 @@ export const MitelPhoneGroupSchema = z
     adminPassword: z.string().max(32).optional(),
     /** null disables a protocol: an HTTP-only or SIP-only phone. */
     ports: z
-      .object({ sip: Port.nullable().default(5060), http: Port.nullable().default(80), https: Port.nullable().default(443) })
+      .object({
+        sip: Port.nullable().default(5060),
+        http: Port.nullable().default(80),
+        https: Port.nullable().default(443),
+      })
       .strict()
       .default({ sip: 5060, http: 80, https: 443 }),
     sipTcp: z.boolean().default(true),
@@ -70,7 +76,10 @@ export const LabSpecSchema = z
   .object({
     name: z.string().min(1).max(60).default('lab'),
     /** Loopback mode: first address of the phones' 127.x.y.z block. */
-    loopbackBase: z.ipv4().refine((a) => a.startsWith('127.'), 'loopbackBase must be inside 127.0.0.0/8').default('127.77.0.0'),
+    loopbackBase: z
+      .ipv4()
+      .refine((a) => a.startsWith('127.'), 'loopbackBase must be inside 127.0.0.0/8')
+      .default('127.77.0.0'),
     /** Namespace mode: 'packed' puts devices one after another from 198.18.0.10; 'spread' spreads them over 198.18.0.0/spreadPrefix. */
     namespaceLayout: z.enum(['packed', 'spread']).default('packed'),
     spreadPrefix: z.number().int().min(16).max(24).default(16),

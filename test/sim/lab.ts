@@ -72,7 +72,11 @@ export async function startLab(specInput: LabSpecInput, opts: LabOptions): Promi
 
 async function startLoopbackLab(spec: ReturnType<typeof parseLabSpec>, opts: LabOptions): Promise<LabHandle> {
   const manual = opts.clockStartMs !== undefined ? new ManualClock(opts.clockStartMs) : null;
-  const buildOpts = { provisioningUrl: opts.provisioningUrl, clock: opts.clock ?? manual ?? undefined, mdnsInterface: () => '127.0.0.1' };
+  const buildOpts = {
+    provisioningUrl: opts.provisioningUrl,
+    clock: opts.clock ?? manual ?? undefined,
+    mdnsInterface: () => '127.0.0.1',
+  };
   const addresses = allocateAddresses(spec.loopbackBase, countDevices(spec), '128.0.0.0');
   const running = await startLabDevices(buildLabDevices(spec, addresses, buildOpts), buildOpts);
   const control = new LabControl(running.devices, manual);
@@ -140,9 +144,14 @@ function repoRoot(): string {
 }
 
 async function startNamespaceLab(spec: ReturnType<typeof parseLabSpec>, opts: LabOptions): Promise<LabHandle> {
-  const addresses = spec.namespaceLayout === 'spread'
-    ? spreadAddresses(NAMESPACE_FIRST, countDevices(spec), intToIp(ipToInt('198.18.0.0') + 2 ** (32 - spec.spreadPrefix)))
-    : allocateAddresses(NAMESPACE_FIRST, countDevices(spec), NAMESPACE_LIMIT);
+  const addresses =
+    spec.namespaceLayout === 'spread'
+      ? spreadAddresses(
+          NAMESPACE_FIRST,
+          countDevices(spec),
+          intToIp(ipToInt('198.18.0.0') + 2 ** (32 - spec.spreadPrefix)),
+        )
+      : allocateAddresses(NAMESPACE_FIRST, countDevices(spec), NAMESPACE_LIMIT);
   // MACs are needed for the macvlan interfaces before the worker exists: build the device list once here (cheap).
   const infos = buildLabDevices(spec, addresses, { mdnsInterface: (a) => a }).map((d) => d.info);
   const ns: LabNamespaces = await createLabNamespaces(infos.map((d) => ({ address: d.address, mac: d.mac })));
@@ -171,16 +180,34 @@ async function startNamespaceLab(spec: ReturnType<typeof parseLabSpec>, opts: La
   let worker: WorkerClient;
   try {
     await opts.onNamespacesReady?.({ tech: ns.tech, phones: ns.phones, techAddress: TECH_ADDRESS });
-    const child = spawn('ip', ['netns', 'exec', ns.phones, process.execPath, '--import', 'tsx', fileURLToPath(new URL('./lab-worker.ts', import.meta.url))], {
-      cwd: repoRoot(),
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
+    const child = spawn(
+      'ip',
+      [
+        'netns',
+        'exec',
+        ns.phones,
+        process.execPath,
+        '--import',
+        'tsx',
+        fileURLToPath(new URL('./lab-worker.ts', import.meta.url)),
+      ],
+      {
+        cwd: repoRoot(),
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      },
+    );
     worker = new WorkerClient(child);
     await new Promise<void>((resolve, reject) => {
       child.once('spawn', () => resolve());
       child.once('error', reject);
     });
-    await worker.call({ op: 'start', spec, addresses, provisioningUrl: opts.provisioningUrl, clockStartMs: opts.clockStartMs });
+    await worker.call({
+      op: 'start',
+      spec,
+      addresses,
+      provisioningUrl: opts.provisioningUrl,
+      clockStartMs: opts.clockStartMs,
+    });
   } catch (err) {
     cleanupSync();
     detach();
@@ -205,7 +232,9 @@ async function startNamespaceLab(spec: ReturnType<typeof parseLabSpec>, opts: La
     powerCycle: async (mac) => void (await worker.call({ op: 'powerCycle', mac })),
     setClock: async (ms) => void (await worker.call({ op: 'setClock', ms })),
     phone: () => {
-      throw new Error('phone() is loopback-only: in namespace mode the phones live in another process; use inspect()/setFaults()');
+      throw new Error(
+        'phone() is loopback-only: in namespace mode the phones live in another process; use inspect()/setFaults()',
+      );
     },
     execInTech: (command, args, o) => execInNamespace(ns.tech, command, args, o),
     stop,

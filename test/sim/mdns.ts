@@ -24,7 +24,10 @@ export function advertise(info: LabDeviceInfo, interfaceAddress: string): Advert
   });
   // bonjour-service derives A records from every non-internal interface; a lab device has exactly one address.
   const records = service.records.bind(service);
-  service.records = () => [...records().filter((r) => r.type !== 'A' && r.type !== 'AAAA'), { name: host, type: 'A', ttl: 120, data: info.address }];
+  service.records = () => [
+    ...records().filter((r) => r.type !== 'A' && r.type !== 'AAAA'),
+    { name: host, type: 'A', ttl: 120, data: info.address },
+  ];
   return {
     stop: () => new Promise<void>((resolve) => bonjour.unpublishAll(() => bonjour.destroy(() => resolve()))),
   };

@@ -15,7 +15,8 @@ const opt = (name: string, fallback: string): string => {
 const mode = opt('--mode', 'loopback') as LabMode;
 const spec = readLabFile(opt('--lab', new URL('./labs/scale-200.json', import.meta.url).pathname));
 const provision = args.includes('--provision');
-if (provision && mode !== 'loopback') throw new Error('--provision is loopback-only (the provisioning server runs in this process)');
+if (provision && mode !== 'loopback')
+  throw new Error('--provision is loopback-only (the provisioning server runs in this process)');
 
 const rssMiB = (pid: number | 'self'): number => {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -30,12 +31,23 @@ const lab = await startLab(spec, { mode, provisioningUrl: server?.url });
 const startMs = Math.round(performance.now() - t0);
 let labRss: number;
 if (mode === 'namespace') {
-  const pids = execFileSync('ip', ['netns', 'pids', lab.namespaces!.phones], { encoding: 'utf8' }).split('\n').filter(Boolean);
+  const pids = execFileSync('ip', ['netns', 'pids', lab.namespaces!.phones], { encoding: 'utf8' })
+    .split('\n')
+    .filter(Boolean);
   labRss = pids.reduce((sum, pid) => sum + rssMiB(Number(pid)), 0);
 } else {
   labRss = rssMiB('self') - before;
 }
-console.log(JSON.stringify({ mode, devices: lab.devices.length, provisioned: provision, startMs, rssMiB: mode === 'namespace' ? labRss : rssMiB('self'), rssForLabMiB: labRss }));
+console.log(
+  JSON.stringify({
+    mode,
+    devices: lab.devices.length,
+    provisioned: provision,
+    startMs,
+    rssMiB: mode === 'namespace' ? labRss : rssMiB('self'),
+    rssForLabMiB: labRss,
+  }),
+);
 const t1 = performance.now();
 await lab.stop();
 console.log(JSON.stringify({ stopMs: Math.round(performance.now() - t1) }));

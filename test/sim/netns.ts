@@ -28,7 +28,9 @@ async function ip(args: string[], input?: string): Promise<void> {
     let stderr = '';
     child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`ip ${args.join(' ')} failed (${code}): ${stderr.trim()}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`ip ${args.join(' ')} failed (${code}): ${stderr.trim()}`)),
+    );
     if (child.stdin) {
       child.stdin.on('error', () => undefined);
       child.stdin.end(input);
@@ -54,19 +56,31 @@ export async function createLabNamespaces(phones: Array<{ address: string; mac: 
   try {
     await ip(['netns', 'add', ns.tech]);
     await ip(['netns', 'add', ns.phones]);
-    await run('ip', ['netns', 'exec', ns.phones, 'sysctl', '-q', '-w',
-      'net.ipv4.conf.all.arp_ignore=1', 'net.ipv4.conf.all.arp_announce=2',
-      'net.ipv4.conf.all.rp_filter=0', 'net.ipv4.conf.default.rp_filter=0']);
+    await run('ip', [
+      'netns',
+      'exec',
+      ns.phones,
+      'sysctl',
+      '-q',
+      '-w',
+      'net.ipv4.conf.all.arp_ignore=1',
+      'net.ipv4.conf.all.arp_announce=2',
+      'net.ipv4.conf.all.rp_filter=0',
+      'net.ipv4.conf.default.rp_filter=0',
+    ]);
     await ip(['link', 'add', 'vt', 'netns', ns.tech, 'type', 'veth', 'peer', 'name', 'vp', 'netns', ns.phones]);
-    await ip(['-n', ns.tech, '-batch', '-'], [
-      'link set lo up',
-      'link add br0 type bridge',
-      'link set vt master br0',
-      'link set vt up',
-      'link set br0 up',
-      `addr add ${TECH_ADDRESS}/15 dev br0`,
-      'route add 224.0.0.0/4 dev br0',
-    ].join('\n') + '\n');
+    await ip(
+      ['-n', ns.tech, '-batch', '-'],
+      [
+        'link set lo up',
+        'link add br0 type bridge',
+        'link set vt master br0',
+        'link set vt up',
+        'link set br0 up',
+        `addr add ${TECH_ADDRESS}/15 dev br0`,
+        'route add 224.0.0.0/4 dev br0',
+      ].join('\n') + '\n',
+    );
     const lines = ['link set lo up', 'link set vp up'];
     for (const [i, p] of phones.entries()) {
       const mac = p.mac.match(/../g)!.join(':');
@@ -166,7 +180,12 @@ export interface ExecResult {
 }
 
 /** Runs a command inside a namespace and collects its output (bounded at 8 MiB each). */
-export function execInNamespace(ns: string, command: string, args: string[], opts: { timeoutMs?: number } = {}): Promise<ExecResult> {
+export function execInNamespace(
+  ns: string,
+  command: string,
+  args: string[],
+  opts: { timeoutMs?: number } = {},
+): Promise<ExecResult> {
   return new Promise((resolve, reject) => {
     const child = spawn('ip', ['netns', 'exec', ns, command, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';

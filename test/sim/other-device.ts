@@ -76,7 +76,8 @@ export class OtherDevice {
   private answer(req: SipRequest): SipReply | null {
     const banner: [string, string] = [this.opts.sipBannerHeader ?? 'Server', this.opts.sipBanner];
     if (req.method === 'ACK') return null;
-    if (req.method === 'OPTIONS') return { status: 200, reason: 'OK', headers: [banner, ['Allow', 'INVITE, ACK, CANCEL, BYE, OPTIONS, NOTIFY']] };
+    if (req.method === 'OPTIONS')
+      return { status: 200, reason: 'OK', headers: [banner, ['Allow', 'INVITE, ACK, CANCEL, BYE, OPTIONS, NOTIFY']] };
     if (req.method === 'INVITE') return { status: 486, reason: 'Busy Here', headers: [banner] };
     return { status: 501, reason: 'Not Implemented', headers: [banner] };
   }

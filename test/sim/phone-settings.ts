@@ -69,8 +69,17 @@ export class PhoneSettings {
     return /^\d+$/.test(pw) ? pw : DEFAULT_ADMIN_PASSWORD;
   }
 
-  snapshot(): { effective: Record<string, string>; server: Record<string, ServerValue>; local: Record<string, string> } {
-    const names = new Set([...this.defaults.keys(), ...this.network.keys(), ...this.server.keys(), ...this.local.keys()]);
+  snapshot(): {
+    effective: Record<string, string>;
+    server: Record<string, ServerValue>;
+    local: Record<string, string>;
+  } {
+    const names = new Set([
+      ...this.defaults.keys(),
+      ...this.network.keys(),
+      ...this.server.keys(),
+      ...this.local.keys(),
+    ]);
     const effective: Record<string, string> = {};
     for (const n of [...names].sort()) effective[n] = this.get(n) ?? '';
     return { effective, server: Object.fromEntries(this.server), local: Object.fromEntries(this.local) };

@@ -119,8 +119,10 @@ export class SimPhone {
   private readonly timers = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
 
   constructor(private readonly opts: SimPhoneOptions) {
-    if (!VERSION_PATTERN.test(opts.firmware)) throw new Error(`firmware "${opts.firmware}" must be four numeric fields, e.g. 6.5.0.224`);
-    if (opts.model !== '6867i' && opts.model !== '6865i') throw new Error(`model "${String(opts.model)}" must be 6867i or 6865i`);
+    if (!VERSION_PATTERN.test(opts.firmware))
+      throw new Error(`firmware "${opts.firmware}" must be four numeric fields, e.g. 6.5.0.224`);
+    if (opts.model !== '6867i' && opts.model !== '6865i')
+      throw new Error(`model "${String(opts.model)}" must be 6867i or 6865i`);
     this.model = opts.model;
     this.mac = normaliseMac(opts.mac);
     this.address = opts.address;
@@ -219,7 +221,10 @@ export class SimPhone {
   }
 
   /** Resolves with the first event of `type` after event number `afterSeq` that matches `match`. */
-  waitForEvent(type: string, opts: { afterSeq?: number; timeoutMs?: number; match?: (e: PhoneEvent) => boolean } = {}): Promise<PhoneEvent> {
+  waitForEvent(
+    type: string,
+    opts: { afterSeq?: number; timeoutMs?: number; match?: (e: PhoneEvent) => boolean } = {},
+  ): Promise<PhoneEvent> {
     const ok = (e: PhoneEvent): boolean => e.type === type && e.seq > (opts.afterSeq ?? 0) && (opts.match?.(e) ?? true);
     const seen = this.historyLog.find(ok);
     if (seen) return Promise.resolve(seen);
@@ -328,7 +333,12 @@ export class SimPhone {
     }
     if (this.httpPort !== null || this.httpsPort !== null) {
       const web = new WebUi(this.webHost());
-      await web.start(this.address, this.httpPort, this.httpsPort, this.httpsPort !== null ? await simulatorCertificate() : null);
+      await web.start(
+        this.address,
+        this.httpPort,
+        this.httpsPort,
+        this.httpsPort !== null ? await simulatorCertificate() : null,
+      );
       this.web = web;
     }
     this.phoneState = 'online';
@@ -336,7 +346,8 @@ export class SimPhone {
 
   private configServerBase(): { protocol: 'http' | 'https'; server: string; port?: string; path?: string } | string {
     const protocol = (this.settings.get('download protocol') ?? 'TFTP').toUpperCase();
-    if (protocol !== 'HTTP' && protocol !== 'HTTPS') return `download protocol ${protocol} is not simulated (HTTP/HTTPS only)`;
+    if (protocol !== 'HTTP' && protocol !== 'HTTPS')
+      return `download protocol ${protocol} is not simulated (HTTP/HTTPS only)`;
     const p = protocol.toLowerCase() as 'http' | 'https';
     const server = this.settings.get(`${p} server`) ?? '';
     if (server === '') return `no ${p} server configured`;
@@ -452,7 +463,8 @@ export class SimPhone {
     } catch {
       throw new Error(`provisioningUrl "${url}" is not a URL; use e.g. http://127.0.0.1:8080/phones/`);
     }
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error(`provisioningUrl "${url}" must be http:// or https://`);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:')
+      throw new Error(`provisioningUrl "${url}" must be http:// or https://`);
     const p = u.protocol === 'https:' ? 'https' : 'http';
     this.settings.setNetworkValue('download protocol', p.toUpperCase());
     this.settings.setNetworkValue(`${p} server`, u.hostname.replace(/^\[|\]$/g, ''));
@@ -465,7 +477,10 @@ export class SimPhone {
   }
 
   private xmlPushAllowedFrom(remote: string): boolean {
-    const list = (this.settings.get('xml application post list') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    const list = (this.settings.get('xml application post list') ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     return list.includes(remote);
   }
 
@@ -533,7 +548,12 @@ export class SimPhone {
   // ---- SIP -------------------------------------------------------------------------------------
 
   private answerSip(req: SipRequest): SipReply | null {
-    const reply = (status: number, reason: string, extra: Array<[string, string]> = [], afterSend?: () => void): SipReply => ({
+    const reply = (
+      status: number,
+      reason: string,
+      extra: Array<[string, string]> = [],
+      afterSend?: () => void,
+    ): SipReply => ({
       status,
       reason,
       headers: [['Server', this.sipBanner()], ...extra],
@@ -541,7 +561,11 @@ export class SimPhone {
     });
     switch (req.method) {
       case 'OPTIONS':
-        return reply(200, 'OK', [['Allow', ALLOW], ['Accept', 'application/sdp'], ['Accept-Language', 'en']]);
+        return reply(200, 'OK', [
+          ['Allow', ALLOW],
+          ['Accept', 'application/sdp'],
+          ['Accept-Language', 'en'],
+        ]);
       case 'NOTIFY':
         return this.answerNotify(req, reply);
       case 'INVITE':
@@ -561,7 +585,10 @@ export class SimPhone {
     }
   }
 
-  private answerNotify(req: SipRequest, reply: (s: number, r: string, e?: Array<[string, string]>, after?: () => void) => SipReply): SipReply {
+  private answerNotify(
+    req: SipRequest,
+    reply: (s: number, r: string, e?: Array<[string, string]>, after?: () => void) => SipReply,
+  ): SipReply {
     const event = (header(req, 'event') ?? '').split(';')[0]!.trim().toLowerCase();
     if (event === 'check-sync') {
       this.record('sip-check-sync', { from: header(req, 'from') });

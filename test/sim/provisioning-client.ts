@@ -62,7 +62,13 @@ export function fetchFile(url: string, opts: FetchOptions): Promise<FetchResult>
 }
 
 /** `http path` may be empty, `Aastra`, `/Aastra/`: the file always lands under it. */
-export function fileUrl(protocol: 'http' | 'https', server: string, port: string | undefined, path: string | undefined, file: string): string {
+export function fileUrl(
+  protocol: 'http' | 'https',
+  server: string,
+  port: string | undefined,
+  path: string | undefined,
+  file: string,
+): string {
   const dir = (path ?? '').replace(/^\/+|\/+$/g, '');
   const host = server.includes(':') && !server.startsWith('[') && /^[0-9a-f:]+$/i.test(server) ? `[${server}]` : server;
   const portPart = port && port !== '' ? `:${port}` : '';

@@ -28,10 +28,25 @@ async function generate(): Promise<CertPair> {
     const key = join(dir, 'key.pem');
     const cert = join(dir, 'cert.pem');
     await run('openssl', [
-      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-      '-keyout', key, '-out', cert, '-days', '3650', '-subj', '/O=Aastra Telecom/CN=IP Phone',
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '3650',
+      '-subj',
+      '/O=Aastra Telecom/CN=IP Phone',
     ]).catch((err: unknown) => {
-      throw new Error(`could not create the simulator's HTTPS certificate with openssl (is /usr/bin/openssl installed?): ${String(err)}`);
+      throw new Error(
+        `could not create the simulator's HTTPS certificate with openssl (is /usr/bin/openssl installed?): ${String(err)}`,
+      );
     });
     return { key: await readFile(key, 'utf8'), cert: await readFile(cert, 'utf8') };
   } finally {

@@ -3,7 +3,14 @@ import { createHash } from 'node:crypto';
 import dgram from 'node:dgram';
 import net from 'node:net';
 import { bindUdp, listenTcp } from './listen';
-import { buildSipResponse, header, MAX_SIP_MESSAGE_BYTES, parseSipRequest, responseRoute, sipFrameLength } from './sip-message';
+import {
+  buildSipResponse,
+  header,
+  MAX_SIP_MESSAGE_BYTES,
+  parseSipRequest,
+  responseRoute,
+  sipFrameLength,
+} from './sip-message';
 import type { SipRequest } from './sip-message';
 
 export interface SipReply {
@@ -63,7 +70,11 @@ export class SipEndpoint {
     if (tcp) await new Promise<void>((resolve) => tcp.close(() => resolve()));
   }
 
-  private respond(req: SipRequest, source: { host: string; port: number }, send: (text: string, sent: () => void) => void): void {
+  private respond(
+    req: SipRequest,
+    source: { host: string; port: number },
+    send: (text: string, sent: () => void) => void,
+  ): void {
     const gate = this.opts.gate();
     if (gate.drop) return;
     const reply = this.opts.answer(req);

@@ -13,7 +13,10 @@ export interface ProvisioningServer {
 }
 
 /** Serves `files` (keys are paths under the root, e.g. `prov/startup.cfg`) and records every request. */
-export async function startProvisioningServer(address = '127.0.0.1', opts: { tls?: { key: string; cert: string } } = {}): Promise<ProvisioningServer> {
+export async function startProvisioningServer(
+  address = '127.0.0.1',
+  opts: { tls?: { key: string; cert: string } } = {},
+): Promise<ProvisioningServer> {
   const files = new Map<string, string | Buffer>();
   const requests: ProvisioningServer['requests'] = [];
   const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => {
@@ -98,7 +101,14 @@ export interface HttpResult {
 
 export function httpRequest(
   url: string,
-  opts: { method?: string; auth?: string; body?: string; localAddress?: string; contentType?: string; timeoutMs?: number } = {},
+  opts: {
+    method?: string;
+    auth?: string;
+    body?: string;
+    localAddress?: string;
+    contentType?: string;
+    timeoutMs?: number;
+  } = {},
 ): Promise<HttpResult> {
   return new Promise((resolve, reject) => {
     const u = new URL(url);
@@ -112,7 +122,12 @@ export function httpRequest(
         localAddress: opts.localAddress,
         headers: {
           ...(opts.auth ? { Authorization: `Basic ${Buffer.from(opts.auth).toString('base64')}` } : {}),
-          ...(opts.body !== undefined ? { 'Content-Type': opts.contentType ?? 'application/x-www-form-urlencoded', 'Content-Length': Buffer.byteLength(opts.body) } : {}),
+          ...(opts.body !== undefined
+            ? {
+                'Content-Type': opts.contentType ?? 'application/x-www-form-urlencoded',
+                'Content-Length': Buffer.byteLength(opts.body),
+              }
+            : {}),
         },
       },
       (res) => {

@@ -15,7 +15,9 @@ export interface SysinfoData {
 }
 
 export function sysinfoPage(data: SysinfoData): string {
-  const rows = data.rows.map(([label, value]) => `<tr><td>${escapeHtml(label)}</td><td>${escapeHtml(value)}</td></tr>`).join('\n');
+  const rows = data.rows
+    .map(([label, value]) => `<tr><td>${escapeHtml(label)}</td><td>${escapeHtml(value)}</td></tr>`)
+    .join('\n');
   const lines = data.lines
     .map((l) => `<tr><td>${l.line}</td><td>${escapeHtml(l.user)}</td><td>${escapeHtml(l.status)}</td></tr>`)
     .join('\n');
@@ -30,7 +32,10 @@ export function unauthorizedPage(): string {
 }
 
 export function notFoundPage(path: string): string {
-  return page('404 Not Found', `<H1>404 Not Found</H1>\nThe requested URL ${escapeHtml(path)} was not found on this server.`);
+  return page(
+    '404 Not Found',
+    `<H1>404 Not Found</H1>\nThe requested URL ${escapeHtml(path)} was not found on this server.`,
+  );
 }
 
 export function visitSysinfoFirstPage(): string {
@@ -49,7 +54,10 @@ export function resetFormPage(message?: string): string {
 
 export function configurationServerPage(fields: Array<[string, string, string]>, message?: string): string {
   const rows = fields
-    .map(([label, name, value]) => `<TR><TD>${escapeHtml(label)}</TD><TD><INPUT TYPE="text" NAME="${name}" VALUE="${escapeHtml(value)}"></TD></TR>`)
+    .map(
+      ([label, name, value]) =>
+        `<TR><TD>${escapeHtml(label)}</TD><TD><INPUT TYPE="text" NAME="${name}" VALUE="${escapeHtml(value)}"></TD></TR>`,
+    )
     .join('\n');
   return page(
     'Configuration Server Settings',

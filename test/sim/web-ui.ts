@@ -74,7 +74,12 @@ export class WebUi {
 
   constructor(private readonly host: WebUiHost) {}
 
-  async start(address: string, httpPort: number | null, httpsPort: number | null, cert: CertPair | null): Promise<void> {
+  async start(
+    address: string,
+    httpPort: number | null,
+    httpsPort: number | null,
+    cert: CertPair | null,
+  ): Promise<void> {
     const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => this.onRequest(req, res);
     const servers: net.Server[] = [];
     if (httpPort !== null) servers.push(http.createServer(handler));
@@ -152,7 +157,9 @@ export class WebUi {
       case '/reset.html':
         return method === 'POST' ? this.reset(body) : { status: 200, body: resetFormPage() };
       case '/configurationServer.html':
-        return method === 'POST' ? this.setConfigurationServer(body) : { status: 200, body: this.configurationServer() };
+        return method === 'POST'
+          ? this.setConfigurationServer(body)
+          : { status: 200, body: this.configurationServer() };
       default:
         return { status: 404, body: notFoundPage(path) };
     }
@@ -183,7 +190,8 @@ export class WebUi {
       if (field === 'protocol' && !/^(TFTP|FTP|HTTP|HTTPS)$/i.test(value)) {
         return { status: 200, body: this.configurationServer(`Invalid download protocol "${value}"`) };
       }
-      if (this.host.setLocalSetting(parameter, field === 'protocol' ? value.toUpperCase() : value) === 'locked') locked.push(parameter);
+      if (this.host.setLocalSetting(parameter, field === 'protocol' ? value.toUpperCase() : value) === 'locked')
+        locked.push(parameter);
       else applied[parameter] = value;
     }
     this.host.record('web-config-server-set', { applied, locked });
@@ -197,7 +205,11 @@ export class WebUi {
     }
     const n = Number(option) as 0 | 1 | 2;
     this.host.record('web-reset', { resetOption: n });
-    return { status: 200, body: simplePage('Reset', 'The phone is restarting.'), afterSend: () => this.host.resetOption(n) };
+    return {
+      status: 200,
+      body: simplePage('Reset', 'The phone is restarting.'),
+      afterSend: () => this.host.resetOption(n),
+    };
   }
 
   private xmlPush(req: http.IncomingMessage, body: string): Reply {

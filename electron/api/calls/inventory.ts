@@ -17,17 +17,26 @@ export const LocalSubnetSchema = z.object({
 });
 
 export const inventoryCalls = {
-  'inventory.list': call(Empty, z.object({
-    rows: z.array(InventoryRowSchema),
-    lastScan: ScanSummarySchema.nullable(),
-  }), 'Every phone of the open site: discovered devices joined with the technician\'s sheet, with change and flags.'),
-  'inventory.get': call(z.object({ key: z.string().min(1).max(200) }).strict(), InventoryDetailSchema,
-    'One phone with every field, its source and when it was read.'),
-  'inventory.importCsv': call(
+  'inventory.list': call(
+    Empty,
     z.object({
-      text: z.string().max(SHEET_LIMITS.maxChars, 'The file is larger than 5 MB; split it.'),
-      fileName: z.string().max(300).optional(),
-    }).strict(),
+      rows: z.array(InventoryRowSchema),
+      lastScan: ScanSummarySchema.nullable(),
+    }),
+    "Every phone of the open site: discovered devices joined with the technician's sheet, with change and flags.",
+  ),
+  'inventory.get': call(
+    z.object({ key: z.string().min(1).max(200) }).strict(),
+    InventoryDetailSchema,
+    'One phone with every field, its source and when it was read.',
+  ),
+  'inventory.importCsv': call(
+    z
+      .object({
+        text: z.string().max(SHEET_LIMITS.maxChars, 'The file is larger than 5 MB; split it.'),
+        fileName: z.string().max(300).optional(),
+      })
+      .strict(),
     z.object({
       imported: z.number().int(),
       updated: z.number().int(),
@@ -38,19 +47,34 @@ export const inventoryCalls = {
       separator: z.enum([',', ';', '\t']),
       columns: z.record(z.string(), z.string()),
     }),
-    'Import the technician\'s sheet (MAC, directory number, display name, location, model); bad rows are reported by row number.'),
-  'inventory.exportCsv': call(Empty, z.object({ csv: z.string(), fileName: z.string() }),
-    'The inventory as CSV (cells guarded against spreadsheet formulas).'),
+    "Import the technician's sheet (MAC, directory number, display name, location, model); bad rows are reported by row number.",
+  ),
+  'inventory.exportCsv': call(
+    Empty,
+    z.object({ csv: z.string(), fileName: z.string() }),
+    'The inventory as CSV (cells guarded against spreadsheet formulas).',
+  ),
   'inventory.lastChanges': call(Empty, ScanSummarySchema.nullable(), 'What the last scan found and changed.'),
-  'discovery.proposeRanges': call(Empty, z.object({ subnets: z.array(LocalSubnetSchema), lastUsed: ScanSettingsSchema.nullable() }),
-    'What to propose for a scan: how this site was last scanned, and the laptop\'s own IPv4 subnets (never scanned without confirmation).'),
+  'discovery.proposeRanges': call(
+    Empty,
+    z.object({ subnets: z.array(LocalSubnetSchema), lastUsed: ScanSettingsSchema.nullable() }),
+    "What to propose for a scan: how this site was last scanned, and the laptop's own IPv4 subnets (never scanned without confirmation).",
+  ),
   'discovery.checkRanges': call(
     z.object({ ranges: z.string().max(100_000), confirmLarge: z.boolean().default(false) }).strict(),
-    z.object({ total: z.number().int(), large: z.boolean(), warnings: z.array(z.string()), error: z.string().nullable() }),
-    'Checks what the technician typed as scan targets: how many addresses, warnings, or what is wrong.'),
+    z.object({
+      total: z.number().int(),
+      large: z.boolean(),
+      warnings: z.array(z.string()),
+      error: z.string().nullable(),
+    }),
+    'Checks what the technician typed as scan targets: how many addresses, warnings, or what is wrong.',
+  ),
 } as const;
 
 export const inventoryEvents = {
-  'inventory.changed': event(z.object({ reason: z.enum(['scan', 'import']), scan: ScanSummarySchema.nullable() }),
-    'The inventory of the open site changed (a scan finished or a sheet was imported).'),
+  'inventory.changed': event(
+    z.object({ reason: z.enum(['scan', 'import']), scan: ScanSummarySchema.nullable() }),
+    'The inventory of the open site changed (a scan finished or a sheet was imported).',
+  ),
 } as const;

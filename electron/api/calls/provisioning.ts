@@ -46,30 +46,70 @@ const FetchEntrySchema = z.object({
 });
 
 export const provisioningCalls = {
-  'provisioning.targets': call(Empty, z.array(TargetConfigSchema), 'The site\'s publishing targets; the built-in server is always one of them.'),
-  'provisioning.saveTarget': call(z.object({ target: TargetConfigSchema }).strict(), z.array(TargetConfigSchema),
-    'Add or change a publishing target (no credentials here: see provisioning.setTargetCredential).'),
-  'provisioning.removeTarget': call(TargetId, z.array(TargetConfigSchema), 'Remove a target and its stored credentials.'),
+  'provisioning.targets': call(
+    Empty,
+    z.array(TargetConfigSchema),
+    "The site's publishing targets; the built-in server is always one of them.",
+  ),
+  'provisioning.saveTarget': call(
+    z.object({ target: TargetConfigSchema }).strict(),
+    z.array(TargetConfigSchema),
+    'Add or change a publishing target (no credentials here: see provisioning.setTargetCredential).',
+  ),
+  'provisioning.removeTarget': call(
+    TargetId,
+    z.array(TargetConfigSchema),
+    'Remove a target and its stored credentials.',
+  ),
   'provisioning.setTargetCredential': call(
-    TargetId.extend({ password: z.string().min(1).max(1000).optional(), privateKey: z.string().min(1).max(20_000).optional() }).strict()
-      .refine((v) => (v.password === undefined) !== (v.privateKey === undefined), 'give either a password or a private key'),
+    TargetId.extend({
+      password: z.string().min(1).max(1000).optional(),
+      privateKey: z.string().min(1).max(20_000).optional(),
+    })
+      .strict()
+      .refine(
+        (v) => (v.password === undefined) !== (v.privateKey === undefined),
+        'give either a password or a private key',
+      ),
     z.object({ stored: z.enum(['password', 'key']) }),
-    'Store an SFTP password or private key in the credential store; it is never returned.'),
-  'provisioning.hostKey': call(TargetId, z.object({
-    state: z.enum(['trusted', 'unknown', 'changed']),
-    hostPort: z.string(),
-    fingerprint: z.string(),
-    pinned: z.string().nullable(),
-  }), 'Connects to an SFTP target and says whether its host key is trusted, unknown (show the fingerprint) or changed (hard stop).'),
-  'provisioning.trustHostKey': call(TargetId.extend({ fingerprint: z.string().max(100) }).strict(),
+    'Store an SFTP password or private key in the credential store; it is never returned.',
+  ),
+  'provisioning.hostKey': call(
+    TargetId,
+    z.object({
+      state: z.enum(['trusted', 'unknown', 'changed']),
+      hostPort: z.string(),
+      fingerprint: z.string(),
+      pinned: z.string().nullable(),
+    }),
+    'Connects to an SFTP target and says whether its host key is trusted, unknown (show the fingerprint) or changed (hard stop).',
+  ),
+  'provisioning.trustHostKey': call(
+    TargetId.extend({ fingerprint: z.string().max(100) }).strict(),
     z.object({ hostPort: z.string(), fingerprint: z.string() }),
-    'Pin the host key fingerprint the technician confirmed. A different pinned key is never replaced.'),
-  'provisioning.preview': call(TargetId, PreviewSchema,
-    'Per file: new, changed, unchanged or conflict, with diffs against the target and the last publish (secrets hidden). The token goes to the publish job.'),
-  'provisioning.server.start': call(z.object({ config: ServerConfigSchema.partial().optional() }).strict(), ServerStatusSchema,
-    'Start the built-in provisioning server (optionally with new settings) serving the last published set.'),
+    'Pin the host key fingerprint the technician confirmed. A different pinned key is never replaced.',
+  ),
+  'provisioning.preview': call(
+    TargetId,
+    PreviewSchema,
+    'Per file: new, changed, unchanged or conflict, with diffs against the target and the last publish (secrets hidden). The token goes to the publish job.',
+  ),
+  'provisioning.server.start': call(
+    z.object({ config: ServerConfigSchema.partial().optional() }).strict(),
+    ServerStatusSchema,
+    'Start the built-in provisioning server (optionally with new settings) serving the last published set.',
+  ),
   'provisioning.server.stop': call(Empty, ServerStatusSchema, 'Stop the built-in provisioning server.'),
-  'provisioning.server.status': call(Empty, ServerStatusSchema, 'Whether the built-in server runs, where, and what it serves.'),
-  'provisioning.fetchLog': call(z.object({ limit: z.number().int().min(1).max(10_000).default(500), since: z.string().max(40).optional() }).strict(),
-    z.array(FetchEntrySchema), 'The newest requests to the built-in server (who fetched what, with which User-Agent).'),
+  'provisioning.server.status': call(
+    Empty,
+    ServerStatusSchema,
+    'Whether the built-in server runs, where, and what it serves.',
+  ),
+  'provisioning.fetchLog': call(
+    z
+      .object({ limit: z.number().int().min(1).max(10_000).default(500), since: z.string().max(40).optional() })
+      .strict(),
+    z.array(FetchEntrySchema),
+    'The newest requests to the built-in server (who fetched what, with which User-Agent).',
+  ),
 } as const;

@@ -5,23 +5,40 @@ import { RecentSiteSchema } from '../../core/workspace/recent-sites';
 import { Empty, FolderPath, SiteSummarySchema } from './common';
 
 export const siteCalls = {
-  'app.info': call(Empty, z.object({
-    version: z.string(),
-    transport: z.enum(['ipc', 'http']),
-    canPickFolders: z.boolean(),
-    defaultSitesRoot: z.string(),
-  }), 'What this Fieldkit is and what the platform offers.'),
+  'app.info': call(
+    Empty,
+    z.object({
+      version: z.string(),
+      transport: z.enum(['ipc', 'http']),
+      canPickFolders: z.boolean(),
+      defaultSitesRoot: z.string(),
+    }),
+    'What this Fieldkit is and what the platform offers.',
+  ),
 
-  'site.suggestFolder': call(z.object({ name: z.string().max(200) }).strict(), z.object({ dir: z.string() }),
-    'A folder for a new site under the default sites folder.'),
-  'site.create': call(SiteInputSchema.extend({ dir: FolderPath }).strict(), SiteSummarySchema,
-    'Create a new site workspace in an empty or new folder and open it.'),
+  'site.suggestFolder': call(
+    z.object({ name: z.string().max(200) }).strict(),
+    z.object({ dir: z.string() }),
+    'A folder for a new site under the default sites folder.',
+  ),
+  'site.create': call(
+    SiteInputSchema.extend({ dir: FolderPath }).strict(),
+    SiteSummarySchema,
+    'Create a new site workspace in an empty or new folder and open it.',
+  ),
   'site.open': call(z.object({ dir: FolderPath }).strict(), SiteSummarySchema, 'Open an existing site workspace.'),
   'site.current': call(Empty, SiteSummarySchema.nullable(), 'The site that is open now, if any.'),
-  'site.update': call(SiteUpdateSchema, SiteSummarySchema, 'Change the open site\'s details.'),
+  'site.update': call(SiteUpdateSchema, SiteSummarySchema, "Change the open site's details."),
   'site.close': call(Empty, z.null(), 'Close the open site.'),
   'site.recent': call(Empty, z.array(RecentSiteSchema), 'Recently opened sites, newest first.'),
-  'site.forgetRecent': call(z.object({ path: z.string() }).strict(), z.array(RecentSiteSchema), 'Remove a site from the recent list (its folder is not touched).'),
-  'dialog.pickFolder': call(z.object({ title: z.string().max(200) }).strict(), z.object({ path: z.string().nullable() }),
-    'Ask the operating system for a folder (desktop app only).'),
+  'site.forgetRecent': call(
+    z.object({ path: z.string() }).strict(),
+    z.array(RecentSiteSchema),
+    'Remove a site from the recent list (its folder is not touched).',
+  ),
+  'dialog.pickFolder': call(
+    z.object({ title: z.string().max(200) }).strict(),
+    z.object({ path: z.string().nullable() }),
+    'Ask the operating system for a folder (desktop app only).',
+  ),
 } as const;

@@ -22,7 +22,13 @@ export function checklistHandlers(app: FieldkitApp): Pick<Handlers, keyof typeof
         fieldkitVersion: app.platform.version,
         ...(runId ? { runId } : {}),
         // Electron's printToPDF in the app; the system Chromium in the browser host and the CLI.
-        ...(pdf ? { pdf: app.platform.printToPdf ? (html: string) => app.platform.printToPdf!(html) : (html: string) => chromiumPrintToPdf(html) } : {}),
+        ...(pdf
+          ? {
+              pdf: app.platform.printToPdf
+                ? (html: string) => app.platform.printToPdf!(html)
+                : (html: string) => chromiumPrintToPdf(html),
+            }
+          : {}),
       }),
   };
 }

@@ -16,8 +16,14 @@ const CONTROL = /[\u0000-\u001F\u007F\u0085\u2028\u2029]/;
 /** Refuses a credential the phones would not accept, naming why (never echoing the value). */
 function checkCredential(key: SecretKey, value: string): void {
   if (key.startsWith('phone-admin-password')) {
-    const problems = checkParameter('admin password', value, { osvProfile: true }).filter((f) => f.severity === 'error');
-    if (problems.length > 0) throw new FieldkitError('invalid-input', `The admin password cannot be used: ${problems.map((p) => `${p.message} ${p.fix}`).join(' ')}`);
+    const problems = checkParameter('admin password', value, { osvProfile: true }).filter(
+      (f) => f.severity === 'error',
+    );
+    if (problems.length > 0)
+      throw new FieldkitError(
+        'invalid-input',
+        `The admin password cannot be used: ${problems.map((p) => `${p.message} ${p.fix}`).join(' ')}`,
+      );
   } else if (key.startsWith('sip-password') && CONTROL.test(value)) {
     throw new FieldkitError('invalid-input', 'The SIP password must not contain line breaks or control characters.');
   }
@@ -35,8 +41,10 @@ export function configHandlers(app: FieldkitApp): Pick<Handlers, keyof typeof co
       const saved = await saveSiteSettings(app.currentSite(), { settings, ...(phones ? { phones } : {}) });
       return { settings: saved.input, phones: saved.phones, updatedAt: saved.updatedAt };
     },
-    'config.rules': async () => profileRules.map((r) => ({ ...r, knownIssues: [...r.knownIssues], parameters: [...r.parameters] })),
-    'config.generate': async () => generateForSite(app.currentSite(), secrets, { fieldkitVersion: app.platform.version }),
+    'config.rules': async () =>
+      profileRules.map((r) => ({ ...r, knownIssues: [...r.knownIssues], parameters: [...r.parameters] })),
+    'config.generate': async () =>
+      generateForSite(app.currentSite(), secrets, { fieldkitVersion: app.platform.version }),
     'config.files': async ({ name }) => {
       const site = app.currentSite();
       return { generated: await lastGenerated(site), file: name ? await generatedFileText(site, name) : null };
@@ -59,7 +67,10 @@ export function configHandlers(app: FieldkitApp): Pick<Handlers, keyof typeof co
       for (const p of (await loadSitePhones(site)).filter((x) => x.inSheet)) {
         const own = perPhone[p.mac]?.ownAdminPassword ?? false;
         phones.push({
-          mac: p.mac, directoryNumber: p.directoryNumber, sipPassword: await has(secretKeys.sipPassword(p.mac)), ownAdminPassword: own,
+          mac: p.mac,
+          directoryNumber: p.directoryNumber,
+          sipPassword: await has(secretKeys.sipPassword(p.mac)),
+          ownAdminPassword: own,
           adminPassword: await has(own ? secretKeys.phoneAdminPassword(p.mac) : secretKeys.adminPassword()),
         });
       }
@@ -70,7 +81,12 @@ export function configHandlers(app: FieldkitApp): Pick<Handlers, keyof typeof co
         for (const ref of file.secretRefs) {
           if (seen.has(ref.key)) continue;
           seen.add(ref.key);
-          if (!(await has(ref.key as SecretKey))) missing.push({ key: ref.key as SecretKey, ...(file.mac && ref.key.includes(':') ? { mac: file.mac } : {}), what: ref.missing });
+          if (!(await has(ref.key as SecretKey)))
+            missing.push({
+              key: ref.key as SecretKey,
+              ...(file.mac && ref.key.includes(':') ? { mac: file.mac } : {}),
+              what: ref.missing,
+            });
         }
       }
       return { keys: [...keys].sort(), adminPassword: await has(secretKeys.adminPassword()), phones, missing };

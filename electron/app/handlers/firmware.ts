@@ -12,7 +12,12 @@ import type { FieldkitApp } from '../fieldkit-app';
 /** The site's provisioning server for a firmware run of `plan` (its publishing target, host and URL). */
 export function firmwareServerForPlan(app: FieldkitApp, plan: FirmwarePlan, jobId: string): Promise<FirmwareServer> {
   const { publishTarget, serverUrl } = plan.options;
-  return siteFirmwareServer(app.provisioning(), { targetId: publishTarget, host: plan.server.host, ...(serverUrl ? { url: serverUrl } : {}), tempTag: jobId });
+  return siteFirmwareServer(app.provisioning(), {
+    targetId: publishTarget,
+    host: plan.server.host,
+    ...(serverUrl ? { url: serverUrl } : {}),
+    tempTag: jobId,
+  });
 }
 
 export function firmwareHandlers(app: FieldkitApp): Pick<Handlers, keyof typeof firmwareCalls> {

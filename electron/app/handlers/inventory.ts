@@ -26,14 +26,18 @@ export function inventoryHandlers(app: FieldkitApp): Pick<Handlers, keyof typeof
       fileName: exportFileName(app.currentSite().meta.name, new Date()),
     }),
     'inventory.lastChanges': async () => store().lastScan(),
-    'discovery.proposeRanges': async () => ({ subnets: localSubnets(), lastUsed: await readScanSettings(app.currentSite()) }),
+    'discovery.proposeRanges': async () => ({
+      subnets: localSubnets(),
+      lastUsed: await readScanSettings(app.currentSite()),
+    }),
     'discovery.checkRanges': async ({ ranges, confirmLarge }) => {
       try {
         const targets = parseTargets([ranges], { confirmLarge: true });
         const large = targets.total > LARGE_SCAN_ADDRESSES;
-        const error = large && !confirmLarge
-          ? `These targets hold ${targets.total.toLocaleString('en')} addresses, more than a /16. Such a scan takes long and sends a lot of traffic: confirm it below, or give smaller subnets.`
-          : null;
+        const error =
+          large && !confirmLarge
+            ? `These targets hold ${targets.total.toLocaleString('en')} addresses, more than a /16. Such a scan takes long and sends a lot of traffic: confirm it below, or give smaller subnets.`
+            : null;
         // Said before the scan starts: how long the OS will make a scan of the laptop's own segment take.
         const slow = onLinkScan(targets.ranges).warning;
         return { total: targets.total, large, warnings: slow ? [...targets.warnings, slow] : targets.warnings, error };

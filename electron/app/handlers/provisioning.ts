@@ -17,14 +17,20 @@ export function provisioningHandlers(app: FieldkitApp): Pick<Handlers, keyof typ
     'provisioning.hostKey': async ({ targetId }) => {
       const service = svc();
       const target = await findTarget(service.site, targetId);
-      if (target.kind !== 'sftp') throw new FieldkitError('invalid-input', `"${targetId}" is the built-in server; it has no host key.`);
+      if (target.kind !== 'sftp')
+        throw new FieldkitError('invalid-input', `"${targetId}" is the built-in server; it has no host key.`);
       const loc = parseSftpUrl(target.url);
       const pinned = (await service.knownHosts.lookup(loc.host, loc.port)) ?? null;
       try {
         await (await service.openTarget(targetId, 'probe')).close();
       } catch (e) {
         if (e instanceof HostKeyError) {
-          return { state: e.problem === 'host-key-unknown' ? 'unknown' as const : 'changed' as const, hostPort: e.hostPort, fingerprint: e.fingerprint, pinned };
+          return {
+            state: e.problem === 'host-key-unknown' ? ('unknown' as const) : ('changed' as const),
+            hostPort: e.hostPort,
+            fingerprint: e.fingerprint,
+            pinned,
+          };
         }
         if (pinned === null) throw e;
       }

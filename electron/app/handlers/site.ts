@@ -5,7 +5,13 @@ import type { siteCalls } from '../../api/calls/site';
 import type { FieldkitApp } from '../fieldkit-app';
 
 export function slugForFolder(name: string): string {
-  const slug = name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[^A-Za-z0-9._ -]+/g, '').trim().replace(/\s+/g, '-').slice(0, 80);
+  const slug = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^A-Za-z0-9._ -]+/g, '')
+    .trim()
+    .replace(/\s+/g, '-')
+    .slice(0, 80);
   return slug || 'site';
 }
 

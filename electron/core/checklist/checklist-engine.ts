@@ -25,7 +25,13 @@ export type Answer = z.output<typeof AnswerSchema>;
 export type Outcome = 'pass' | 'warn' | 'fail' | 'deviation' | 'not-applicable' | 'noted' | 'open';
 
 export const OUTCOME_LABELS: Record<Outcome, string> = {
-  pass: 'Passed', warn: 'Passed with notes', fail: 'Failed', deviation: 'Deviation', 'not-applicable': 'Not applicable', noted: 'Noted', open: 'Open',
+  pass: 'Passed',
+  warn: 'Passed with notes',
+  fail: 'Failed',
+  deviation: 'Deviation',
+  'not-applicable': 'Not applicable',
+  noted: 'Noted',
+  open: 'Open',
 };
 
 /** Answers each kind of item takes. Automatic items take a deviation, or a manual result while there is no data. */
@@ -47,20 +53,30 @@ export function outcome(item: ChecklistItem, auto: AutoResult | undefined, answe
 }
 
 /** Refuses answers the item does not take, and deviations without reason or contact person. */
-export function validateAnswer(item: ChecklistItem, auto: AutoResult | undefined, answer: Pick<Answer, 'status' | 'reason' | 'agreedWith'>): string | null {
+export function validateAnswer(
+  item: ChecklistItem,
+  auto: AutoResult | undefined,
+  answer: Pick<Answer, 'status' | 'reason' | 'agreedWith'>,
+): string | null {
   const allowed = allowedAnswers(item, auto);
   if (!allowed.includes(answer.status)) {
     if (allowed.length === 0) return `"${item.title}" is checked automatically and passes; there is nothing to record.`;
     return `"${item.title}" takes ${allowed.map((a) => `"${a}"`).join(' or ')}, not "${answer.status}".`;
   }
   if (answer.status === 'deviation') {
-    if (answer.reason.trim() === '') return `A deviation needs its reason: say why "${item.title}" differs from the standard setting (guide §2.2).`;
-    if (answer.agreedWith.trim() === '') return 'A deviation needs the customer\'s contact person who agreed to it (guide §2.2).';
+    if (answer.reason.trim() === '')
+      return `A deviation needs its reason: say why "${item.title}" differs from the standard setting (guide §2.2).`;
+    if (answer.agreedWith.trim() === '')
+      return "A deviation needs the customer's contact person who agreed to it (guide §2.2).";
   }
   return null;
 }
 
-export function evaluateAll(definition: ChecklistDefinition, inputs: ChecklistInputs, since: string | null): Record<string, AutoResult> {
+export function evaluateAll(
+  definition: ChecklistDefinition,
+  inputs: ChecklistInputs,
+  since: string | null,
+): Record<string, AutoResult> {
   const out: Record<string, AutoResult> = {};
   for (const item of definition.items) {
     if (item.kind === 'automatic' && item.check) out[item.id] = autoChecks[item.check](inputs, { since });
@@ -79,7 +95,14 @@ export interface Progress {
 
 export function progressOf(outcomes: readonly Outcome[]): Progress {
   const count = (o: Outcome) => outcomes.filter((x) => x === o).length;
-  return { total: outcomes.length, done: outcomes.length - count('open'), open: count('open'), failed: count('fail'), deviations: count('deviation'), warnings: count('warn') };
+  return {
+    total: outcomes.length,
+    done: outcomes.length - count('open'),
+    open: count('open'),
+    failed: count('fail'),
+    deviations: count('deviation'),
+    warnings: count('warn'),
+  };
 }
 
 export interface DueState {
@@ -104,14 +127,21 @@ function describeChanges(changes: readonly FirmwareChange[]): string[] {
 export function dueState(completedAt: readonly string[], changes: readonly FirmwareChange[]): DueState {
   const last = [...completedAt].sort().at(-1) ?? null;
   if (last === null) {
-    return { due: true, reasons: ['First installation: no security checklist has been completed for this site yet (guide §2.2).'], notDue: [], lastCompletedAt: null };
+    return {
+      due: true,
+      reasons: ['First installation: no security checklist has been completed for this site yet (guide §2.2).'],
+      notDue: [],
+      lastCompletedAt: null,
+    };
   }
   const after = changes.filter((c) => c.at > last);
   const significant = after.filter((c) => isMajorOrMinorChange(c.from, c.to));
   const minor = after.filter((c) => !isMajorOrMinorChange(c.from, c.to));
   return {
     due: significant.length > 0,
-    reasons: significant.length ? describeChanges(significant).map((d) => `Major or minor firmware change by Fieldkit: ${d} (guide §2.2).`) : [],
+    reasons: significant.length
+      ? describeChanges(significant).map((d) => `Major or minor firmware change by Fieldkit: ${d} (guide §2.2).`)
+      : [],
     notDue: describeChanges(minor).map((d) => `Patch/build change only: ${d}; the checklist is not due for it.`),
     lastCompletedAt: last,
   };

@@ -47,7 +47,12 @@ export interface CredentialState {
 export type VerifyState =
   | { state: 'none' }
   | { state: 'unreadable'; message: string }
-  | { state: 'verified'; jobId: string; finishedAt: string; results: Pick<VerifyReport['results'][number], 'mac' | 'verdict' | 'reasons' | 'firmware'>[] };
+  | {
+      state: 'verified';
+      jobId: string;
+      finishedAt: string;
+      results: Pick<VerifyReport['results'][number], 'mac' | 'verdict' | 'reasons' | 'firmware'>[];
+    };
 
 export interface ChecklistInputs {
   /** Phones of this integration: supported models seen by a scan, and sheet phones not seen yet. Gone phones are left out. */
@@ -70,24 +75,39 @@ export function isIntegrationPhone(row: InventoryRow): boolean {
 function phoneConfigs(files: Awaited<ReturnType<typeof loadGenerated>>, rows: readonly InventoryRow[]): PhoneConfig[] {
   if (!files) return [];
   const byName = new Map(files.files.map((f) => [f.name, f]));
-  const global = files.files.find((f) => f.kind === 'global' && f.name === 'startup.cfg') ?? files.files.find((f) => f.kind === 'global');
+  const global =
+    files.files.find((f) => f.kind === 'global' && f.name === 'startup.cfg') ??
+    files.files.find((f) => f.kind === 'global');
   const modelOf = new Map(rows.filter((r) => r.mac).map((r) => [r.mac!, r.model]));
-  return files.files.filter((f) => f.kind === 'phone' && f.mac).map((file) => {
-    const mac = parseMac(file.mac!) ?? file.mac!;
-    const model = modelOf.get(mac) ?? /Mitel (68\d\di)/.exec(file.text)?.[1] ?? null;
-    const modelFile = model ? byName.get(`${model}.cfg`) : undefined;
-    const sources = [global, modelFile, file].filter((f) => f !== undefined).map((f) => ({ file: f.name, doc: f.doc }));
-    const secretLines = new Set(files.files.flatMap((f) => f.secretRefs.map((r) => `${f.name}:${r.line}`)));
-    const params: Record<string, ConfigParam> = {};
-    for (const [key, p] of mergeEffectiveValues(sources)) {
-      const secret = secretLines.has(`${p.file}:${p.line}`);
-      params[key] = { value: secret ? SECRET_PLACEHOLDER : p.value, lock: p.lock, file: p.file, line: p.line, secret };
-    }
-    return { mac, file: file.name, model, params };
-  });
+  return files.files
+    .filter((f) => f.kind === 'phone' && f.mac)
+    .map((file) => {
+      const mac = parseMac(file.mac!) ?? file.mac!;
+      const model = modelOf.get(mac) ?? /Mitel (68\d\di)/.exec(file.text)?.[1] ?? null;
+      const modelFile = model ? byName.get(`${model}.cfg`) : undefined;
+      const sources = [global, modelFile, file]
+        .filter((f) => f !== undefined)
+        .map((f) => ({ file: f.name, doc: f.doc }));
+      const secretLines = new Set(files.files.flatMap((f) => f.secretRefs.map((r) => `${f.name}:${r.line}`)));
+      const params: Record<string, ConfigParam> = {};
+      for (const [key, p] of mergeEffectiveValues(sources)) {
+        const secret = secretLines.has(`${p.file}:${p.line}`);
+        params[key] = {
+          value: secret ? SECRET_PLACEHOLDER : p.value,
+          lock: p.lock,
+          file: p.file,
+          line: p.line,
+          secret,
+        };
+      }
+      return { mac, file: file.name, model, params };
+    });
 }
 
-async function credentialStates(store: SecretStore, files: Awaited<ReturnType<typeof loadGenerated>>): Promise<CredentialState[]> {
+async function credentialStates(
+  store: SecretStore,
+  files: Awaited<ReturnType<typeof loadGenerated>>,
+): Promise<CredentialState[]> {
   const keys = new Set<SecretKey>();
   for (const f of files?.files ?? []) {
     for (const r of f.secretRefs) if (normaliseParamName(r.parameter) === 'admin password') keys.add(r.key);
@@ -108,14 +128,31 @@ export async function loadChecklistInputs(site: SiteWorkspace, secrets?: SecretS
   let generated: Awaited<ReturnType<typeof loadGenerated>> = undefined;
   try {
     generated = await loadGenerated(site);
-    if (generated) config = { state: 'generated', generatedAt: generated.manifest.generatedAt, findings: generated.manifest.findings, phones: phoneConfigs(generated, rows) };
+    if (generated)
+      config = {
+        state: 'generated',
+        generatedAt: generated.manifest.generatedAt,
+        findings: generated.manifest.findings,
+        phones: phoneConfigs(generated, rows),
+      };
   } catch (e) {
     config = { state: 'unreadable', message: (e as Error).message };
   }
   let verify: VerifyState = { state: 'none' };
   try {
     const report = await latestVerifyReport(site);
-    if (report) verify = { state: 'verified', jobId: report.jobId, finishedAt: report.finishedAt, results: report.results.map((r) => ({ mac: r.mac, verdict: r.verdict, reasons: r.reasons, firmware: r.firmware })) };
+    if (report)
+      verify = {
+        state: 'verified',
+        jobId: report.jobId,
+        finishedAt: report.finishedAt,
+        results: report.results.map((r) => ({
+          mac: r.mac,
+          verdict: r.verdict,
+          reasons: r.reasons,
+          firmware: r.firmware,
+        })),
+      };
   } catch (e) {
     verify = { state: 'unreadable', message: (e as Error).message };
   }

@@ -11,8 +11,19 @@ import { CURRENT_CHECKLIST, CHECKLIST_V1, type ChecklistDefinition, type Checkli
 import type { AutoResult } from './auto-checks';
 import { loadChecklistInputs, type ChecklistInputs } from './checklist-inputs';
 import {
-  AnswerSchema, AnswerStatusSchema, allowedAnswers, dueState, evaluateAll, outcome, progressOf, validateAnswer,
-  type Answer, type AnswerStatus, type DueState, type Outcome, type Progress,
+  AnswerSchema,
+  AnswerStatusSchema,
+  allowedAnswers,
+  dueState,
+  evaluateAll,
+  outcome,
+  progressOf,
+  validateAnswer,
+  type Answer,
+  type AnswerStatus,
+  type DueState,
+  type Outcome,
+  type Progress,
 } from './checklist-engine';
 
 export const RUNS_FILE = 'checklist/runs.json';
@@ -51,8 +62,12 @@ const RunsFileSchema = z.object({
 });
 
 export const RunStartSchema = z.object({
-  technician: z.string().trim().min(1, 'Give the technician\'s name.').max(120),
-  contactPerson: z.string().trim().min(1, 'Give the customer\'s contact person: deviations are agreed with them (guide §2.2).').max(200),
+  technician: z.string().trim().min(1, "Give the technician's name.").max(120),
+  contactPerson: z
+    .string()
+    .trim()
+    .min(1, "Give the customer's contact person: deviations are agreed with them (guide §2.2).")
+    .max(200),
 });
 export type RunStart = z.input<typeof RunStartSchema>;
 
@@ -103,7 +118,11 @@ const DEFINITIONS = [CHECKLIST_V1];
 
 export function definitionFor(run: Pick<ChecklistRun, 'checklistId' | 'checklistVersion'>): ChecklistDefinition {
   const def = DEFINITIONS.find((d) => d.id === run.checklistId && d.version === run.checklistVersion);
-  if (!def) throw new FieldkitError('workspace-corrupt', `The run uses checklist ${run.checklistId} version ${run.checklistVersion}, which this Fieldkit does not know. Use the Fieldkit version that created it.`);
+  if (!def)
+    throw new FieldkitError(
+      'workspace-corrupt',
+      `The run uses checklist ${run.checklistId} version ${run.checklistVersion}, which this Fieldkit does not know. Use the Fieldkit version that created it.`,
+    );
   return def;
 }
 
@@ -112,7 +131,10 @@ const queues = new WeakMap<SiteWorkspace, Promise<unknown>>();
 /** One change to runs.json at a time per site. */
 function exclusive<T>(site: SiteWorkspace, fn: () => Promise<T>): Promise<T> {
   const run = (queues.get(site) ?? Promise.resolve()).then(fn, fn);
-  queues.set(site, run.catch(() => undefined));
+  queues.set(
+    site,
+    run.catch(() => undefined),
+  );
   return run;
 }
 
@@ -127,28 +149,52 @@ async function writeRuns(site: SiteWorkspace, runs: ChecklistRun[]): Promise<voi
 const openRunOf = (runs: readonly ChecklistRun[]) => runs.find((r) => r.completedAt === null);
 const completedTimes = (runs: readonly ChecklistRun[]) => runs.flatMap((r) => (r.completedAt ? [r.completedAt] : []));
 
-export function itemViews(def: ChecklistDefinition, auto: Record<string, AutoResult & { evaluatedAt?: string }>, answers: Record<string, Answer>): ItemView[] {
+export function itemViews(
+  def: ChecklistDefinition,
+  auto: Record<string, AutoResult & { evaluatedAt?: string }>,
+  answers: Record<string, Answer>,
+): ItemView[] {
   return def.items.map((item) => {
     const a = auto[item.id];
     const answer = answers[item.id];
-    return { ...item, auto: a ?? null, answer: answer ?? null, outcome: outcome(item, a, answer), allowed: allowedAnswers(item, a) };
+    return {
+      ...item,
+      auto: a ?? null,
+      answer: answer ?? null,
+      outcome: outcome(item, a, answer),
+      allowed: allowedAnswers(item, a),
+    };
   });
 }
 
 function summarise(run: ChecklistRun, views: ItemView[]): RunSummary {
   return {
-    id: run.id, checklistVersion: run.checklistVersion, startedAt: run.startedAt, updatedAt: run.updatedAt, completedAt: run.completedAt,
-    technician: run.technician, contactPerson: run.contactPerson, progress: progressOf(views.map((v) => v.outcome)),
+    id: run.id,
+    checklistVersion: run.checklistVersion,
+    startedAt: run.startedAt,
+    updatedAt: run.updatedAt,
+    completedAt: run.completedAt,
+    technician: run.technician,
+    contactPerson: run.contactPerson,
+    progress: progressOf(views.map((v) => v.outcome)),
   };
 }
 
 /** Fresh results merged into the stored ones: a result that did not change keeps the time it was first seen. */
-function mergeAuto(stored: Record<string, AutoRecord>, fresh: Record<string, AutoResult>, now: string): { auto: Record<string, AutoRecord>; changed: boolean } {
+function mergeAuto(
+  stored: Record<string, AutoRecord>,
+  fresh: Record<string, AutoResult>,
+  now: string,
+): { auto: Record<string, AutoRecord>; changed: boolean } {
   const auto: Record<string, AutoRecord> = {};
   let changed = Object.keys(stored).length !== Object.keys(fresh).length;
   for (const [id, r] of Object.entries(fresh)) {
     const old = stored[id];
-    const same = old && old.status === r.status && old.summary === r.summary && JSON.stringify(old.evidence) === JSON.stringify(r.evidence);
+    const same =
+      old &&
+      old.status === r.status &&
+      old.summary === r.summary &&
+      JSON.stringify(old.evidence) === JSON.stringify(r.evidence);
     auto[id] = same ? old : { ...r, evaluatedAt: now };
     if (!same) changed = true;
   }
@@ -192,7 +238,11 @@ export function checklistStatus(site: SiteWorkspace, options: ChecklistOptions =
 }
 
 /** Starts a run; an unfinished run is resumed instead of starting a second one. */
-export async function startRun(site: SiteWorkspace, input: RunStart, options: ChecklistOptions = {}): Promise<ChecklistRun> {
+export async function startRun(
+  site: SiteWorkspace,
+  input: RunStart,
+  options: ChecklistOptions = {},
+): Promise<ChecklistRun> {
   const parsed = RunStartSchema.safeParse(input);
   if (!parsed.success) throw new FieldkitError('invalid-input', parsed.error.issues.map((i) => i.message).join(' '));
   return exclusive(site, async () => {
@@ -225,14 +275,26 @@ export async function startRun(site: SiteWorkspace, input: RunStart, options: Ch
 function requireOpenRun(runs: ChecklistRun[], runId: string): ChecklistRun {
   const run = runs.find((r) => r.id === runId);
   if (!run) throw new FieldkitError('not-found', `No checklist run ${runId} in this site. Reload the checklist.`);
-  if (run.completedAt) throw new FieldkitError('conflict', `Checklist run ${runId} was completed on ${run.completedAt.slice(0, 10)} and can no longer be changed. Start a new run.`);
+  if (run.completedAt)
+    throw new FieldkitError(
+      'conflict',
+      `Checklist run ${runId} was completed on ${run.completedAt.slice(0, 10)} and can no longer be changed. Start a new run.`,
+    );
   return run;
 }
 
 /** Records the technician's answer for one item of the open run. */
-export async function answerItem(site: SiteWorkspace, input: AnswerInput, options: ChecklistOptions = {}): Promise<ItemView> {
+export async function answerItem(
+  site: SiteWorkspace,
+  input: AnswerInput,
+  options: ChecklistOptions = {},
+): Promise<ItemView> {
   const parsed = AnswerInputSchema.safeParse(input);
-  if (!parsed.success) throw new FieldkitError('invalid-input', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  if (!parsed.success)
+    throw new FieldkitError(
+      'invalid-input',
+      parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+    );
   const a = parsed.data;
   return exclusive(site, async () => {
     const now = (options.now ?? (() => new Date()))().toISOString();
@@ -243,7 +305,14 @@ export async function answerItem(site: SiteWorkspace, input: AnswerInput, option
     if (!item) throw new FieldkitError('invalid-input', `The checklist has no item "${a.itemId}".`);
     const problem = validateAnswer(item, run.auto[item.id], a);
     if (problem) throw new FieldkitError('invalid-input', problem);
-    run.answers[item.id] = AnswerSchema.parse({ status: a.status, note: a.note, reason: a.reason, agreedWith: a.agreedWith, at: now, by: run.technician });
+    run.answers[item.id] = AnswerSchema.parse({
+      status: a.status,
+      note: a.note,
+      reason: a.reason,
+      agreedWith: a.agreedWith,
+      at: now,
+      by: run.technician,
+    });
     run.updatedAt = now;
     await writeRuns(site, runs);
     return itemViews(def, run.auto, run.answers).find((v) => v.id === item.id)!;
@@ -251,7 +320,11 @@ export async function answerItem(site: SiteWorkspace, input: AnswerInput, option
 }
 
 /** Completes the open run after re-evaluating it; refused while items are open. */
-export async function completeRun(site: SiteWorkspace, runId: string, options: ChecklistOptions = {}): Promise<RunSummary> {
+export async function completeRun(
+  site: SiteWorkspace,
+  runId: string,
+  options: ChecklistOptions = {},
+): Promise<RunSummary> {
   const status = await checklistStatus(site, options);
   if (status.run?.id !== runId) {
     const runs = await readRuns(site);
@@ -259,7 +332,13 @@ export async function completeRun(site: SiteWorkspace, runId: string, options: C
   }
   const open = status.items.filter((i) => i.outcome === 'open');
   if (open.length > 0) {
-    throw new FieldkitError('conflict', `${open.length} item(s) are still open: ${open.slice(0, 5).map((i) => `"${i.title}"`).join(', ')}${open.length > 5 ? ', …' : ''}. Answer them first.`);
+    throw new FieldkitError(
+      'conflict',
+      `${open.length} item(s) are still open: ${open
+        .slice(0, 5)
+        .map((i) => `"${i.title}"`)
+        .join(', ')}${open.length > 5 ? ', …' : ''}. Answer them first.`,
+    );
   }
   return exclusive(site, async () => {
     const now = (options.now ?? (() => new Date()))().toISOString();

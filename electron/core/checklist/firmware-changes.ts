@@ -10,12 +10,20 @@ import { FieldkitError } from '../util/errors';
 export const FIRMWARE_CHANGES_FILE = 'firmware/changes.json';
 const MAX_CHANGES_KEPT = 50_000;
 
-const version = z.string().trim().max(64).refine((v) => parseFirmwareVersion(v) !== null, {
-  message: 'is not a firmware version; write four numbers, e.g. 6.5.0.224',
-}).transform((v) => formatFirmwareVersion(parseFirmwareVersion(v)!));
+const version = z
+  .string()
+  .trim()
+  .max(64)
+  .refine((v) => parseFirmwareVersion(v) !== null, {
+    message: 'is not a firmware version; write four numbers, e.g. 6.5.0.224',
+  })
+  .transform((v) => formatFirmwareVersion(parseFirmwareVersion(v)!));
 
 export const FirmwareChangeSchema = z.object({
-  mac: z.string().refine((m) => parseMac(m) !== null, { message: 'is not a MAC address, e.g. 00:08:5D:1A:2B:3C' }).transform((m) => parseMac(m)!),
+  mac: z
+    .string()
+    .refine((m) => parseMac(m) !== null, { message: 'is not a MAC address, e.g. 00:08:5D:1A:2B:3C' })
+    .transform((m) => parseMac(m)!),
   model: z.string().max(64).optional(),
   from: version,
   to: version,
@@ -52,12 +60,17 @@ export async function readFirmwareChanges(site: SiteWorkspace): Promise<Firmware
 export async function recordFirmwareChange(site: SiteWorkspace, change: FirmwareChangeInput): Promise<FirmwareChange> {
   const parsed = FirmwareChangeSchema.safeParse(change);
   if (!parsed.success) {
-    throw new FieldkitError('invalid-input', `The firmware change cannot be recorded: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new FieldkitError(
+      'invalid-input',
+      `The firmware change cannot be recorded: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   }
   const entry = parsed.data;
   await site.updateJson(FIRMWARE_CHANGES_FILE, ChangesFileSchema, (current) => {
     const changes = current?.changes ?? [];
-    const duplicate = changes.some((c) => c.mac === entry.mac && c.from === entry.from && c.to === entry.to && c.at === entry.at);
+    const duplicate = changes.some(
+      (c) => c.mac === entry.mac && c.from === entry.from && c.to === entry.to && c.at === entry.at,
+    );
     return {
       format: 'fieldkit-firmware-changes' as const,
       formatVersion: 1 as const,
@@ -83,16 +96,18 @@ export function firmwareBeforeAfter(changes: readonly FirmwareChange[], since: s
     if (since !== null && c.at <= since) continue;
     byMac.set(c.mac, [...(byMac.get(c.mac) ?? []), c]);
   }
-  return [...byMac.entries()].map(([mac, list]) => {
-    const first = list[0]!;
-    const last = list.at(-1)!;
-    return {
-      mac,
-      model: last.model ?? first.model ?? null,
-      before: first.from,
-      after: last.to,
-      changedAt: last.at,
-      majorOrMinor: list.some((c) => isMajorOrMinorChange(c.from, c.to)),
-    };
-  }).sort((a, b) => a.mac.localeCompare(b.mac));
+  return [...byMac.entries()]
+    .map(([mac, list]) => {
+      const first = list[0]!;
+      const last = list.at(-1)!;
+      return {
+        mac,
+        model: last.model ?? first.model ?? null,
+        before: first.from,
+        after: last.to,
+        changedAt: last.at,
+        majorOrMinor: list.some((c) => isMajorOrMinorChange(c.from, c.to)),
+      };
+    })
+    .sort((a, b) => a.mac.localeCompare(b.mac));
 }

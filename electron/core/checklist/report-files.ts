@@ -19,10 +19,16 @@ export interface SavedReport {
 }
 
 export function reportBaseName(createdAt: string, draft: boolean): string {
-  return `checklist-report-${createdAt.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z').replace('T', '-')}${draft ? '-draft' : ''}`;
+  return `checklist-report-${createdAt
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')
+    .replace('T', '-')}${draft ? '-draft' : ''}`;
 }
 
-export async function saveChecklistReport(site: SiteWorkspace, options: ReportOptions & { pdf?: PdfRenderer }): Promise<SavedReport> {
+export async function saveChecklistReport(
+  site: SiteWorkspace,
+  options: ReportOptions & { pdf?: PdfRenderer },
+): Promise<SavedReport> {
   const model = await buildReportModel(site, options);
   const html = renderReportHtml(model);
   const base = `reports/${reportBaseName(model.createdAt, model.draft)}`;
@@ -37,5 +43,13 @@ export async function saveChecklistReport(site: SiteWorkspace, options: ReportOp
       pdfError = (e as Error).message;
     }
   }
-  return { html: `${base}.html`, pdf, pdfError, draft: model.draft, runId: model.run?.id ?? null, createdAt: model.createdAt, progress: model.progress };
+  return {
+    html: `${base}.html`,
+    pdf,
+    pdfError,
+    draft: model.draft,
+    runId: model.run?.id ?? null,
+    createdAt: model.createdAt,
+    progress: model.progress,
+  };
 }

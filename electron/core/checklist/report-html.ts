@@ -4,7 +4,8 @@ import { OUTCOME_LABELS, type Outcome } from './checklist-engine';
 import type { ItemView } from './checklist-runs';
 import type { ReportModel } from './report-model';
 
-const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const esc = (s: string): string =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 function date(iso: string | null | undefined, withTime = true): string {
   if (!iso) return '—';
@@ -16,14 +17,26 @@ function date(iso: string | null | undefined, withTime = true): string {
 }
 
 const pill = (o: Outcome) => `<span class="pill ${o}">${esc(OUTCOME_LABELS[o])}</span>`;
-const KIND_LABEL = { automatic: 'Checked by Fieldkit', confirm: 'Confirmed by the technician', info: 'Information' } as const;
+const KIND_LABEL = {
+  automatic: 'Checked by Fieldkit',
+  confirm: 'Confirmed by the technician',
+  info: 'Information',
+} as const;
 
 function itemRow(i: ItemView): string {
-  const evidence = i.auto ? [`<p class="summary">${esc(i.auto.summary)}</p>`, i.auto.evidence.length ? `<ul class="evidence">${i.auto.evidence.map((e) => `<li>${esc(e)}</li>`).join('')}</ul>` : ''].join('') : '';
-  const a = i.answer;
-  const answer = a && (a.note || a.reason)
-    ? `<p class="answer">${a.status === 'deviation' ? `<strong>Deviation:</strong> ${esc(a.reason)} <span class="muted">(agreed with ${esc(a.agreedWith)})</span>` : ''}${a.note ? `${a.status === 'deviation' ? '<br>' : ''}<strong>Note:</strong> ${esc(a.note)}` : ''}</p>`
+  const evidence = i.auto
+    ? [
+        `<p class="summary">${esc(i.auto.summary)}</p>`,
+        i.auto.evidence.length
+          ? `<ul class="evidence">${i.auto.evidence.map((e) => `<li>${esc(e)}</li>`).join('')}</ul>`
+          : '',
+      ].join('')
     : '';
+  const a = i.answer;
+  const answer =
+    a && (a.note || a.reason)
+      ? `<p class="answer">${a.status === 'deviation' ? `<strong>Deviation:</strong> ${esc(a.reason)} <span class="muted">(agreed with ${esc(a.agreedWith)})</span>` : ''}${a.note ? `${a.status === 'deviation' ? '<br>' : ''}<strong>Note:</strong> ${esc(a.note)}` : ''}</p>`
+      : '';
   return `<tr class="item">
     <td class="status">${pill(i.outcome)}</td>
     <td><div class="item-title">${esc(i.title)}</div>
@@ -114,7 +127,15 @@ export function renderReportHtml(m: ReportModel): string {
     ? `<div class="draft">Draft: ${!m.run ? 'no checklist run started yet' : p.open ? `run not completed, ${p.open} item${p.open === 1 ? '' : 's'} open` : 'all items answered, run not completed yet'}</div>`
     : '';
 
-  const firmwareRows = m.firmware.changes.map((c) => [td(c.mac, 'mono'), td(c.model ?? ''), td(c.before, 'mono'), td(c.after, 'mono'), td(c.now ?? 'not in inventory', 'mono'), td(c.majorOrMinor ? 'major/minor' : 'patch/build'), `<td class="nowrap">${date(c.changedAt, false)}</td>`]);
+  const firmwareRows = m.firmware.changes.map((c) => [
+    td(c.mac, 'mono'),
+    td(c.model ?? ''),
+    td(c.before, 'mono'),
+    td(c.after, 'mono'),
+    td(c.now ?? 'not in inventory', 'mono'),
+    td(c.majorOrMinor ? 'major/minor' : 'patch/build'),
+    `<td class="nowrap">${date(c.changedAt, false)}</td>`,
+  ]);
 
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
@@ -155,39 +176,71 @@ export function renderReportHtml(m: ReportModel): string {
   <h2>1 Site and inventory</h2>
   <p>${phonesTotal} phone${phonesTotal === 1 ? '' : 's'} of this integration${m.inventory.notSeen ? `, of which ${m.inventory.notSeen} on the technician's sheet not yet seen on the network` : ''}.${m.inventory.otherDevices ? ` ${m.inventory.otherDevices} other device${m.inventory.otherDevices === 1 ? ' was' : 's were'} found on the scanned networks and are not part of this integration.` : ''} The full list is in the appendix.</p>
   <div class="cols">
-    <div>${table(['Model', 'Phones'], m.inventory.byModel.map(([k, n]) => [td(k), td(String(n), 'num')]), 'compact')}</div>
-    <div>${table(['Firmware', 'Phones'], m.inventory.byFirmware.map(([k, n]) => [td(k, 'mono'), td(String(n), 'num')]), 'compact')}</div>
+    <div>${table(
+      ['Model', 'Phones'],
+      m.inventory.byModel.map(([k, n]) => [td(k), td(String(n), 'num')]),
+      'compact',
+    )}</div>
+    <div>${table(
+      ['Firmware', 'Phones'],
+      m.inventory.byFirmware.map(([k, n]) => [td(k, 'mono'), td(String(n), 'num')]),
+      'compact',
+    )}</div>
   </div>
 </section>
 
 <section id="firmware">
   <h2>2 Firmware before and after</h2>
-  ${m.firmware.changes.length
-    ? `<p>Firmware changes made by Fieldkit ${m.firmware.since ? `since the previous checklist (${date(m.firmware.since, false)})` : 'at this site'}; "Now" is the version in the current inventory.</p>${table(['MAC', 'Model', 'Before', 'After', 'Now', 'Change', 'Date'], firmwareRows, 'compact')}`
-    : `<p>No firmware changes were made by Fieldkit ${m.firmware.since ? `since the previous checklist (${date(m.firmware.since, false)})` : 'at this site'}. Current versions are listed in section 1.</p>`}
+  ${
+    m.firmware.changes.length
+      ? `<p>Firmware changes made by Fieldkit ${m.firmware.since ? `since the previous checklist (${date(m.firmware.since, false)})` : 'at this site'}; "Now" is the version in the current inventory.</p>${table(['MAC', 'Model', 'Before', 'After', 'Now', 'Change', 'Date'], firmwareRows, 'compact')}`
+      : `<p>No firmware changes were made by Fieldkit ${m.firmware.since ? `since the previous checklist (${date(m.firmware.since, false)})` : 'at this site'}. Current versions are listed in section 1.</p>`
+  }
 </section>
 
 <section id="results">
   <h2>3 Checklist results</h2>
-  ${m.sections.filter((s) => s.items.length).map((s) => `<h3>${esc(s.title)} <span class="src">${esc(s.source)}</span></h3><table class="items"><colgroup><col class="status"><col></colgroup><tbody>${s.items.map(itemRow).join('')}</tbody></table>`).join('\n')}
+  ${m.sections
+    .filter((s) => s.items.length)
+    .map(
+      (s) =>
+        `<h3>${esc(s.title)} <span class="src">${esc(s.source)}</span></h3><table class="items"><colgroup><col class="status"><col></colgroup><tbody>${s.items.map(itemRow).join('')}</tbody></table>`,
+    )
+    .join('\n')}
 </section>
 
 <section id="deviations">
   <h2>4 Deviations from standard settings</h2>
-  ${m.deviations.length
-    ? `<p>Documented in consultation with the customer's contact person (guide §2.2).</p>${table(['Item', 'Reason', 'Agreed with', 'Recorded'], m.deviations.map((d) => [`<td><strong>${esc(d.title)}</strong><div class="meta">${esc(d.source)}</div></td>`, `<td>${esc(d.reason)}${d.note ? `<div class="meta">${esc(d.note)}</div>` : ''}</td>`, td(d.agreedWith), `<td class="nowrap">${date(d.at, false)}</td>`]))}`
-    : '<p>No deviations from standard settings were recorded.</p>'}
+  ${
+    m.deviations.length
+      ? `<p>Documented in consultation with the customer's contact person (guide §2.2).</p>${table(
+          ['Item', 'Reason', 'Agreed with', 'Recorded'],
+          m.deviations.map((d) => [
+            `<td><strong>${esc(d.title)}</strong><div class="meta">${esc(d.source)}</div></td>`,
+            `<td>${esc(d.reason)}${d.note ? `<div class="meta">${esc(d.note)}</div>` : ''}</td>`,
+            td(d.agreedWith),
+            `<td class="nowrap">${date(d.at, false)}</td>`,
+          ]),
+        )}`
+      : '<p>No deviations from standard settings were recorded.</p>'
+  }
 </section>
 
 <section id="restrictions">
   <h2>5 Feature restrictions (customer handover)</h2>
   <p>Mitel 6867/6865 phones on OpenScape Voice behave differently from OpenScape CP devices in these points (guide §8).</p>
-  ${table(['Feature', 'Restriction / behaviour'], m.featureRestrictions.map((f) => [`<td><strong>${esc(f.feature)}</strong></td>`, td(f.restriction)]))}
+  ${table(
+    ['Feature', 'Restriction / behaviour'],
+    m.featureRestrictions.map((f) => [`<td><strong>${esc(f.feature)}</strong></td>`, td(f.restriction)]),
+  )}
 </section>
 
 <section id="known-issues">
   <h2>6 Known issues and workarounds</h2>
-  ${table(['Issue', 'Description', 'Workaround / action'], m.knownIssues.map((k) => [td(k.id, 'mono'), td(k.description), td(k.workaround)]))}
+  ${table(
+    ['Issue', 'Description', 'Workaround / action'],
+    m.knownIssues.map((k) => [td(k.id, 'mono'), td(k.description), td(k.workaround)]),
+  )}
 </section>
 
 <section id="sign-off" class="signoff">
@@ -201,7 +254,22 @@ export function renderReportHtml(m: ReportModel): string {
 
 <section id="appendix-phones" class="section-break">
   <h2>Appendix: phones</h2>
-  ${phonesTotal ? table(['MAC', 'Model', 'Number', 'Name', 'Location', 'Firmware'], m.inventory.phones.map((ph) => [td(ph.mac, 'mono'), td(ph.model), td(ph.directoryNumber), td(ph.displayName), td(ph.location), td(ph.presence === 'expected' ? 'not seen yet' : ph.firmware, 'mono')]), 'compact') : '<p>No phones in the inventory.</p>'}
+  ${
+    phonesTotal
+      ? table(
+          ['MAC', 'Model', 'Number', 'Name', 'Location', 'Firmware'],
+          m.inventory.phones.map((ph) => [
+            td(ph.mac, 'mono'),
+            td(ph.model),
+            td(ph.directoryNumber),
+            td(ph.displayName),
+            td(ph.location),
+            td(ph.presence === 'expected' ? 'not seen yet' : ph.firmware, 'mono'),
+          ]),
+          'compact',
+        )
+      : '<p>No phones in the inventory.</p>'
+  }
   <p class="muted">Created by Fieldkit ${esc(m.fieldkitVersion)} on ${date(m.createdAt)}${m.run ? `, run ${esc(m.run.id)}` : ''}. This report contains no passwords or other credentials.</p>
 </section>
 </div></body></html>

@@ -37,7 +37,14 @@ export interface ReportModel {
   fieldkitVersion: string;
   site: { name: string; customer: string; technician: string; contactPerson: string };
   checklist: { id: string; version: number; title: string; basedOn: string[] };
-  run: { id: string; startedAt: string; completedAt: string | null; technician: string; contactPerson: string; trigger: string[] } | null;
+  run: {
+    id: string;
+    startedAt: string;
+    completedAt: string | null;
+    technician: string;
+    contactPerson: string;
+    trigger: string[];
+  } | null;
   /** True while the run is not completed (or there is none): the report says so on every page. */
   draft: boolean;
   progress: Progress;
@@ -63,8 +70,13 @@ function counts(values: string[]): [string, number][] {
 
 function reportPhone(r: InventoryRow): ReportPhone {
   return {
-    mac: r.mac ?? r.ip ?? r.key, model: r.model ?? 'unknown', directoryNumber: r.directoryNumber, displayName: r.displayName,
-    location: r.location, firmware: r.firmware ?? 'unknown', presence: r.presence,
+    mac: r.mac ?? r.ip ?? r.key,
+    model: r.model ?? 'unknown',
+    directoryNumber: r.directoryNumber,
+    displayName: r.displayName,
+    location: r.location,
+    firmware: r.firmware ?? 'unknown',
+    presence: r.presence,
   };
 }
 
@@ -81,7 +93,9 @@ export async function buildReportModel(site: SiteWorkspace, options: ReportOptio
   // Re-evaluates and stores the open run's evidence first, so that the report and the run agree.
   const status = await checklistStatus(site, { ...(options.secrets ? { secrets: options.secrets } : {}), now });
   const runs = await readRuns(site);
-  const run = options.runId ? runs.find((r) => r.id === options.runId) : runs.find((r) => r.completedAt === null) ?? [...runs].reverse().find((r) => r.completedAt);
+  const run = options.runId
+    ? runs.find((r) => r.id === options.runId)
+    : (runs.find((r) => r.completedAt === null) ?? [...runs].reverse().find((r) => r.completedAt));
   if (options.runId && !run) throw new FieldkitError('not-found', `No checklist run ${options.runId} in this site.`);
   const def: ChecklistDefinition = run ? definitionFor(run) : CURRENT_CHECKLIST;
   const items = run ? itemViews(def, run.auto, run.answers) : status.items;
@@ -90,7 +104,9 @@ export async function buildReportModel(site: SiteWorkspace, options: ReportOptio
   const phones = rows.filter(isIntegrationPhone);
   const until = run?.completedAt ?? null;
   const changes = (await readFirmwareChanges(site)).filter((c) => until === null || c.at <= until);
-  const completedBefore = runs.filter((r) => r.completedAt && (!run || r.completedAt < (run.completedAt ?? run.startedAt))).map((r) => r.completedAt!);
+  const completedBefore = runs
+    .filter((r) => r.completedAt && (!run || r.completedAt < (run.completedAt ?? run.startedAt)))
+    .map((r) => r.completedAt!);
   const since = run ? run.since : dueState(completedBefore, changes).lastCompletedAt;
   const current = new Map(rows.map((r) => [r.mac, r.firmware]));
 
@@ -98,23 +114,55 @@ export async function buildReportModel(site: SiteWorkspace, options: ReportOptio
   return {
     createdAt: now().toISOString(),
     fieldkitVersion: options.fieldkitVersion,
-    site: { name: meta.name, customer: meta.customer, technician: run?.technician || meta.technician, contactPerson: run?.contactPerson || meta.contactPerson },
+    site: {
+      name: meta.name,
+      customer: meta.customer,
+      technician: run?.technician || meta.technician,
+      contactPerson: run?.contactPerson || meta.contactPerson,
+    },
     checklist: { id: def.id, version: def.version, title: def.title, basedOn: def.basedOn },
-    run: run ? { id: run.id, startedAt: run.startedAt, completedAt: run.completedAt, technician: run.technician, contactPerson: run.contactPerson, trigger: run.trigger } : null,
+    run: run
+      ? {
+          id: run.id,
+          startedAt: run.startedAt,
+          completedAt: run.completedAt,
+          technician: run.technician,
+          contactPerson: run.contactPerson,
+          trigger: run.trigger,
+        }
+      : null,
     draft: !run?.completedAt,
     progress: progressOf(items.map((i) => i.outcome)),
     sections: def.sections.map((s) => ({ ...s, items: items.filter((i) => i.section === s.id) })),
-    deviations: items.filter((i) => i.outcome === 'deviation' && i.answer).map((i) => ({
-      itemId: i.id, title: i.title, source: i.source, reason: i.answer!.reason, agreedWith: i.answer!.agreedWith, note: i.answer!.note, at: i.answer!.at,
-    })),
+    deviations: items
+      .filter((i) => i.outcome === 'deviation' && i.answer)
+      .map((i) => ({
+        itemId: i.id,
+        title: i.title,
+        source: i.source,
+        reason: i.answer!.reason,
+        agreedWith: i.answer!.agreedWith,
+        note: i.answer!.note,
+        at: i.answer!.at,
+      })),
     inventory: {
-      phones: phones.map(reportPhone).sort((a, b) => a.location.localeCompare(b.location) || a.directoryNumber.localeCompare(b.directoryNumber) || a.mac.localeCompare(b.mac)),
+      phones: phones
+        .map(reportPhone)
+        .sort(
+          (a, b) =>
+            a.location.localeCompare(b.location) ||
+            a.directoryNumber.localeCompare(b.directoryNumber) ||
+            a.mac.localeCompare(b.mac),
+        ),
       byModel: counts(phones.map((p) => p.model ?? 'unknown')),
       byFirmware: counts(phones.map((p) => p.firmware ?? 'unknown')),
       notSeen: phones.filter((p) => p.presence === 'expected').length,
       otherDevices: rows.filter((r) => !isIntegrationPhone(r) && r.presence === 'present').length,
     },
-    firmware: { since, changes: firmwareBeforeAfter(changes, since).map((c) => ({ ...c, now: current.get(c.mac) ?? null })) },
+    firmware: {
+      since,
+      changes: firmwareBeforeAfter(changes, since).map((c) => ({ ...c, now: current.get(c.mac) ?? null })),
+    },
     featureRestrictions: def.featureRestrictions,
     knownIssues: def.knownIssues,
   };

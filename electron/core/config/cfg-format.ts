@@ -11,10 +11,21 @@ interface LineBase {
   /** Line ending as read (`''` only on a last line without a newline). */
   eol: Eol;
 }
-export interface CfgBlankLine extends LineBase { kind: 'blank'; raw: string }
-export interface CfgCommentLine extends LineBase { kind: 'comment'; raw: string }
+export interface CfgBlankLine extends LineBase {
+  kind: 'blank';
+  raw: string;
+}
+export interface CfgCommentLine extends LineBase {
+  kind: 'comment';
+  raw: string;
+}
 /** A line the parser could not read; kept verbatim so that nothing is lost. */
-export interface CfgInvalidLine extends LineBase { kind: 'invalid'; raw: string; error: string; fix: string }
+export interface CfgInvalidLine extends LineBase {
+  kind: 'invalid';
+  raw: string;
+  error: string;
+  fix: string;
+}
 export interface CfgParamLine extends LineBase {
   kind: 'param';
   /** Whitespace before the prefix. */
@@ -53,7 +64,11 @@ export interface CfgParseResult {
 }
 
 export class CfgValueError extends FieldkitError {
-  constructor(message: string, readonly fix: string, details?: Record<string, unknown>) {
+  constructor(
+    message: string,
+    readonly fix: string,
+    details?: Record<string, unknown>,
+  ) {
     super('invalid-input', `${message} ${fix}`, details);
     this.name = 'CfgValueError';
   }
@@ -153,8 +168,12 @@ function isSpace(code: number): boolean {
 function parseLine(raw: string, eol: Eol): CfgLine {
   const bad = FORBIDDEN_IN_LINE.exec(raw);
   if (bad) {
-    return invalid(raw, eol, `The line contains the control character ${describeChar(bad[0])}.`,
-      'Remove it: control characters and line breaks are not allowed inside a line.');
+    return invalid(
+      raw,
+      eol,
+      `The line contains the control character ${describeChar(bad[0])}.`,
+      'Remove it: control characters and line breaks are not allowed inside a line.',
+    );
   }
   let i = 0;
   while (i < raw.length && isSpace(raw.charCodeAt(i))) i++;
@@ -168,8 +187,12 @@ function parseLine(raw: string, eol: Eol): CfgLine {
 
   const colon = raw.indexOf(':', p);
   if (colon < 0) {
-    return invalid(raw, eol, `"${clip(raw.trim())}" has no ':' between a name and a value.`,
-      "Write it as 'name: value', or start the line with '#' to make it a comment.");
+    return invalid(
+      raw,
+      eol,
+      `"${clip(raw.trim())}" has no ':' between a name and a value.`,
+      "Write it as 'name: value', or start the line with '#' to make it a comment.",
+    );
   }
   let nameEnd = colon;
   while (nameEnd > p && isSpace(raw.charCodeAt(nameEnd - 1))) nameEnd--;
@@ -178,8 +201,12 @@ function parseLine(raw: string, eol: Eol): CfgLine {
     return invalid(raw, eol, "There is no parameter name before ':'.", "Write it as 'name: value'.");
   }
   if (name.includes('#') || name.includes('"')) {
-    return invalid(raw, eol, `The parameter name "${clip(name)}" contains '#' or '"'.`,
-      "Parameter names are words and digits; if this is a comment, start the line with '#'.");
+    return invalid(
+      raw,
+      eol,
+      `The parameter name "${clip(name)}" contains '#' or '"'.`,
+      "Parameter names are words and digits; if this is a comment, start the line with '#'.",
+    );
   }
 
   let v = colon + 1;
@@ -189,23 +216,48 @@ function parseLine(raw: string, eol: Eol): CfgLine {
   if (raw[v] === '"') {
     const close = raw.indexOf('"', v + 1);
     if (close < 0) {
-      return invalid(raw, eol, `The value of "${clip(name)}" opens a double quote but does not close it.`,
-        'Add the closing " at the end of the value.');
+      return invalid(
+        raw,
+        eol,
+        `The value of "${clip(name)}" opens a double quote but does not close it.`,
+        'Add the closing " at the end of the value.',
+      );
     }
     const trailing = raw.slice(close + 1);
     if (!isTrailingComment(trailing)) {
-      return invalid(raw, eol, `The value of "${clip(name)}" has text after its closing quote.`,
-        'Put the whole value inside the quotes, or start the extra text with " #" to make it a comment.');
+      return invalid(
+        raw,
+        eol,
+        `The value of "${clip(name)}" has text after its closing quote.`,
+        'Put the whole value inside the quotes, or start the extra text with " #" to make it a comment.',
+      );
     }
-    return { kind: 'param', eol, indent, prefix, name, separator, value: raw.slice(v + 1, close), quoted: true, trailing };
+    return {
+      kind: 'param',
+      eol,
+      indent,
+      prefix,
+      name,
+      separator,
+      value: raw.slice(v + 1, close),
+      quoted: true,
+      trailing,
+    };
   }
 
   const commentAt = findTrailingComment(raw, v);
   let valueEnd = commentAt;
   while (valueEnd > v && isSpace(raw.charCodeAt(valueEnd - 1))) valueEnd--;
   return {
-    kind: 'param', eol, indent, prefix, name, separator,
-    value: raw.slice(v, valueEnd), quoted: false, trailing: raw.slice(valueEnd),
+    kind: 'param',
+    eol,
+    indent,
+    prefix,
+    name,
+    separator,
+    value: raw.slice(v, valueEnd),
+    quoted: false,
+    trailing: raw.slice(valueEnd),
   };
 }
 
@@ -238,16 +290,25 @@ function needsQuotes(value: string): boolean {
 /** Refuses names that would not read back as the same single parameter. */
 export function assertSafeName(name: string): void {
   if (typeof name !== 'string' || name.trim() === '') {
-    throw new CfgValueError('A parameter name is empty.', 'Give the parameter its Mitel name, e.g. "sip line1 auth name".');
+    throw new CfgValueError(
+      'A parameter name is empty.',
+      'Give the parameter its Mitel name, e.g. "sip line1 auth name".',
+    );
   }
   const bad = FORBIDDEN_IN_VALUE.exec(name);
   if (bad) {
-    throw new CfgValueError(`The parameter name "${clip(name)}" contains the control character ${describeChar(bad[0])}.`,
-      'Remove line breaks and control characters from the name.', { name });
+    throw new CfgValueError(
+      `The parameter name "${clip(name)}" contains the control character ${describeChar(bad[0])}.`,
+      'Remove line breaks and control characters from the name.',
+      { name },
+    );
   }
   if (/[:#"]/.test(name) || /^[\s!^]/.test(name) || name !== name.trim()) {
-    throw new CfgValueError(`The parameter name "${clip(name)}" contains ':', '#', '"', a leading '!'/'^' or surrounding spaces.`,
-      'Use the plain Mitel name; set locking and override with the options, not in the name.', { name });
+    throw new CfgValueError(
+      `The parameter name "${clip(name)}" contains ':', '#', '"', a leading '!'/'^' or surrounding spaces.`,
+      'Use the plain Mitel name; set locking and override with the options, not in the name.',
+      { name },
+    );
   }
 }
 
@@ -260,23 +321,36 @@ export function assertSafeValue(name: string, value: string, quoted = false): vo
   if (bad) {
     throw new CfgValueError(
       `The value of "${clip(name)}" contains the control character ${describeChar(bad[0])} (line breaks and control characters could inject other parameters).`,
-      'Remove line breaks, tabs and control characters from the value.', { name });
+      'Remove line breaks, tabs and control characters from the value.',
+      { name },
+    );
   }
   if (value.includes('"') && (quoted || needsQuotes(value))) {
-    throw new CfgValueError(`The value of "${clip(name)}" contains a double quote and also needs quoting, which the format cannot express.`,
-      'Remove the double quote from the value.', { name });
+    throw new CfgValueError(
+      `The value of "${clip(name)}" contains a double quote and also needs quoting, which the format cannot express.`,
+      'Remove the double quote from the value.',
+      { name },
+    );
   }
 }
 
 function renderValue(line: CfgParamLine): string {
   if (line.quoted) {
     if (line.value.includes('"')) {
-      throw new CfgValueError(`The quoted value of "${clip(line.name)}" contains a double quote.`, 'Remove the double quote from the value.', { name: line.name });
+      throw new CfgValueError(
+        `The quoted value of "${clip(line.name)}" contains a double quote.`,
+        'Remove the double quote from the value.',
+        { name: line.name },
+      );
     }
     return `"${line.value}"`;
   }
   if (needsQuotes(line.value)) {
-    throw new CfgValueError(`The value of "${clip(line.name)}" must be quoted to read back unchanged.`, 'Set it through setParam, which quotes when needed.', { name: line.name });
+    throw new CfgValueError(
+      `The value of "${clip(line.name)}" must be quoted to read back unchanged.`,
+      'Set it through setParam, which quotes when needed.',
+      { name: line.name },
+    );
   }
   return line.value;
 }
@@ -302,12 +376,19 @@ export function serializeCfg(doc: CfgDocument): string {
     const text = renderLine(line);
     const bad = FORBIDDEN_IN_LINE.exec(text);
     if (bad) {
-      throw new CfgValueError(`Line ${index + 1} contains the control character ${describeChar(bad[0])}.`,
-        'Remove line breaks and control characters from names, values and comments.', { line: index + 1 });
+      throw new CfgValueError(
+        `Line ${index + 1} contains the control character ${describeChar(bad[0])}.`,
+        'Remove line breaks and control characters from names, values and comments.',
+        { line: index + 1 },
+      );
     }
     const isLast = index === doc.lines.length - 1;
     if (line.eol === '' && !isLast) {
-      throw new CfgValueError(`Line ${index + 1} has no line ending but is not the last line.`, 'Give every line but the last a line ending.', { line: index + 1 });
+      throw new CfgValueError(
+        `Line ${index + 1} has no line ending but is not the last line.`,
+        'Give every line but the last a line ending.',
+        { line: index + 1 },
+      );
     }
     parts.push(text, line.eol);
   });
@@ -331,14 +412,25 @@ function terminateLastLine(doc: CfgDocument): void {
 }
 
 /** Appends `name: value` even when the name is already set (the later line wins). */
-export function appendParam(doc: CfgDocument, name: string, value: string, options: SetParamOptions = {}): CfgParamLine {
+export function appendParam(
+  doc: CfgDocument,
+  name: string,
+  value: string,
+  options: SetParamOptions = {},
+): CfgParamLine {
   assertSafeName(name);
   assertSafeValue(name, value, options.quoted);
   terminateLastLine(doc);
   const line: CfgParamLine = {
-    kind: 'param', eol: doc.eol, indent: '',
+    kind: 'param',
+    eol: doc.eol,
+    indent: '',
     prefix: canonicalPrefix(options.lock ?? false, options.override ?? false),
-    name, separator: ': ', value, quoted: (options.quoted ?? false) || needsQuotes(value), trailing: '',
+    name,
+    separator: ': ',
+    value,
+    quoted: (options.quoted ?? false) || needsQuotes(value),
+    trailing: '',
   };
   doc.lines.push(line);
   return line;
@@ -369,7 +461,10 @@ export function removeParam(doc: CfgDocument, name: string): number {
 export function appendComment(doc: CfgDocument, text: string): void {
   const bad = FORBIDDEN_IN_VALUE.exec(text);
   if (bad) {
-    throw new CfgValueError(`A comment contains the control character ${describeChar(bad[0])}.`, 'Write each comment line separately, without control characters.');
+    throw new CfgValueError(
+      `A comment contains the control character ${describeChar(bad[0])}.`,
+      'Write each comment line separately, without control characters.',
+    );
   }
   terminateLastLine(doc);
   doc.lines.push({ kind: 'comment', raw: text === '' ? '#' : `# ${text}`, eol: doc.eol });
@@ -408,7 +503,14 @@ export function effectiveValues(doc: CfgDocument): Map<string, EffectiveParam> {
     if (line.kind !== 'param') return;
     const key = normaliseParamName(line.name);
     out.delete(key); // re-insert so that iteration order follows the winning lines
-    out.set(key, { key, name: line.name, value: line.value, lock: isLocked(line), override: isOverride(line), line: index + 1 });
+    out.set(key, {
+      key,
+      name: line.name,
+      value: line.value,
+      lock: isLocked(line),
+      override: isOverride(line),
+      line: index + 1,
+    });
   });
   return out;
 }

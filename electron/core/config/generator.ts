@@ -5,8 +5,15 @@
 
 import packageJson from '../../../package.json' with { type: 'json' };
 import {
-  appendBlank, appendComment, appendParam, cloneCfgDocument, createCfgDocument, mergeEffectiveValues,
-  normaliseParamName, serializeCfg, setParam,
+  appendBlank,
+  appendComment,
+  appendParam,
+  cloneCfgDocument,
+  createCfgDocument,
+  mergeEffectiveValues,
+  normaliseParamName,
+  serializeCfg,
+  setParam,
 } from './cfg-format';
 import type { CfgDocument, CfgParamLine } from './cfg-format';
 import { checkParameter, isSecretParameter, validateDocument } from './parameter-rules';
@@ -95,7 +102,10 @@ class FileBuilder {
       if (group.assignments.length === 0) continue;
       const rule = profileRule(group.ruleId);
       appendBlank(this.doc);
-      appendComment(this.doc, `${rule.title} (${rule.source}${rule.knownIssues.length ? `; ${rule.knownIssues.join(', ')}` : ''})`);
+      appendComment(
+        this.doc,
+        `${rule.title} (${rule.source}${rule.knownIssues.length ? `; ${rule.knownIssues.join(', ')}` : ''})`,
+      );
       for (const a of group.assignments) {
         const options = { lock: a.lock ?? false, quoted: 'quoted' in a ? (a.quoted ?? false) : false };
         if ('secret' in a) {
@@ -118,7 +128,10 @@ class FileBuilder {
     for (const name of names) {
       if (isSecretParameter(name)) {
         this.findings.push({
-          severity: 'error', ruleId: 'generator.secret-override', file: this.name, name,
+          severity: 'error',
+          ruleId: 'generator.secret-override',
+          file: this.name,
+          name,
           message: `The override "${name}" would put a secret in clear into the workspace.`,
           fix: 'Remove the override and store the secret in Credentials.',
         });
@@ -127,24 +140,44 @@ class FileBuilder {
       try {
         appendParam(this.doc, name, overrides[name]!);
       } catch (e) {
-        this.findings.push({ severity: 'error', ruleId: 'generator.override', file: this.name, name, message: (e as Error).message, fix: 'Correct the override in the site settings or the phone list.' });
+        this.findings.push({
+          severity: 'error',
+          ruleId: 'generator.override',
+          file: this.name,
+          name,
+          message: (e as Error).message,
+          fix: 'Correct the override in the site settings or the phone list.',
+        });
       }
     }
   }
 
   build(kind: GeneratedFileKind, extra: { model?: SupportedModel; mac?: string }): GeneratedFile {
-    return { name: this.name, kind, ...extra, doc: this.doc, text: serializeCfg(this.doc), secretRefs: this.secretRefs };
+    return {
+      name: this.name,
+      kind,
+      ...extra,
+      doc: this.doc,
+      text: serializeCfg(this.doc),
+      secretRefs: this.secretRefs,
+    };
   }
 }
 
 /** Generates every file for the site and validates it; deterministic for the same input. */
-export function generate(settings: SiteSettings, phones: readonly PhoneEntry[], options: GenerateOptions = {}): GenerateResult {
+export function generate(
+  settings: SiteSettings,
+  phones: readonly PhoneEntry[],
+  options: GenerateOptions = {},
+): GenerateResult {
   const version = options.fieldkitVersion ?? packageJson.version;
   const findings: Finding[] = [];
   const context = { osvProfile: true };
 
   const global = new FileBuilder(GLOBAL_FILE);
-  global.header(version, settings.siteName, [`Global settings for every phone. ${GLOBAL_ALIAS_FILE} carries the same content.`]);
+  global.header(version, settings.siteName, [
+    `Global settings for every phone. ${GLOBAL_ALIAS_FILE} carries the same content.`,
+  ]);
   global.groups(globalAssignments(settings));
   global.overrides('Site overrides', settings.globalOverrides);
   const globalFile = global.build('global', {});
@@ -176,13 +209,25 @@ export function generate(settings: SiteSettings, phones: readonly PhoneEntry[], 
   for (const { phone, file } of phoneBuilders) {
     const modelFile = models.find((m) => m.file.model === phone.model)!.file;
     const view = mergeEffectiveValues([globalFile, modelFile, file].map((f) => ({ file: f.name, doc: f.doc })));
-    findings.push(...checkOsvProfile(view, { phoneFile: file.name, secretParameters, realmParameter: settings.osv.realmParameter }));
+    findings.push(
+      ...checkOsvProfile(view, { phoneFile: file.name, secretParameters, realmParameter: settings.osv.realmParameter }),
+    );
   }
   if (phones.length === 0) {
-    findings.push({ severity: 'warning', ruleId: 'generator.no-phones', message: 'The phone list is empty, so only the global and model files were generated.', fix: 'Add the phones (MAC, model, directory number) to the sheet.' });
+    findings.push({
+      severity: 'warning',
+      ruleId: 'generator.no-phones',
+      message: 'The phone list is empty, so only the global and model files were generated.',
+      fix: 'Add the phones (MAC, model, directory number) to the sheet.',
+    });
   }
 
-  const alias: GeneratedFile = { ...globalFile, name: GLOBAL_ALIAS_FILE, doc: cloneCfgDocument(globalFile.doc), secretRefs: globalFile.secretRefs.map((r) => ({ ...r })) };
+  const alias: GeneratedFile = {
+    ...globalFile,
+    name: GLOBAL_ALIAS_FILE,
+    doc: cloneCfgDocument(globalFile.doc),
+    secretRefs: globalFile.secretRefs.map((r) => ({ ...r })),
+  };
   const files = [globalFile, alias, ...models.map((m) => m.file), ...phoneBuilders.map((p) => p.file)];
   const unique = dedupeFindings(findings);
   return { files, findings: unique, publishable: !unique.some((f) => f.severity === 'error') };
@@ -193,13 +238,24 @@ function duplicateFindings(phones: readonly PhoneEntry[]): Finding[] {
   const byDn = new Map<string, string[]>();
   phones.forEach((p, i) => {
     if (i > 0 && phones[i - 1]!.mac === p.mac) {
-      out.push({ severity: 'error', ruleId: 'generator.duplicate-mac', file: macFileName(p.mac), message: `The MAC ${p.mac} appears more than once in the phone list.`, fix: 'Keep one row per phone.' });
+      out.push({
+        severity: 'error',
+        ruleId: 'generator.duplicate-mac',
+        file: macFileName(p.mac),
+        message: `The MAC ${p.mac} appears more than once in the phone list.`,
+        fix: 'Keep one row per phone.',
+      });
     }
     byDn.set(p.directoryNumber, [...(byDn.get(p.directoryNumber) ?? []), p.mac]);
   });
   for (const [dn, macs] of byDn) {
     if (macs.length > 1) {
-      out.push({ severity: 'warning', ruleId: 'generator.duplicate-dn', message: `Directory number ${dn} is assigned to ${macs.length} phones (${macs.join(', ')}).`, fix: 'Check the sheet: OSV registers one device per subscriber unless the line is meant to be shared.' });
+      out.push({
+        severity: 'warning',
+        ruleId: 'generator.duplicate-dn',
+        message: `Directory number ${dn} is assigned to ${macs.length} phones (${macs.join(', ')}).`,
+        fix: 'Check the sheet: OSV registers one device per subscriber unless the line is meant to be shared.',
+      });
     }
   }
   return out;
@@ -221,11 +277,18 @@ export function assertPublishable(result: GenerateResult): void {
   const errors = result.findings.filter((f) => f.severity === 'error');
   const lines = errors.slice(0, 20).map((f) => `- ${f.file ? `${f.file}: ` : ''}${f.message} ${f.fix}`);
   if (errors.length > 20) lines.push(`- … and ${errors.length - 20} more`);
-  throw new FieldkitError('invalid-input', `The configuration has ${errors.length} error(s) and cannot be published:\n${lines.join('\n')}`, { errors: errors.length });
+  throw new FieldkitError(
+    'invalid-input',
+    `The configuration has ${errors.length} error(s) and cannot be published:\n${lines.join('\n')}`,
+    { errors: errors.length },
+  );
 }
 
 export class MissingSecretError extends FieldkitError {
-  constructor(readonly missing: SecretRef[], file: string) {
+  constructor(
+    readonly missing: SecretRef[],
+    file: string,
+  ) {
     super('not-found', missing.map((m) => m.missing).join('\n'), { file, keys: missing.map((m) => m.key) });
     this.name = 'MissingSecretError';
   }
@@ -247,11 +310,18 @@ export async function materialize(file: GeneratedFile, store: SecretStore): Prom
     }
     const problems = checkParameter(ref.parameter, value, { osvProfile: true }).filter((f) => f.severity === 'error');
     if (problems.length > 0) {
-      throw new FieldkitError('invalid-input', `${file.name}: the stored ${ref.parameter} (credential ${ref.key}) cannot be used: ${problems.map((p) => `${p.message} ${p.fix}`).join(' ')}`, { file: file.name, key: ref.key });
+      throw new FieldkitError(
+        'invalid-input',
+        `${file.name}: the stored ${ref.parameter} (credential ${ref.key}) cannot be used: ${problems.map((p) => `${p.message} ${p.fix}`).join(' ')}`,
+        { file: file.name, key: ref.key },
+      );
     }
     const line = doc.lines[ref.line - 1];
     if (line?.kind !== 'param' || normaliseParamName(line.name) !== normaliseParamName(ref.parameter)) {
-      throw new FieldkitError('internal', `${file.name}: line ${ref.line} is no longer ${ref.parameter}; generate the files again.`);
+      throw new FieldkitError(
+        'internal',
+        `${file.name}: line ${ref.line} is no longer ${ref.parameter}; generate the files again.`,
+      );
     }
     setSecretValue(line, value, ref);
   }
@@ -267,6 +337,10 @@ function setSecretValue(line: CfgParamLine, value: string, ref: SecretRef): void
     line.quoted = rendered.quoted;
   } catch (e) {
     // the error names the parameter, never the value
-    throw new FieldkitError('invalid-input', `The stored ${ref.parameter} (credential ${ref.key}) cannot be written into a configuration file: ${(e as Error).message}`, { key: ref.key });
+    throw new FieldkitError(
+      'invalid-input',
+      `The stored ${ref.parameter} (credential ${ref.key}) cannot be written into a configuration file: ${(e as Error).message}`,
+      { key: ref.key },
+    );
   }
 }

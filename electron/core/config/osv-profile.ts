@@ -42,88 +42,171 @@ export interface ProfileRule {
 
 export const profileRules: readonly ProfileRule[] = [
   {
-    id: 'osv.openscape-enable', title: 'OpenScape Voice features on', source: 'guide §4.1', knownIssues: [],
-    rationale: 'Since firmware 6.5.0.224 the OSV-specific features are off by default (openscape enable: 0); without this line large conferences and the other OSV features do not work.',
+    id: 'osv.openscape-enable',
+    title: 'OpenScape Voice features on',
+    source: 'guide §4.1',
+    knownIssues: [],
+    rationale:
+      'Since firmware 6.5.0.224 the OSV-specific features are off by default (openscape enable: 0); without this line large conferences and the other OSV features do not work.',
     parameters: ['openscape enable'],
   },
   {
-    id: 'osv.centralized-conf', title: 'Conference behaviour (centralized or local)', source: 'guide §4.1', knownIssues: ['DTP-74244'],
-    rationale: 'sip centralized conf: 1 makes the phone always use the server: it requests a new centralized conference or adds the party to the one it is in. sip centralized conf: 0 makes the phone mix a three-party conference itself, unless it is already a member of a centralized conference, in which case it adds the party there. Use 1 for OSV large conferences. Older Aastra guides (AG 3.2.2 p.5-339) use the same name to turn on server-side ad-hoc conferencing for Sylantro/BroadSoft, and kazoo writes 1000 (apparently a conference number); for OSV the guide defines only 0 and 1, so any other value is refused.',
+    id: 'osv.centralized-conf',
+    title: 'Conference behaviour (centralized or local)',
+    source: 'guide §4.1',
+    knownIssues: ['DTP-74244'],
+    rationale:
+      'sip centralized conf: 1 makes the phone always use the server: it requests a new centralized conference or adds the party to the one it is in. sip centralized conf: 0 makes the phone mix a three-party conference itself, unless it is already a member of a centralized conference, in which case it adds the party there. Use 1 for OSV large conferences. Older Aastra guides (AG 3.2.2 p.5-339) use the same name to turn on server-side ad-hoc conferencing for Sylantro/BroadSoft, and kazoo writes 1000 (apparently a conference number); for OSV the guide defines only 0 and 1, so any other value is refused.',
     parameters: ['sip centralized conf'],
   },
   {
-    id: 'osv.digest-dn', title: 'Digest authentication with the directory number', source: 'guide §4.2, §9', knownIssues: ['DTP-73963'],
-    rationale: 'Digest authentication is configured per subscriber in OSV; the phone only uses the credentials. The user name must be the directory number: alphanumeric user names (e.g. "realm3") make registration fail (DTP-73963). The SIP password comes from the credential store, never from the workspace.',
+    id: 'osv.digest-dn',
+    title: 'Digest authentication with the directory number',
+    source: 'guide §4.2, §9',
+    knownIssues: ['DTP-73963'],
+    rationale:
+      'Digest authentication is configured per subscriber in OSV; the phone only uses the credentials. The user name must be the directory number: alphanumeric user names (e.g. "realm3") make registration fail (DTP-73963). The SIP password comes from the credential store, never from the workspace.',
     parameters: ['sip lineN auth name', 'sip lineN user name', 'sip lineN password'],
   },
   {
-    id: 'osv.realm', title: 'Phone realm (guide example: realm = directory number)', source: 'guide §4.2; facts §1', knownIssues: ['DTP-73963'],
-    rationale: 'The guide\'s example sets the phone\'s realm to the directory number (OSV subscriber realm "realm3", phone realm 2108189795). No public Mitel source names a realm parameter for these phones (facts §1), and a SIP client normally takes the realm from the server\'s 401 challenge. Fieldkit therefore writes no realm line unless the site names a parameter verified on a bench phone (site option osv.realmParameter, e.g. "sip line{line} realm"); then it writes that parameter with the directory number and reports it as unverified. Either way the technician confirms in the checklist that the phone registers.',
+    id: 'osv.realm',
+    title: 'Phone realm (guide example: realm = directory number)',
+    source: 'guide §4.2; facts §1',
+    knownIssues: ['DTP-73963'],
+    rationale:
+      'The guide\'s example sets the phone\'s realm to the directory number (OSV subscriber realm "realm3", phone realm 2108189795). No public Mitel source names a realm parameter for these phones (facts §1), and a SIP client normally takes the realm from the server\'s 401 challenge. Fieldkit therefore writes no realm line unless the site names a parameter verified on a bench phone (site option osv.realmParameter, e.g. "sip line{line} realm"); then it writes that parameter with the directory number and reports it as unverified. Either way the technician confirms in the checklist that the phone registers.',
     parameters: ['(site option osv.realmParameter)'],
   },
   {
-    id: 'osv.srtp-sdes', title: 'SRTP with SDES only, never MIKEY', source: 'guide §8, §9', knownIssues: ['DTP-74233'],
-    rationale: 'The phones support only SDES for SRTP key exchange; MIKEY is not supported (DTP-74233), so OSV must offer SDES. SDES keys travel in the SDP, so SRTP is only confidential over TLS signalling. The per-line name sip lineN srtp mode is seen in WAZO; the global sip srtp mode is likely but not seen in a primary source (facts §1), so Fieldkit writes both.',
+    id: 'osv.srtp-sdes',
+    title: 'SRTP with SDES only, never MIKEY',
+    source: 'guide §8, §9',
+    knownIssues: ['DTP-74233'],
+    rationale:
+      'The phones support only SDES for SRTP key exchange; MIKEY is not supported (DTP-74233), so OSV must offer SDES. SDES keys travel in the SDP, so SRTP is only confidential over TLS signalling. The per-line name sip lineN srtp mode is seen in WAZO; the global sip srtp mode is likely but not seen in a primary source (facts §1), so Fieldkit writes both.',
     parameters: ['sip srtp mode', 'sip lineN srtp mode'],
   },
   {
-    id: 'osv.tls', title: 'TLS signalling with trusted CA certificates', source: 'guide §5, §9', knownIssues: ['DTP-74349'],
-    rationale: 'SIP over TLS (sip transport protocol: 4) with certificates from a trusted public or enterprise CA; the phone trusts the CA file named in sips trusted certificates. If TLS registration fails with existing certificates, new certificates are needed (DTP-74349). Another transport is a deviation to document in the security checklist (guide §2.2).',
+    id: 'osv.tls',
+    title: 'TLS signalling with trusted CA certificates',
+    source: 'guide §5, §9',
+    knownIssues: ['DTP-74349'],
+    rationale:
+      'SIP over TLS (sip transport protocol: 4) with certificates from a trusted public or enterprise CA; the phone trusts the CA file named in sips trusted certificates. If TLS registration fails with existing certificates, new certificates are needed (DTP-74349). Another transport is a deviation to document in the security checklist (guide §2.2).',
     parameters: ['sip transport protocol', 'sips trusted certificates'],
   },
   {
-    id: 'site.sip-servers', title: 'OSV SIP servers', source: 'facts §1 SIP line N', knownIssues: [],
-    rationale: 'Proxy and registrar (and their backups) of the OSV node, written as global parameters that every line inherits.',
-    parameters: ['sip proxy ip', 'sip proxy port', 'sip registrar ip', 'sip registrar port', 'sip backup proxy ip', 'sip backup proxy port', 'sip backup registrar ip', 'sip backup registrar port'],
+    id: 'site.sip-servers',
+    title: 'OSV SIP servers',
+    source: 'facts §1 SIP line N',
+    knownIssues: [],
+    rationale:
+      'Proxy and registrar (and their backups) of the OSV node, written as global parameters that every line inherits.',
+    parameters: [
+      'sip proxy ip',
+      'sip proxy port',
+      'sip registrar ip',
+      'sip registrar port',
+      'sip backup proxy ip',
+      'sip backup proxy port',
+      'sip backup registrar ip',
+      'sip backup registrar port',
+    ],
   },
   {
-    id: 'site.line-identity', title: 'Line 1 display and screen name', source: 'facts §1 SIP line N', knownIssues: [],
-    rationale: 'The name from the technician\'s sheet, shown on the phone and sent as caller name.',
+    id: 'site.line-identity',
+    title: 'Line 1 display and screen name',
+    source: 'facts §1 SIP line N',
+    knownIssues: [],
+    rationale: "The name from the technician's sheet, shown on the phone and sent as caller name.",
     parameters: ['sip lineN display name', 'sip lineN screen name'],
   },
   {
-    id: 'site.ntp', title: 'Time server', source: 'facts §6 WAZO base.tpl', knownIssues: [],
+    id: 'site.ntp',
+    title: 'Time server',
+    source: 'facts §6 WAZO base.tpl',
+    knownIssues: [],
     rationale: 'Correct time is needed to check certificate validity for TLS and HTTPS.',
     parameters: ['time server1', 'time server2', 'time server3'],
   },
   {
-    id: 'site.time-zone', title: 'Time zone', source: 'facts §6 WAZO base.tpl', knownIssues: [],
+    id: 'site.time-zone',
+    title: 'Time zone',
+    source: 'facts §6 WAZO base.tpl',
+    knownIssues: [],
     rationale: 'Local time on the display and in call logs.',
     parameters: ['time zone name'],
   },
   {
-    id: 'site.vlan', title: 'Voice VLAN', source: 'facts §6 WAZO base.tpl', knownIssues: [],
-    rationale: 'Tags voice traffic with the site\'s voice VLAN when the switch does not assign it by LLDP-MED or DHCP.',
+    id: 'site.vlan',
+    title: 'Voice VLAN',
+    source: 'facts §6 WAZO base.tpl',
+    knownIssues: [],
+    rationale: "Tags voice traffic with the site's voice VLAN when the switch does not assign it by LLDP-MED or DHCP.",
     parameters: ['tagging enabled', 'vlan id'],
   },
   {
-    id: 'site.provisioning', title: 'Configuration server', source: 'facts §1 Config server', knownIssues: [],
-    rationale: 'Where the phone fetches its files from at the next boot or resync. The http server/path/port names are seen in WAZO; the https/tftp/ftp variants follow the same pattern but are not verified.',
-    parameters: ['download protocol', 'http server', 'http path', 'http port', 'https server', 'https path', 'https port', 'tftp server', 'ftp server'],
+    id: 'site.provisioning',
+    title: 'Configuration server',
+    source: 'facts §1 Config server',
+    knownIssues: [],
+    rationale:
+      'Where the phone fetches its files from at the next boot or resync. The http server/path/port names are seen in WAZO; the https/tftp/ftp variants follow the same pattern but are not verified.',
+    parameters: [
+      'download protocol',
+      'http server',
+      'http path',
+      'http port',
+      'https server',
+      'https path',
+      'https port',
+      'tftp server',
+      'ftp server',
+    ],
   },
   {
-    id: 'site.auto-resync', title: 'Automatic resync policy', source: 'facts §1 Auto resync', knownIssues: [],
-    rationale: 'Phones re-read their configuration at a quiet hour (and wait until idle). Firmware resync (mode 2 or 3) would let phones take new firmware outside Fieldkit\'s controlled waves, so the default is configuration files only.',
+    id: 'site.auto-resync',
+    title: 'Automatic resync policy',
+    source: 'facts §1 Auto resync',
+    knownIssues: [],
+    rationale:
+      "Phones re-read their configuration at a quiet hour (and wait until idle). Firmware resync (mode 2 or 3) would let phones take new firmware outside Fieldkit's controlled waves, so the default is configuration files only.",
     parameters: ['auto resync mode', 'auto resync time', 'auto resync max delay'],
   },
   {
-    id: 'harden.admin-password', title: 'Admin password: numeric, not 22222, locked', source: 'facts §1 Passwords, Syntax', knownIssues: [],
-    rationale: 'Every phone ships with admin password 22222. Only numeric passwords work (letters make the phone fall back to the default). The ! prefix locks it against changes in the phone and Web UI. The password comes from the credential store.',
+    id: 'harden.admin-password',
+    title: 'Admin password: numeric, not 22222, locked',
+    source: 'facts §1 Passwords, Syntax',
+    knownIssues: [],
+    rationale:
+      'Every phone ships with admin password 22222. Only numeric passwords work (letters make the phone fall back to the default). The ! prefix locks it against changes in the phone and Web UI. The password comes from the credential store.',
     parameters: ['admin password'],
   },
   {
-    id: 'harden.contact-rcs', title: 'No contact with Mitel\'s redirection service', source: 'facts §5 RCS', knownIssues: [],
-    rationale: 'A phone at factory state asks Mitel\'s RCS over the Internet where its configuration is; RCS can change its config server and firmware. contact rcs: 0 stops that.',
+    id: 'harden.contact-rcs',
+    title: "No contact with Mitel's redirection service",
+    source: 'facts §5 RCS',
+    knownIssues: [],
+    rationale:
+      "A phone at factory state asks Mitel's RCS over the Internet where its configuration is; RCS can change its config server and firmware. contact rcs: 0 stops that.",
     parameters: ['contact rcs'],
   },
   {
-    id: 'harden.xml-post-list', title: 'XML push only from Fieldkit and the provisioning server', source: 'facts §1 XML, §4 XML push', knownIssues: [],
-    rationale: 'The phone accepts XML pushes (including Command: Reset) only from the hosts in xml application post list. Fieldkit needs to be listed to reboot phones by XML; nobody else should be.',
+    id: 'harden.xml-post-list',
+    title: 'XML push only from Fieldkit and the provisioning server',
+    source: 'facts §1 XML, §4 XML push',
+    knownIssues: [],
+    rationale:
+      'The phone accepts XML pushes (including Command: Reset) only from the hosts in xml application post list. Fieldkit needs to be listed to reboot phones by XML; nobody else should be.',
     parameters: ['xml application post list'],
   },
   {
-    id: 'harden.https-provisioning', title: 'HTTPS for provisioning', source: 'facts §1 Config server; issue 7 hardening', knownIssues: [],
-    rationale: 'Configuration files carry SIP and admin passwords; over HTTP or TFTP they cross the network in clear. HTTPS is recommended; anything else is a deviation to document (guide §2.2).',
+    id: 'harden.https-provisioning',
+    title: 'HTTPS for provisioning',
+    source: 'facts §1 Config server; issue 7 hardening',
+    knownIssues: [],
+    rationale:
+      'Configuration files carry SIP and admin passwords; over HTTP or TFTP they cross the network in clear. HTTPS is recommended; anything else is a deviation to document (guide §2.2).',
     parameters: ['download protocol'],
   },
 ];
@@ -163,20 +246,36 @@ export function globalAssignments(settings: SiteSettings): AssignmentGroup[] {
   const { osv } = settings;
   const sipPort = defaultSipPort(osv.transport);
   const server = (prefix: string, s: { host: string; port?: number | undefined } | undefined): Assignment[] =>
-    s ? [{ name: `${prefix} ip`, value: s.host }, { name: `${prefix} port`, value: String(s.port ?? sipPort) }] : [];
+    s
+      ? [
+          { name: `${prefix} ip`, value: s.host },
+          { name: `${prefix} port`, value: String(s.port ?? sipPort) },
+        ]
+      : [];
   const registrar = osv.registrar ?? osv.proxy;
 
   const provisioning: Assignment[] = [{ name: 'download protocol', value: settings.provisioning.protocol, lock }];
   const proto = settings.provisioning.protocol.toLowerCase();
   provisioning.push({ name: `${proto} server`, value: settings.provisioning.server });
-  if (settings.provisioning.path !== '' || proto.startsWith('http')) provisioning.push({ name: `${proto} path`, value: settings.provisioning.path });
-  if (settings.provisioning.port !== undefined) provisioning.push({ name: `${proto} port`, value: String(settings.provisioning.port) });
+  if (settings.provisioning.path !== '' || proto.startsWith('http'))
+    provisioning.push({ name: `${proto} path`, value: settings.provisioning.path });
+  if (settings.provisioning.port !== undefined)
+    provisioning.push({ name: `${proto} port`, value: String(settings.provisioning.port) });
 
-  const pushHosts = [...new Set([...(settings.fieldkitHost ? [settings.fieldkitHost] : []), settings.provisioning.server, ...settings.xmlPushAllowList])];
+  const pushHosts = [
+    ...new Set([
+      ...(settings.fieldkitHost ? [settings.fieldkitHost] : []),
+      settings.provisioning.server,
+      ...settings.xmlPushAllowList,
+    ]),
+  ];
 
   return [
     { ruleId: 'osv.openscape-enable', assignments: [{ name: 'openscape enable', value: '1', lock }] },
-    { ruleId: 'osv.centralized-conf', assignments: [{ name: 'sip centralized conf', value: osv.centralizedConference === 'server' ? '1' : '0' }] },
+    {
+      ruleId: 'osv.centralized-conf',
+      assignments: [{ name: 'sip centralized conf', value: osv.centralizedConference === 'server' ? '1' : '0' }],
+    },
     {
       ruleId: 'osv.tls',
       assignments: [
@@ -187,22 +286,39 @@ export function globalAssignments(settings: SiteSettings): AssignmentGroup[] {
     { ruleId: 'osv.srtp-sdes', assignments: [{ name: 'sip srtp mode', value: SRTP_CODE[osv.srtp] }] },
     {
       ruleId: 'site.sip-servers',
-      assignments: [...server('sip proxy', osv.proxy), ...server('sip registrar', registrar), ...server('sip backup proxy', osv.backupProxy), ...server('sip backup registrar', osv.backupRegistrar)],
+      assignments: [
+        ...server('sip proxy', osv.proxy),
+        ...server('sip registrar', registrar),
+        ...server('sip backup proxy', osv.backupProxy),
+        ...server('sip backup registrar', osv.backupRegistrar),
+      ],
     },
     {
       ruleId: 'site.ntp',
-      assignments: [settings.ntp.server1, settings.ntp.server2, settings.ntp.server3].flatMap((h, i) => (h ? [{ name: `time server${i + 1}`, value: h }] : [])),
+      assignments: [settings.ntp.server1, settings.ntp.server2, settings.ntp.server3].flatMap((h, i) =>
+        h ? [{ name: `time server${i + 1}`, value: h }] : [],
+      ),
     },
     { ruleId: 'site.time-zone', assignments: [{ name: 'time zone name', value: settings.timeZone }] },
     {
       ruleId: 'site.vlan',
       assignments: settings.vlan.enabled
-        ? [{ name: 'tagging enabled', value: '1' }, { name: 'vlan id', value: String(settings.vlan.id) }]
+        ? [
+            { name: 'tagging enabled', value: '1' },
+            { name: 'vlan id', value: String(settings.vlan.id) },
+          ]
         : [{ name: 'tagging enabled', value: '0' }],
     },
     {
       ruleId: 'harden.admin-password',
-      assignments: [{ name: 'admin password', secret: secretKeys.adminPassword(), lock, missing: 'No admin password stored for this site: set it in Credentials (digits only, not 22222).' }],
+      assignments: [
+        {
+          name: 'admin password',
+          secret: secretKeys.adminPassword(),
+          lock,
+          missing: 'No admin password stored for this site: set it in Credentials (digits only, not 22222).',
+        },
+      ],
     },
     { ruleId: 'harden.contact-rcs', assignments: [{ name: 'contact rcs', value: '0', lock }] },
     { ruleId: 'site.provisioning', assignments: provisioning },
@@ -214,7 +330,10 @@ export function globalAssignments(settings: SiteSettings): AssignmentGroup[] {
         { name: 'auto resync max delay', value: String(settings.resync.maxDelayMinutes) },
       ],
     },
-    { ruleId: 'harden.xml-post-list', assignments: [{ name: 'xml application post list', value: pushHosts.join(','), lock }] },
+    {
+      ruleId: 'harden.xml-post-list',
+      assignments: [{ name: 'xml application post list', value: pushHosts.join(','), lock }],
+    },
   ];
 }
 
@@ -237,7 +356,10 @@ export function phoneAssignments(phone: PhoneEntry, settings: SiteSettings): Ass
     },
   ];
   if (settings.osv.realmParameter !== '') {
-    groups.push({ ruleId: 'osv.realm', assignments: [{ name: realmParameterName(settings.osv.realmParameter, line), value: dn }] });
+    groups.push({
+      ruleId: 'osv.realm',
+      assignments: [{ name: realmParameterName(settings.osv.realmParameter, line), value: dn }],
+    });
   }
   if (phone.displayName !== '') {
     groups.push({
@@ -248,14 +370,21 @@ export function phoneAssignments(phone: PhoneEntry, settings: SiteSettings): Ass
       ],
     });
   }
-  groups.push({ ruleId: 'osv.srtp-sdes', assignments: [{ name: `sip line${line} srtp mode`, value: SRTP_CODE[settings.osv.srtp] }] });
+  groups.push({
+    ruleId: 'osv.srtp-sdes',
+    assignments: [{ name: `sip line${line} srtp mode`, value: SRTP_CODE[settings.osv.srtp] }],
+  });
   if (phone.ownAdminPassword) {
     groups.push({
       ruleId: 'harden.admin-password',
-      assignments: [{
-        name: 'admin password', secret: secretKeys.phoneAdminPassword(phone.mac), lock: settings.lockCritical,
-        missing: `No admin password stored for phone ${phone.mac} (directory number ${dn}), which is marked as having its own: set it in Credentials or clear "own admin password".`,
-      }],
+      assignments: [
+        {
+          name: 'admin password',
+          secret: secretKeys.phoneAdminPassword(phone.mac),
+          lock: settings.lockCritical,
+          missing: `No admin password stored for phone ${phone.mac} (directory number ${dn}), which is marked as having its own: set it in Credentials or clear "own admin password".`,
+        },
+      ],
     });
   }
   return groups;
@@ -286,7 +415,9 @@ export function checkOsvProfile(view: ReadonlyMap<string, MergedParam>, options:
   const add = (ruleId: ProfileRuleId, severity: Severity, message: string, fix: string, where?: MergedParam) => {
     const rule = profileRule(ruleId);
     findings.push({
-      severity, ruleId, fix,
+      severity,
+      ruleId,
+      fix,
       message: `${message} (${rule.source}${rule.knownIssues.length ? `, ${rule.knownIssues.join(', ')}` : ''})`,
       ...(where ? { file: where.file, line: where.line, name: where.name } : { file: options.phoneFile }),
     });
@@ -295,54 +426,111 @@ export function checkOsvProfile(view: ReadonlyMap<string, MergedParam>, options:
 
   const enable = get('openscape enable');
   if (enable?.value !== '1') {
-    add('osv.openscape-enable', 'error', enable ? `openscape enable is ${JSON.stringify(enable.value)}, so the OSV features stay off` : 'openscape enable is not set; since firmware 6.5.0.224 the OSV features are off by default',
-      'Set openscape enable: 1.', enable);
+    add(
+      'osv.openscape-enable',
+      'error',
+      enable
+        ? `openscape enable is ${JSON.stringify(enable.value)}, so the OSV features stay off`
+        : 'openscape enable is not set; since firmware 6.5.0.224 the OSV features are off by default',
+      'Set openscape enable: 1.',
+      enable,
+    );
   }
 
   const conf = get('sip centralized conf');
   if (!conf) {
-    add('osv.centralized-conf', 'warning', 'sip centralized conf is not set, so the conference behaviour is the firmware default', 'Choose 1 (always use the server conference) or 0 (local 3-party mixing unless already in a server conference).');
+    add(
+      'osv.centralized-conf',
+      'warning',
+      'sip centralized conf is not set, so the conference behaviour is the firmware default',
+      'Choose 1 (always use the server conference) or 0 (local 3-party mixing unless already in a server conference).',
+    );
   } else if (conf.value !== '0' && conf.value !== '1') {
-    add('osv.centralized-conf', 'error', `sip centralized conf is ${JSON.stringify(conf.value)}; for OSV the guide defines only 0 and 1`, 'Set 1 (server conference) or 0 (local mixing first).', conf);
+    add(
+      'osv.centralized-conf',
+      'error',
+      `sip centralized conf is ${JSON.stringify(conf.value)}; for OSV the guide defines only 0 and 1`,
+      'Set 1 (server conference) or 0 (local mixing first).',
+      conf,
+    );
   }
 
   for (const n of options.lines ?? [1]) {
     const auth = get(`sip line${n} auth name`) ?? get('sip auth name');
     const user = get(`sip line${n} user name`) ?? get('sip user name');
     if (!user) {
-      add('osv.digest-dn', 'error', `Line ${n} has no user name`, 'Set the directory number as sip lineN user name and auth name.');
+      add(
+        'osv.digest-dn',
+        'error',
+        `Line ${n} has no user name`,
+        'Set the directory number as sip lineN user name and auth name.',
+      );
       continue;
     }
     if (auth && auth.value !== user.value) {
-      add('osv.digest-dn', 'warning', `Line ${n}: auth name ${JSON.stringify(auth.value)} differs from user name ${JSON.stringify(user.value)}`, 'Use the directory number for both.', auth);
+      add(
+        'osv.digest-dn',
+        'warning',
+        `Line ${n}: auth name ${JSON.stringify(auth.value)} differs from user name ${JSON.stringify(user.value)}`,
+        'Use the directory number for both.',
+        auth,
+      );
     }
     if (options.realmParameter) {
       const realm = get(realmParameterName(options.realmParameter, n).toLowerCase().replace(/\s+/g, ' '));
-      add('osv.realm', 'warning', `The realm parameter "${realmParameterName(options.realmParameter, n)}" is the site's choice; no public source confirms that the phone knows it`,
-        'Confirm on a bench phone that it registers; remove the site option if the parameter is ignored.', realm);
+      add(
+        'osv.realm',
+        'warning',
+        `The realm parameter "${realmParameterName(options.realmParameter, n)}" is the site's choice; no public source confirms that the phone knows it`,
+        'Confirm on a bench phone that it registers; remove the site option if the parameter is ignored.',
+        realm,
+      );
     }
   }
 
   const transport = get('sip transport protocol');
   if (transport?.value !== '4') {
-    add('osv.tls', 'warning', transport ? `SIP transport is ${JSON.stringify(transport.value)}, not TLS (4)` : 'sip transport protocol is not set; the phone uses its default (not TLS)',
-      'Use TLS (4) with a trusted CA, or document the deviation in the security checklist with the customer (guide §2.2).', transport);
+    add(
+      'osv.tls',
+      'warning',
+      transport
+        ? `SIP transport is ${JSON.stringify(transport.value)}, not TLS (4)`
+        : 'sip transport protocol is not set; the phone uses its default (not TLS)',
+      'Use TLS (4) with a trusted CA, or document the deviation in the security checklist with the customer (guide §2.2).',
+      transport,
+    );
   } else {
     const ca = get('sips trusted certificates');
     if (!ca || ca.value.trim() === '') {
-      add('osv.tls', 'error', 'TLS is on but sips trusted certificates names no CA file, so the phone cannot trust the OSV certificate',
-        'Put the CA certificate (PEM) of the OSV certificate issuer on the provisioning server and name its file in the site settings (TLS CA file).', ca);
+      add(
+        'osv.tls',
+        'error',
+        'TLS is on but sips trusted certificates names no CA file, so the phone cannot trust the OSV certificate',
+        'Put the CA certificate (PEM) of the OSV certificate issuer on the provisioning server and name its file in the site settings (TLS CA file).',
+        ca,
+      );
     }
   }
 
   const srtpModes = [...view.values()].filter((p) => /^(?:sip srtp mode|sip line\d{1,2} srtp mode)$/.test(p.key));
   const srtpOn = srtpModes.find((p) => p.value === '1' || p.value === '2');
   if (srtpOn && transport?.value !== '4') {
-    add('osv.srtp-sdes', 'warning', 'SRTP uses SDES, whose keys travel in the SIP message body; without TLS anyone on the path can read them',
-      'Use TLS signalling (sip transport protocol: 4) together with SRTP.', srtpOn);
+    add(
+      'osv.srtp-sdes',
+      'warning',
+      'SRTP uses SDES, whose keys travel in the SIP message body; without TLS anyone on the path can read them',
+      'Use TLS signalling (sip transport protocol: 4) together with SRTP.',
+      srtpOn,
+    );
   }
   if (!srtpOn) {
-    add('osv.srtp-sdes', 'info', 'SRTP is off: calls are not encrypted', 'Set SRTP to preferred or required if the customer\'s policy asks for encrypted media; OSV must offer SDES, not MIKEY.', srtpModes.at(-1));
+    add(
+      'osv.srtp-sdes',
+      'info',
+      'SRTP is off: calls are not encrypted',
+      "Set SRTP to preferred or required if the customer's policy asks for encrypted media; OSV must offer SDES, not MIKEY.",
+      srtpModes.at(-1),
+    );
   }
 
   if (!get('sip proxy ip') && !get('sip line1 proxy ip')) {
@@ -350,38 +538,84 @@ export function checkOsvProfile(view: ReadonlyMap<string, MergedParam>, options:
   }
 
   if (!get('time server1')) {
-    add('site.ntp', 'warning', 'No time server is set; certificate checks need the correct time', 'Set the site NTP server.');
+    add(
+      'site.ntp',
+      'warning',
+      'No time server is set; certificate checks need the correct time',
+      'Set the site NTP server.',
+    );
   }
 
   const admin = get('admin password');
   if (!admin) {
-    add('harden.admin-password', 'error', 'admin password is not set, so the phone keeps the factory default 22222', 'Store a numeric admin password in Credentials; Fieldkit writes it locked.');
+    add(
+      'harden.admin-password',
+      'error',
+      'admin password is not set, so the phone keeps the factory default 22222',
+      'Store a numeric admin password in Credentials; Fieldkit writes it locked.',
+    );
   } else {
-    if (!admin.lock) add('harden.admin-password', 'warning', 'admin password is not locked with "!"', 'Lock it so that it cannot be changed on the phone.', admin);
+    if (!admin.lock)
+      add(
+        'harden.admin-password',
+        'warning',
+        'admin password is not locked with "!"',
+        'Lock it so that it cannot be changed on the phone.',
+        admin,
+      );
     if (!isSecret('admin password') && admin.value === '22222') {
-      add('harden.admin-password', 'error', 'admin password is the factory default 22222', 'Set a site-specific numeric admin password.', admin);
+      add(
+        'harden.admin-password',
+        'error',
+        'admin password is the factory default 22222',
+        'Set a site-specific numeric admin password.',
+        admin,
+      );
     }
   }
 
   const rcs = get('contact rcs');
   if (rcs?.value !== '0') {
-    add('harden.contact-rcs', 'warning', 'contact rcs is not 0, so a reset phone asks Mitel\'s redirection service for its configuration', 'Set contact rcs: 0.', rcs);
+    add(
+      'harden.contact-rcs',
+      'warning',
+      "contact rcs is not 0, so a reset phone asks Mitel's redirection service for its configuration",
+      'Set contact rcs: 0.',
+      rcs,
+    );
   }
 
   const postList = get('xml application post list');
   if (!postList || postList.value.trim() === '') {
-    add('harden.xml-post-list', 'warning', 'xml application post list is empty or not set: Fieldkit cannot reboot by XML push, and it is unclear who else may push', 'List the Fieldkit laptop and the provisioning server.', postList);
+    add(
+      'harden.xml-post-list',
+      'warning',
+      'xml application post list is empty or not set: Fieldkit cannot reboot by XML push, and it is unclear who else may push',
+      'List the Fieldkit laptop and the provisioning server.',
+      postList,
+    );
   }
 
   const protocol = get('download protocol');
   if (protocol?.value !== 'HTTPS') {
-    add('harden.https-provisioning', 'warning', `Phones fetch their configuration over ${protocol?.value ?? 'the default protocol'}, so passwords cross the network in clear`,
-      'Use HTTPS provisioning, or document the deviation in the security checklist with the customer (guide §2.2).', protocol);
+    add(
+      'harden.https-provisioning',
+      'warning',
+      `Phones fetch their configuration over ${protocol?.value ?? 'the default protocol'}, so passwords cross the network in clear`,
+      'Use HTTPS provisioning, or document the deviation in the security checklist with the customer (guide §2.2).',
+      protocol,
+    );
   }
 
   const resync = get('auto resync mode');
   if (resync && (resync.value === '2' || resync.value === '3')) {
-    add('site.auto-resync', 'info', 'Automatic resync includes firmware: phones take whatever firmware the server offers at the resync time, outside Fieldkit\'s waves', 'Use mode 1 (configuration files only) and upgrade firmware in waves.', resync);
+    add(
+      'site.auto-resync',
+      'info',
+      "Automatic resync includes firmware: phones take whatever firmware the server offers at the resync time, outside Fieldkit's waves",
+      'Use mode 1 (configuration files only) and upgrade firmware in waves.',
+      resync,
+    );
   }
   return findings;
 }

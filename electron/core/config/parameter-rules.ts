@@ -41,7 +41,10 @@ export interface ParameterRule {
   check(value: string, name: string, context: ValidationContext): Check | undefined;
 }
 
-const exact = (...names: string[]) => (key: string) => names.includes(key);
+const exact =
+  (...names: string[]) =>
+  (key: string) =>
+    names.includes(key);
 const LINE = String.raw`sip line\d{1,2}`;
 const pattern = (source: string) => {
   const re = new RegExp(`^(?:${source})$`);
@@ -55,17 +58,33 @@ function integerIn(value: string, min: number, max: number): boolean {
 }
 
 const BOOLEAN_PARAMETERS = [
-  'openscape enable', 'contact rcs', 'tagging enabled', 'sips persistent tls',
-  'https validate certificates', 'https validate hostname', 'https validate expires',
-  'sip xml notify event', 'http digest force login', 'use alternate tftp', 'dhcp', 'lldp',
+  'openscape enable',
+  'contact rcs',
+  'tagging enabled',
+  'sips persistent tls',
+  'https validate certificates',
+  'https validate hostname',
+  'https validate expires',
+  'sip xml notify event',
+  'http digest force login',
+  'use alternate tftp',
+  'dhcp',
+  'lldp',
   'inactive minet present',
 ];
 
 const HOST_PARAMETERS = pattern(
   [
     `(?:${LINE} |sip )(?:backup )?(?:proxy|registrar) ip`,
-    'sip outbound proxy', 'time server[1-3]', 'http server', 'https server', 'tftp server',
-    'alternate tftp server', 'ftp server', 'log server ip', 'dns[12]',
+    'sip outbound proxy',
+    'time server[1-3]',
+    'http server',
+    'https server',
+    'tftp server',
+    'alternate tftp server',
+    'ftp server',
+    'log server ip',
+    'dns[12]',
   ].join('|'),
 );
 
@@ -91,7 +110,11 @@ export const parameterRules: readonly ParameterRule[] = [
     appliesTo: exact('admin password'),
     check: (value, name) =>
       value === '22222'
-        ? { severity: 'error', message: `${name} is the factory default 22222, which every Mitel phone shares.`, fix: 'Set a site-specific numeric admin password in Credentials.' }
+        ? {
+            severity: 'error',
+            message: `${name} is the factory default 22222, which every Mitel phone shares.`,
+            fix: 'Set a site-specific numeric admin password in Credentials.',
+          }
         : undefined,
   },
   {
@@ -99,14 +122,26 @@ export const parameterRules: readonly ParameterRule[] = [
     source: 'facts §1 Syntax (http digest username ≤ 40 chars)',
     appliesTo: exact('http digest username'),
     check: (value, name) =>
-      value.length <= 40 ? undefined : { severity: 'error', message: `${name} is ${value.length} characters long; the phone accepts at most 40.`, fix: 'Use a user name of 40 characters or fewer.' },
+      value.length <= 40
+        ? undefined
+        : {
+            severity: 'error',
+            message: `${name} is ${value.length} characters long; the phone accepts at most 40.`,
+            fix: 'Use a user name of 40 characters or fewer.',
+          },
   },
   {
     id: 'param.boolean',
     source: 'facts §1 (0/1 flags in WAZO, PROV, kazoo templates)',
     appliesTo: exact(...BOOLEAN_PARAMETERS),
     check: (value, name) =>
-      value === '0' || value === '1' ? undefined : { severity: 'error', message: `${name} is "${value}", but it is a switch that takes 0 or 1.`, fix: 'Write 1 to turn it on or 0 to turn it off.' },
+      value === '0' || value === '1'
+        ? undefined
+        : {
+            severity: 'error',
+            message: `${name} is "${value}", but it is a switch that takes 0 or 1.`,
+            fix: 'Write 1 to turn it on or 0 to turn it off.',
+          },
   },
   {
     id: 'param.sip-server-port',
@@ -114,9 +149,19 @@ export const parameterRules: readonly ParameterRule[] = [
     appliesTo: SIP_SERVER_PORTS,
     check: (value, name) => {
       if (value === '0') {
-        return { severity: 'warning', message: `${name} is 0. On Aastra firmware 0 has meant "look the port up by DNS SRV"; this is not verified for the 6800 series.`, fix: 'Write the OSV port (5060 for UDP/TCP, 5061 for TLS) unless the site relies on DNS SRV.' };
+        return {
+          severity: 'warning',
+          message: `${name} is 0. On Aastra firmware 0 has meant "look the port up by DNS SRV"; this is not verified for the 6800 series.`,
+          fix: 'Write the OSV port (5060 for UDP/TCP, 5061 for TLS) unless the site relies on DNS SRV.',
+        };
       }
-      return integerIn(value, 1, 65535) ? undefined : { severity: 'error', message: `${name} is "${value}", not a port number.`, fix: 'Write a port between 1 and 65535, e.g. 5061 for TLS.' };
+      return integerIn(value, 1, 65535)
+        ? undefined
+        : {
+            severity: 'error',
+            message: `${name} is "${value}", not a port number.`,
+            fix: 'Write a port between 1 and 65535, e.g. 5061 for TLS.',
+          };
     },
   },
   {
@@ -124,28 +169,52 @@ export const parameterRules: readonly ParameterRule[] = [
     source: 'TCP/UDP ports 1-65535',
     appliesTo: (key) => / port$/.test(key) && !SIP_SERVER_PORTS(key),
     check: (value, name) =>
-      integerIn(value, 1, 65535) ? undefined : { severity: 'error', message: `${name} is "${value}", not a port number.`, fix: 'Write a port between 1 and 65535.' },
+      integerIn(value, 1, 65535)
+        ? undefined
+        : {
+            severity: 'error',
+            message: `${name} is "${value}", not a port number.`,
+            fix: 'Write a port between 1 and 65535.',
+          },
   },
   {
     id: 'param.sip-transport',
     source: 'facts §1 Transport/TLS (1 UDP, 2 TCP, 4 TLS)',
     appliesTo: pattern(`sip transport protocol|${LINE} transport protocol`),
     check: (value, name) =>
-      ['1', '2', '4'].includes(value) ? undefined : { severity: 'error', message: `${name} is "${value}"; the values documented for these phones are 1 (UDP), 2 (TCP) and 4 (TLS).`, fix: 'Write 4 for TLS (recommended for OpenScape Voice), 2 for TCP or 1 for UDP.' },
+      ['1', '2', '4'].includes(value)
+        ? undefined
+        : {
+            severity: 'error',
+            message: `${name} is "${value}"; the values documented for these phones are 1 (UDP), 2 (TCP) and 4 (TLS).`,
+            fix: 'Write 4 for TLS (recommended for OpenScape Voice), 2 for TCP or 1 for UDP.',
+          },
   },
   {
     id: 'param.srtp-mode',
     source: 'facts §1 SRTP (0 disabled, 1 preferred, 2 required)',
     appliesTo: pattern(`sip srtp mode|${LINE} srtp mode`),
     check: (value, name) =>
-      ['0', '1', '2'].includes(value) ? undefined : { severity: 'error', message: `${name} is "${value}"; it takes 0 (SRTP off), 1 (preferred) or 2 (required).`, fix: 'Write 0, 1 or 2.' },
+      ['0', '1', '2'].includes(value)
+        ? undefined
+        : {
+            severity: 'error',
+            message: `${name} is "${value}"; it takes 0 (SRTP off), 1 (preferred) or 2 (required).`,
+            fix: 'Write 0, 1 or 2.',
+          },
   },
   {
     id: 'param.auto-resync-mode',
     source: 'facts §1 Auto resync (AG331 p.A-22)',
     appliesTo: exact('auto resync mode'),
     check: (value, name) =>
-      integerIn(value, 0, 3) ? undefined : { severity: 'error', message: `${name} is "${value}"; it takes 0 (none), 1 (config files), 2 (firmware) or 3 (both).`, fix: 'Write a number from 0 to 3.' },
+      integerIn(value, 0, 3)
+        ? undefined
+        : {
+            severity: 'error',
+            message: `${name} is "${value}"; it takes 0 (none), 1 (config files), 2 (firmware) or 3 (both).`,
+            fix: 'Write a number from 0 to 3.',
+          },
   },
   {
     id: 'param.auto-resync-time',
@@ -154,9 +223,17 @@ export const parameterRules: readonly ParameterRule[] = [
     check: (value, name) => {
       if (/^(?:[01]\d|2[0-3]):[0-5]\d$/.test(value)) return undefined;
       if (/^(?:[01]\d|2[0-3])h[0-5]\d$/.test(value)) {
-        return { severity: 'info', message: `${name} is written as "${value}", the form seen in French/Spanish release notes.`, fix: 'Fieldkit writes hh:mm (e.g. 03:00), the form in the English guides.' };
+        return {
+          severity: 'info',
+          message: `${name} is written as "${value}", the form seen in French/Spanish release notes.`,
+          fix: 'Fieldkit writes hh:mm (e.g. 03:00), the form in the English guides.',
+        };
       }
-      return { severity: 'error', message: `${name} is "${value}", not a time of day.`, fix: 'Write the time as hh:mm in 24-hour form, e.g. 03:00.' };
+      return {
+        severity: 'error',
+        message: `${name} is "${value}", not a time of day.`,
+        fix: 'Write the time as hh:mm in 24-hour form, e.g. 03:00.',
+      };
     },
   },
   {
@@ -164,36 +241,69 @@ export const parameterRules: readonly ParameterRule[] = [
     source: 'facts §1 Auto resync (minutes, 0-1439)',
     appliesTo: exact('auto resync max delay'),
     check: (value, name) =>
-      integerIn(value, 0, 1439) ? undefined : { severity: 'error', message: `${name} is "${value}"; it takes minutes from 0 to 1439.`, fix: 'Write a number of minutes from 0 to 1439 (default 15).' },
+      integerIn(value, 0, 1439)
+        ? undefined
+        : {
+            severity: 'error',
+            message: `${name} is "${value}"; it takes minutes from 0 to 1439.`,
+            fix: 'Write a number of minutes from 0 to 1439 (default 15).',
+          },
   },
   {
     id: 'param.auto-resync-days',
     source: 'facts §1 Auto resync (days, default 0)',
     appliesTo: exact('auto resync days'),
     check: (value, name) =>
-      integerIn(value, 0, 999) ? undefined : { severity: 'error', message: `${name} is "${value}", not a number of days.`, fix: 'Write a whole number of days (0 = every day).' },
+      integerIn(value, 0, 999)
+        ? undefined
+        : {
+            severity: 'error',
+            message: `${name} is "${value}", not a number of days.`,
+            fix: 'Write a whole number of days (0 = every day).',
+          },
   },
   {
     id: 'param.download-protocol',
     source: 'facts §1 Config server (TFTP/FTP/HTTP/HTTPS)',
     appliesTo: exact('download protocol'),
     check: (value, name) =>
-      ['TFTP', 'FTP', 'HTTP', 'HTTPS'].includes(value) ? undefined : { severity: 'error', message: `${name} is "${value}"; it takes TFTP, FTP, HTTP or HTTPS.`, fix: 'Write HTTPS (recommended) or HTTP in capitals.' },
+      ['TFTP', 'FTP', 'HTTP', 'HTTPS'].includes(value)
+        ? undefined
+        : {
+            severity: 'error',
+            message: `${name} is "${value}"; it takes TFTP, FTP, HTTP or HTTPS.`,
+            fix: 'Write HTTPS (recommended) or HTTP in capitals.',
+          },
   },
   {
     id: 'param.host',
     source: 'IP address or DNS name',
     appliesTo: HOST_PARAMETERS,
     check: (value, name) =>
-      value === '' || isValidHost(value) ? undefined : { severity: 'error', message: `${name} is "${value}", which is neither an IP address nor a host name.`, fix: 'Write an IP address (e.g. 10.1.2.3) or a DNS name (e.g. osv.example.net), without "sip:" or a port.' },
+      value === '' || isValidHost(value)
+        ? undefined
+        : {
+            severity: 'error',
+            message: `${name} is "${value}", which is neither an IP address nor a host name.`,
+            fix: 'Write an IP address (e.g. 10.1.2.3) or a DNS name (e.g. osv.example.net), without "sip:" or a port.',
+          },
   },
   {
     id: 'param.xml-post-list',
     source: 'facts §1 XML (comma-separated IPs/hosts allowed to push)',
     appliesTo: exact('xml application post list'),
     check: (value, name) => {
-      const wrong = value.split(',').map((h) => h.trim()).filter((h) => h !== '' && !isValidHost(h));
-      return wrong.length === 0 ? undefined : { severity: 'error', message: `${name} contains "${wrong.join('", "')}", which is not an IP address or host name.`, fix: 'List IP addresses or host names separated by commas, e.g. 10.1.2.50,prov.example.net.' };
+      const wrong = value
+        .split(',')
+        .map((h) => h.trim())
+        .filter((h) => h !== '' && !isValidHost(h));
+      return wrong.length === 0
+        ? undefined
+        : {
+            severity: 'error',
+            message: `${name} contains "${wrong.join('", "')}", which is not an IP address or host name.`,
+            fix: 'List IP addresses or host names separated by commas, e.g. 10.1.2.50,prov.example.net.',
+          };
     },
   },
   {
@@ -201,14 +311,26 @@ export const parameterRules: readonly ParameterRule[] = [
     source: 'IEEE 802.1Q VLAN ids 1-4094',
     appliesTo: exact('vlan id'),
     check: (value, name) =>
-      integerIn(value, 1, 4094) ? undefined : { severity: 'error', message: `${name} is "${value}", not a VLAN id.`, fix: 'Write the voice VLAN id, 1 to 4094.' },
+      integerIn(value, 1, 4094)
+        ? undefined
+        : {
+            severity: 'error',
+            message: `${name} is "${value}", not a VLAN id.`,
+            fix: 'Write the voice VLAN id, 1 to 4094.',
+          },
   },
   {
     id: 'param.vlan-id-port',
     source: 'facts §6 WAZO base.tpl (vlan id port 1: 4095)',
     appliesTo: pattern(String.raw`vlan id port \d`),
     check: (value, name) =>
-      integerIn(value, 1, 4095) ? undefined : { severity: 'error', message: `${name} is "${value}"; it takes a VLAN id 1-4094 or 4095 (untagged).`, fix: 'Write 4095 to leave the PC port untagged, or a VLAN id.' },
+      integerIn(value, 1, 4095)
+        ? undefined
+        : {
+            severity: 'error',
+            message: `${name} is "${value}"; it takes a VLAN id 1-4094 or 4095 (untagged).`,
+            fix: 'Write 4095 to leave the PC port untagged, or a VLAN id.',
+          },
   },
   {
     id: 'osv.digest-dn',
@@ -219,7 +341,7 @@ export const parameterRules: readonly ParameterRule[] = [
       return {
         severity: 'error',
         message: `${name} is "${value}". OpenScape Voice digest authentication fails with alphanumeric user names (known issue DTP-73963, guide §4.2/§9).`,
-        fix: 'Use the directory number (digits only, e.g. 2108189795) as auth name and user name, and the same number as the subscriber\'s digest user in OSV.',
+        fix: "Use the directory number (digits only, e.g. 2108189795) as auth name and user name, and the same number as the subscriber's digest user in OSV.",
       };
     },
   },
@@ -248,7 +370,13 @@ export function validateDocument(doc: CfgDocument, context: ValidationContext): 
   doc.lines.forEach((line, index) => {
     const lineNumber = index + 1;
     if (line.kind === 'invalid') {
-      findings.push({ severity: 'error', ruleId: 'format.syntax', message: `Line ${lineNumber}: ${line.error}`, fix: line.fix, ...at(lineNumber) });
+      findings.push({
+        severity: 'error',
+        ruleId: 'format.syntax',
+        message: `Line ${lineNumber}: ${line.error}`,
+        fix: line.fix,
+        ...at(lineNumber),
+      });
       return;
     }
     if (line.kind !== 'param') return;
@@ -256,7 +384,10 @@ export function validateDocument(doc: CfgDocument, context: ValidationContext): 
     const earlier = firstSeen.get(key);
     if (earlier !== undefined) {
       findings.push({
-        severity: 'info', ruleId: 'format.repeated', name: line.name, ...at(lineNumber),
+        severity: 'info',
+        ruleId: 'format.repeated',
+        name: line.name,
+        ...at(lineNumber),
         message: `Line ${lineNumber}: ${line.name} is set again (first on line ${earlier}); the phone uses the last value.`,
         fix: 'Remove the earlier line if it is not meant to be overridden.',
       });

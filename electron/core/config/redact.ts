@@ -54,5 +54,8 @@ function commentedSecret(raw: string): string | null {
 
 /** Control characters shown as \u escapes, so that a hostile file cannot forge lines in a log. */
 function escapeControls(raw: string): string {
-  return raw.replace(/[\u0000-\u0008\u000A-\u001F\u007F\u0085\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return raw.replace(
+    /[\u0000-\u0008\u000A-\u001F\u007F\u0085\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }

@@ -16,7 +16,9 @@ const safeText = (what: string) =>
 const host = z
   .string()
   .trim()
-  .refine(isValidHost, { message: 'must be an IP address or a host name (no "sip:", no port), e.g. 10.1.2.3 or osv.example.net' });
+  .refine(isValidHost, {
+    message: 'must be an IP address or a host name (no "sip:", no port), e.g. 10.1.2.3 or osv.example.net',
+  });
 const port = z.number().int().min(1, 'must be 1-65535').max(65535, 'must be 1-65535');
 
 const sipServer = z.object({ host, port: port.optional() });
@@ -28,7 +30,8 @@ const overrides = z
   })
   // The site's files never hold a secret in clear: passwords go into Credentials (the OS keychain).
   .refine((o) => Object.keys(o).every((k) => !isSecretParameter(k)), {
-    message: 'passwords cannot be set as extra lines (they would be stored in the site folder in clear); set them in Credentials instead',
+    message:
+      'passwords cannot be set as extra lines (they would be stored in the site folder in clear); set them in Credentials instead',
   });
 
 export const TRANSPORTS = ['udp', 'tcp', 'tls'] as const;
@@ -37,44 +40,51 @@ export type Transport = (typeof TRANSPORTS)[number];
 export const siteSettingsSchema = z.object({
   /** Shown in generated file headers. */
   siteName: safeText('The site name').max(120).default(''),
-  osv: z
-    .object({
-      proxy: sipServer,
-      /** Defaults to the proxy when absent. */
-      registrar: sipServer.optional(),
-      backupProxy: sipServer.optional(),
-      backupRegistrar: sipServer.optional(),
-      transport: z.enum(TRANSPORTS).default('tls'),
-      /** File name of the CA bundle on the provisioning server (`sips trusted certificates`), needed with TLS. */
-      trustedCaFile: safeText('The CA file name').regex(/^[^\s/\\]*$/, 'must be a file name without spaces or folders').default(''),
-      /**
-       * guide §4.1: `server` = `sip centralized conf: 1` (always use the server's centralized conference);
-       * `local` = `sip centralized conf: 0` (mix a 3-party conference on the phone unless already in a centralized one).
-       */
-      centralizedConference: z.enum(['server', 'local']).default('server'),
-      /** SDES is the only key exchange the phones support (guide §8, DTP-74233). */
-      srtp: z.enum(['disabled', 'preferred', 'required']).default('preferred'),
-      /**
-       * The guide's §4.2 example shows a phone-side realm equal to the directory number, but no public
-       * source names a realm parameter (facts §1). Empty = write none (the phone takes the realm from the
-       * server's challenge). A name verified on a bench phone, with `{line}` for the line number, makes
-       * Fieldkit write `<name>: <directory number>` for each line.
-       */
-      realmParameter: safeText('The realm parameter name').regex(/^[^:#"]*$/, "must not contain ':', '#' or '\"'").default(''),
-    }),
+  osv: z.object({
+    proxy: sipServer,
+    /** Defaults to the proxy when absent. */
+    registrar: sipServer.optional(),
+    backupProxy: sipServer.optional(),
+    backupRegistrar: sipServer.optional(),
+    transport: z.enum(TRANSPORTS).default('tls'),
+    /** File name of the CA bundle on the provisioning server (`sips trusted certificates`), needed with TLS. */
+    trustedCaFile: safeText('The CA file name')
+      .regex(/^[^\s/\\]*$/, 'must be a file name without spaces or folders')
+      .default(''),
+    /**
+     * guide §4.1: `server` = `sip centralized conf: 1` (always use the server's centralized conference);
+     * `local` = `sip centralized conf: 0` (mix a 3-party conference on the phone unless already in a centralized one).
+     */
+    centralizedConference: z.enum(['server', 'local']).default('server'),
+    /** SDES is the only key exchange the phones support (guide §8, DTP-74233). */
+    srtp: z.enum(['disabled', 'preferred', 'required']).default('preferred'),
+    /**
+     * The guide's §4.2 example shows a phone-side realm equal to the directory number, but no public
+     * source names a realm parameter (facts §1). Empty = write none (the phone takes the realm from the
+     * server's challenge). A name verified on a bench phone, with `{line}` for the line number, makes
+     * Fieldkit write `<name>: <directory number>` for each line.
+     */
+    realmParameter: safeText('The realm parameter name')
+      .regex(/^[^:#"]*$/, "must not contain ':', '#' or '\"'")
+      .default(''),
+  }),
   ntp: z.object({ server1: host, server2: host.optional(), server3: host.optional() }),
   /** Mitel time zone name, e.g. DE-Berlin, AT-Vienna, CH-Zurich, GB-London, US-Eastern. */
   timeZone: safeText('The time zone').min(1).default('DE-Berlin'),
   vlan: z
     .object({ enabled: z.boolean().default(false), id: z.number().int().min(1).max(4094).optional() })
-    .refine((v) => !v.enabled || v.id !== undefined, { message: 'a VLAN id (1-4094) is needed when VLAN tagging is on' })
+    .refine((v) => !v.enabled || v.id !== undefined, {
+      message: 'a VLAN id (1-4094) is needed when VLAN tagging is on',
+    })
     .prefault({}),
   provisioning: z.object({
     /** HTTPS is recommended (hardening, issue 7); the built-in server speaks HTTP unless given a certificate. */
     protocol: z.enum(['HTTP', 'HTTPS', 'TFTP', 'FTP']).default('HTTP'),
     server: host,
     /** Folder on the server, without leading slash; '' = root. */
-    path: safeText('The provisioning path').regex(/^[^\s#"]*$/, 'must not contain spaces, # or "').default(''),
+    path: safeText('The provisioning path')
+      .regex(/^[^\s#"]*$/, 'must not contain spaces, # or "')
+      .default(''),
     port: port.optional(),
   }),
   resync: z
@@ -84,7 +94,10 @@ export const siteSettingsSchema = z.object({
        * nightly firmware resync would bypass them.
        */
       mode: z.enum(['none', 'config', 'firmware', 'both']).default('config'),
-      time: z.string().regex(/^(?:[01]\d|2[0-3]):[0-5]\d$/, 'must be hh:mm, e.g. 03:00').default('03:00'),
+      time: z
+        .string()
+        .regex(/^(?:[01]\d|2[0-3]):[0-5]\d$/, 'must be hh:mm, e.g. 03:00')
+        .default('03:00'),
       maxDelayMinutes: z.number().int().min(0).max(1439).default(15),
     })
     .prefault({}),
@@ -102,7 +115,12 @@ export type SiteSettings = z.output<typeof siteSettingsSchema>;
 export type SiteSettingsInput = z.input<typeof siteSettingsSchema>;
 
 export const phoneEntrySchema = z.object({
-  mac: z.string().refine((m) => parseMac(m) !== null, { message: 'is not a MAC address; write 12 hex digits, e.g. 00:08:5D:1A:2B:3C' }).transform(macFileStem),
+  mac: z
+    .string()
+    .refine((m) => parseMac(m) !== null, {
+      message: 'is not a MAC address; write 12 hex digits, e.g. 00:08:5D:1A:2B:3C',
+    })
+    .transform(macFileStem),
   model: z.enum(SUPPORTED_MODELS),
   /** The OSV directory number; also the SIP auth/user name (guide §4.2). Checked by the profile, not here, so that a wrong sheet gets a DTP-73963 explanation. */
   directoryNumber: safeText('The directory number').trim().min(1, 'is empty'),

@@ -92,7 +92,8 @@ export function diffText(oldText: string, newText: string, options: DiffOptions 
 
 function describeEndings(a: SplitText, b: SplitText): string[] {
   const notes: string[] = [];
-  const style = (s: SplitText) => (s.crlf > 0 && s.lf > 0 ? 'mixed CRLF/LF' : s.crlf > 0 ? 'CRLF' : s.lf > 0 ? 'LF' : null);
+  const style = (s: SplitText) =>
+    s.crlf > 0 && s.lf > 0 ? 'mixed CRLF/LF' : s.crlf > 0 ? 'CRLF' : s.lf > 0 ? 'LF' : null;
   const sa = style(a);
   const sb = style(b);
   if (sa && sb && sa !== sb) notes.push(`Line endings differ: old ${sa}, new ${sb}.`);
@@ -106,7 +107,12 @@ function editScript(a: string[], b: string[], maxEdits: number): { ops: Op[]; ap
   let prefix = 0;
   while (prefix < a.length && prefix < b.length && a[prefix] === b[prefix]) prefix++;
   let suffix = 0;
-  while (suffix < a.length - prefix && suffix < b.length - prefix && a[a.length - 1 - suffix] === b[b.length - 1 - suffix]) suffix++;
+  while (
+    suffix < a.length - prefix &&
+    suffix < b.length - prefix &&
+    a[a.length - 1 - suffix] === b[b.length - 1 - suffix]
+  )
+    suffix++;
   const midA = a.slice(prefix, a.length - suffix);
   const midB = b.slice(prefix, b.length - suffix);
 
@@ -138,7 +144,8 @@ function myers(a: string[], b: string[], maxD: number): Op[] | null {
   let found = -1;
   for (let d = 0; d <= max && found < 0; d++) {
     for (let k = -d; k <= d; k += 2) {
-      let x = k === -d || (k !== d && v[offset + k - 1]! < v[offset + k + 1]!) ? v[offset + k + 1]! : v[offset + k - 1]! + 1;
+      let x =
+        k === -d || (k !== d && v[offset + k - 1]! < v[offset + k + 1]!) ? v[offset + k + 1]! : v[offset + k - 1]! + 1;
       let y = x - k;
       while (x < n && y < m && a[x] === b[y]) {
         x++;
@@ -206,13 +213,15 @@ function buildHunks(ops: Op[], a: string[], b: string[], context: number): DiffH
       j += run;
     }
     const stop = Math.min(ops.length, end + 1 + context);
-    const lines: DiffLine[] = ops.slice(start, stop).map((op) =>
-      op.kind === 'equal'
-        ? { kind: 'context', text: a[op.a]!, oldLine: op.a + 1, newLine: op.b + 1 }
-        : op.kind === 'delete'
-          ? { kind: 'remove', text: a[op.a]!, oldLine: op.a + 1 }
-          : { kind: 'add', text: b[op.b]!, newLine: op.b + 1 },
-    );
+    const lines: DiffLine[] = ops
+      .slice(start, stop)
+      .map((op) =>
+        op.kind === 'equal'
+          ? { kind: 'context', text: a[op.a]!, oldLine: op.a + 1, newLine: op.b + 1 }
+          : op.kind === 'delete'
+            ? { kind: 'remove', text: a[op.a]!, oldLine: op.a + 1 }
+            : { kind: 'add', text: b[op.b]!, newLine: op.b + 1 },
+      );
     const oldLines = lines.filter((l) => l.kind !== 'add').length;
     const newLines = lines.filter((l) => l.kind !== 'remove').length;
     const first = ops[start]!;

@@ -38,7 +38,10 @@ function readNumber(path: string): number | null {
  * The limits of this machine's neighbour table (Linux /proc/sys/net/ipv4/neigh), else the fallback. The table
  * size is global; how long ARP tries can be set per interface, so the longest of the laptop's interfaces counts.
  */
-export function systemArpBudget(neighDir = '/proc/sys/net/ipv4/neigh', interfaces: readonly string[] = Object.keys(os.networkInterfaces())): ArpBudgetSettings {
+export function systemArpBudget(
+  neighDir = '/proc/sys/net/ipv4/neigh',
+  interfaces: readonly string[] = Object.keys(os.networkInterfaces()),
+): ArpBudgetSettings {
   const table = readNumber(`${neighDir}/default/gc_thresh3`);
   if (table === null) return FALLBACK;
   const giveUpMs = (dir: string): number | null => {
@@ -48,7 +51,10 @@ export function systemArpBudget(neighDir = '/proc/sys/net/ipv4/neigh', interface
     return ((readNumber(`${dir}/mcast_solicit`) ?? 3) + (readNumber(`${dir}/app_solicit`) ?? 0)) * retransMs;
   };
   const perInterface = interfaces.filter((name) => name !== 'lo').map((name) => giveUpMs(`${neighDir}/${name}`));
-  const longest = Math.max(giveUpMs(`${neighDir}/default`) ?? 3000, ...perInterface.filter((ms): ms is number => ms !== null));
+  const longest = Math.max(
+    giveUpMs(`${neighDir}/default`) ?? 3000,
+    ...perInterface.filter((ms): ms is number => ms !== null),
+  );
   return {
     slots: Math.max(32, Math.floor(table * TABLE_SHARE)),
     holdMs: longest + 300,
@@ -56,7 +62,9 @@ export function systemArpBudget(neighDir = '/proc/sys/net/ipv4/neigh', interface
 }
 
 /** The laptop's own segments (the OS must ARP for every address in them). */
-export function onLinkRanges(interfaces: NodeJS.Dict<os.NetworkInterfaceInfo[]> = os.networkInterfaces()): AddressRange[] {
+export function onLinkRanges(
+  interfaces: NodeJS.Dict<os.NetworkInterfaceInfo[]> = os.networkInterfaces(),
+): AddressRange[] {
   const cidrs = localSubnets(interfaces).map((s) => s.cidr);
   return cidrs.length === 0 ? [] : parseTargets(cidrs, { confirmLarge: true }).ranges;
 }
@@ -69,7 +77,8 @@ export function onLinkMatcher(ranges: readonly AddressRange[] = onLinkRanges()):
 /** How many addresses of `targets` are in `onLink`. */
 export function countOnLink(targets: readonly AddressRange[], onLink: readonly AddressRange[]): number {
   let n = 0;
-  for (const t of targets) for (const l of onLink) n += Math.max(0, Math.min(t.last, l.last) - Math.max(t.first, l.first) + 1);
+  for (const t of targets)
+    for (const l of onLink) n += Math.max(0, Math.min(t.last, l.last) - Math.max(t.first, l.first) + 1);
   return n;
 }
 
@@ -85,12 +94,15 @@ export function onLinkDurationWarning(onLinkAddresses: number, arp: ArpBudgetSet
   return (
     `${onLinkAddresses.toLocaleString('en')} addresses are on the laptop's own network segment. The operating system resolves (ARP) about ` +
     `${arp.slots} of them at once and waits about ${Math.round(arp.holdMs / 1000)} s for each empty one, so this scan takes about ${Math.max(1, Math.round(minimumMs / 60_000))} min. ` +
-    'To go faster, scan only the phones\' subnet or range.'
+    "To go faster, scan only the phones' subnet or range."
   );
 }
 
 /** What the OS's ARP limits mean for a scan of `targets`: the budget, the targets on the own segments, and the note for the technician. */
-export function onLinkScan(targets: readonly AddressRange[], options: { onLink?: readonly AddressRange[]; slots?: number } = {}): {
+export function onLinkScan(
+  targets: readonly AddressRange[],
+  options: { onLink?: readonly AddressRange[]; slots?: number } = {},
+): {
   onLink: readonly AddressRange[];
   addresses: number;
   arp: ArpBudgetSettings;

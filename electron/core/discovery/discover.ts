@@ -117,7 +117,9 @@ export interface DiscoverResult {
 }
 
 const mac12 = (mac: string): string => mac.replace(/:/g, '');
-const merged = (defaults: number[], listed: readonly number[], only: boolean): number[] => [...new Set([...(only ? [] : defaults), ...listed])];
+const merged = (defaults: number[], listed: readonly number[], only: boolean): number[] => [
+  ...new Set([...(only ? [] : defaults), ...listed]),
+];
 
 export function parseDiscoverOptions(input: unknown): DiscoverOptions {
   const result = DiscoverOptionsSchema.safeParse(input);
@@ -139,7 +141,12 @@ export async function discover(input: DiscoverOptionsInput, deps: DiscoverDeps =
     deps.onWarning?.(w);
   };
   for (const w of targets.warnings) warn(w);
-  const { onLink, addresses: onLinkAddresses, arp, warning: slow } = onLinkScan(targets.ranges, {
+  const {
+    onLink,
+    addresses: onLinkAddresses,
+    arp,
+    warning: slow,
+  } = onLinkScan(targets.ranges, {
     ...(deps.onLink ? { onLink: deps.onLink } : {}),
     ...(options.limits.arpSlots !== undefined ? { slots: options.limits.arpSlots } : {}),
   });
@@ -148,7 +155,8 @@ export async function discover(input: DiscoverOptionsInput, deps: DiscoverDeps =
   const sipPorts = m.sip ? merged([5060], options.sipPorts, options.onlyListedPorts) : [];
   const httpPorts = m.http ? merged([80], options.httpPorts, options.onlyListedPorts) : [];
   const httpsPorts = m.http ? merged([443], options.httpsPorts, options.onlyListedPorts) : [];
-  const webTargets = options.webTargets === 'auto' ? (targets.total <= WEB_ALL_LIMIT ? 'all' : 'responsive') : options.webTargets;
+  const webTargets =
+    options.webTargets === 'auto' ? (targets.total <= WEB_ALL_LIMIT ? 'all' : 'responsive') : options.webTargets;
   if (webTargets === 'responsive' && httpPorts.length + httpsPorts.length > 0) {
     warn(
       `${targets.total.toLocaleString('en')} addresses: web ports are probed only on addresses that answered SIP or appear in the neighbour table. ` +
@@ -180,7 +188,8 @@ export async function discover(input: DiscoverOptionsInput, deps: DiscoverDeps =
   const readNeighbours = m.neighbour ? (deps.neighbourReader ?? systemNeighbourReader()) : null;
   const pollNeighbours = async (): Promise<void> => {
     if (!readNeighbours) return;
-    for (const e of await readNeighbours().catch(() => [])) if (rangesContain(targets.ranges, e.ip)) neighbours.set(e.ip, e);
+    for (const e of await readNeighbours().catch(() => []))
+      if (rangesContain(targets.ranges, e.ip)) neighbours.set(e.ip, e);
   };
   await pollNeighbours();
   let polling = Promise.resolve();
@@ -205,7 +214,11 @@ export async function discover(input: DiscoverOptionsInput, deps: DiscoverDeps =
     if (sipPorts.length + httpPorts.length + httpsPorts.length > 0) {
       stats = await sweep(
         {
-          ranges: targets.ranges, sipPorts, httpPorts, httpsPorts, webTargets,
+          ranges: targets.ranges,
+          sipPorts,
+          httpPorts,
+          httpsPorts,
+          webTargets,
           isAlive: (ip) => neighbours.has(ip),
           adminPassword: m.sysinfo ? adminPassword : undefined,
           timing: {
@@ -217,7 +230,14 @@ export async function discover(input: DiscoverOptionsInput, deps: DiscoverDeps =
           localAddress: options.localAddress,
           arp: { ...arp, onLink: onLinkMatcher(onLink) },
         },
-        { signal, onObservation: add, onAddressDone: () => { done++; report(); } },
+        {
+          signal,
+          onObservation: add,
+          onAddressDone: () => {
+            done++;
+            report();
+          },
+        },
       );
     } else {
       done = targets.total;
@@ -236,7 +256,9 @@ export async function discover(input: DiscoverOptionsInput, deps: DiscoverDeps =
   const passive = m.passive && deps.passive ? deps.passive.observations() : [];
   for (const o of passive) add(o);
   if (stats && stats.sysinfoSkipped > 0) {
-    warn(`${stats.sysinfoSkipped} phone(s) were not read over /sysinfo.html because no admin password is set; set the site's phone admin password to read firmware and MAC from every phone.`);
+    warn(
+      `${stats.sysinfoSkipped} phone(s) were not read over /sysinfo.html because no admin password is set; set the site's phone admin password to read firmware and MAC from every phone.`,
+    );
   }
 
   const devices = merger.records();

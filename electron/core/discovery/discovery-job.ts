@@ -50,7 +50,10 @@ export function createDiscoveryJob(deps: DiscoveryJobDeps): JobDefinition<Discov
       ctx.setCounter('phones', s.byClassification.supported);
       ctx.setCounter('firmwareRead', s.firmwareRead);
       await ctx.record('discovery-finish', { ...s });
-      ctx.log('info', `Found ${s.devices} devices (${s.byClassification.supported} supported phones, ${s.byClassification['other-mitel']} other Mitel/Aastra, ${s.byClassification['other-sip']} other SIP, ${s.byClassification.unknown} unknown); firmware read from ${s.firmwareRead}; ${s.durationMs} ms.`);
+      ctx.log(
+        'info',
+        `Found ${s.devices} devices (${s.byClassification.supported} supported phones, ${s.byClassification['other-mitel']} other Mitel/Aastra, ${s.byClassification['other-sip']} other SIP, ${s.byClassification.unknown} unknown); firmware read from ${s.firmwareRead}; ${s.durationMs} ms.`,
+      );
       await deps.onResult(result.devices, result);
     },
   };

@@ -12,9 +12,13 @@ export class Semaphore {
   constructor(size: number, signal?: AbortSignal) {
     this.#free = size;
     this.#signal = signal;
-    signal?.addEventListener('abort', () => {
-      for (const w of this.#waiters.splice(0)) w.fail(cancelled());
-    }, { once: true });
+    signal?.addEventListener(
+      'abort',
+      () => {
+        for (const w of this.#waiters.splice(0)) w.fail(cancelled());
+      },
+      { once: true },
+    );
   }
 
   /** Resolves with a release function once a slot is free. */

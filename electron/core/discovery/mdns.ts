@@ -40,7 +40,8 @@ const MAX_TEXT = 255;
 function toService(s: Service): MdnsService {
   const txt: Record<string, string> = {};
   if (s.txt && typeof s.txt === 'object') {
-    for (const [k, v] of Object.entries(s.txt as Record<string, unknown>).slice(0, 32)) txt[k.slice(0, 64)] = String(v).slice(0, MAX_TEXT);
+    for (const [k, v] of Object.entries(s.txt as Record<string, unknown>).slice(0, 32))
+      txt[k.slice(0, 64)] = String(v).slice(0, MAX_TEXT);
   }
   return {
     name: String(s.name).slice(0, MAX_TEXT),
@@ -64,22 +65,31 @@ export async function browseMdns(options: MdnsOptions = {}, signal?: AbortSignal
   const onUp = (s: Service): void => {
     if (found.size < MAX_SERVICES) found.set(`${s.fqdn}|${(s.addresses ?? []).join(',')}`, toService(s));
   };
-  const browsers = [bonjour.find(null, onUp), ...(options.types ?? COMMON_TYPES).map((t) => bonjour.find({ type: t.type, protocol: t.protocol }, onUp))];
+  const browsers = [
+    bonjour.find(null, onUp),
+    ...(options.types ?? COMMON_TYPES).map((t) => bonjour.find({ type: t.type, protocol: t.protocol }, onUp)),
+  ];
   try {
     await new Promise<void>((resolve) => {
       if (signal?.aborted) return resolve();
       const timer = setTimeout(resolve, options.durationMs ?? 2000);
-      signal?.addEventListener('abort', () => {
-        clearTimeout(timer);
-        resolve();
-      }, { once: true });
+      signal?.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        { once: true },
+      );
     });
   } finally {
     for (const b of browsers) b.stop();
     await new Promise<void>((resolve) => bonjour.destroy(() => resolve()));
   }
   if (socketError && found.size === 0) {
-    throw new Error(`mDNS browse failed: ${(socketError as Error).message}. Check that the interface ${options.interface ?? '(default)'} is up.`);
+    throw new Error(
+      `mDNS browse failed: ${(socketError as Error).message}. Check that the interface ${options.interface ?? '(default)'} is up.`,
+    );
   }
   return [...found.values()];
 }

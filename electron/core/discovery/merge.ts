@@ -8,7 +8,15 @@ import type { Observation } from './observation';
 type Sourced = { value: string; source: DiscoveryMethod; at: string; rank: number };
 
 // Higher wins. Model/firmware: sysinfo > passive UA > SIP banner > HTTP realm (issue 4, brief §6).
-const MODEL_RANK: Partial<Record<DiscoveryMethod, number>> = { sysinfo: 5, passive: 4, sip: 3, http: 2, https: 2, import: 1, mdns: 0 };
+const MODEL_RANK: Partial<Record<DiscoveryMethod, number>> = {
+  sysinfo: 5,
+  passive: 4,
+  sip: 3,
+  http: 2,
+  https: 2,
+  import: 1,
+  mdns: 0,
+};
 // MAC: the neighbour table is what the network itself says; then what the device reports about itself.
 const MAC_RANK: Partial<Record<DiscoveryMethod, number>> = { neighbour: 5, sysinfo: 4, passive: 3, import: 1, mdns: 0 };
 const BANNER_RANK: Partial<Record<DiscoveryMethod, number>> = { sip: 5, passive: 4, http: 3, https: 3, sysinfo: 2 };
@@ -44,7 +52,13 @@ function better(current: Sourced | null, next: Sourced): boolean {
   return current === null || next.rank > current.rank || (next.rank === current.rank && next.at >= current.at);
 }
 
-function offer(current: Sourced | null, value: string | null | undefined, method: DiscoveryMethod, at: string, ranks: Partial<Record<DiscoveryMethod, number>>): Sourced | null {
+function offer(
+  current: Sourced | null,
+  value: string | null | undefined,
+  method: DiscoveryMethod,
+  at: string,
+  ranks: Partial<Record<DiscoveryMethod, number>>,
+): Sourced | null {
   const rank = ranks[method];
   if (value === null || value === undefined || value === '' || rank === undefined) return current;
   const next = { value, source: method, at, rank };
@@ -58,9 +72,24 @@ function pick(a: Sourced | null, b: Sourced | null): Sourced | null {
 }
 
 const emptyDraft = (key: string, at: string): Draft => ({
-  key, ip: null, mac: null, vendor: null, model: null, firmware: null, banner: null, hostname: null,
-  sipPort: null, httpPort: null, httpsPort: null, services: new Set(), sources: new Set(), notes: new Set(),
-  answeredSip: false, firstSeen: at, lastSeen: at, ipAt: '',
+  key,
+  ip: null,
+  mac: null,
+  vendor: null,
+  model: null,
+  firmware: null,
+  banner: null,
+  hostname: null,
+  sipPort: null,
+  httpPort: null,
+  httpsPort: null,
+  services: new Set(),
+  sources: new Set(),
+  notes: new Set(),
+  answeredSip: false,
+  firstSeen: at,
+  lastSeen: at,
+  ipAt: '',
 });
 
 const keyOf = (draft: Draft): string => (draft.mac ? `mac:${draft.mac.value}` : `ip:${draft.ip}`);
@@ -170,11 +199,13 @@ function mergeInto(into: Draft, other: Draft): void {
 }
 
 function compareIp(a: string | null, b: string | null): number {
-  const n = (ip: string | null): number => (ip === null ? Infinity : ip.split('.').reduce((acc, o) => acc * 256 + Number(o), 0));
+  const n = (ip: string | null): number =>
+    ip === null ? Infinity : ip.split('.').reduce((acc, o) => acc * 256 + Number(o), 0);
   return n(a) - n(b);
 }
 
-const strip = (s: Sourced | null): DeviceRecord['mac'] => (s === null ? null : { value: s.value, source: s.source, at: s.at });
+const strip = (s: Sourced | null): DeviceRecord['mac'] =>
+  s === null ? null : { value: s.value, source: s.source, at: s.at };
 
 function toRecord(d: Draft): DeviceRecord {
   const model = d.model?.value ?? null;

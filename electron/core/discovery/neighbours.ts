@@ -26,7 +26,13 @@ function usableMac(text: string | undefined): CanonicalMac | null {
   return (parseInt(mac.slice(0, 2), 16) & 1) === 0 ? mac : null;
 }
 
-function push(out: NeighbourEntry[], ip: string, macText: string | undefined, iface: string | null, state: string | null): void {
+function push(
+  out: NeighbourEntry[],
+  ip: string,
+  macText: string | undefined,
+  iface: string | null,
+  state: string | null,
+): void {
   const mac = usableMac(macText);
   if (mac !== null && isIPv4(ip) && out.length < MAX_ENTRIES) out.push({ ip, mac, interface: iface, state });
 }
@@ -94,7 +100,9 @@ export function parseArpA(text: string): NeighbourEntry[] {
 
 function run(command: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(command, args, { timeout: 5000, maxBuffer: MAX_TABLE_TEXT, windowsHide: true }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
+    execFile(command, args, { timeout: 5000, maxBuffer: MAX_TABLE_TEXT, windowsHide: true }, (err, stdout) =>
+      err ? reject(err) : resolve(stdout),
+    );
   });
 }
 

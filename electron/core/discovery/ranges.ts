@@ -39,7 +39,8 @@ export function intToIpv4(n: number): string {
 
 function requireIpv4(text: string, item: string): number {
   const n = ipv4ToInt(text);
-  if (n === null) throw invalid(`"${item}": "${text}" is not an IPv4 address (four numbers 0-255, e.g. 192.168.10.25).`);
+  if (n === null)
+    throw invalid(`"${item}": "${text}" is not an IPv4 address (four numbers 0-255, e.g. 192.168.10.25).`);
   return n;
 }
 
@@ -47,7 +48,9 @@ const mask = (prefix: number): number => (prefix === 0 ? 0 : (0xffffffff << (32 
 
 function parseItem(item: string, warnings: string[]): AddressRange {
   if (item.includes(':')) {
-    throw invalid(`"${item}" looks like an IPv6 address. Fieldkit scans IPv4 only; give the phones' IPv4 subnet, e.g. 192.168.10.0/24.`);
+    throw invalid(
+      `"${item}" looks like an IPv6 address. Fieldkit scans IPv4 only; give the phones' IPv4 subnet, e.g. 192.168.10.0/24.`,
+    );
   }
   const cidr = /^([^/]+)\/(\d{1,2})$/.exec(item);
   if (cidr) {
@@ -55,7 +58,8 @@ function parseItem(item: string, warnings: string[]): AddressRange {
     const prefix = Number(cidr[2]);
     if (prefix > 32) throw invalid(`"${item}": prefix /${prefix} is larger than 32.`);
     const network = (base & mask(prefix)) >>> 0;
-    if (network !== base) warnings.push(`"${item}" has host bits set; scanning the whole network ${intToIpv4(network)}/${prefix}.`);
+    if (network !== base)
+      warnings.push(`"${item}" has host bits set; scanning the whole network ${intToIpv4(network)}/${prefix}.`);
     const broadcast = (network | (~mask(prefix) >>> 0)) >>> 0;
     // /31 and /32 have no network or broadcast address (RFC 3021).
     if (prefix <= 30) return { first: network + 1, last: broadcast - 1 };
@@ -83,18 +87,26 @@ function parseItem(item: string, warnings: string[]): AddressRange {
 
 function checkUsable(range: AddressRange, item: string): void {
   const touches = (lo: number, hi: number): boolean => range.first <= hi && range.last >= lo;
-  if (touches(0, 0x00ffffff)) throw invalid(`"${item}" includes 0.0.0.0/8, which holds no devices. Give the phones' subnet.`);
+  if (touches(0, 0x00ffffff))
+    throw invalid(`"${item}" includes 0.0.0.0/8, which holds no devices. Give the phones' subnet.`);
   if (touches(0xe0000000, 0xffffffff)) {
-    throw invalid(`"${item}" includes multicast or reserved addresses (224.0.0.0 and above), which hold no devices. Give the phones' subnet.`);
+    throw invalid(
+      `"${item}" includes multicast or reserved addresses (224.0.0.0 and above), which hold no devices. Give the phones' subnet.`,
+    );
   }
 }
 
 /** Splits a technician's text into items: commas, spaces and new lines separate them. */
 function splitItems(specs: readonly string[]): string[] {
   const text = specs.join(',');
-  if (text.length > MAX_TARGET_TEXT) throw invalid(`The target list is too long (${text.length} characters); give subnets instead of single hosts.`);
-  const items = text.split(/[\s,;]+/).map((s) => s.trim()).filter(Boolean);
-  if (items.length > MAX_TARGET_ITEMS) throw invalid(`Too many targets (${items.length}); give at most ${MAX_TARGET_ITEMS} items, e.g. as subnets.`);
+  if (text.length > MAX_TARGET_TEXT)
+    throw invalid(`The target list is too long (${text.length} characters); give subnets instead of single hosts.`);
+  const items = text
+    .split(/[\s,;]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (items.length > MAX_TARGET_ITEMS)
+    throw invalid(`Too many targets (${items.length}); give at most ${MAX_TARGET_ITEMS} items, e.g. as subnets.`);
   return items;
 }
 
@@ -105,7 +117,8 @@ function splitItems(specs: readonly string[]): string[] {
 export function parseTargets(specs: readonly string[], opts: { confirmLarge?: boolean } = {}): ParsedTargets {
   const warnings: string[] = [];
   const items = splitItems(specs);
-  if (items.length === 0) throw invalid('No addresses to scan: give a subnet (192.168.10.0/24), a range (192.168.10.20-80) or hosts.');
+  if (items.length === 0)
+    throw invalid('No addresses to scan: give a subnet (192.168.10.0/24), a range (192.168.10.20-80) or hosts.');
   const tagged = items.map((item) => {
     const range = parseItem(item, warnings);
     checkUsable(range, item);
@@ -128,7 +141,9 @@ export function parseTargets(specs: readonly string[], opts: { confirmLarge?: bo
   }
   const total = ranges.reduce((n, r) => n + (r.last - r.first + 1), 0);
   if (total > MAX_SCAN_ADDRESSES) {
-    throw invalid(`The targets hold ${total.toLocaleString('en')} addresses, more than Fieldkit scans at once (${MAX_SCAN_ADDRESSES.toLocaleString('en')}, a /8). Give smaller subnets.`);
+    throw invalid(
+      `The targets hold ${total.toLocaleString('en')} addresses, more than Fieldkit scans at once (${MAX_SCAN_ADDRESSES.toLocaleString('en')}, a /8). Give smaller subnets.`,
+    );
   }
   if (total > LARGE_SCAN_ADDRESSES && !opts.confirmLarge) {
     throw invalid(
@@ -164,7 +179,9 @@ export interface LocalSubnet {
  * The laptop's own IPv4 subnets, for the UI to propose (never scanned without the technician's confirmation).
  * Loopback and link-local (169.254/16) are left out.
  */
-export function localSubnets(interfaces: NodeJS.Dict<os.NetworkInterfaceInfo[]> = os.networkInterfaces()): LocalSubnet[] {
+export function localSubnets(
+  interfaces: NodeJS.Dict<os.NetworkInterfaceInfo[]> = os.networkInterfaces(),
+): LocalSubnet[] {
   const out: LocalSubnet[] = [];
   for (const [name, infos] of Object.entries(interfaces)) {
     for (const info of infos ?? []) {
@@ -175,7 +192,8 @@ export function localSubnets(interfaces: NodeJS.Dict<os.NetworkInterfaceInfo[]> 
       const prefix = Math.clz32(~netmask >>> 0); // leading one bits of the netmask
       const cidr = `${intToIpv4((address & mask(prefix)) >>> 0)}/${prefix}`;
       const size = prefix >= 31 ? 2 ** (32 - prefix) : 2 ** (32 - prefix) - 2;
-      if (!out.some((s) => s.cidr === cidr)) out.push({ interface: name, address: info.address, cidr, size, large: size > LARGE_SCAN_ADDRESSES });
+      if (!out.some((s) => s.cidr === cidr))
+        out.push({ interface: name, address: info.address, cidr, size, large: size > LARGE_SCAN_ADDRESSES });
     }
   }
   return out;

@@ -43,8 +43,20 @@ export interface SweepLimits {
   tcpConcurrency: number;
 }
 
-export const DEFAULT_TIMING: SweepTiming = { sipTimeoutMs: 1500, sipRetransmits: 3, sipT1Ms: 100, httpTimeoutMs: 1500, sysinfoTimeoutMs: 4000 };
-export const DEFAULT_LIMITS: SweepLimits = { hostWindow: 1024, sipWindow: 1024, sipPerSecond: 4000, sipSockets: 8, tcpConcurrency: 256 };
+export const DEFAULT_TIMING: SweepTiming = {
+  sipTimeoutMs: 1500,
+  sipRetransmits: 3,
+  sipT1Ms: 100,
+  httpTimeoutMs: 1500,
+  sysinfoTimeoutMs: 4000,
+};
+export const DEFAULT_LIMITS: SweepLimits = {
+  hostWindow: 1024,
+  sipWindow: 1024,
+  sipPerSecond: 4000,
+  sipSockets: 8,
+  tcpConcurrency: 256,
+};
 /** Send buffer asked for on each SIP socket (the OS may grant less). */
 const SIP_SEND_BUFFER_BYTES = 1024 * 1024;
 
@@ -131,16 +143,32 @@ export async function sweep(options: SweepOptions, callbacks: SweepCallbacks): P
   const timing = { ...DEFAULT_TIMING, ...options.timing };
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const { signal } = callbacks;
-  const stats: SweepStats = { addressesDone: 0, sipAnswers: 0, webAnswers: 0, sysinfoRead: 0, sysinfoRejected: 0, sysinfoSkipped: 0, sipIgnored: 0, sipSendFailed: {} };
+  const stats: SweepStats = {
+    addressesDone: 0,
+    sipAnswers: 0,
+    webAnswers: 0,
+    sysinfoRead: 0,
+    sysinfoRejected: 0,
+    sysinfoSkipped: 0,
+    sipIgnored: 0,
+    sipSendFailed: {},
+  };
   const cancelled = (): FieldkitError => new FieldkitError('cancelled', 'The scan was cancelled.');
   if (signal?.aborted) throw cancelled();
 
   let prober: SipProber | null = null;
   if (options.sipPorts.length > 0) {
     try {
-      prober = await createSipProber({ localAddress: options.localAddress, sockets: limits.sipSockets, sendBufferBytes: SIP_SEND_BUFFER_BYTES });
+      prober = await createSipProber({
+        localAddress: options.localAddress,
+        sockets: limits.sipSockets,
+        sendBufferBytes: SIP_SEND_BUFFER_BYTES,
+      });
     } catch (err) {
-      throw new FieldkitError('unavailable', `Cannot open the SIP socket${options.localAddress ? ` on ${options.localAddress}` : ''}: ${(err as Error).message}. Check that the interface is up and has that address.`);
+      throw new FieldkitError(
+        'unavailable',
+        `Cannot open the SIP socket${options.localAddress ? ` on ${options.localAddress}` : ''}: ${(err as Error).message}. Check that the interface is up and has that address.`,
+      );
     }
   }
   const closeProber = (): void => void prober?.close();
@@ -161,7 +189,11 @@ export async function sweep(options: SweepOptions, callbacks: SweepCallbacks): P
     try {
       await pacer.wait(signal);
       hold.probing();
-      const result = await prober!.probe(ip, port, { timeoutMs: timing.sipTimeoutMs, retransmits: timing.sipRetransmits, t1Ms: timing.sipT1Ms });
+      const result = await prober!.probe(ip, port, {
+        timeoutMs: timing.sipTimeoutMs,
+        retransmits: timing.sipRetransmits,
+        t1Ms: timing.sipT1Ms,
+      });
       if (!result.ok) {
         if (result.sendError) stats.sipSendFailed[result.sendError] = (stats.sipSendFailed[result.sendError] ?? 0) + 1;
         return 'silent';
@@ -180,7 +212,11 @@ export async function sweep(options: SweepOptions, callbacks: SweepCallbacks): P
       if (signal?.aborted) return null;
       hold.probing();
       try {
-        const fp = await fingerprint(ip, port, scheme, { timeoutMs: timing.httpTimeoutMs, localAddress: options.localAddress, signal });
+        const fp = await fingerprint(ip, port, scheme, {
+          timeoutMs: timing.httpTimeoutMs,
+          localAddress: options.localAddress,
+          signal,
+        });
         stats.webAnswers++;
         hold.done(true);
         const hit = { scheme, port, fp };
@@ -200,10 +236,24 @@ export async function sweep(options: SweepOptions, callbacks: SweepCallbacks): P
     await tcpSlots.run(async () => {
       if (signal?.aborted) return;
       try {
-        const info = await readSysinfo({ host: ip, port: hit.port, scheme: hit.scheme, timeoutMs: timing.sysinfoTimeoutMs, localAddress: options.localAddress, signal }, { password });
+        const info = await readSysinfo(
+          {
+            host: ip,
+            port: hit.port,
+            scheme: hit.scheme,
+            timeoutMs: timing.sysinfoTimeoutMs,
+            localAddress: options.localAddress,
+            signal,
+          },
+          { password },
+        );
         stats.sysinfoRead++;
         emit({
-          method: 'sysinfo', ip, at: nowIso(), mac: info.mac, model: info.model,
+          method: 'sysinfo',
+          ip,
+          at: nowIso(),
+          mac: info.mac,
+          model: info.model,
           firmware: info.firmware ? formatFirmwareVersion(info.firmware) : null,
           ...(hit.scheme === 'http' ? { httpPort: hit.port } : { httpsPort: hit.port }),
         });
@@ -211,7 +261,10 @@ export async function sweep(options: SweepOptions, callbacks: SweepCallbacks): P
         const rejected = isPhoneError(err, 'auth-failed');
         if (rejected) stats.sysinfoRejected++;
         emit({
-          method: 'sysinfo', ip, at: nowIso(), noteOnly: true,
+          method: 'sysinfo',
+          ip,
+          at: nowIso(),
+          noteOnly: true,
           note: rejected
             ? `The phone rejected the admin password on /sysinfo.html (tried once). Set its password in the site (per-phone password) and scan again.`
             : `Could not read /sysinfo.html: ${(err as Error).message}`,
@@ -230,7 +283,9 @@ export async function sweep(options: SweepOptions, callbacks: SweepCallbacks): P
   };
 
   const probeHost = async (ip: string, hold: ArpHold): Promise<void> => {
-    const sip = prober ? Promise.all(options.sipPorts.map((p) => probeSip(ip, p, hold))) : Promise.resolve([] as SipOutcome[]);
+    const sip = prober
+      ? Promise.all(options.sipPorts.map((p) => probeSip(ip, p, hold)))
+      : Promise.resolve([] as SipOutcome[]);
     const webProbes = (): Promise<(WebHit | null)[]> =>
       Promise.all([
         ...options.httpPorts.map((p) => probeWeb(ip, 'http', p, hold)),

@@ -46,5 +46,9 @@ export function factsFromFileName(fileName: string): NameFacts {
   const version = dotted ? parseFirmwareVersion(dotted[1]!) : null;
   const withoutVersion = dotted ? base.replace(dotted[1]!, ' ') : base;
   const model = MODEL_IN_NAME.exec(withoutVersion);
-  return { ...none, model: model ? normaliseModel(model[1]!) : null, version: version ? formatFirmwareVersion(version) : null };
+  return {
+    ...none,
+    model: model ? normaliseModel(model[1]!) : null,
+    version: version ? formatFirmwareVersion(version) : null,
+  };
 }

@@ -72,14 +72,21 @@ export function pointingFields(location: ServerLocation): ConfigServerSettings {
 export function pointsAt(settings: ConfigServerSettings, location: ServerLocation): boolean {
   const norm = (p: string | undefined) => (p ?? '').replace(/^\/+|\/+$/g, '');
   const https = location.protocol === 'HTTPS';
-  return (settings.protocol ?? '').toUpperCase() === location.protocol
-    && (https ? settings.httpsserv : settings.httpserv) === location.host
-    && Number((https ? settings.httpsport : settings.httpport) || (https ? 443 : 80)) === location.port
-    && norm(https ? settings.httpspath : settings.httppath) === norm(location.path);
+  return (
+    (settings.protocol ?? '').toUpperCase() === location.protocol &&
+    (https ? settings.httpsserv : settings.httpserv) === location.host &&
+    Number((https ? settings.httpsport : settings.httpport) || (https ? 443 : 80)) === location.port &&
+    norm(https ? settings.httpspath : settings.httppath) === norm(location.path)
+  );
 }
 
 export function locationFromUrl(url: string): ServerLocation {
   const u = new URL(url);
   const https = u.protocol === 'https:';
-  return { protocol: https ? 'HTTPS' : 'HTTP', host: u.hostname.replace(/^\[|\]$/g, ''), port: Number(u.port || (https ? 443 : 80)), path: u.pathname.replace(/^\/+|\/+$/g, '') };
+  return {
+    protocol: https ? 'HTTPS' : 'HTTP',
+    host: u.hostname.replace(/^\[|\]$/g, ''),
+    port: Number(u.port || (https ? 443 : 80)),
+    path: u.pathname.replace(/^\/+|\/+$/g, ''),
+  };
 }

@@ -69,7 +69,11 @@ export async function readLibrary(site: SiteWorkspace): Promise<LibraryEntry[]> 
   return (await site.readJson(LIBRARY_FILE, LibraryFileSchema))?.entries ?? [];
 }
 
-export async function findLibraryEntry(site: SiteWorkspace, model: string, version: string): Promise<LibraryEntry | undefined> {
+export async function findLibraryEntry(
+  site: SiteWorkspace,
+  model: string,
+  version: string,
+): Promise<LibraryEntry | undefined> {
   return (await readLibrary(site)).find((e) => e.model === model && e.version === version);
 }
 
@@ -83,27 +87,47 @@ export async function readLibraryImage(site: SiteWorkspace, entry: LibraryEntry)
     throw describeFsError(e, `the firmware image ${entry.id}`, full);
   }
   if (sha256(data) !== entry.image.sha256) {
-    throw new FieldkitError('workspace-corrupt', `${full} changed since it was imported (sha256 differs). Import the firmware again from the original package.`);
+    throw new FieldkitError(
+      'workspace-corrupt',
+      `${full} changed since it was imported (sha256 differs). Import the firmware again from the original package.`,
+    );
   }
   return data;
 }
 
-function resolveVersion(fromName: string | null, typed: string | undefined, confirmed: boolean, fileName: string): { version: string; source: LibraryEntry['versionSource'] } {
+function resolveVersion(
+  fromName: string | null,
+  typed: string | undefined,
+  confirmed: boolean,
+  fileName: string,
+): { version: string; source: LibraryEntry['versionSource'] } {
   const typedParsed = typed !== undefined && typed.trim() !== '' ? parseFirmwareVersion(typed) : null;
   if (typed !== undefined && typed.trim() !== '' && !typedParsed) {
-    throw new FieldkitError('invalid-input', `"${typed}" is not a firmware version. Write four numbers, e.g. 6.5.0.224.`);
+    throw new FieldkitError(
+      'invalid-input',
+      `"${typed}" is not a firmware version. Write four numbers, e.g. 6.5.0.224.`,
+    );
   }
   if (fromName) {
     if (typedParsed && formatFirmwareVersion(typedParsed) !== fromName) {
-      throw new FieldkitError('invalid-input', `The file name ${fileName} says version ${fromName}, but ${formatFirmwareVersion(typedParsed)} was typed. Check which is right; rename the file or leave the version empty.`);
+      throw new FieldkitError(
+        'invalid-input',
+        `The file name ${fileName} says version ${fromName}, but ${formatFirmwareVersion(typedParsed)} was typed. Check which is right; rename the file or leave the version empty.`,
+      );
     }
     return { version: fromName, source: 'file-name' };
   }
   if (!typedParsed) {
-    throw new FieldkitError('invalid-input', `The file name ${fileName} carries no firmware version. Type the version from Mitel's release notes (four numbers, e.g. 6.5.0.224) and confirm it.`);
+    throw new FieldkitError(
+      'invalid-input',
+      `The file name ${fileName} carries no firmware version. Type the version from Mitel's release notes (four numbers, e.g. 6.5.0.224) and confirm it.`,
+    );
   }
   if (!confirmed) {
-    throw new FieldkitError('invalid-input', `Confirm that ${fileName} is firmware ${formatFirmwareVersion(typedParsed)}: Fieldkit cannot read the version from the file, and verification after flashing compares against it.`);
+    throw new FieldkitError(
+      'invalid-input',
+      `Confirm that ${fileName} is firmware ${formatFirmwareVersion(typedParsed)}: Fieldkit cannot read the version from the file, and verification after flashing compares against it.`,
+    );
   }
   return { version: formatFirmwareVersion(typedParsed), source: 'technician' };
 }
@@ -114,8 +138,16 @@ function resolveModel(fromName: string | null, typed: string | undefined, fileNa
     throw new FieldkitError('invalid-input', `${fileName} is for the ${fromName}, not the ${typedModel}.`);
   }
   const model = fromName ?? typedModel;
-  if (!model) throw new FieldkitError('invalid-input', `The file name ${fileName} does not name a phone model. Say which model it is for (6867i or 6865i).`);
-  if (!isSupportedModel(model)) throw new FieldkitError('invalid-input', `${fileName} is firmware for the ${model}; Fieldkit handles the ${SUPPORTED_MODELS.join(' and ')} only.`);
+  if (!model)
+    throw new FieldkitError(
+      'invalid-input',
+      `The file name ${fileName} does not name a phone model. Say which model it is for (6867i or 6865i).`,
+    );
+  if (!isSupportedModel(model))
+    throw new FieldkitError(
+      'invalid-input',
+      `${fileName} is firmware for the ${model}; Fieldkit handles the ${SUPPORTED_MODELS.join(' and ')} only.`,
+    );
   return model;
 }
 
@@ -130,27 +162,63 @@ function imagesInZip(zip: Buffer, fileName: string, wantedModel: string | null):
   const entries = listZipEntries(zip, fileName).filter((e) => /(^|\/)6\d{3}i?\.st$/i.test(e.name));
   const found = entries
     .map((e) => ({ entry: e, model: normaliseModel(basename(e.name, extname(e.name))) }))
-    .filter((c): c is { entry: (typeof entries)[number]; model: string } => c.model !== null && (wantedModel === null || c.model === wantedModel));
+    .filter(
+      (c): c is { entry: (typeof entries)[number]; model: string } =>
+        c.model !== null && (wantedModel === null || c.model === wantedModel),
+    );
   if (found.length === 0) {
-    throw new FieldkitError('invalid-input', `${fileName} holds no ${wantedModel ?? '<model>'}.st firmware image. Check that it is a Mitel 6800 SIP firmware package.`);
+    throw new FieldkitError(
+      'invalid-input',
+      `${fileName} holds no ${wantedModel ?? '<model>'}.st firmware image. Check that it is a Mitel 6800 SIP firmware package.`,
+    );
   }
-  return found.map(({ entry, model }) => ({ model, image: extractZipEntry(zip, entry, fileName), packageEntry: entry.name }));
+  return found.map(({ entry, model }) => ({
+    model,
+    image: extractZipEntry(zip, entry, fileName),
+    packageEntry: entry.name,
+  }));
 }
 
 /** Copies a firmware file or package into the site and records it in the library. */
-export async function importFirmware(site: SiteWorkspace, request: ImportRequest, now = new Date()): Promise<ImportResult> {
+export async function importFirmware(
+  site: SiteWorkspace,
+  request: ImportRequest,
+  now = new Date(),
+): Promise<ImportResult> {
   const source = request.path.trim();
   const fileName = basename(source);
-  const info = await stat(source).catch((e) => { throw describeFsError(e, 'the firmware file', source); });
-  if (!info.isFile()) throw new FieldkitError('invalid-input', `${source} is not a file. Give the path of a .st file or a Mitel .zip package.`);
-  if (info.size > MAX_FIRMWARE_FILE_BYTES) throw new FieldkitError('invalid-input', `${source} is ${info.size} bytes, larger than any phone firmware. Check the file.`);
+  const info = await stat(source).catch((e) => {
+    throw describeFsError(e, 'the firmware file', source);
+  });
+  if (!info.isFile())
+    throw new FieldkitError(
+      'invalid-input',
+      `${source} is not a file. Give the path of a .st file or a Mitel .zip package.`,
+    );
+  if (info.size > MAX_FIRMWARE_FILE_BYTES)
+    throw new FieldkitError(
+      'invalid-input',
+      `${source} is ${info.size} bytes, larger than any phone firmware. Check the file.`,
+    );
   const kind = extname(fileName).toLowerCase();
-  if (kind !== '.st' && kind !== '.zip') throw new FieldkitError('invalid-input', `${fileName} is neither a .st firmware image nor a Mitel .zip package.`);
+  if (kind !== '.st' && kind !== '.zip')
+    throw new FieldkitError('invalid-input', `${fileName} is neither a .st firmware image nor a Mitel .zip package.`);
   const original = await readFile(source);
   const facts = factsFromFileName(fileName);
-  const { version, source: versionSource } = resolveVersion(facts.version, request.version, request.confirmVersion === true, fileName);
-  const wantedModel = kind === '.st' ? resolveModel(facts.model, request.model, fileName) : facts.model ?? (request.model ? normaliseModel(request.model) : null);
-  const candidates: Candidate[] = kind === '.st' ? [{ model: wantedModel!, image: original, packageEntry: null }] : imagesInZip(original, fileName, wantedModel);
+  const { version, source: versionSource } = resolveVersion(
+    facts.version,
+    request.version,
+    request.confirmVersion === true,
+    fileName,
+  );
+  const wantedModel =
+    kind === '.st'
+      ? resolveModel(facts.model, request.model, fileName)
+      : (facts.model ?? (request.model ? normaliseModel(request.model) : null));
+  const candidates: Candidate[] =
+    kind === '.st'
+      ? [{ model: wantedModel!, image: original, packageEntry: null }]
+      : imagesInZip(original, fileName, wantedModel);
 
   const originalSha = sha256(original);
   const originalRel = `firmware/originals/${originalSha.slice(0, 12)}-${fileName.replace(/[^A-Za-z0-9._-]/g, '_')}`;
@@ -164,7 +232,10 @@ export async function importFirmware(site: SiteWorkspace, request: ImportRequest
     const existing = entries.find((e) => e.id === id);
     if (existing) {
       if (existing.image.sha256 !== imageSha) {
-        throw new FieldkitError('conflict', `The library already holds ${c.model} firmware ${version} with different content (sha256 ${existing.image.sha256.slice(0, 12)}…, this file ${imageSha.slice(0, 12)}…). One of them is mislabelled or damaged; remove the wrong one before importing.`);
+        throw new FieldkitError(
+          'conflict',
+          `The library already holds ${c.model} firmware ${version} with different content (sha256 ${existing.image.sha256.slice(0, 12)}…, this file ${imageSha.slice(0, 12)}…). One of them is mislabelled or damaged; remove the wrong one before importing.`,
+        );
       }
       result.alreadyPresent.push(id);
       result.entries.push(existing);
@@ -193,7 +264,11 @@ export async function importFirmware(site: SiteWorkspace, request: ImportRequest
       await mkdir(site.path(`firmware/images/${entry.id}`), { recursive: true });
       await writeFileAtomic(site.path(entry.image.path), image);
     }
-    await site.writeJson(LIBRARY_FILE, LibraryFileSchema, { format: 'fieldkit-firmware-library', formatVersion: 1, entries: [...entries, ...added] });
+    await site.writeJson(LIBRARY_FILE, LibraryFileSchema, {
+      format: 'fieldkit-firmware-library',
+      formatVersion: 1,
+      entries: [...entries, ...added],
+    });
     result.entries.push(...added);
   }
   return result;

@@ -1,5 +1,8 @@
 export function joinPath(base: string, sub: string): string {
-  return [base, sub].map((p) => p.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/');
+  return [base, sub]
+    .map((p) => p.replace(/^\/+|\/+$/g, ''))
+    .filter(Boolean)
+    .join('/');
 }
 
 const STAGING_ROOT = 'fw';

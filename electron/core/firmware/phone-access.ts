@@ -16,7 +16,10 @@ export interface FirmwarePhone {
   sipPort: number | null;
 }
 
-export async function credentialsFor(secrets: SecretStore, mac: string): Promise<PhoneCredentials & { source: 'phone' | 'site' | 'factory-default' }> {
+export async function credentialsFor(
+  secrets: SecretStore,
+  mac: string,
+): Promise<PhoneCredentials & { source: 'phone' | 'site' | 'factory-default' }> {
   const own = await secrets.get(secretKeys.phoneAdminPassword(mac));
   if (own) return { password: own, source: 'phone' };
   const site = await secrets.get(secretKeys.adminPassword());
@@ -36,7 +39,12 @@ export interface PhoneReading {
 }
 
 /** Version from /sysinfo.html and the configuration server page. Throws PhoneError when unreachable. */
-export async function readPhone(phone: FirmwarePhone, credentials: PhoneCredentials, timeoutMs: number, localAddress?: string): Promise<PhoneReading> {
+export async function readPhone(
+  phone: FirmwarePhone,
+  credentials: PhoneCredentials,
+  timeoutMs: number,
+  localAddress?: string,
+): Promise<PhoneReading> {
   const target = webTarget(phone, timeoutMs, localAddress);
   const info = await readSysinfo(target, credentials);
   const cfg = await getConfigurationServer(target, credentials);
@@ -44,16 +52,28 @@ export async function readPhone(phone: FirmwarePhone, credentials: PhoneCredenti
 }
 
 /** Just the running version, or null while the phone does not answer (booting or flashing). */
-export async function readVersionIfUp(phone: FirmwarePhone, credentials: PhoneCredentials, timeoutMs: number, localAddress?: string): Promise<string | null> {
+export async function readVersionIfUp(
+  phone: FirmwarePhone,
+  credentials: PhoneCredentials,
+  timeoutMs: number,
+  localAddress?: string,
+): Promise<string | null> {
   try {
     const info = await readSysinfo(webTarget(phone, timeoutMs, localAddress), credentials);
     return info.firmwareVersion;
   } catch (e) {
-    if (isPhoneError(e) && (e.code === 'unreachable' || e.code === 'timeout' || e.code === 'closed-without-answer')) return null;
+    if (isPhoneError(e) && (e.code === 'unreachable' || e.code === 'timeout' || e.code === 'closed-without-answer'))
+      return null;
     throw e;
   }
 }
 
-export async function pointPhone(phone: FirmwarePhone, credentials: PhoneCredentials, fields: ConfigServerSettings, timeoutMs: number, localAddress?: string): Promise<void> {
+export async function pointPhone(
+  phone: FirmwarePhone,
+  credentials: PhoneCredentials,
+  fields: ConfigServerSettings,
+  timeoutMs: number,
+  localAddress?: string,
+): Promise<void> {
   await setConfigurationServer(webTarget(phone, timeoutMs, localAddress), credentials, fields);
 }

@@ -2,7 +2,16 @@
 // journal (so status, the UI and resume all read the same facts).
 import type { JournalEntry } from '../jobs/journal';
 
-export const PHONE_STATES = ['pending', 'staged', 'rebooting', 'flashing', 'verified', 'failed', 'skipped', 'not-started'] as const;
+export const PHONE_STATES = [
+  'pending',
+  'staged',
+  'rebooting',
+  'flashing',
+  'verified',
+  'failed',
+  'skipped',
+  'not-started',
+] as const;
 export type PhoneState = (typeof PHONE_STATES)[number];
 
 export interface PhoneStatus {

@@ -4,8 +4,14 @@ import { z } from 'zod';
 function isPhoneServerUrl(raw: string): boolean {
   try {
     const u = new URL(raw);
-    return (u.protocol === 'http:' || u.protocol === 'https:') && u.username === '' && u.password === '' && u.search === '' && u.hash === ''
-      && !u.pathname.split('/').some((p) => p === '..' || p.startsWith('.') || p.includes('%'));
+    return (
+      (u.protocol === 'http:' || u.protocol === 'https:') &&
+      u.username === '' &&
+      u.password === '' &&
+      u.search === '' &&
+      u.hash === '' &&
+      !u.pathname.split('/').some((p) => p === '..' || p.startsWith('.') || p.includes('%'))
+    );
   } catch {
     return false;
   }
@@ -35,9 +41,16 @@ export const PlanOptionsSchema = z.object({
    * The publishing target that holds home and the staging folders: the built-in server, or an SFTP
    * target of the site (staging folders are then created on that server and outlast Fieldkit).
    */
-  publishTarget: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'a publishing target id, e.g. "builtin" or "osv-prov"').default('builtin'),
+  publishTarget: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'a publishing target id, e.g. "builtin" or "osv-prov"')
+    .default('builtin'),
   /** For an SFTP target: the URL the phones fetch its folder from, e.g. http://10.0.0.5/prov/. */
-  serverUrl: z.string().max(500).refine(isPhoneServerUrl, 'write the URL the phones fetch the folder from, like http://10.0.0.5/prov/').optional(),
+  serverUrl: z
+    .string()
+    .max(500)
+    .refine(isPhoneServerUrl, 'write the URL the phones fetch the folder from, like http://10.0.0.5/prov/')
+    .optional(),
 });
 export type PlanOptions = z.output<typeof PlanOptionsSchema>;
 
@@ -90,7 +103,9 @@ export const PlannedPhoneSchema = z.object({
   homeFirmware: z.string().nullable(),
   /** Where the phone is left after it is verified. */
   afterwards: z.enum(['home', 'stay-pointed', 'home-config-only']).nullable(),
-  flags: z.array(z.enum(['below-osv-minimum', 'nightly-re-upgrade', 'flip-back-on-reboot', 'factory-default-password'])),
+  flags: z.array(
+    z.enum(['below-osv-minimum', 'nightly-re-upgrade', 'flip-back-on-reboot', 'factory-default-password']),
+  ),
 });
 export type PlannedPhone = z.infer<typeof PlannedPhoneSchema>;
 
@@ -118,7 +133,14 @@ export const PlanSummarySchema = z.object({
   flash: z.number().int(),
   skip: z.number().int(),
   exclude: z.number().int(),
-  byModel: z.array(z.object({ model: z.string(), target: z.string(), flash: z.number().int(), from: z.record(z.string(), z.number().int()) })),
+  byModel: z.array(
+    z.object({
+      model: z.string(),
+      target: z.string(),
+      flash: z.number().int(),
+      from: z.record(z.string(), z.number().int()),
+    }),
+  ),
   /** One sentence naming counts and versions; what the technician confirms. */
   text: z.string(),
 });

@@ -45,23 +45,45 @@ export async function loadPlan(site: SiteWorkspace, id: string): Promise<Firmwar
   return plan;
 }
 
-function resolveTargets(request: ReturnType<typeof PlanRequestSchema.parse>, library: LibraryEntry[], rails: GuardRail[]): ResolvedTarget[] {
+function resolveTargets(
+  request: ReturnType<typeof PlanRequestSchema.parse>,
+  library: LibraryEntry[],
+  rails: GuardRail[],
+): ResolvedTarget[] {
   const resolved: ResolvedTarget[] = [];
   const byModel = new Map<string, Set<string>>();
   for (const t of request.targets) {
     const model = normaliseModel(t.model);
     const parsed = parseFirmwareVersion(t.version);
-    if (!model || !isSupportedModel(model)) throw new FieldkitError('invalid-input', `"${t.model}" is not a model Fieldkit flashes (6867i or 6865i).`);
-    if (!parsed) throw new FieldkitError('invalid-input', `"${t.version}" is not a firmware version; write four numbers, e.g. 6.5.0.224.`);
+    if (!model || !isSupportedModel(model))
+      throw new FieldkitError('invalid-input', `"${t.model}" is not a model Fieldkit flashes (6867i or 6865i).`);
+    if (!parsed)
+      throw new FieldkitError(
+        'invalid-input',
+        `"${t.version}" is not a firmware version; write four numbers, e.g. 6.5.0.224.`,
+      );
     const version = formatFirmwareVersion(parsed);
     byModel.set(model, new Set([...(byModel.get(model) ?? []), version]));
     const entry = library.find((e) => e.model === model && e.version === version);
     if (!entry) {
-      rails.push({ id: 'target-not-in-library', severity: 'refuse', message: `There is no ${model} firmware ${version} in the site's firmware library.`, fix: 'Import the firmware package first (Firmware > Library).', macs: [] });
+      rails.push({
+        id: 'target-not-in-library',
+        severity: 'refuse',
+        message: `There is no ${model} firmware ${version} in the site's firmware library.`,
+        fix: 'Import the firmware package first (Firmware > Library).',
+        macs: [],
+      });
       continue;
     }
     if (!resolved.some((r) => r.libraryId === entry.id)) {
-      resolved.push({ model, version, libraryId: entry.id, sha256: entry.image.sha256, size: entry.image.size, stagingFolder: stagingFolder(model, version) });
+      resolved.push({
+        model,
+        version,
+        libraryId: entry.id,
+        sha256: entry.image.sha256,
+        size: entry.image.size,
+        stagingFolder: stagingFolder(model, version),
+      });
     }
   }
   for (const [model, versions] of byModel) {
@@ -126,10 +148,17 @@ function summaryText(flash: PlannedPhone[], skip: number, exclude: number, targe
   return `Flash ${flash.length} phone(s): ${parts.join(', ')}; skip ${skip} already on target; exclude ${exclude}.`;
 }
 
-export async function makeFirmwarePlan(deps: PlanDeps, rawRequest: PlanRequest, now = new Date()): Promise<FirmwarePlan> {
+export async function makeFirmwarePlan(
+  deps: PlanDeps,
+  rawRequest: PlanRequest,
+  now = new Date(),
+): Promise<FirmwarePlan> {
   const parsedRequest = PlanRequestSchema.safeParse(rawRequest);
   if (!parsedRequest.success) {
-    throw new FieldkitError('invalid-input', `The firmware plan request is not valid: ${parsedRequest.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ')}`);
+    throw new FieldkitError(
+      'invalid-input',
+      `The firmware plan request is not valid: ${parsedRequest.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ')}`,
+    );
   }
   const request = parsedRequest.data;
   const rails: GuardRail[] = [];
@@ -139,56 +168,104 @@ export async function makeFirmwarePlan(deps: PlanDeps, rawRequest: PlanRequest, 
 
   const sel = request.selection;
   const selModels = new Set(sel.models.map((m) => normaliseModel(m) ?? m));
-  const selVersions = new Set(sel.versions.map((v) => { const p = parseFirmwareVersion(v); return p ? formatFirmwareVersion(p) : v; }));
+  const selVersions = new Set(
+    sel.versions.map((v) => {
+      const p = parseFirmwareVersion(v);
+      return p ? formatFirmwareVersion(p) : v;
+    }),
+  );
   const selLocations = new Set(sel.locations.map((l) => l.trim().toLowerCase()));
-  const selMacs = new Set(sel.macs.map((m) => { const p = parseMac(m); if (!p) throw new FieldkitError('invalid-input', `"${m}" in the selection is not a MAC address.`); return macFileStem(p); }));
+  const selMacs = new Set(
+    sel.macs.map((m) => {
+      const p = parseMac(m);
+      if (!p) throw new FieldkitError('invalid-input', `"${m}" in the selection is not a MAC address.`);
+      return macFileStem(p);
+    }),
+  );
 
-  const sitePhones = (await loadSitePhones(deps.site)).filter((p) =>
-    (selMacs.size === 0 || selMacs.has(p.mac))
-    && (selLocations.size === 0 || selLocations.has(p.location.trim().toLowerCase()))
-    && (selModels.size === 0 || (p.model !== null && selModels.has(p.model)) || (p.unsupportedModel !== null && selModels.has(p.unsupportedModel)))
-    && (selVersions.size === 0 || (p.firmware !== null && selVersions.has(p.firmware))));
+  const sitePhones = (await loadSitePhones(deps.site)).filter(
+    (p) =>
+      (selMacs.size === 0 || selMacs.has(p.mac)) &&
+      (selLocations.size === 0 || selLocations.has(p.location.trim().toLowerCase())) &&
+      (selModels.size === 0 ||
+        (p.model !== null && selModels.has(p.model)) ||
+        (p.unsupportedModel !== null && selModels.has(p.unsupportedModel))) &&
+      (selVersions.size === 0 || (p.firmware !== null && selVersions.has(p.firmware))),
+  );
 
   const homeFw = new Map<string, string | null>();
   for (const t of targets) homeFw.set(t.model, await homeFirmware(deps, library, t.model));
 
   const phones = await mapBounded(sitePhones, PROBE_CONCURRENCY, async (p): Promise<PlannedPhone> => {
     const base: PlannedPhone = {
-      mac: p.mac, ip: p.ip, httpPort: p.httpPort, sipPort: p.sipPort, model: p.model, location: p.location,
-      current: p.firmware, target: p.model ? targetOf.get(p.model) ?? null : null,
-      action: 'exclude', reason: null, home: null, homeFirmware: null, afterwards: null, flags: [],
+      mac: p.mac,
+      ip: p.ip,
+      httpPort: p.httpPort,
+      sipPort: p.sipPort,
+      model: p.model,
+      location: p.location,
+      current: p.firmware,
+      target: p.model ? (targetOf.get(p.model) ?? null) : null,
+      action: 'exclude',
+      reason: null,
+      home: null,
+      homeFirmware: null,
+      afterwards: null,
+      flags: [],
     };
-    if (!p.model) return { ...base, reason: `unknown model${p.unsupportedModel ? ` "${p.unsupportedModel}"` : ''}: Fieldkit flashes 6867i and 6865i only` };
+    if (!p.model)
+      return {
+        ...base,
+        reason: `unknown model${p.unsupportedModel ? ` "${p.unsupportedModel}"` : ''}: Fieldkit flashes 6867i and 6865i only`,
+      };
     if (!base.target) return { ...base, reason: `no target version chosen for the ${p.model}` };
     if (!p.ip) return { ...base, reason: 'no known address: discover the phone first' };
-    if (p.httpPort === null && p.sipPort === null) return { ...base, reason: 'the phone has no web UI: Fieldkit cannot point it at the firmware' };
+    if (p.httpPort === null && p.sipPort === null)
+      return { ...base, reason: 'the phone has no web UI: Fieldkit cannot point it at the firmware' };
     const credentials = await credentialsFor(deps.secrets, p.mac);
     let reading: PhoneReading;
     try {
-      reading = await readPhone({ mac: p.mac, ip: p.ip, httpPort: p.httpPort, sipPort: p.sipPort }, credentials, request.options.requestTimeoutMs, deps.localAddress);
+      reading = await readPhone(
+        { mac: p.mac, ip: p.ip, httpPort: p.httpPort, sipPort: p.sipPort },
+        credentials,
+        request.options.requestTimeoutMs,
+        deps.localAddress,
+      );
     } catch (e) {
-      const why = isPhoneError(e, 'auth-failed') ? 'the phone refused the admin password (store the right one in Credentials)' : `not reachable: ${(e as Error).message}`;
+      const why = isPhoneError(e, 'auth-failed')
+        ? 'the phone refused the admin password (store the right one in Credentials)'
+        : `not reachable: ${(e as Error).message}`;
       return { ...base, reason: why };
     }
     const flags: PlannedPhone['flags'] = credentials.source === 'factory-default' ? ['factory-default-password'] : [];
     const readMac = reading.mac ? macFileStem(reading.mac) : null;
-    if (readMac && readMac !== p.mac) return { ...base, reason: `the phone at ${p.ip} is ${readMac}, not ${p.mac}: the inventory is out of date; discover again` };
-    if (reading.model && reading.model !== p.model) return { ...base, reason: `the phone says it is a ${reading.model}, the site says ${p.model}` };
+    if (readMac && readMac !== p.mac)
+      return {
+        ...base,
+        reason: `the phone at ${p.ip} is ${readMac}, not ${p.mac}: the inventory is out of date; discover again`,
+      };
+    if (reading.model && reading.model !== p.model)
+      return { ...base, reason: `the phone says it is a ${reading.model}, the site says ${p.model}` };
     const current = reading.firmware;
-    if (!current || !parseFirmwareVersion(current)) return { ...base, reason: 'the phone did not report its firmware version' };
+    if (!current || !parseFirmwareVersion(current))
+      return { ...base, reason: 'the phone did not report its firmware version' };
     const home = homeOf(reading, deps);
     const target = base.target;
     const targetParsed = parseFirmwareVersion(target)!;
     if (compareFirmware(targetParsed, OSV_MINIMUM) < 0) flags.push('below-osv-minimum');
     if (current === target) return { ...base, current, home, flags, action: 'skip', reason: `already on ${target}` };
-    const homeVersion = home.onSiteServer ? homeFw.get(p.model) ?? null : 'unknown';
+    const homeVersion = home.onSiteServer ? (homeFw.get(p.model) ?? null) : 'unknown';
     const homeSafe = home.onSiteServer && (homeVersion === null || homeVersion === target);
     const nightly = home.autoResyncMode === '2' || home.autoResyncMode === '3';
     if (!homeSafe) {
       flags.push('flip-back-on-reboot');
       if (nightly) flags.push('nightly-re-upgrade');
     }
-    const afterwards: PlannedPhone['afterwards'] = homeSafe ? 'home' : request.options.afterwards === 'config-only-home' && home.onSiteServer ? 'home-config-only' : 'stay-pointed';
+    const afterwards: PlannedPhone['afterwards'] = homeSafe
+      ? 'home'
+      : request.options.afterwards === 'config-only-home' && home.onSiteServer
+        ? 'home-config-only'
+        : 'stay-pointed';
     return { ...base, current, home, homeFirmware: homeVersion, flags, afterwards, action: 'flash' };
   });
 
@@ -198,9 +275,20 @@ export async function makeFirmwarePlan(deps: PlanDeps, rawRequest: PlanRequest, 
     if (d.record.mac || !isSupportedModel(model) || d.state !== 'present') continue;
     if (selMacs.size > 0 || (selModels.size > 0 && !selModels.has(model))) continue;
     phones.push({
-      mac: '', ip: d.record.ip, httpPort: d.record.httpPort, sipPort: d.record.sipPort, model, location: '',
-      current: d.record.firmware?.value ?? null, target: targetOf.get(model) ?? null, action: 'exclude',
-      reason: 'no known MAC address: read it from the phone (sysinfo) or the sheet first', home: null, homeFirmware: null, afterwards: null, flags: [],
+      mac: '',
+      ip: d.record.ip,
+      httpPort: d.record.httpPort,
+      sipPort: d.record.sipPort,
+      model,
+      location: '',
+      current: d.record.firmware?.value ?? null,
+      target: targetOf.get(model) ?? null,
+      action: 'exclude',
+      reason: 'no known MAC address: read it from the phone (sysinfo) or the sheet first',
+      home: null,
+      homeFirmware: null,
+      afterwards: null,
+      flags: [],
     });
   }
 
@@ -209,27 +297,32 @@ export async function makeFirmwarePlan(deps: PlanDeps, rawRequest: PlanRequest, 
   const belowOsv = withFlag('below-osv-minimum');
   if (belowOsv.length) {
     rails.push({
-      id: 'below-osv-minimum', severity: 'warn',
+      id: 'below-osv-minimum',
+      severity: 'warn',
       message: `${belowOsv.length} phone(s) go below 6.5.0.224, the minimum for OpenScape Voice (guide §2.1). Their OSV integration parameters (openscape enable, sip centralized conf; guide §3, §4.1) are not supported there and will be lost; the security checklist will ask for re-validation (guide §2.2).`,
-      fix: 'Go ahead only for troubleshooting or interoperability (fallback, guide §3), and plan the way back.', macs: belowOsv,
+      fix: 'Go ahead only for troubleshooting or interoperability (fallback, guide §3), and plan the way back.',
+      macs: belowOsv,
     });
   }
   const nightly = withFlag('nightly-re-upgrade');
   if (nightly.length) {
     const stay = flash.filter((p) => nightly.includes(p.mac) && p.afterwards === 'stay-pointed').length;
     rails.push({
-      id: 'nightly-re-upgrade', severity: 'warn',
+      id: 'nightly-re-upgrade',
+      severity: 'warn',
       message: `${nightly.length} phone(s) have auto resync set to check firmware (mode 2 or 3) and their home directory serves another .st: left pointed there they would silently flash it back at night (facts §1, §2).`,
-      fix: stay === nightly.length
-        ? 'Fieldkit leaves them pointed at the staging folder whose .st is their new version. Alternative: option "afterwards: config-only-home" sets auto resync to config only (1) and points them home.'
-        : 'Fieldkit sets their auto resync mode to 1 (config only) and points them home; a reboot would still fetch home\'s .st, so replace it with the new version when the site is done.',
+      fix:
+        stay === nightly.length
+          ? 'Fieldkit leaves them pointed at the staging folder whose .st is their new version. Alternative: option "afterwards: config-only-home" sets auto resync to config only (1) and points them home.'
+          : "Fieldkit sets their auto resync mode to 1 (config only) and points them home; a reboot would still fetch home's .st, so replace it with the new version when the site is done.",
       macs: nightly,
     });
   }
   const flip = withFlag('flip-back-on-reboot').filter((m) => !nightly.includes(m));
   if (flip.length) {
     rails.push({
-      id: 'flip-back-on-reboot', severity: 'info',
+      id: 'flip-back-on-reboot',
+      severity: 'info',
       message: `${flip.length} phone(s) fetch from a directory whose .st is another version (or cannot be read): any reboot there would flash it back.`,
       fix: 'Fieldkit leaves them pointed at the staging folder whose .st is their new version; configuration published later to home reaches them once home serves the same .st and they are pointed back.',
       macs: flip,
@@ -237,14 +330,32 @@ export async function makeFirmwarePlan(deps: PlanDeps, rawRequest: PlanRequest, 
   }
   const defaultPw = withFlag('factory-default-password');
   if (defaultPw.length) {
-    rails.push({ id: 'factory-default-password', severity: 'info', message: `${defaultPw.length} phone(s) were read with the factory default admin password 22222 because the site stores none.`, fix: 'Store the site\'s admin password in Credentials; change the default (phone hardening).', macs: defaultPw });
+    rails.push({
+      id: 'factory-default-password',
+      severity: 'info',
+      message: `${defaultPw.length} phone(s) were read with the factory default admin password 22222 because the site stores none.`,
+      fix: "Store the site's admin password in Credentials; change the default (phone hardening).",
+      macs: defaultPw,
+    });
   }
   const excluded = phones.filter((p) => p.action === 'exclude');
   if (excluded.length) {
-    rails.push({ id: 'excluded', severity: 'info', message: `${excluded.length} phone(s) are excluded; each row says why.`, fix: null, macs: excluded.map((p) => p.mac).filter(Boolean) });
+    rails.push({
+      id: 'excluded',
+      severity: 'info',
+      message: `${excluded.length} phone(s) are excluded; each row says why.`,
+      fix: null,
+      macs: excluded.map((p) => p.mac).filter(Boolean),
+    });
   }
   if (flash.length === 0 && !rails.some((r) => r.severity === 'refuse')) {
-    rails.push({ id: 'nothing-to-do', severity: 'refuse', message: 'No phone needs flashing with this selection and these targets.', fix: 'Change the selection or the target versions.', macs: [] });
+    rails.push({
+      id: 'nothing-to-do',
+      severity: 'refuse',
+      message: 'No phone needs flashing with this selection and these targets.',
+      fix: 'Change the selection or the target versions.',
+      macs: [],
+    });
   }
 
   const skip = phones.filter((p) => p.action === 'skip').length;
@@ -264,10 +375,18 @@ export async function makeFirmwarePlan(deps: PlanDeps, rawRequest: PlanRequest, 
     options: request.options,
     phones,
     guardRails: rails,
-    summary: { flash: flash.length, skip, exclude: excluded.length, byModel, text: summaryText(flash, skip, excluded.length, targets) },
+    summary: {
+      flash: flash.length,
+      skip,
+      exclude: excluded.length,
+      byModel,
+      text: summaryText(flash, skip, excluded.length, targets),
+    },
   };
-  const plan: FirmwarePlan = { ...body, confirmToken: rails.some((r) => r.severity === 'refuse') ? null : planToken(body) };
+  const plan: FirmwarePlan = {
+    ...body,
+    confirmToken: rails.some((r) => r.severity === 'refuse') ? null : planToken(body),
+  };
   await deps.site.writeJson(planPath(plan.id), FirmwarePlanSchema, plan);
   return plan;
 }
-

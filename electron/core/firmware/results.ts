@@ -11,10 +11,19 @@ import { PHONE_STATES, statusFromJournal } from './phone-states';
 import type { PhoneStatus } from './phone-states';
 
 export const PhoneStatusSchema = z.object({
-  mac: z.string(), model: z.string().nullable(), ip: z.string().nullable(), location: z.string(),
-  before: z.string().nullable(), target: z.string().nullable(), after: z.string().nullable(),
-  state: z.enum(PHONE_STATES), reason: z.string().nullable(), wave: z.string().nullable(), method: z.string().nullable(),
-  pointedAt: z.string().nullable(), at: z.string().nullable(),
+  mac: z.string(),
+  model: z.string().nullable(),
+  ip: z.string().nullable(),
+  location: z.string(),
+  before: z.string().nullable(),
+  target: z.string().nullable(),
+  after: z.string().nullable(),
+  state: z.enum(PHONE_STATES),
+  reason: z.string().nullable(),
+  wave: z.string().nullable(),
+  method: z.string().nullable(),
+  pointedAt: z.string().nullable(),
+  at: z.string().nullable(),
 });
 
 export const FirmwareResultSchema = z.object({
@@ -34,10 +43,19 @@ export function resultPaths(jobId: string): { json: string; csv: string } {
 
 export function startingStatus(plan: FirmwarePlan): PhoneStatus[] {
   return plan.phones.map((p) => ({
-    mac: p.mac, model: p.model, ip: p.ip, location: p.location, before: p.current, target: p.target,
+    mac: p.mac,
+    model: p.model,
+    ip: p.ip,
+    location: p.location,
+    before: p.current,
+    target: p.target,
     after: p.action === 'skip' ? p.current : null,
     state: p.action === 'flash' ? 'pending' : 'skipped',
-    reason: p.reason, wave: null, method: null, pointedAt: null, at: null,
+    reason: p.reason,
+    wave: null,
+    method: null,
+    pointedAt: null,
+    at: null,
   }));
 }
 
@@ -50,17 +68,56 @@ export async function firmwareStatus(site: SiteWorkspace, jobId: string): Promis
   const phones = statusFromJournal(startingStatus(plan), entries);
   const counts: Record<string, number> = {};
   for (const p of phones) counts[p.state] = (counts[p.state] ?? 0) + 1;
-  return { format: 'fieldkit-firmware-result', formatVersion: 1, jobId, planId, updatedAt: new Date().toISOString(), counts, phones };
+  return {
+    format: 'fieldkit-firmware-result',
+    formatVersion: 1,
+    jobId,
+    planId,
+    updatedAt: new Date().toISOString(),
+    counts,
+    phones,
+  };
 }
 
 export function resultCsv(result: FirmwareResult): string {
-  const header = ['MAC', 'Model', 'Location', 'IP', 'Before', 'Target', 'After', 'Result', 'Reason', 'Pointed at', 'Wave', 'Reboot method', 'Time'];
-  const rows = result.phones.map((p) => [p.mac, p.model ?? '', p.location, p.ip ?? '', p.before ?? '', p.target ?? '', p.after ?? '', p.state, p.reason ?? '', p.pointedAt ?? '', p.wave ?? '', p.method ?? '', p.at ?? '']);
+  const header = [
+    'MAC',
+    'Model',
+    'Location',
+    'IP',
+    'Before',
+    'Target',
+    'After',
+    'Result',
+    'Reason',
+    'Pointed at',
+    'Wave',
+    'Reboot method',
+    'Time',
+  ];
+  const rows = result.phones.map((p) => [
+    p.mac,
+    p.model ?? '',
+    p.location,
+    p.ip ?? '',
+    p.before ?? '',
+    p.target ?? '',
+    p.after ?? '',
+    p.state,
+    p.reason ?? '',
+    p.pointedAt ?? '',
+    p.wave ?? '',
+    p.method ?? '',
+    p.at ?? '',
+  ]);
   return toCsv([header, ...rows]);
 }
 
 /** Writes reports/firmware-<job>.json and .csv; returns their paths relative to the site. */
-export async function saveResult(site: SiteWorkspace, jobId: string): Promise<{ json: string; csv: string; result: FirmwareResult }> {
+export async function saveResult(
+  site: SiteWorkspace,
+  jobId: string,
+): Promise<{ json: string; csv: string; result: FirmwareResult }> {
   const result = await firmwareStatus(site, jobId);
   const paths = resultPaths(jobId);
   await site.writeJson(paths.json, FirmwareResultSchema, result);

@@ -17,19 +17,28 @@ export interface SiteServerRequest {
   tempTag: string;
 }
 
-export async function siteFirmwareServer(provisioning: ProvisioningService, request: SiteServerRequest): Promise<FirmwareServer> {
+export async function siteFirmwareServer(
+  provisioning: ProvisioningService,
+  request: SiteServerRequest,
+): Promise<FirmwareServer> {
   if (request.targetId === BUILTIN_TARGET_ID) {
     const status = await provisioning.startServer();
     const home = await provisioning.server();
     const listen = status.config.address;
     const host = request.host || (listen === '0.0.0.0' || listen === '::' ? undefined : listen);
     if (!host) {
-      throw new FieldkitError('invalid-input', 'The built-in provisioning server listens on all addresses: say which address of this laptop the phones reach (serverHost / --server-host).');
+      throw new FieldkitError(
+        'invalid-input',
+        'The built-in provisioning server listens on all addresses: say which address of this laptop the phones reach (serverHost / --server-host).',
+      );
     }
     return firmwareServerOn(home, { ...locationFromUrl(home.url()), host });
   }
   if (!request.url) {
-    throw new FieldkitError('invalid-input', `Say where the phones fetch the files of target "${request.targetId}" from: the http(s) URL of its folder as the phones use it, e.g. http://10.0.0.5/prov/ (plan option serverUrl).`);
+    throw new FieldkitError(
+      'invalid-input',
+      `Say where the phones fetch the files of target "${request.targetId}" from: the http(s) URL of its folder as the phones use it, e.g. http://10.0.0.5/prov/ (plan option serverUrl).`,
+    );
   }
   const location = locationFromUrl(request.url);
   const home = await provisioning.openTarget(request.targetId, request.tempTag);

@@ -8,9 +8,20 @@ import { sha256Hex } from '../provisioning/generated-store';
 import type { PublishTarget } from '../provisioning/target';
 
 export const CONFIG_SERVER_PARAMETERS = [
-  'download protocol', 'http server', 'http path', 'http port', 'https server', 'https path', 'https port',
-  'tftp server', 'tftp path', 'alternate tftp server', 'alternate tftp path', 'use alternate tftp',
-  'ftp server', 'ftp path',
+  'download protocol',
+  'http server',
+  'http path',
+  'http port',
+  'https server',
+  'https path',
+  'https port',
+  'tftp server',
+  'tftp path',
+  'alternate tftp server',
+  'alternate tftp path',
+  'use alternate tftp',
+  'ftp server',
+  'ftp path',
 ] as const;
 
 /** Global and model files every phone of the model reads (facts §1; both global names, which one 5.x/6.x asks for is uncertain). */
@@ -25,16 +36,27 @@ export function withoutConfigServerLines(text: string): string {
 }
 
 /** Writes `bytes` unless the same content is already there; replaces anything else (with a backup). */
-export async function putFile(target: PublishTarget, name: string, bytes: Uint8Array): Promise<'written' | 'unchanged'> {
+export async function putFile(
+  target: PublishTarget,
+  name: string,
+  bytes: Uint8Array,
+): Promise<'written' | 'unchanged'> {
   const [state] = await target.stat([name]);
   const sha = sha256Hex(bytes);
   if (state?.exists && state.sha256 === sha) return 'unchanged';
-  await target.write(name, bytes, { expectSha256: state?.exists ? state.sha256 ?? null : null, backup: Boolean(state?.exists) });
+  await target.write(name, bytes, {
+    expectSha256: state?.exists ? (state.sha256 ?? null) : null,
+    backup: Boolean(state?.exists),
+  });
   return 'written';
 }
 
 /** Copies config files from home to the staging folder; returns the names copied (missing ones are skipped). */
-export async function copyConfigs(home: PublishTarget, staging: PublishTarget, names: readonly string[]): Promise<string[]> {
+export async function copyConfigs(
+  home: PublishTarget,
+  staging: PublishTarget,
+  names: readonly string[],
+): Promise<string[]> {
   const copied: string[] = [];
   for (const name of names) {
     const bytes = await home.read(name);

@@ -22,7 +22,10 @@ const MAX_ENTRIES = 10_000;
 export const MAX_ZIP_ENTRY_BYTES = 256 * 1024 * 1024;
 
 function bad(what: string, zipName: string): FieldkitError {
-  return new FieldkitError('invalid-input', `${zipName} is not a readable ZIP package (${what}). Download the package again from Mitel's partner portal.`);
+  return new FieldkitError(
+    'invalid-input',
+    `${zipName} is not a readable ZIP package (${what}). Download the package again from Mitel's partner portal.`,
+  );
 }
 
 export function listZipEntries(zip: Buffer, zipName = 'The file'): ZipEntry[] {
@@ -44,7 +47,8 @@ export function listZipEntries(zip: Buffer, zipName = 'The file'): ZipEntry[] {
   const entries: ZipEntry[] = [];
   let p = cdOffset;
   for (let n = 0; n < count; n++) {
-    if (p + 46 > eocd || zip.readUInt32LE(p) !== CEN_SIG) throw bad(`central directory entry ${n + 1} is damaged`, zipName);
+    if (p + 46 > eocd || zip.readUInt32LE(p) !== CEN_SIG)
+      throw bad(`central directory entry ${n + 1} is damaged`, zipName);
     const flags = zip.readUInt16LE(p + 8);
     const nameLen = zip.readUInt16LE(p + 28);
     const extraLen = zip.readUInt16LE(p + 30);
@@ -69,7 +73,8 @@ export function extractZipEntry(zip: Buffer, entry: ZipEntry, zipName = 'The fil
   if (entry.method === -1) throw bad(`${entry.name} is encrypted`, zipName);
   if (entry.size > MAX_ZIP_ENTRY_BYTES) throw bad(`${entry.name} would be ${entry.size} bytes`, zipName);
   const h = entry.localHeaderOffset;
-  if (h + 30 > zip.length || zip.readUInt32LE(h) !== LOC_SIG) throw bad(`local header of ${entry.name} is damaged`, zipName);
+  if (h + 30 > zip.length || zip.readUInt32LE(h) !== LOC_SIG)
+    throw bad(`local header of ${entry.name} is damaged`, zipName);
   const start = h + 30 + zip.readUInt16LE(h + 26) + zip.readUInt16LE(h + 28);
   const end = start + entry.compressedSize;
   if (end > zip.length) throw bad(`${entry.name} runs past the end of the file`, zipName);
@@ -82,8 +87,10 @@ export function extractZipEntry(zip: Buffer, entry: ZipEntry, zipName = 'The fil
     } catch (e) {
       throw bad(`${entry.name} does not decompress: ${(e as Error).message}`, zipName);
     }
-  } else throw bad(`${entry.name} uses compression method ${entry.method}; only stored and deflate are supported`, zipName);
-  if (data.length !== entry.size) throw bad(`${entry.name} is ${data.length} bytes, the directory says ${entry.size}`, zipName);
+  } else
+    throw bad(`${entry.name} uses compression method ${entry.method}; only stored and deflate are supported`, zipName);
+  if (data.length !== entry.size)
+    throw bad(`${entry.name} is ${data.length} bytes, the directory says ${entry.size}`, zipName);
   if (crc32(data) !== entry.crc32) throw bad(`${entry.name} fails its CRC check`, zipName);
   return data;
 }

@@ -44,7 +44,8 @@ export function detectSeparator(text: string): CsvSeparator {
     const ch = text[i]!;
     if (ch === '"') quoted = !quoted;
     else if (!quoted && (ch === '\n' || ch === '\r')) break;
-    else if (!quoted && counts.has(ch as CsvSeparator)) counts.set(ch as CsvSeparator, counts.get(ch as CsvSeparator)! + 1);
+    else if (!quoted && counts.has(ch as CsvSeparator))
+      counts.set(ch as CsvSeparator, counts.get(ch as CsvSeparator)! + 1);
   }
   let best: CsvSeparator = ',';
   for (const s of SEPARATORS) if (counts.get(s)! > counts.get(best)!) best = s;
@@ -76,7 +77,13 @@ interface RecordRead {
 type QuoteFailure = 'unclosed' | 'too-long';
 
 /** Reads one record starting at `pos`, or says why a quoted field could not be read. */
-function readRecord(text: string, pos: number, sep: number, maxField: number, maxFields: number): RecordRead | QuoteFailure {
+function readRecord(
+  text: string,
+  pos: number,
+  sep: number,
+  maxField: number,
+  maxFields: number,
+): RecordRead | QuoteFailure {
   const fields: string[] = [];
   let error: string | undefined;
   let i = pos;
@@ -105,7 +112,8 @@ function readRecord(text: string, pos: number, sep: number, maxField: number, ma
       if (!closed) return 'unclosed';
       // Text after the closing quote up to the separator is kept, as spreadsheets do (`"a"b` reads `ab`).
       const tailStart = j;
-      while (j < text.length && text.charCodeAt(j) !== sep && text.charCodeAt(j) !== LF && text.charCodeAt(j) !== CR) j++;
+      while (j < text.length && text.charCodeAt(j) !== sep && text.charCodeAt(j) !== LF && text.charCodeAt(j) !== CR)
+        j++;
       if (j > tailStart) {
         out += text.slice(tailStart, Math.min(j, tailStart + maxField));
         error ??= `a quoted field has text after its closing quote (line reads ${JSON.stringify(text.slice(i, Math.min(j, i + 60)))})`;
@@ -114,7 +122,8 @@ function readRecord(text: string, pos: number, sep: number, maxField: number, ma
       i = j;
     } else {
       let j = i;
-      while (j < text.length && text.charCodeAt(j) !== sep && text.charCodeAt(j) !== LF && text.charCodeAt(j) !== CR) j++;
+      while (j < text.length && text.charCodeAt(j) !== sep && text.charCodeAt(j) !== LF && text.charCodeAt(j) !== CR)
+        j++;
       if (j - i > maxField) error ??= `a field is longer than ${maxField} characters`;
       value = text.slice(i, Math.min(j, i + maxField));
       i = j;
@@ -163,9 +172,10 @@ export function parseCsv(input: string, options: CsvParseOptions = {}): CsvParse
       // An unclosed (or endless) quoted field: give up on this line only and carry on with the next one.
       const { end, next } = lineEnd(text, pos);
       const raw = text.slice(pos, Math.min(end, pos + maxField));
-      const error = read === 'unclosed'
-        ? 'a quote (") opens a field that never closes; remove the quote or close it'
-        : `a quoted field is longer than ${maxField} characters (or its closing quote is missing)`;
+      const error =
+        read === 'unclosed'
+          ? 'a quote (") opens a field that never closes; remove the quote or close it'
+          : `a quoted field is longer than ${maxField} characters (or its closing quote is missing)`;
       records.push({ row, line, fields: raw.split(separator).slice(0, maxFields), error });
       pos = next;
       line++;
@@ -199,5 +209,7 @@ function quoteCell(value: string, separator: CsvSeparator): string {
 
 /** Writes rows as CSV with CRLF line ends (what spreadsheets expect), every cell formula-guarded. */
 export function toCsv(rows: readonly (readonly string[])[], separator: CsvSeparator = ','): string {
-  return rows.map((cells) => cells.map((c) => quoteCell(guardCell(c), separator)).join(separator)).join('\r\n') + '\r\n';
+  return (
+    rows.map((cells) => cells.map((c) => quoteCell(guardCell(c), separator)).join(separator)).join('\r\n') + '\r\n'
+  );
 }

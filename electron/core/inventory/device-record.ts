@@ -2,7 +2,16 @@
 // Discovery produces these; the inventory stores, compares and shows them.
 import { z } from 'zod';
 
-export const DiscoveryMethodSchema = z.enum(['sip', 'http', 'https', 'sysinfo', 'mdns', 'neighbour', 'passive', 'import']);
+export const DiscoveryMethodSchema = z.enum([
+  'sip',
+  'http',
+  'https',
+  'sysinfo',
+  'mdns',
+  'neighbour',
+  'passive',
+  'import',
+]);
 export type DiscoveryMethod = z.infer<typeof DiscoveryMethodSchema>;
 
 export const ClassificationSchema = z.enum(['supported', 'other-mitel', 'other-sip', 'unknown']);

@@ -21,7 +21,13 @@ export function inventoryDiscoveryJob(deps: InventoryDiscoveryDeps): JobDefiniti
     ...shape,
     async run(ctx, params) {
       const scanned = parseTargets(params.ranges, { confirmLarge: params.confirmLarge }).ranges;
-      await saveScanSettings(site(), { ranges: params.ranges, sipPorts: params.sipPorts, httpPorts: params.httpPorts, httpsPorts: params.httpsPorts, onlyListedPorts: params.onlyListedPorts });
+      await saveScanSettings(site(), {
+        ranges: params.ranges,
+        sipPorts: params.sipPorts,
+        httpPorts: params.httpPorts,
+        httpsPorts: params.httpsPorts,
+        onlyListedPorts: params.onlyListedPorts,
+      });
       const job = createDiscoveryJob({
         ...discoveryDeps,
         onResult: async (devices) => {
@@ -31,7 +37,10 @@ export function inventoryDiscoveryJob(deps: InventoryDiscoveryDeps): JobDefiniti
             covers: (ip) => ip !== null && rangesContain(scanned, ip),
           });
           await ctx.record('inventory-updated', { found: summary.found, ...summary.counts });
-          ctx.log('info', `Inventory updated: ${summary.counts.new} new, ${summary.counts.gone} gone, ${summary.counts.moved} moved, ${summary.counts.firmware} with changed firmware.`);
+          ctx.log(
+            'info',
+            `Inventory updated: ${summary.counts.new} new, ${summary.counts.gone} gone, ${summary.counts.moved} moved, ${summary.counts.firmware} with changed firmware.`,
+          );
           onApplied?.(summary);
         },
       });

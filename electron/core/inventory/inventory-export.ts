@@ -25,6 +25,11 @@ export function inventoryToCsv(rows: readonly InventoryRow[]): string {
 }
 
 export function exportFileName(siteName: string, now: Date): string {
-  const slug = siteName.normalize('NFKD').replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'site';
+  const slug =
+    siteName
+      .normalize('NFKD')
+      .replace(/[^A-Za-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 60) || 'site';
   return `inventory-${slug}-${now.toISOString().slice(0, 10)}.csv`;
 }

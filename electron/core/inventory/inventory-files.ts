@@ -37,7 +37,11 @@ export const DevicesFileSchema = z.object({
 });
 export type DevicesFile = z.infer<typeof DevicesFileSchema>;
 
-export const ScanChangeSchema = ChangeSchema.extend({ key: z.string(), ip: z.string().nullable(), mac: z.string().nullable() });
+export const ScanChangeSchema = ChangeSchema.extend({
+  key: z.string(),
+  ip: z.string().nullable(),
+  mac: z.string().nullable(),
+});
 export type ScanChange = z.infer<typeof ScanChangeSchema>;
 
 export const ScanSummarySchema = z.object({

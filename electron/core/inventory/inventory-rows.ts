@@ -57,7 +57,9 @@ function rowFor(device: InventoryDevice | null, sheet: SheetRow | null): Invento
       belowOsvMinimum: rec?.flags.belowOsvMinimum ?? false,
       vulnerable: (rec?.flags.vulnerable.length ?? 0) > 0,
       possiblyVulnerable: (rec?.flags.possiblyVulnerable.length ?? 0) > 0,
-      modelMismatch: Boolean(discoveredModel && sheetModel && (normaliseModel(discoveredModel) ?? discoveredModel) !== sheetModel),
+      modelMismatch: Boolean(
+        discoveredModel && sheetModel && (normaliseModel(discoveredModel) ?? discoveredModel) !== sheetModel,
+      ),
       dnNotNumeric: dn !== '' && !/^\d+$/.test(dn),
     },
     sources: rec?.sources ?? [],
@@ -71,7 +73,7 @@ export function buildRows(devices: readonly InventoryDevice[], sheet: readonly S
   const rows: InventoryRow[] = [];
   for (const device of devices) {
     const mac = device.record.mac?.value ?? null;
-    const sheetRow = mac ? sheetByMac.get(mac) ?? null : null;
+    const sheetRow = mac ? (sheetByMac.get(mac) ?? null) : null;
     if (sheetRow) matched.add(sheetRow.mac);
     rows.push(rowFor(device, sheetRow));
   }
@@ -97,7 +99,11 @@ export const InventoryDetailSchema = z.object({
   changes: z.array(ChangeSchema),
   changedAt: z.string().nullable(),
   previousIps: z.array(z.string()),
-  flags: z.object({ vulnerable: z.array(z.string()), possiblyVulnerable: z.array(z.string()), notes: z.array(z.string()) }),
+  flags: z.object({
+    vulnerable: z.array(z.string()),
+    possiblyVulnerable: z.array(z.string()),
+    notes: z.array(z.string()),
+  }),
   sheet: SheetRowSchema.nullable(),
 });
 export type InventoryDetail = z.infer<typeof InventoryDetailSchema>;
@@ -106,14 +112,25 @@ export type InventoryDetail = z.infer<typeof InventoryDetailSchema>;
 export function buildDetail(device: InventoryDevice | null, sheet: SheetRow | null): InventoryDetail {
   const rec = device?.record ?? null;
   const fields: SourcedField[] = [];
-  const seen = (name: string, label: string, f: { value: string; source: string; at: string } | null | undefined): void => {
+  const seen = (
+    name: string,
+    label: string,
+    f: { value: string; source: string; at: string } | null | undefined,
+  ): void => {
     fields.push({ name, label, value: f?.value ?? null, source: f?.source ?? null, at: f?.at ?? null, detail: null });
   };
   const kept = (name: string, label: string, value: string | null, at: string | null): void => {
     fields.push({ name, label, value, source: value === null ? null : 'scan', at, detail: null });
   };
   const fromSheet = (name: string, label: string, value: string): void => {
-    fields.push({ name, label, value: value || null, source: sheet && value ? 'sheet' : null, at: sheet && value ? sheet.importedAt : null, detail: sheet?.sourceFile ?? null });
+    fields.push({
+      name,
+      label,
+      value: value || null,
+      source: sheet && value ? 'sheet' : null,
+      at: sheet && value ? sheet.importedAt : null,
+      detail: sheet?.sourceFile ?? null,
+    });
   };
   kept('ip', 'IP address', rec?.ip ?? null, rec?.lastSeen ?? null);
   if (rec?.mac) seen('mac', 'MAC', rec.mac);
@@ -140,7 +157,11 @@ export function buildDetail(device: InventoryDevice | null, sheet: SheetRow | nu
     changes: device?.changes ?? [],
     changedAt: device?.changedAt ?? null,
     previousIps: device?.previousIps ?? [],
-    flags: { vulnerable: rec?.flags.vulnerable ?? [], possiblyVulnerable: rec?.flags.possiblyVulnerable ?? [], notes: rec?.flags.notes ?? [] },
+    flags: {
+      vulnerable: rec?.flags.vulnerable ?? [],
+      possiblyVulnerable: rec?.flags.possiblyVulnerable ?? [],
+      notes: rec?.flags.notes ?? [],
+    },
     sheet,
   };
 }

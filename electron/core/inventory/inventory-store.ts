@@ -6,8 +6,14 @@ import { FieldkitError } from '../util/errors';
 import type { SiteWorkspace } from '../workspace/site-workspace';
 import type { DeviceRecord } from './device-record';
 import {
-  DEVICES_FILE, SCANS_FILE, SHEET_FILE, DevicesFileSchema, ScansFileSchema, MAX_SCANS_KEPT,
-  type InventoryDevice, type ScanSummary,
+  DEVICES_FILE,
+  SCANS_FILE,
+  SHEET_FILE,
+  DevicesFileSchema,
+  ScansFileSchema,
+  MAX_SCANS_KEPT,
+  type InventoryDevice,
+  type ScanSummary,
 } from './inventory-files';
 import { SheetFileSchema, parseSheetCsv, type RowIssue, type SheetRow, type ParsedSheet } from './sheet';
 import { mergeScan, type ScanContext } from './scan-merge';
@@ -77,8 +83,12 @@ export class InventoryStore {
     const [devices, sheet] = await Promise.all([this.devices(), this.sheet()]);
     const device = devices.find((d) => d.record.key === key) ?? null;
     const mac = device?.record.mac?.value ?? (key.startsWith('sheet:') ? key.slice('sheet:'.length) : null);
-    const sheetRow = mac ? sheet.find((s) => s.mac === mac) ?? null : null;
-    if (!device && !sheetRow) throw new FieldkitError('not-found', `No phone "${key}" in this site's inventory. Refresh the list; it may have been re-keyed by a scan that read its MAC.`);
+    const sheetRow = mac ? (sheet.find((s) => s.mac === mac) ?? null) : null;
+    if (!device && !sheetRow)
+      throw new FieldkitError(
+        'not-found',
+        `No phone "${key}" in this site's inventory. Refresh the list; it may have been re-keyed by a scan that read its MAC.`,
+      );
     return buildDetail(device, sheetRow);
   }
 
@@ -86,11 +96,25 @@ export class InventoryStore {
   applyScan(scanned: readonly DeviceRecord[], input: ScanInput): Promise<ScanSummary> {
     return this.exclusive(async () => {
       const at = input.at ?? new Date().toISOString();
-      const ctx: ScanContext = { id: input.id ?? `scan-${randomUUID()}`, at, ranges: input.ranges, covers: input.covers };
+      const ctx: ScanContext = {
+        id: input.id ?? `scan-${randomUUID()}`,
+        at,
+        ranges: input.ranges,
+        covers: input.covers,
+      };
       const [existing, scans] = await Promise.all([this.devices(), this.scans()]);
       const { devices, summary } = mergeScan(existing, scanned, ctx);
-      await this.site.writeJson(DEVICES_FILE, DevicesFileSchema, { format: 'fieldkit-inventory', formatVersion: 1, updatedAt: at, devices });
-      await this.site.writeJson(SCANS_FILE, ScansFileSchema, { format: 'fieldkit-scans', formatVersion: 1, scans: [...scans, summary].slice(-MAX_SCANS_KEPT) });
+      await this.site.writeJson(DEVICES_FILE, DevicesFileSchema, {
+        format: 'fieldkit-inventory',
+        formatVersion: 1,
+        updatedAt: at,
+        devices,
+      });
+      await this.site.writeJson(SCANS_FILE, ScansFileSchema, {
+        format: 'fieldkit-scans',
+        formatVersion: 1,
+        scans: [...scans, summary].slice(-MAX_SCANS_KEPT),
+      });
       return summary;
     });
   }
@@ -110,7 +134,17 @@ export class InventoryStore {
       let unchanged = 0;
       for (const { values } of parsed.rows) {
         const before = byMac.get(values.mac);
-        const next: SheetRow = before ? { ...before } : { mac: values.mac, directoryNumber: '', displayName: '', location: '', model: '', importedAt, sourceFile: fileName };
+        const next: SheetRow = before
+          ? { ...before }
+          : {
+              mac: values.mac,
+              directoryNumber: '',
+              displayName: '',
+              location: '',
+              model: '',
+              importedAt,
+              sourceFile: fileName,
+            };
         for (const field of parsed.present) next[field] = values[field];
         const changed = !before || parsed.present.some((f) => before[f] !== next[f]);
         if (!changed) {
@@ -124,9 +158,23 @@ export class InventoryStore {
         else imported++;
       }
       if (imported + updated > 0) {
-        await this.site.writeJson(SHEET_FILE, SheetFileSchema, { format: 'fieldkit-sheet', formatVersion: 1, updatedAt: importedAt, rows: [...byMac.values()] });
+        await this.site.writeJson(SHEET_FILE, SheetFileSchema, {
+          format: 'fieldkit-sheet',
+          formatVersion: 1,
+          updatedAt: importedAt,
+          rows: [...byMac.values()],
+        });
       }
-      return { imported, updated, unchanged, errors: parsed.errors, warnings: parsed.warnings, rowsRead: parsed.dataRows, separator: parsed.separator, columns: parsed.columns };
+      return {
+        imported,
+        updated,
+        unchanged,
+        errors: parsed.errors,
+        warnings: parsed.warnings,
+        rowsRead: parsed.dataRows,
+        separator: parsed.separator,
+        columns: parsed.columns,
+      };
     });
   }
 }

@@ -4,7 +4,13 @@
 import { parseFirmwareVersion, compareFirmware, normaliseModel } from '../phone';
 import type { DeviceRecord } from './device-record';
 import {
-  MAX_PREVIOUS_IPS, MAX_SCAN_CHANGES, type Change, type ChangeKind, type InventoryDevice, type ScanChange, type ScanSummary,
+  MAX_PREVIOUS_IPS,
+  MAX_SCAN_CHANGES,
+  type Change,
+  type ChangeKind,
+  type InventoryDevice,
+  type ScanChange,
+  type ScanSummary,
 } from './inventory-files';
 
 export interface ScanContext {
@@ -74,7 +80,11 @@ function changesBetween(prev: InventoryDevice, next: DeviceRecord): Change[] {
 }
 
 /** The stored device a scanned record is, if any: same key, or the same address when one side has no MAC. */
-function findPrevious(rec: DeviceRecord, byKey: Map<string, InventoryDevice>, byIp: Map<string, InventoryDevice>): InventoryDevice | undefined {
+function findPrevious(
+  rec: DeviceRecord,
+  byKey: Map<string, InventoryDevice>,
+  byIp: Map<string, InventoryDevice>,
+): InventoryDevice | undefined {
   const direct = byKey.get(rec.key);
   if (direct) return direct;
   if (!rec.ip) return undefined;
@@ -85,7 +95,11 @@ function findPrevious(rec: DeviceRecord, byKey: Map<string, InventoryDevice>, by
   return undefined;
 }
 
-export function mergeScan(existing: readonly InventoryDevice[], scanned: readonly DeviceRecord[], ctx: ScanContext): ScanMergeResult {
+export function mergeScan(
+  existing: readonly InventoryDevice[],
+  scanned: readonly DeviceRecord[],
+  ctx: ScanContext,
+): ScanMergeResult {
   const devices = existing.map((d) => ({ ...d }));
   const byKey = new Map(devices.map((d) => [d.record.key, d]));
   const byIp = new Map<string, InventoryDevice>();
@@ -97,7 +111,14 @@ export function mergeScan(existing: readonly InventoryDevice[], scanned: readonl
   for (const rec of scanned) {
     const prev = findPrevious(rec, byKey, byIp);
     if (!prev) {
-      const created: InventoryDevice = { record: rec, state: 'present', changes: [{ kind: 'new', from: null, to: rec.ip }], changedAt: ctx.at, goneSince: null, previousIps: [] };
+      const created: InventoryDevice = {
+        record: rec,
+        state: 'present',
+        changes: [{ kind: 'new', from: null, to: rec.ip }],
+        changedAt: ctx.at,
+        goneSince: null,
+        previousIps: [],
+      };
       devices.push(created);
       byKey.set(rec.key, created);
       if (rec.ip) byIp.set(rec.ip, created);
@@ -146,7 +167,15 @@ export function mergeScan(existing: readonly InventoryDevice[], scanned: readonl
 }
 
 function summarise(ctx: ScanContext, found: number, changed: Map<InventoryDevice, Change[]>): ScanSummary {
-  const counts: Record<ChangeKind | 'unchanged', number> = { new: 0, gone: 0, returned: 0, moved: 0, firmware: 0, model: 0, unchanged: 0 };
+  const counts: Record<ChangeKind | 'unchanged', number> = {
+    new: 0,
+    gone: 0,
+    returned: 0,
+    moved: 0,
+    firmware: 0,
+    model: 0,
+    unchanged: 0,
+  };
   const changes: ScanChange[] = [];
   let total = 0;
   for (const [device, list] of changed) {
@@ -155,7 +184,12 @@ function summarise(ctx: ScanContext, found: number, changed: Map<InventoryDevice
       counts[change.kind]++;
       total++;
       if (changes.length < MAX_SCAN_CHANGES) {
-        changes.push({ ...change, key: device.record.key, ip: device.record.ip, mac: device.record.mac?.value ?? null });
+        changes.push({
+          ...change,
+          key: device.record.key,
+          ip: device.record.ip,
+          mac: device.record.mac?.value ?? null,
+        });
       }
     }
   }

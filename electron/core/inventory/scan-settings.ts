@@ -20,6 +20,10 @@ export async function readScanSettings(site: SiteWorkspace): Promise<ScanSetting
   return (await site.readJson(SCAN_SETTINGS_FILE, ScanSettingsSchema)) ?? null;
 }
 
-export async function saveScanSettings(site: SiteWorkspace, settings: Omit<ScanSettings, 'savedAt'>, now = new Date()): Promise<void> {
+export async function saveScanSettings(
+  site: SiteWorkspace,
+  settings: Omit<ScanSettings, 'savedAt'>,
+  now = new Date(),
+): Promise<void> {
   await site.writeJson(SCAN_SETTINGS_FILE, ScanSettingsSchema, { ...settings, savedAt: now.toISOString() });
 }

@@ -37,7 +37,16 @@ export const SHEET_FIELD_LABELS: Record<SheetField, string> = {
 /** Header spellings accepted per field, compared after lower-casing and dropping everything but letters and digits. */
 const HEADER_ALIASES: Record<SheetField, readonly string[]> = {
   mac: ['mac', 'macaddress', 'macaddr', 'hardwareaddress', 'hwaddress', 'ethernetaddress'],
-  directoryNumber: ['dn', 'directorynumber', 'extension', 'ext', 'number', 'phonenumber', 'telephonenumber', 'callnumber'],
+  directoryNumber: [
+    'dn',
+    'directorynumber',
+    'extension',
+    'ext',
+    'number',
+    'phonenumber',
+    'telephonenumber',
+    'callnumber',
+  ],
   displayName: ['name', 'displayname', 'fullname', 'user'],
   location: ['location', 'room', 'place', 'office'],
   model: ['model', 'type', 'phonemodel', 'phonetype', 'devicetype'],
@@ -78,13 +87,19 @@ function mapHeader(header: readonly string[], row: number, warnings: RowIssue[])
     if (!field) {
       unused.push(shown(raw.trim()));
     } else if (map.has(field)) {
-      warnings.push({ row, message: `Column "${raw.trim().slice(0, 60)}" is a second ${SHEET_FIELD_LABELS[field]} column; the first one is used.` });
+      warnings.push({
+        row,
+        message: `Column "${raw.trim().slice(0, 60)}" is a second ${SHEET_FIELD_LABELS[field]} column; the first one is used.`,
+      });
     } else {
       map.set(field, index);
     }
   });
   if (unused.length > 0) {
-    warnings.push({ row, message: `Column${unused.length > 1 ? 's' : ''} ${unused.slice(0, 12).join(', ')}${unused.length > 12 ? ', …' : ''} not used (Fieldkit reads MAC, directory number, display name, location and model).` });
+    warnings.push({
+      row,
+      message: `Column${unused.length > 1 ? 's' : ''} ${unused.slice(0, 12).join(', ')}${unused.length > 12 ? ', …' : ''} not used (Fieldkit reads MAC, directory number, display name, location and model).`,
+    });
   }
   return map;
 }
@@ -94,31 +109,45 @@ function cleanCell(raw: string | undefined): string {
   return unguardCell((raw ?? '').replace(/[\u0000-\u001f\u007f]+/g, ' ').trim());
 }
 
-
 export function parseSheetCsv(text: string): ParsedSheet {
   if (text.length > SHEET_LIMITS.maxChars) {
-    throw new FieldkitError('invalid-input', `The file is too large (${(text.length / 1024 / 1024).toFixed(1)} MB); Fieldkit reads sheets up to 5 MB. Split it or remove unused columns.`);
+    throw new FieldkitError(
+      'invalid-input',
+      `The file is too large (${(text.length / 1024 / 1024).toFixed(1)} MB); Fieldkit reads sheets up to 5 MB. Split it or remove unused columns.`,
+    );
   }
   const csv = parseCsv(text, { maxRecords: SHEET_LIMITS.maxRows + 1 });
   const warnings: RowIssue[] = [];
   const errors: RowIssue[] = [];
   const nonBlank = csv.records.filter((r) => r.fields.some((f) => f.trim() !== ''));
   const headerRecord = nonBlank[0];
-  if (!headerRecord) throw new FieldkitError('invalid-input', 'The file is empty. It needs a header row (MAC, Directory number, Display name, Location, Model) and one row per phone.');
+  if (!headerRecord)
+    throw new FieldkitError(
+      'invalid-input',
+      'The file is empty. It needs a header row (MAC, Directory number, Display name, Location, Model) and one row per phone.',
+    );
   const columns = mapHeader(headerRecord.fields, headerRecord.row, warnings);
   const macColumn = columns.get('mac');
   if (macColumn === undefined) {
-    const found = headerRecord.fields.map((f) => shown(f.trim())).slice(0, 10).join(', ');
+    const found = headerRecord.fields
+      .map((f) => shown(f.trim()))
+      .slice(0, 10)
+      .join(', ');
     const looksLikeData = headerRecord.fields.some((f) => parseMac(f) !== null);
     throw new FieldkitError(
       'invalid-input',
       `No MAC column found in the header row (row ${headerRecord.row}: ${found}). ` +
-        (looksLikeData ? 'The first row looks like data: add a header row above it, e.g. "MAC;DN;Name;Location;Model". ' : '') +
+        (looksLikeData
+          ? 'The first row looks like data: add a header row above it, e.g. "MAC;DN;Name;Location;Model". '
+          : '') +
         'Name the column "MAC", "MAC address" or "Hardware address"; other columns may be "DN"/"Extension", "Name", "Location"/"Room" and "Model"/"Type".',
     );
   }
   if (csv.truncated) {
-    errors.push({ row: SHEET_LIMITS.maxRows + 2, message: `The file has more than ${SHEET_LIMITS.maxRows.toLocaleString('en')} rows; rows after that were not read. Split the file.` });
+    errors.push({
+      row: SHEET_LIMITS.maxRows + 2,
+      message: `The file has more than ${SHEET_LIMITS.maxRows.toLocaleString('en')} rows; rows after that were not read. Split the file.`,
+    });
   }
   const cell = (fields: string[], field: SheetField): string => {
     const index = columns.get(field);
@@ -138,11 +167,17 @@ export function parseSheetCsv(text: string): ParsedSheet {
     const rawMac = cell(fields, 'mac');
     const mac = parseMac(rawMac);
     if (!rawMac) {
-      errors.push({ row, message: `${at}: the MAC is empty; every phone in the sheet needs its MAC (on the label under the phone).` });
+      errors.push({
+        row,
+        message: `${at}: the MAC is empty; every phone in the sheet needs its MAC (on the label under the phone).`,
+      });
       continue;
     }
     if (!mac) {
-      errors.push({ row, message: `${at}: ${shown(rawMac)} is not a MAC address. Write 12 hex digits, e.g. 00:08:5D:1A:2B:3C, 00-08-5d-1a-2b-3c or 00085D1A2B3C.` });
+      errors.push({
+        row,
+        message: `${at}: ${shown(rawMac)} is not a MAC address. Write 12 hex digits, e.g. 00:08:5D:1A:2B:3C, 00-08-5d-1a-2b-3c or 00085D1A2B3C.`,
+      });
       continue;
     }
     const earlier = firstRowOfMac.get(mac);
@@ -154,24 +189,39 @@ export function parseSheetCsv(text: string): ParsedSheet {
     const displayName = cell(fields, 'displayName');
     const location = cell(fields, 'location');
     const rawModel = cell(fields, 'model');
-    const tooLong = ([['directory number', directoryNumber, DN_MAX], ['display name', displayName, TEXT_MAX], ['location', location, TEXT_MAX]] as const)
-      .find(([, value, max]) => value.length > max);
+    const tooLong = (
+      [
+        ['directory number', directoryNumber, DN_MAX],
+        ['display name', displayName, TEXT_MAX],
+        ['location', location, TEXT_MAX],
+      ] as const
+    ).find(([, value, max]) => value.length > max);
     if (tooLong) {
       errors.push({ row, message: `${at}: the ${tooLong[0]} is longer than ${tooLong[2]} characters; shorten it.` });
       continue;
     }
     if (directoryNumber && !/^\d+$/.test(directoryNumber)) {
-      warnings.push({ row, message: `${at}: directory number ${shown(directoryNumber)} is not only digits. OpenScape Voice digest authentication needs the numeric phone number as user name (DTP-73963); fix it before provisioning.` });
+      warnings.push({
+        row,
+        message: `${at}: directory number ${shown(directoryNumber)} is not only digits. OpenScape Voice digest authentication needs the numeric phone number as user name (DTP-73963); fix it before provisioning.`,
+      });
     }
     let model = '';
     if (rawModel) {
       const normal = normaliseModel(rawModel);
       if (normal === null) {
         model = rawModel.slice(0, 64);
-        warnings.push({ row, message: `${at}: model ${shown(rawModel)} is not a phone model Fieldkit recognises (e.g. 6867i, 6865i); kept as written.` });
+        warnings.push({
+          row,
+          message: `${at}: model ${shown(rawModel)} is not a phone model Fieldkit recognises (e.g. 6867i, 6865i); kept as written.`,
+        });
       } else {
         model = normal;
-        if (!isSupportedModel(normal)) warnings.push({ row, message: `${at}: model ${normal} is not a 6867i or 6865i, the models Fieldkit provisions.` });
+        if (!isSupportedModel(normal))
+          warnings.push({
+            row,
+            message: `${at}: model ${normal} is not a 6867i or 6865i, the models Fieldkit provisions.`,
+          });
       }
     }
     firstRowOfMac.set(mac, row);

@@ -102,7 +102,8 @@ export class JobManager {
 
   private definition(kind: string): JobDefinition<unknown> {
     const def = this.definitions.get(kind);
-    if (!def) throw new FieldkitError('invalid-input', `Unknown job kind "${kind}". Known kinds: ${this.kinds().join(', ')}.`);
+    if (!def)
+      throw new FieldkitError('invalid-input', `Unknown job kind "${kind}". Known kinds: ${this.kinds().join(', ')}.`);
     return def;
   }
 
@@ -110,7 +111,10 @@ export class JobManager {
     const def = this.definition(kind);
     const parsed = def.params.safeParse(rawParams);
     if (!parsed.success) {
-      throw new FieldkitError('invalid-input', `The settings for this ${kind} job are not valid: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ')}`);
+      throw new FieldkitError(
+        'invalid-input',
+        `The settings for this ${kind} job are not valid: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ')}`,
+      );
     }
     const now = new Date();
     const id = newJobId(kind, now);
@@ -123,15 +127,18 @@ export class JobManager {
 
   /** Continues an interrupted job from its journal. */
   async resume(id: string): Promise<JobInfo> {
-    if (this.live.get(id)?.info.state === 'running') throw new FieldkitError('conflict', `Job ${id} is already running.`);
+    if (this.live.get(id)?.info.state === 'running')
+      throw new FieldkitError('conflict', `Job ${id} is already running.`);
     const path = join(this.journalDir(), `${id}.jsonl`);
     const { entries } = await Journal.read(path);
     const started = entries.find((e) => e.type === 'job-started');
     if (!started) throw new FieldkitError('not-found', `No journal for job ${id} in this site.`);
     const last = entries.at(-1);
-    if (last?.type === 'job-succeeded') throw new FieldkitError('conflict', `Job ${id} already finished successfully; there is nothing to resume.`);
+    if (last?.type === 'job-succeeded')
+      throw new FieldkitError('conflict', `Job ${id} already finished successfully; there is nothing to resume.`);
     const def = this.definition(String(started.kind));
-    if (!def.resumable) throw new FieldkitError('invalid-input', `${def.kind} jobs cannot be resumed; start a new one.`);
+    if (!def.resumable)
+      throw new FieldkitError('invalid-input', `${def.kind} jobs cannot be resumed; start a new one.`);
     const params = def.params.parse(started.params);
     const journal = await Journal.open(path);
     await journal.append('job-resumed', {});
@@ -139,7 +146,15 @@ export class JobManager {
     return this.launch(def, id, params, journal, stepsFrom(entries), true, String(started.at));
   }
 
-  private launch(def: JobDefinition<unknown>, id: string, params: unknown, journal: Journal, priorSteps: Map<string, StepRecord>, resumed: boolean, startedAt: string): JobInfo {
+  private launch(
+    def: JobDefinition<unknown>,
+    id: string,
+    params: unknown,
+    journal: Journal,
+    priorSteps: Map<string, StepRecord>,
+    resumed: boolean,
+    startedAt: string,
+  ): JobInfo {
     const controller = new AbortController();
     const info: JobInfo = {
       id,
@@ -166,7 +181,11 @@ export class JobManager {
       } catch (e) {
         const cancelled = controller.signal.aborted || (isFieldkitError(e) && e.code === 'cancelled');
         if (!cancelled) await this.redactor.refresh();
-        await this.finish(job, cancelled ? 'cancelled' : 'failed', cancelled ? undefined : this.redactor.redact(describe(e)));
+        await this.finish(
+          job,
+          cancelled ? 'cancelled' : 'failed',
+          cancelled ? undefined : this.redactor.redact(describe(e)),
+        );
       }
     })();
     return { ...info };
@@ -226,7 +245,11 @@ export class JobManager {
         this.emit(job, true);
         const answer = await new Promise<string>((resolve, reject) => {
           job.pendingDecision = { decision: { question, options }, resolve };
-          controller.signal.addEventListener('abort', () => reject(new FieldkitError('cancelled', 'Cancelled by the technician.')), { once: true });
+          controller.signal.addEventListener(
+            'abort',
+            () => reject(new FieldkitError('cancelled', 'Cancelled by the technician.')),
+            { once: true },
+          );
         });
         job.pendingDecision = undefined;
         await journal.append('decision-made', { question, answer });
@@ -243,7 +266,11 @@ export class JobManager {
     job.info.finishedAt = new Date().toISOString();
     if (error !== undefined) job.info.error = error;
     // A job's own last words ("19 of 20 restarted") say more than "Done"; keep them when it left some.
-    if (state === 'succeeded' && (job.info.message === '' || job.info.message === 'Starting' || job.info.message === 'Resuming')) job.info.message = 'Done';
+    if (
+      state === 'succeeded' &&
+      (job.info.message === '' || job.info.message === 'Starting' || job.info.message === 'Resuming')
+    )
+      job.info.message = 'Done';
     if (state === 'cancelled') job.info.message = 'Cancelled';
     try {
       await job.journal.append(`job-${state}`, error === undefined ? {} : { error });
@@ -285,7 +312,10 @@ export class JobManager {
     const pending = job?.pendingDecision;
     if (!job || !pending) throw new FieldkitError('not-found', `Job ${id} is not waiting for a decision.`);
     if (!pending.decision.options.includes(choice)) {
-      throw new FieldkitError('invalid-input', `"${choice}" is not one of the choices: ${pending.decision.options.join(', ')}.`);
+      throw new FieldkitError(
+        'invalid-input',
+        `"${choice}" is not one of the choices: ${pending.decision.options.join(', ')}.`,
+      );
     }
     pending.resolve(choice);
     return { ...job.info };

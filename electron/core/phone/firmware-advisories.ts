@@ -31,7 +31,12 @@ export interface Advisory {
   status(version: FirmwareVersion): AdvisoryStatus;
 }
 
-const v = (major: number, minor: number, patch: number, build: number): FirmwareVersion => ({ major, minor, patch, build });
+const v = (major: number, minor: number, patch: number, build: number): FirmwareVersion => ({
+  major,
+  minor,
+  patch,
+  build,
+});
 const below = (a: FirmwareVersion, b: FirmwareVersion): boolean => compareFirmware(a, b) < 0;
 
 // "through 6.3 SP3 HF4": all of < 6.3 is affected; 6.3.x cannot be placed relative to SP3 HF4.
@@ -60,11 +65,27 @@ const cve2024_3196x = (cve: string, advisory: string, summary: string): Advisory
 });
 
 export const ADVISORIES: readonly Advisory[] = [
-  cve2024_3196x('CVE-2024-31963', '24-0006', 'Authenticated buffer overflow (insufficient bounds checking); information disclosure, configuration change or command execution.'),
-  cve2024_3196x('CVE-2024-31964', '24-0007', 'Unauthenticated authentication bypass; configuration change, possible denial of service.'),
+  cve2024_3196x(
+    'CVE-2024-31963',
+    '24-0006',
+    'Authenticated buffer overflow (insufficient bounds checking); information disclosure, configuration change or command execution.',
+  ),
+  cve2024_3196x(
+    'CVE-2024-31964',
+    '24-0007',
+    'Unauthenticated authentication bypass; configuration change, possible denial of service.',
+  ),
   cve2024_3196x('CVE-2024-31965', '24-0008', 'Authenticated (admin) path traversal; information disclosure.'),
-  cve2024_3196x('CVE-2024-31966', '24-0009', 'Authenticated (admin) argument injection; information disclosure, configuration change or command execution.'),
-  cve2024_3196x('CVE-2024-31967', '24-0010', 'Unauthenticated improper access control; access to user information or system configuration.'),
+  cve2024_3196x(
+    'CVE-2024-31966',
+    '24-0009',
+    'Authenticated (admin) argument injection; information disclosure, configuration change or command execution.',
+  ),
+  cve2024_3196x(
+    'CVE-2024-31967',
+    '24-0010',
+    'Unauthenticated improper access control; access to user information or system configuration.',
+  ),
   {
     cve: 'CVE-2024-41710',
     mitelAdvisory: '24-0019',
@@ -110,7 +131,10 @@ function advisoriesApplyTo(model: string | null): boolean | null {
   return /^6[89]\d\d/.test(model);
 }
 
-export function assessFirmware(version: string | FirmwareVersion | null | undefined, model: string | null | undefined): FirmwareAssessment {
+export function assessFirmware(
+  version: string | FirmwareVersion | null | undefined,
+  model: string | null | undefined,
+): FirmwareAssessment {
   const parsed = typeof version === 'string' || version == null ? parseFirmwareVersion(version ?? null) : version;
   const normalModel = normaliseModel(model ?? null);
   const notes: string[] = [];
@@ -120,10 +144,14 @@ export function assessFirmware(version: string | FirmwareVersion | null | undefi
   }
   const belowOsvMinimum = compareFirmware(parsed, OSV_MINIMUM) < 0;
   if (belowOsvMinimum) {
-    notes.push(`Firmware ${formatFirmwareVersion(parsed)} is below ${formatFirmwareVersion(OSV_MINIMUM)}, the minimum for OpenScape Voice features (integration guide §2.1).`);
+    notes.push(
+      `Firmware ${formatFirmwareVersion(parsed)} is below ${formatFirmwareVersion(OSV_MINIMUM)}, the minimum for OpenScape Voice features (integration guide §2.1).`,
+    );
   }
   if (normalModel !== null && !isSupportedModel(normalModel)) {
-    notes.push(`Model ${normalModel} is not a 6867i/6865i; the OpenScape Voice minimum is stated for those two models only.`);
+    notes.push(
+      `Model ${normalModel} is not a 6867i/6865i; the OpenScape Voice minimum is stated for those two models only.`,
+    );
   }
   const applies = advisoriesApplyTo(normalModel);
   const vulnerable: string[] = [];
@@ -138,7 +166,9 @@ export function assessFirmware(version: string | FirmwareVersion | null | undefi
       if (status === 'possibly-affected') possiblyVulnerable.push(advisory.cve);
     }
     if (possiblyVulnerable.length > 0) {
-      notes.push('Some advisories name releases (e.g. "6.3 SP3 HF4") whose build numbers are not public; this version may or may not be affected. Upgrade to a current release to be sure.');
+      notes.push(
+        'Some advisories name releases (e.g. "6.3 SP3 HF4") whose build numbers are not public; this version may or may not be affected. Upgrade to a current release to be sure.',
+      );
     }
   }
   return { version: formatFirmwareVersion(parsed), belowOsvMinimum, vulnerable, possiblyVulnerable, notes };

@@ -19,7 +19,10 @@ function attributes(tag: string): Map<string, string> {
 
 function decode(text: string): string {
   return text
-    .replace(/&quot;/gi, '"').replace(/&#39;|&apos;/gi, "'").replace(/&lt;/gi, '<').replace(/&gt;/gi, '>')
+    .replace(/&quot;/gi, '"')
+    .replace(/&#39;|&apos;/gi, "'")
+    .replace(/&lt;/gi, '<')
+    .replace(/&gt;/gi, '>')
     .replace(/&#(\d{1,7});/g, (_, d: string) => (Number(d) <= 0x10ffff ? String.fromCodePoint(Number(d)) : ''))
     .replace(/&amp;/gi, '&');
 }
@@ -79,7 +82,8 @@ export function parseFormValues(html: string): Record<string, string> {
       select = closing ? null : { name: attrs.get('name') ?? '', chosen: false, first: null };
     } else if (tagName === 'option') {
       closeOption();
-      if (!closing && select) option = { value: attrs.has('value') ? attrs.get('value')! : null, selected: attrs.has('selected'), text: '' };
+      if (!closing && select)
+        option = { value: attrs.has('value') ? attrs.get('value')! : null, selected: attrs.has('selected'), text: '' };
     } else if (tagName === 'textarea') {
       if (closing && textarea) {
         set(textarea.name, decode(textarea.text), false);

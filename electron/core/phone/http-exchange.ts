@@ -117,11 +117,19 @@ class ChunkedDecoder {
 function connectError(host: string, port: number, err: NodeJS.ErrnoException): PhoneError {
   switch (err.code) {
     case 'ECONNREFUSED':
-      return new PhoneError('unreachable', host, `Nothing answers on ${host} port ${port} (connection refused). Check the address, the port, and that the phone's web server is enabled.`);
+      return new PhoneError(
+        'unreachable',
+        host,
+        `Nothing answers on ${host} port ${port} (connection refused). Check the address, the port, and that the phone's web server is enabled.`,
+      );
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
     case 'EHOSTDOWN':
-      return new PhoneError('unreachable', host, `${host} cannot be reached from this laptop (${err.code}). Check the cable, VLAN and IP address.`);
+      return new PhoneError(
+        'unreachable',
+        host,
+        `${host} cannot be reached from this laptop (${err.code}). Check the cable, VLAN and IP address.`,
+      );
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
       return new PhoneError('unreachable', host, `The name ${host} could not be resolved. Use the phone's IP address.`);
@@ -136,7 +144,8 @@ function connectError(host: string, port: number, err: NodeJS.ErrnoException): P
 /** Performs one request. Rejects with PhoneError only. */
 export function httpExchange(req: HttpExchangeRequest): Promise<HttpExchangeResponse> {
   const { host, port, signal } = req;
-  if (signal?.aborted) return Promise.reject(new PhoneError('cancelled', host, `The request to ${host}:${port} was cancelled.`));
+  if (signal?.aborted)
+    return Promise.reject(new PhoneError('cancelled', host, `The request to ${host}:${port} was cancelled.`));
   return new Promise((resolve, reject) => {
     let settled = false;
     let requestSent = false;
@@ -156,7 +165,8 @@ export function httpExchange(req: HttpExchangeRequest): Promise<HttpExchangeResp
             rejectUnauthorized: false,
             servername: net.isIP(host) ? undefined : host,
             // Older phone firmware may only speak old TLS versions.
-            minVersion: 'TLSv1', ciphers: 'DEFAULT:@SECLEVEL=0',
+            minVersion: 'TLSv1',
+            ciphers: 'DEFAULT:@SECLEVEL=0',
           })
         : net.connect({ host, port, localAddress: req.localAddress });
 
@@ -167,14 +177,35 @@ export function httpExchange(req: HttpExchangeRequest): Promise<HttpExchangeResp
       signal?.removeEventListener('abort', onAbort);
       socket.destroy();
       if (error) return reject(error);
-      if (!parsed) return reject(new PhoneError('closed-without-answer', host, `${host}:${port} closed the connection without an HTTP answer.`));
-      resolve({ status: parsed.status, reason: parsed.reason, headers: parsed.headers, body: Buffer.concat(bodyChunks), truncated, certFingerprint256 });
+      if (!parsed)
+        return reject(
+          new PhoneError(
+            'closed-without-answer',
+            host,
+            `${host}:${port} closed the connection without an HTTP answer.`,
+          ),
+        );
+      resolve({
+        status: parsed.status,
+        reason: parsed.reason,
+        headers: parsed.headers,
+        body: Buffer.concat(bodyChunks),
+        truncated,
+        certFingerprint256,
+      });
     };
 
     const deadline = setTimeout(() => {
-      finish(new PhoneError('timeout', host, `${host}:${port} did not answer within ${req.timeoutMs} ms${parsed ? ' (it started answering but never finished)' : ''}. Check that the phone is powered and reachable.`));
+      finish(
+        new PhoneError(
+          'timeout',
+          host,
+          `${host}:${port} did not answer within ${req.timeoutMs} ms${parsed ? ' (it started answering but never finished)' : ''}. Check that the phone is powered and reachable.`,
+        ),
+      );
     }, req.timeoutMs);
-    const onAbort = (): void => finish(new PhoneError('cancelled', host, `The request to ${host}:${port} was cancelled.`));
+    const onAbort = (): void =>
+      finish(new PhoneError('cancelled', host, `The request to ${host}:${port} was cancelled.`));
     signal?.addEventListener('abort', onAbort, { once: true });
 
     const addBody = (chunk: Buffer): void => {
@@ -182,7 +213,13 @@ export function httpExchange(req: HttpExchangeRequest): Promise<HttpExchangeResp
       const room = req.maxBodyBytes - bodyBytes;
       if (chunk.length > room) {
         if (req.onOversize === 'fail') {
-          finish(new PhoneError('too-large', host, `${host}:${port} sent more than ${req.maxBodyBytes} bytes; this does not look like a phone page.`));
+          finish(
+            new PhoneError(
+              'too-large',
+              host,
+              `${host}:${port} sent more than ${req.maxBodyBytes} bytes; this does not look like a phone page.`,
+            ),
+          );
           return;
         }
         bodyChunks.push(chunk.subarray(0, room));
@@ -199,7 +236,10 @@ export function httpExchange(req: HttpExchangeRequest): Promise<HttpExchangeResp
       const mode = parsed!.mode;
       if (mode.kind === 'chunked') {
         chunked.push(data, addBody);
-        if (chunked.error) finish(new PhoneError('protocol', host, `${host}:${port} sent a malformed chunked answer (${chunked.error}).`));
+        if (chunked.error)
+          finish(
+            new PhoneError('protocol', host, `${host}:${port} sent a malformed chunked answer (${chunked.error}).`),
+          );
         else if (chunked.done) finish(null);
       } else if (mode.kind === 'length') {
         const take = data.subarray(0, mode.remaining);
@@ -215,10 +255,24 @@ export function httpExchange(req: HttpExchangeRequest): Promise<HttpExchangeResp
       head = head.length ? Buffer.concat([head, data]) : data;
       const end = head.indexOf('\r\n\r\n');
       if (end === -1) {
-        if (head.length > MAX_HEADER_BYTES) finish(new PhoneError('protocol', host, `${host}:${port} sent over ${MAX_HEADER_BYTES} bytes of HTTP headers; this does not look like a phone.`));
+        if (head.length > MAX_HEADER_BYTES)
+          finish(
+            new PhoneError(
+              'protocol',
+              host,
+              `${host}:${port} sent over ${MAX_HEADER_BYTES} bytes of HTTP headers; this does not look like a phone.`,
+            ),
+          );
         return;
       }
-      if (end > MAX_HEADER_BYTES) return finish(new PhoneError('protocol', host, `${host}:${port} sent over ${MAX_HEADER_BYTES} bytes of HTTP headers; this does not look like a phone.`));
+      if (end > MAX_HEADER_BYTES)
+        return finish(
+          new PhoneError(
+            'protocol',
+            host,
+            `${host}:${port} sent over ${MAX_HEADER_BYTES} bytes of HTTP headers; this does not look like a phone.`,
+          ),
+        );
       const lines = head.subarray(0, end).toString('latin1').split('\r\n');
       const status = /^HTTP\/1\.[01] (\d{3})(?: (.*))?$/.exec(lines[0]!);
       if (!status) return finish(new PhoneError('not-a-phone', host, `${host}:${port} does not speak HTTP.`));
@@ -235,7 +289,8 @@ export function httpExchange(req: HttpExchangeRequest): Promise<HttpExchangeResp
       if (code === 204 || code === 304 || code < 200) mode = { kind: 'none' };
       else if (/chunked/i.test(headers['transfer-encoding'] ?? '')) mode = { kind: 'chunked' };
       else if (headers['content-length'] !== undefined) {
-        if (!/^\d{1,12}$/.test(headers['content-length'])) return finish(new PhoneError('protocol', host, `${host}:${port} sent an invalid Content-Length.`));
+        if (!/^\d{1,12}$/.test(headers['content-length']))
+          return finish(new PhoneError('protocol', host, `${host}:${port} sent an invalid Content-Length.`));
         mode = { kind: 'length', remaining: Number(headers['content-length']) };
       } else mode = { kind: 'close' };
       parsed = { status: code, reason: status[2] ?? '', headers, mode };
@@ -263,14 +318,25 @@ export function httpExchange(req: HttpExchangeRequest): Promise<HttpExchangeResp
     });
     socket.on('end', () => {
       if (parsed?.mode.kind === 'close') return finish(null);
-      if (parsed) return finish(new PhoneError('protocol', host, `${host}:${port} closed the connection in the middle of its answer.`));
-      finish(new PhoneError('closed-without-answer', host, `${host}:${port} closed the connection ${requestSent ? 'after our request' : 'before our request'} without an HTTP answer.`));
+      if (parsed)
+        return finish(
+          new PhoneError('protocol', host, `${host}:${port} closed the connection in the middle of its answer.`),
+        );
+      finish(
+        new PhoneError(
+          'closed-without-answer',
+          host,
+          `${host}:${port} closed the connection ${requestSent ? 'after our request' : 'before our request'} without an HTTP answer.`,
+        ),
+      );
     });
     socket.on('error', (err: NodeJS.ErrnoException) => {
       if (parsed?.mode.kind === 'close' && err.code === 'ECONNRESET') return finish(null);
-      finish(req.scheme === 'https' && !err.code?.startsWith('E')
-        ? new PhoneError('protocol', host, `TLS with ${host}:${port} failed: ${err.message}`)
-        : connectError(host, port, err));
+      finish(
+        req.scheme === 'https' && !err.code?.startsWith('E')
+          ? new PhoneError('protocol', host, `TLS with ${host}:${port} failed: ${err.message}`)
+          : connectError(host, port, err),
+      );
     });
   });
 }

@@ -12,19 +12,52 @@ export type { SipBanner, ProvisioningUserAgent } from './banner';
 export { parseSysinfo, MAX_SYSINFO_CHARS } from './sysinfo';
 export type { SysinfoInfo } from './sysinfo';
 export {
-  parseSipMessage, buildSipRequest, buildSipResponse, getHeader, getHeaders, headerParam, topVia, parseCSeq,
-  canonicalHeaderName, MAX_SIP_MESSAGE_BYTES, MAX_SIP_HEADERS,
+  parseSipMessage,
+  buildSipRequest,
+  buildSipResponse,
+  getHeader,
+  getHeaders,
+  headerParam,
+  topVia,
+  parseCSeq,
+  canonicalHeaderName,
+  MAX_SIP_MESSAGE_BYTES,
+  MAX_SIP_HEADERS,
 } from './sip-message';
 export type { SipMessage, SipRequest, SipResponse, SipHeader, SipParseResult } from './sip-message';
 export { createSipProber, sipOptionsProbe, sendCheckSyncNotify, SipUdpEndpoint } from './sip-client';
-export type { SipProber, SipResult, SipAnswer, SipFailure, SipTimingOptions, SipTransportOptions, SipTargetOptions } from './sip-client';
+export type {
+  SipProber,
+  SipResult,
+  SipAnswer,
+  SipFailure,
+  SipTimingOptions,
+  SipTransportOptions,
+  SipTargetOptions,
+} from './sip-client';
 export {
-  fingerprint, readSysinfo, restart, dangerousFactoryReset, dangerousRemoveLocalConfig, getConfigurationServer,
-  setConfigurationServer, xmlPush, parseBasicRealm, isVisitSysinfoFirstAnswer, CONFIG_SERVER_FIELDS,
+  fingerprint,
+  readSysinfo,
+  restart,
+  dangerousFactoryReset,
+  dangerousRemoveLocalConfig,
+  getConfigurationServer,
+  setConfigurationServer,
+  xmlPush,
+  parseBasicRealm,
+  isVisitSysinfoFirstAnswer,
+  CONFIG_SERVER_FIELDS,
 } from './web-client';
 export type {
-  PhoneTarget, PhoneCredentials, WebFingerprint, ResetResult, ConfigServerField, ConfigServerSettings, ConfigServerReading,
-  XmlPushCommand, XmlPushResult,
+  PhoneTarget,
+  PhoneCredentials,
+  WebFingerprint,
+  ResetResult,
+  ConfigServerField,
+  ConfigServerSettings,
+  ConfigServerReading,
+  XmlPushCommand,
+  XmlPushResult,
 } from './web-client';
 export { PhoneError, isPhoneError } from './phone-error';
 export type { PhoneErrorCode } from './phone-error';

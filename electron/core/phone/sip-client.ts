@@ -15,7 +15,15 @@ import dgram from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import { parseSipBanner } from './banner';
 import type { SipBanner } from './banner';
-import { buildSipRequest, getHeader, headerParam, MAX_SIP_MESSAGE_BYTES, parseCSeq, parseSipMessage, topVia } from './sip-message';
+import {
+  buildSipRequest,
+  getHeader,
+  headerParam,
+  MAX_SIP_MESSAGE_BYTES,
+  parseCSeq,
+  parseSipMessage,
+  topVia,
+} from './sip-message';
 import type { SipResponse } from './sip-message';
 
 export interface SipTransportOptions {
@@ -87,7 +95,8 @@ function bracket(host: string): string {
 }
 
 function validatePort(port: number): void {
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`SIP port ${port} is not a port number (1-65535).`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new Error(`SIP port ${port} is not a port number (1-65535).`);
 }
 
 /** The source address the OS would use to reach `host` (no packet is sent). */
@@ -182,7 +191,8 @@ export class SipUdpEndpoint {
     const retransmits = Math.max(0, Math.min(timing.retransmits ?? 3, 10));
     const t1 = Math.max(1, timing.t1Ms ?? 250);
     const { host, port, method } = spec;
-    if (this.#closed) return { ok: false, host, port, error: 'closed', message: 'The SIP socket is closed.', attempts: 0 };
+    if (this.#closed)
+      return { ok: false, host, port, error: 'closed', message: 'The SIP socket is closed.', attempts: 0 };
 
     const source = await this.#sourceFor(host);
     const branch = `z9hG4bK${token(10)}`;
@@ -204,7 +214,16 @@ export class SipUdpEndpoint {
 
     return new Promise<SipResult>((resolve) => {
       const pending: Pending = {
-        callId, method, host, port, started: performance.now(), attempts: 0, provisional: null, sendErrors: 0, lastSendError: null, timers: [],
+        callId,
+        method,
+        host,
+        port,
+        started: performance.now(),
+        attempts: 0,
+        provisional: null,
+        sendErrors: 0,
+        lastSendError: null,
+        timers: [],
         resolve: (result) => {
           for (const t of pending.timers) clearTimeout(t);
           this.#pending.delete(branch);
@@ -253,10 +272,22 @@ export class SipUdpEndpoint {
         if (pending.provisional) {
           pending.resolve(this.#answer(pending, pending.provisional));
         } else if (pending.sendErrors === pending.attempts) {
-          pending.resolve({ ok: false, host, port, error: 'send-failed', attempts: pending.attempts, sendError: pending.lastSendError ?? undefined, message: `Could not send SIP ${method} to ${host}:${port}: ${pending.lastSendError}.` });
+          pending.resolve({
+            ok: false,
+            host,
+            port,
+            error: 'send-failed',
+            attempts: pending.attempts,
+            sendError: pending.lastSendError ?? undefined,
+            message: `Could not send SIP ${method} to ${host}:${port}: ${pending.lastSendError}.`,
+          });
         } else {
           pending.resolve({
-            ok: false, host, port, error: 'timeout', attempts: pending.attempts,
+            ok: false,
+            host,
+            port,
+            error: 'timeout',
+            attempts: pending.attempts,
             message: `No SIP answer from ${host}:${port} within ${timeoutMs} ms (${pending.attempts} ${pending.attempts === 1 ? 'copy' : 'copies'} sent).`,
           });
         }
@@ -269,10 +300,16 @@ export class SipUdpEndpoint {
     const agent = getHeader(response, 'User-Agent');
     const bannerHeader = server ? 'Server' : agent ? 'User-Agent' : null;
     return {
-      ok: true, host: pending.host, port: pending.port, status: response.status, reason: response.reason,
-      banner: parseSipBanner(server ?? agent ?? ''), bannerHeader,
+      ok: true,
+      host: pending.host,
+      port: pending.port,
+      status: response.status,
+      reason: response.reason,
+      banner: parseSipBanner(server ?? agent ?? ''),
+      bannerHeader,
       rttMs: Math.round((performance.now() - pending.started) * 10) / 10,
-      attempts: pending.attempts, response,
+      attempts: pending.attempts,
+      response,
     };
   }
 
@@ -290,7 +327,11 @@ export class SipUdpEndpoint {
     const branch = headerParam(topVia(response), 'branch');
     const pending = branch ? this.#pending.get(branch) : undefined;
     const cseq = parseCSeq(getHeader(response, 'CSeq'));
-    if (!pending || getHeader(response, 'Call-ID') !== pending.callId || cseq?.method.toUpperCase() !== pending.method) {
+    if (
+      !pending ||
+      getHeader(response, 'Call-ID') !== pending.callId ||
+      cseq?.method.toUpperCase() !== pending.method
+    ) {
       this.ignored++;
       return;
     }
@@ -306,7 +347,14 @@ export class SipUdpEndpoint {
     if (this.#closed) return;
     this.#closed = true;
     for (const pending of [...this.#pending.values()]) {
-      pending.resolve({ ok: false, host: pending.host, port: pending.port, error: 'closed', message: 'The SIP socket was closed before an answer arrived.', attempts: pending.attempts });
+      pending.resolve({
+        ok: false,
+        host: pending.host,
+        port: pending.port,
+        error: 'closed',
+        message: 'The SIP socket was closed before an answer arrived.',
+        attempts: pending.attempts,
+      });
     }
     await new Promise<void>((resolve) => this.#socket.close(() => resolve()));
   }
@@ -358,7 +406,8 @@ export async function createSipProber(options: SipProberOptions = {}): Promise<S
   };
   const sum = (f: (e: SipUdpEndpoint) => number): number => endpoints.reduce((n, e) => n + f(e), 0);
   return {
-    probe: (host, port = 5060, timing = {}) => pick().request({ host, port, method: 'OPTIONS', headers: OPTIONS_HEADERS }, { ...options, ...timing }),
+    probe: (host, port = 5060, timing = {}) =>
+      pick().request({ host, port, method: 'OPTIONS', headers: OPTIONS_HEADERS }, { ...options, ...timing }),
     get localPort() {
       return endpoints[0]!.localPort;
     },

@@ -35,18 +35,60 @@ export type SipParseResult = { ok: true; message: SipMessage } | { ok: false; er
 
 // RFC 3261 §7.3.3 and later RFCs' compact forms.
 const COMPACT: Record<string, string> = {
-  i: 'Call-ID', m: 'Contact', e: 'Content-Encoding', l: 'Content-Length', c: 'Content-Type',
-  f: 'From', s: 'Subject', k: 'Supported', t: 'To', v: 'Via', o: 'Event', u: 'Allow-Events',
-  r: 'Refer-To', b: 'Referred-By', x: 'Session-Expires', a: 'Accept-Contact', j: 'Reject-Contact',
-  d: 'Request-Disposition', y: 'Identity', n: 'Identity-Info',
+  i: 'Call-ID',
+  m: 'Contact',
+  e: 'Content-Encoding',
+  l: 'Content-Length',
+  c: 'Content-Type',
+  f: 'From',
+  s: 'Subject',
+  k: 'Supported',
+  t: 'To',
+  v: 'Via',
+  o: 'Event',
+  u: 'Allow-Events',
+  r: 'Refer-To',
+  b: 'Referred-By',
+  x: 'Session-Expires',
+  a: 'Accept-Contact',
+  j: 'Reject-Contact',
+  d: 'Request-Disposition',
+  y: 'Identity',
+  n: 'Identity-Info',
 };
 
 const CANONICAL = new Map(
   [
-    'Via', 'From', 'To', 'Call-ID', 'CSeq', 'Contact', 'Max-Forwards', 'Content-Length', 'Content-Type',
-    'Content-Encoding', 'Server', 'User-Agent', 'Allow', 'Accept', 'Accept-Encoding', 'Accept-Language',
-    'Supported', 'Event', 'Subscription-State', 'Allow-Events', 'WWW-Authenticate', 'Proxy-Authenticate',
-    'Authorization', 'Record-Route', 'Route', 'Expires', 'Subject', 'Refer-To', 'Referred-By', 'Session-Expires',
+    'Via',
+    'From',
+    'To',
+    'Call-ID',
+    'CSeq',
+    'Contact',
+    'Max-Forwards',
+    'Content-Length',
+    'Content-Type',
+    'Content-Encoding',
+    'Server',
+    'User-Agent',
+    'Allow',
+    'Accept',
+    'Accept-Encoding',
+    'Accept-Language',
+    'Supported',
+    'Event',
+    'Subscription-State',
+    'Allow-Events',
+    'WWW-Authenticate',
+    'Proxy-Authenticate',
+    'Authorization',
+    'Record-Route',
+    'Route',
+    'Expires',
+    'Subject',
+    'Refer-To',
+    'Referred-By',
+    'Session-Expires',
   ].map((n) => [n.toLowerCase(), n]),
 );
 
@@ -63,8 +105,12 @@ function fail(error: string): SipParseResult {
 
 /** Parses one SIP message (one UDP datagram, or one framed TCP message). Never throws. */
 export function parseSipMessage(input: string | Uint8Array): SipParseResult {
-  const bytes = typeof input === 'string' ? Buffer.from(input, 'utf8') : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
-  if (bytes.length > MAX_SIP_MESSAGE_BYTES) return fail(`message is ${bytes.length} bytes, over the ${MAX_SIP_MESSAGE_BYTES}-byte limit`);
+  const bytes =
+    typeof input === 'string'
+      ? Buffer.from(input, 'utf8')
+      : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+  if (bytes.length > MAX_SIP_MESSAGE_BYTES)
+    return fail(`message is ${bytes.length} bytes, over the ${MAX_SIP_MESSAGE_BYTES}-byte limit`);
   if (bytes.length === 0) return fail('empty message');
 
   let headEnd = bytes.indexOf('\r\n\r\n');
@@ -101,14 +147,18 @@ export function parseSipMessage(input: string | Uint8Array): SipParseResult {
   if (lengthHeader) {
     if (!/^\d{1,9}$/.test(lengthHeader.value)) return fail('invalid Content-Length');
     const length = Number(lengthHeader.value);
-    if (length > bodyBytes.length) return fail(`Content-Length ${length} is larger than the ${bodyBytes.length}-byte body`);
+    if (length > bodyBytes.length)
+      return fail(`Content-Length ${length} is larger than the ${bodyBytes.length}-byte body`);
     body = bodyBytes.subarray(0, length);
   }
   const bodyText = body.toString('utf8');
 
   const status = /^SIP\/2\.0 ([1-6]\d\d)(?: (.*))?$/i.exec(startLine);
   if (status) {
-    return { ok: true, message: { kind: 'response', status: Number(status[1]), reason: status[2] ?? '', headers, body: bodyText } };
+    return {
+      ok: true,
+      message: { kind: 'response', status: Number(status[1]), reason: status[2] ?? '', headers, body: bodyText },
+    };
   }
   const request = /^(\S+) (\S+) SIP\/2\.0$/i.exec(startLine);
   if (request && TOKEN.test(request[1]!)) {
@@ -140,7 +190,13 @@ export function headerParam(value: string | undefined, name: string): string | u
   for (const part of value.split(';').slice(1)) {
     const eq = part.indexOf('=');
     const key = (eq === -1 ? part : part.slice(0, eq)).trim().toLowerCase();
-    if (key === wanted) return eq === -1 ? '' : part.slice(eq + 1).trim().replace(/^"|"$/g, '');
+    if (key === wanted)
+      return eq === -1
+        ? ''
+        : part
+            .slice(eq + 1)
+            .trim()
+            .replace(/^"|"$/g, '');
   }
   return undefined;
 }
@@ -151,7 +207,8 @@ export function parseCSeq(value: string | undefined): { seq: number; method: str
 }
 
 function assertSafe(what: string, text: string): void {
-  if (/[\r\n\0]/.test(text)) throw new Error(`SIP ${what} contains a line break or NUL: ${JSON.stringify(text.slice(0, 80))}`);
+  if (/[\r\n\0]/.test(text))
+    throw new Error(`SIP ${what} contains a line break or NUL: ${JSON.stringify(text.slice(0, 80))}`);
 }
 
 function serialise(startLine: string, headers: readonly (readonly [string, string])[], body: string): string {
@@ -168,12 +225,22 @@ function serialise(startLine: string, headers: readonly (readonly [string, strin
 }
 
 /** Builds a request. Content-Length is always computed from the body (bytes). */
-export function buildSipRequest(method: string, uri: string, headers: readonly (readonly [string, string])[], body = ''): string {
+export function buildSipRequest(
+  method: string,
+  uri: string,
+  headers: readonly (readonly [string, string])[],
+  body = '',
+): string {
   if (!TOKEN.test(method)) throw new Error(`invalid SIP method ${JSON.stringify(method)}`);
   return serialise(`${method} ${uri} SIP/2.0`, headers, body);
 }
 
-export function buildSipResponse(status: number, reason: string, headers: readonly (readonly [string, string])[], body = ''): string {
+export function buildSipResponse(
+  status: number,
+  reason: string,
+  headers: readonly (readonly [string, string])[],
+  body = '',
+): string {
   if (!Number.isInteger(status) || status < 100 || status > 699) throw new Error(`invalid SIP status ${status}`);
   return serialise(`SIP/2.0 ${status} ${reason}`, headers, body);
 }

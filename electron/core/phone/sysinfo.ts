@@ -48,7 +48,10 @@ function decodeEntities(text: string): string {
 
 function normaliseCell(raw: string): string {
   // eslint-disable-next-line no-control-regex
-  return decodeEntities(raw.slice(0, MAX_CELL_CHARS * 4)).replace(/[\s\u0000-\u001f]+/g, ' ').trim().slice(0, MAX_CELL_CHARS);
+  return decodeEntities(raw.slice(0, MAX_CELL_CHARS * 4))
+    .replace(/[\s\u0000-\u001f]+/g, ' ')
+    .trim()
+    .slice(0, MAX_CELL_CHARS);
 }
 
 /** Linear scan (indexOf only, no backtracking regex over the page). */
@@ -66,7 +69,8 @@ function cellsOf(html: string): Cell[] {
   while (i < html.length) {
     const lt = html.indexOf('<', i);
     const textEnd = lt === -1 ? html.length : lt;
-    if (inCell && current.length < MAX_CELL_CHARS * 4) current += html.slice(i, Math.min(textEnd, i + MAX_CELL_CHARS * 4));
+    if (inCell && current.length < MAX_CELL_CHARS * 4)
+      current += html.slice(i, Math.min(textEnd, i + MAX_CELL_CHARS * 4));
     if (lt === -1) break;
     const gt = html.indexOf('>', lt + 1);
     if (gt === -1) break;
@@ -89,7 +93,10 @@ function cellsOf(html: string): Cell[] {
 }
 
 function labelKey(text: string): string {
-  return text.toLowerCase().replace(/\s*:\s*$/, '').trim();
+  return text
+    .toLowerCase()
+    .replace(/\s*:\s*$/, '')
+    .trim();
 }
 
 // NeDi: `<td>Firmware Version</td><td>([0-9\.]+)</td>`, `<td>Platform</td>` (facts §3).
@@ -123,7 +130,12 @@ export function parseSysinfo(input: TextInput): SysinfoInfo | null {
       if (found[name] === undefined && LABELS[name].test(key)) found[name] = value.text;
     }
     // NeDi: `<tr><td>1</td><td>([0-9]+)@`: first cell of a row is the line number.
-    if (line1User === null && label.text === '1' && value.row === label.row && (k === 0 || cells[k - 1]!.row !== label.row)) {
+    if (
+      line1User === null &&
+      label.text === '1' &&
+      value.row === label.row &&
+      (k === 0 || cells[k - 1]!.row !== label.row)
+    ) {
       const user = /^(?:sips?:)?([^@\s]{1,64})@/.exec(value.text);
       if (user) line1User = user[1]!;
     }

@@ -32,13 +32,27 @@ export interface PhoneCredentials {
 const DEFAULT_TIMEOUT_MS = 5000;
 const MAX_PAGE_BYTES = 1024 * 1024;
 
-function endpoint(target: PhoneTarget): { host: string; port: number; scheme: Scheme; timeoutMs: number; localAddress?: string; signal?: AbortSignal } {
+function endpoint(target: PhoneTarget): {
+  host: string;
+  port: number;
+  scheme: Scheme;
+  timeoutMs: number;
+  localAddress?: string;
+  signal?: AbortSignal;
+} {
   const scheme = target.scheme ?? 'http';
   const port = target.port ?? (scheme === 'https' ? 443 : 80);
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
     throw new PhoneError('bad-input', target.host, `Port ${port} is not a port number (1-65535).`);
   }
-  return { host: target.host, port, scheme, timeoutMs: target.timeoutMs ?? DEFAULT_TIMEOUT_MS, localAddress: target.localAddress, signal: target.signal };
+  return {
+    host: target.host,
+    port,
+    scheme,
+    timeoutMs: target.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    localAddress: target.localAddress,
+    signal: target.signal,
+  };
 }
 
 function basicAuth(credentials: PhoneCredentials): [string, string] {
@@ -60,8 +74,10 @@ function bodyText(res: HttpExchangeResponse): string {
 
 function expectOk(res: HttpExchangeResponse, host: string, page: string): void {
   if (res.status === 401) throw authFailed(host);
-  if (res.status === 404) throw new PhoneError('not-a-phone', host, `${host} has no ${page} page; it is probably not a Mitel 6800 phone.`);
-  if (res.status !== 200) throw new PhoneError('protocol', host, `${host} answered ${res.status} ${res.reason} for ${page}.`);
+  if (res.status === 404)
+    throw new PhoneError('not-a-phone', host, `${host} has no ${page} page; it is probably not a Mitel 6800 phone.`);
+  if (res.status !== 200)
+    throw new PhoneError('protocol', host, `${host} answered ${res.status} ${res.reason} for ${page}.`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -88,7 +104,12 @@ export function parseBasicRealm(header: string | undefined): string | null {
 }
 
 /** Unauthenticated GET / : reads the 401 realm and Server header (no password needed). */
-export async function fingerprint(host: string, port?: number, scheme: Scheme = 'http', options: Omit<PhoneTarget, 'host' | 'port' | 'scheme'> = {}): Promise<WebFingerprint> {
+export async function fingerprint(
+  host: string,
+  port?: number,
+  scheme: Scheme = 'http',
+  options: Omit<PhoneTarget, 'host' | 'port' | 'scheme'> = {},
+): Promise<WebFingerprint> {
   const ep = endpoint({ ...options, host, port, scheme });
   const res = await httpExchange({ ...ep, method: 'GET', path: '/', maxBodyBytes: 64 * 1024, onOversize: 'truncate' });
   const realm = parseBasicRealm(res.headers['www-authenticate']);
@@ -109,14 +130,31 @@ export async function fingerprint(host: string, port?: number, scheme: Scheme = 
 // ---------------------------------------------------------------------------------------------
 // Authenticated pages
 
-async function authGet(target: PhoneTarget, credentials: PhoneCredentials, path: string, maxBodyBytes = MAX_PAGE_BYTES): Promise<HttpExchangeResponse> {
+async function authGet(
+  target: PhoneTarget,
+  credentials: PhoneCredentials,
+  path: string,
+  maxBodyBytes = MAX_PAGE_BYTES,
+): Promise<HttpExchangeResponse> {
   const ep = endpoint(target);
-  const res = await httpExchange({ ...ep, method: 'GET', path, headers: () => [basicAuth(credentials)], maxBodyBytes, onOversize: 'fail' });
+  const res = await httpExchange({
+    ...ep,
+    method: 'GET',
+    path,
+    headers: () => [basicAuth(credentials)],
+    maxBodyBytes,
+    onOversize: 'fail',
+  });
   expectOk(res, ep.host, path);
   return res;
 }
 
-async function authPostForm(target: PhoneTarget, credentials: PhoneCredentials, path: string, form: Record<string, string>): Promise<HttpExchangeResponse> {
+async function authPostForm(
+  target: PhoneTarget,
+  credentials: PhoneCredentials,
+  path: string,
+  form: Record<string, string>,
+): Promise<HttpExchangeResponse> {
   const ep = endpoint(target);
   const res = await httpExchange({
     ...ep,
@@ -135,7 +173,8 @@ async function authPostForm(target: PhoneTarget, credentials: PhoneCredentials, 
 export async function readSysinfo(target: PhoneTarget, credentials: PhoneCredentials): Promise<SysinfoInfo> {
   const res = await authGet(target, credentials, '/sysinfo.html', MAX_SYSINFO_CHARS);
   const info = parseSysinfo(res.body);
-  if (info === null) throw new PhoneError('too-large', target.host, `${target.host} sent a /sysinfo.html too large to be a phone page.`);
+  if (info === null)
+    throw new PhoneError('too-large', target.host, `${target.host} sent a /sysinfo.html too large to be a phone page.`);
   return info;
 }
 
@@ -149,13 +188,22 @@ export function isVisitSysinfoFirstAnswer(html: string): boolean {
 }
 
 /** GET /sysinfo.html, POST; if the phone still asks for sysinfo first, do both once more. */
-async function postAfterSysinfo(target: PhoneTarget, credentials: PhoneCredentials, path: string, form: Record<string, string>): Promise<HttpExchangeResponse> {
+async function postAfterSysinfo(
+  target: PhoneTarget,
+  credentials: PhoneCredentials,
+  path: string,
+  form: Record<string, string>,
+): Promise<HttpExchangeResponse> {
   for (let attempt = 1; ; attempt++) {
     await authGet(target, credentials, '/sysinfo.html', MAX_SYSINFO_CHARS);
     const res = await authPostForm(target, credentials, path, form);
     if (!isVisitSysinfoFirstAnswer(bodyText(res))) return res;
     if (attempt === 2) {
-      throw new PhoneError('protocol', target.host, `${target.host} keeps asking to visit the system information page before accepting changes to ${path}. Open http://${target.host}/sysinfo.html in a browser once, then retry.`);
+      throw new PhoneError(
+        'protocol',
+        target.host,
+        `${target.host} keeps asking to visit the system information page before accepting changes to ${path}. Open http://${target.host}/sysinfo.html in a browser once, then retry.`,
+      );
     }
   }
 }
@@ -170,7 +218,11 @@ export interface ResetResult {
   confirmed: boolean;
 }
 
-async function postReset(target: PhoneTarget, credentials: PhoneCredentials, resetOption: '0' | '1' | '2'): Promise<ResetResult> {
+async function postReset(
+  target: PhoneTarget,
+  credentials: PhoneCredentials,
+  resetOption: '0' | '1' | '2',
+): Promise<ResetResult> {
   try {
     const res = await postAfterSysinfo(target, credentials, '/reset.html', { resetOption });
     return { status: res.status, confirmed: true };
@@ -203,9 +255,27 @@ export function dangerousRemoveLocalConfig(target: PhoneTarget, credentials: Pho
 // Configuration server (facts §4 "Set the config server over HTTP", field names from ELX)
 
 export const CONFIG_SERVER_FIELDS = [
-  'protocol', 'tftp', 'tftppath', 'alttftp', 'alttftppath', 'usealttftp', 'ftpserv', 'ftppath', 'ftpuser', 'ftppass',
-  'httpserv', 'httppath', 'httpport', 'httpsserv', 'httpspath', 'httpsport', 'autoResyncMode', 'autoResyncTime',
-  'maxDelay', 'days', 'postList',
+  'protocol',
+  'tftp',
+  'tftppath',
+  'alttftp',
+  'alttftppath',
+  'usealttftp',
+  'ftpserv',
+  'ftppath',
+  'ftpuser',
+  'ftppass',
+  'httpserv',
+  'httppath',
+  'httpport',
+  'httpsserv',
+  'httpspath',
+  'httpsport',
+  'autoResyncMode',
+  'autoResyncTime',
+  'maxDelay',
+  'days',
+  'postList',
 ] as const;
 export type ConfigServerField = (typeof CONFIG_SERVER_FIELDS)[number];
 export type ConfigServerSettings = Partial<Record<ConfigServerField, string>>;
@@ -219,7 +289,10 @@ export interface ConfigServerReading {
   otherFields: Record<string, string>;
 }
 
-export async function getConfigurationServer(target: PhoneTarget, credentials: PhoneCredentials): Promise<ConfigServerReading> {
+export async function getConfigurationServer(
+  target: PhoneTarget,
+  credentials: PhoneCredentials,
+): Promise<ConfigServerReading> {
   const res = await authGet(target, credentials, '/configurationServer.html');
   const form = parseFormValues(bodyText(res));
   const settings: ConfigServerSettings = {};
@@ -230,7 +303,11 @@ export async function getConfigurationServer(target: PhoneTarget, credentials: P
     } else otherFields[name] = value;
   }
   if (settings.protocol === undefined && settings.httpserv === undefined && settings.tftp === undefined) {
-    throw new PhoneError('not-a-phone', target.host, `${target.host}/configurationServer.html has no configuration server form; it is probably not a Mitel 6800 phone.`);
+    throw new PhoneError(
+      'not-a-phone',
+      target.host,
+      `${target.host}/configurationServer.html has no configuration server form; it is probably not a Mitel 6800 phone.`,
+    );
   }
   return { settings, ftpPasswordSet: (form['ftppass'] ?? '') !== '', otherFields };
 }
@@ -240,17 +317,23 @@ function validateSettings(host: string, s: ConfigServerSettings): void {
     throw new PhoneError('bad-input', host, `Configuration server setting ${what}.`);
   };
   for (const [name, value] of Object.entries(s)) {
-    if (typeof value !== 'string' || /[\r\n\0]/.test(value) || value.length > 512) bad(`${name} is not a single line of at most 512 characters`);
+    if (typeof value !== 'string' || /[\r\n\0]/.test(value) || value.length > 512)
+      bad(`${name} is not a single line of at most 512 characters`);
   }
-  if (s.protocol !== undefined && !/^(TFTP|FTP|HTTP|HTTPS)$/.test(s.protocol)) bad(`protocol must be TFTP, FTP, HTTP or HTTPS, not ${JSON.stringify(s.protocol)}`);
+  if (s.protocol !== undefined && !/^(TFTP|FTP|HTTP|HTTPS)$/.test(s.protocol))
+    bad(`protocol must be TFTP, FTP, HTTP or HTTPS, not ${JSON.stringify(s.protocol)}`);
   for (const port of ['httpport', 'httpsport'] as const) {
     const v = s[port];
-    if (v !== undefined && (!/^\d{1,5}$/.test(v) || Number(v) < 1 || Number(v) > 65535)) bad(`${port} must be a port number 1-65535, not ${JSON.stringify(v)}`);
+    if (v !== undefined && (!/^\d{1,5}$/.test(v) || Number(v) < 1 || Number(v) > 65535))
+      bad(`${port} must be a port number 1-65535, not ${JSON.stringify(v)}`);
   }
   // auto resync mode 0-3 (facts §1 table, AG331 p.A-22); time hh:mm or the French/Spanish hhhmm form.
-  if (s.autoResyncMode !== undefined && !/^[0-3]$/.test(s.autoResyncMode)) bad('autoResyncMode must be 0 (none), 1 (config), 2 (firmware) or 3 (both)');
-  if (s.autoResyncTime !== undefined && !/^([01]\d|2[0-3])[:h][0-5]\d$/.test(s.autoResyncTime)) bad('autoResyncTime must be hh:mm, e.g. 02:30');
-  if (s.maxDelay !== undefined && (!/^\d{1,4}$/.test(s.maxDelay) || Number(s.maxDelay) > 1439)) bad('maxDelay must be 0-1439 minutes');
+  if (s.autoResyncMode !== undefined && !/^[0-3]$/.test(s.autoResyncMode))
+    bad('autoResyncMode must be 0 (none), 1 (config), 2 (firmware) or 3 (both)');
+  if (s.autoResyncTime !== undefined && !/^([01]\d|2[0-3])[:h][0-5]\d$/.test(s.autoResyncTime))
+    bad('autoResyncTime must be hh:mm, e.g. 02:30');
+  if (s.maxDelay !== undefined && (!/^\d{1,4}$/.test(s.maxDelay) || Number(s.maxDelay) > 1439))
+    bad('maxDelay must be 0-1439 minutes');
 }
 
 /**
@@ -258,16 +341,28 @@ function validateSettings(host: string, s: ConfigServerSettings): void {
  * phone (read first), because the form resets anything it does not receive. Success is the phone
  * answering with `Provisioning complete` (ELX `_enableStaticProvisioning`).
  */
-export async function setConfigurationServer(target: PhoneTarget, credentials: PhoneCredentials, changes: ConfigServerSettings): Promise<ConfigServerReading> {
+export async function setConfigurationServer(
+  target: PhoneTarget,
+  credentials: PhoneCredentials,
+  changes: ConfigServerSettings,
+): Promise<ConfigServerReading> {
   validateSettings(target.host, changes);
   const current = await getConfigurationServer(target, credentials);
   const form: Record<string, string> = { ...current.otherFields, ...current.settings, ...changes };
   const res = await postAfterSysinfo(target, credentials, '/configurationServer.html', form);
   if (!bodyText(res).includes('Provisioning complete')) {
-    throw new PhoneError('protocol', target.host, `${target.host} did not confirm the new configuration server (no "Provisioning complete" in its answer). Check the settings in the phone's web UI.`);
+    throw new PhoneError(
+      'protocol',
+      target.host,
+      `${target.host} did not confirm the new configuration server (no "Provisioning complete" in its answer). Check the settings in the phone's web UI.`,
+    );
   }
   const { ftppass: _omit, ...shown } = { ...current.settings, ...changes };
-  return { settings: shown, ftpPasswordSet: changes.ftppass !== undefined ? changes.ftppass !== '' : current.ftpPasswordSet, otherFields: current.otherFields };
+  return {
+    settings: shown,
+    ftpPasswordSet: changes.ftppass !== undefined ? changes.ftppass !== '' : current.ftpPasswordSet,
+    otherFields: current.otherFields,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -287,8 +382,18 @@ export interface XmlPushResult {
  * does not check firmware (facts §2, §4). The phone accepts it only from hosts in its
  * `xml application post list`; a 403 is reported as refused-by-post-list.
  */
-export async function xmlPush(host: string, port = 80, command: XmlPushCommand, options: Omit<PhoneTarget, 'host' | 'port'> & { referer?: string } = {}): Promise<XmlPushResult> {
-  if (command !== 'Reset' && command !== 'FastReboot') throw new PhoneError('bad-input', host, `Unknown XML push command ${JSON.stringify(command)}; use Reset or FastReboot.`);
+export async function xmlPush(
+  host: string,
+  port = 80,
+  command: XmlPushCommand,
+  options: Omit<PhoneTarget, 'host' | 'port'> & { referer?: string } = {},
+): Promise<XmlPushResult> {
+  if (command !== 'Reset' && command !== 'FastReboot')
+    throw new PhoneError(
+      'bad-input',
+      host,
+      `Unknown XML push command ${JSON.stringify(command)}; use Reset or FastReboot.`,
+    );
   const ep = endpoint({ ...options, host, port });
   const body = `xml=<AastraIPPhoneExecute><ExecuteItem URI="Command: ${command}"/></AastraIPPhoneExecute>`;
   let res: HttpExchangeResponse;
@@ -300,7 +405,10 @@ export async function xmlPush(host: string, port = 80, command: XmlPushCommand, 
       path: '/',
       headers: (local) => {
         sender = options.referer ?? local;
-        return [['Referer', sender], ['Content-Type', 'text/xml']];
+        return [
+          ['Referer', sender],
+          ['Content-Type', 'text/xml'],
+        ];
       },
       body,
       maxBodyBytes: 64 * 1024,
@@ -311,8 +419,13 @@ export async function xmlPush(host: string, port = 80, command: XmlPushCommand, 
     throw err;
   }
   if (res.status === 403) {
-    throw new PhoneError('refused-by-post-list', host, `The phone at ${host} refused the XML push from ${sender}. Add ${sender} to the phone's "XML Push Server List" (xml application post list).`);
+    throw new PhoneError(
+      'refused-by-post-list',
+      host,
+      `The phone at ${host} refused the XML push from ${sender}. Add ${sender} to the phone's "XML Push Server List" (xml application post list).`,
+    );
   }
-  if (res.status >= 300) throw new PhoneError('protocol', host, `${host} answered the XML push with ${res.status} ${res.reason}.`);
+  if (res.status >= 300)
+    throw new PhoneError('protocol', host, `${host} answered the XML push with ${res.status} ${res.reason}.`);
   return { status: res.status, confirmed: true };
 }

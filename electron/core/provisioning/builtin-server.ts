@@ -24,7 +24,15 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { sha256Hex } from './generated-store';
-import { assertFolderPath, assertPublishableName, conflictError, type PublishTarget, type RemoteFileState, type WriteOptions, type WriteResult } from './target';
+import {
+  assertFolderPath,
+  assertPublishableName,
+  conflictError,
+  type PublishTarget,
+  type RemoteFileState,
+  type WriteOptions,
+  type WriteResult,
+} from './target';
 import { FieldkitError } from '../util/errors';
 
 export interface FetchEntry {
@@ -100,7 +108,10 @@ export class BuiltinServer extends EventEmitter<BuiltinServerEvents> implements 
     super();
     this.prefix = (options.pathPrefix ?? '').replace(/^\/+|\/+$/g, '');
     if (this.prefix.split('/').some((p) => p === '..' || p === '.') || /[^A-Za-z0-9._/-]/.test(this.prefix)) {
-      throw new FieldkitError('invalid-input', `"${options.pathPrefix}" is not a usable path for the provisioning server: use letters, digits, dot, dash and slash, e.g. "prov".`);
+      throw new FieldkitError(
+        'invalid-input',
+        `"${options.pathPrefix}" is not a usable path for the provisioning server: use letters, digits, dot, dash and slash, e.g. "prov".`,
+      );
     }
   }
 
@@ -127,7 +138,9 @@ export class BuiltinServer extends EventEmitter<BuiltinServerEvents> implements 
         res.end();
       });
     };
-    const server = this.options.tls ? createHttpsServer({ key: this.options.tls.key, cert: this.options.tls.cert }, handler) : createHttpServer(handler);
+    const server = this.options.tls
+      ? createHttpsServer({ key: this.options.tls.key, cert: this.options.tls.cert }, handler)
+      : createHttpServer(handler);
     server.headersTimeout = 10_000;
     server.requestTimeout = 15_000;
     server.keepAliveTimeout = 2_000;
@@ -136,10 +149,19 @@ export class BuiltinServer extends EventEmitter<BuiltinServerEvents> implements 
       server.once('error', (e: NodeJS.ErrnoException) => {
         reject(
           e.code === 'EADDRINUSE'
-            ? new FieldkitError('conflict', `Port ${this.options.port} on ${this.options.address} is already in use. Stop the other server or choose another port for the provisioning server.`)
+            ? new FieldkitError(
+                'conflict',
+                `Port ${this.options.port} on ${this.options.address} is already in use. Stop the other server or choose another port for the provisioning server.`,
+              )
             : e.code === 'EADDRNOTAVAIL'
-              ? new FieldkitError('invalid-input', `${this.options.address} is not an address of this laptop. Choose the address of the network card the phones are on.`)
-              : new FieldkitError('unavailable', `The provisioning server could not listen on ${this.options.address}:${this.options.port}: ${e.message}`),
+              ? new FieldkitError(
+                  'invalid-input',
+                  `${this.options.address} is not an address of this laptop. Choose the address of the network card the phones are on.`,
+                )
+              : new FieldkitError(
+                  'unavailable',
+                  `The provisioning server could not listen on ${this.options.address}:${this.options.port}: ${e.message}`,
+                ),
         );
       });
       server.listen(this.options.port, this.options.address, () => resolve());
@@ -196,12 +218,21 @@ export class BuiltinServer extends EventEmitter<BuiltinServerEvents> implements 
   }
 
   private async statIn(folder: string, names: readonly string[]): Promise<RemoteFileState[]> {
-    return Promise.all(names.map(async (name): Promise<RemoteFileState> => {
-      const f = this.files.get(keyOf(folder, name));
-      if (f) return { name, exists: true, size: f.bytes.length, sha256: f.sha256 };
-      const image = await this.firmwareImage(folder, name);
-      return image ? { name, exists: true, size: image.size, sha256: await this.firmwareSha256(image.path, image.size, image.mtimeMs) } : { name, exists: false };
-    }));
+    return Promise.all(
+      names.map(async (name): Promise<RemoteFileState> => {
+        const f = this.files.get(keyOf(folder, name));
+        if (f) return { name, exists: true, size: f.bytes.length, sha256: f.sha256 };
+        const image = await this.firmwareImage(folder, name);
+        return image
+          ? {
+              name,
+              exists: true,
+              size: image.size,
+              sha256: await this.firmwareSha256(image.path, image.size, image.mtimeMs),
+            }
+          : { name, exists: false };
+      }),
+    );
   }
 
   private async readIn(folder: string, name: string): Promise<Uint8Array | null> {
@@ -212,7 +243,10 @@ export class BuiltinServer extends EventEmitter<BuiltinServerEvents> implements 
   }
 
   /** A `<model>.st` the server hands out from disk: what stat/read see is what phones get. */
-  private async firmwareImage(folder: string, name: string): Promise<{ path: string; size: number; mtimeMs: number } | undefined> {
+  private async firmwareImage(
+    folder: string,
+    name: string,
+  ): Promise<{ path: string; size: number; mtimeMs: number } | undefined> {
     const dir = folder === '' ? this.options.firmwareDir : this.options.folderImagesDir?.(folder);
     if (!FIRMWARE_NAME.test(name) || !dir) return undefined;
     const path = join(dir, name);
@@ -253,7 +287,10 @@ export class BuiltinServer extends EventEmitter<BuiltinServerEvents> implements 
 
   private listIn(folder: string): string[] {
     const start = folder === '' ? '' : `${folder}/`;
-    return [...this.files.keys()].filter((k) => k.startsWith(start) && !k.slice(start.length).includes('/')).map((k) => k.slice(start.length)).sort();
+    return [...this.files.keys()]
+      .filter((k) => k.startsWith(start) && !k.slice(start.length).includes('/'))
+      .map((k) => k.slice(start.length))
+      .sort();
   }
 
   /** The version a write replaced (kept in memory only), if any. */
@@ -278,7 +315,16 @@ export class BuiltinServer extends EventEmitter<BuiltinServerEvents> implements 
     const userAgentHeader = req.headers['user-agent'];
     const userAgent = typeof userAgentHeader === 'string' ? userAgentHeader.slice(0, 300) : undefined;
     const finish = (status: number, file: string | null, bytes: number) => {
-      const entry: FetchEntry = { at, ip, method: req.method ?? '', path: printable(rawPath), file, status, bytes, userAgent: userAgent === undefined ? null : printable(userAgent) };
+      const entry: FetchEntry = {
+        at,
+        ip,
+        method: req.method ?? '',
+        path: printable(rawPath),
+        file,
+        status,
+        bytes,
+        userAgent: userAgent === undefined ? null : printable(userAgent),
+      };
       this.recent.push(entry);
       if (this.recent.length > MAX_RECENT) this.recent.shift();
       this.options.log?.(entry);
@@ -301,17 +347,28 @@ export class BuiltinServer extends EventEmitter<BuiltinServerEvents> implements 
       return;
     }
     const { folder, name } = asked;
-    const served = this.files.has(keyOf(folder, name)) || !CFG_MAC.test(name) ? keyOf(folder, name) : keyOf(folder, name.slice(0, 12).toUpperCase() + '.cfg');
+    const served =
+      this.files.has(keyOf(folder, name)) || !CFG_MAC.test(name)
+        ? keyOf(folder, name)
+        : keyOf(folder, name.slice(0, 12).toUpperCase() + '.cfg');
     const published = this.files.get(served);
     if (published) {
-      res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': published.bytes.length, 'Cache-Control': 'no-store' });
+      res.writeHead(200, {
+        'Content-Type': 'text/plain; charset=utf-8',
+        'Content-Length': published.bytes.length,
+        'Cache-Control': 'no-store',
+      });
       res.end(published.bytes);
       finish(200, served, published.bytes.length);
       return;
     }
     const image = await this.firmwareImage(folder, name);
     if (image) {
-      res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': image.size, 'Cache-Control': 'no-store' });
+      res.writeHead(200, {
+        'Content-Type': 'application/octet-stream',
+        'Content-Length': image.size,
+        'Cache-Control': 'no-store',
+      });
       const stream = createReadStream(image.path);
       stream.on('error', () => res.destroy());
       stream.pipe(res);
@@ -341,5 +398,7 @@ export class BuiltinServer extends EventEmitter<BuiltinServerEvents> implements 
 }
 
 function printable(text: string): string {
-  return text.slice(0, 300).replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return text
+    .slice(0, 300)
+    .replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }

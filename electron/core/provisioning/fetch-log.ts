@@ -18,12 +18,14 @@ export class FetchLog {
 
   /** Queues one entry; writes are serialised and a failing disk never stops the server. */
   append(entry: FetchEntry): void {
-    this.queue = this.queue.then(async () => {
-      await mkdir(dirname(this.path), { recursive: true });
-      const size = (await stat(this.path).catch(() => undefined))?.size ?? 0;
-      if (size > ROTATE_BYTES) await rename(this.path, this.path.replace(/\.jsonl$/, '.1.jsonl'));
-      await appendFile(this.path, `${JSON.stringify(entry)}\n`);
-    }).catch(() => undefined);
+    this.queue = this.queue
+      .then(async () => {
+        await mkdir(dirname(this.path), { recursive: true });
+        const size = (await stat(this.path).catch(() => undefined))?.size ?? 0;
+        if (size > ROTATE_BYTES) await rename(this.path, this.path.replace(/\.jsonl$/, '.1.jsonl'));
+        await appendFile(this.path, `${JSON.stringify(entry)}\n`);
+      })
+      .catch(() => undefined);
   }
 
   /** Resolves when everything queued so far is on disk. */

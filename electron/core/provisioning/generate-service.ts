@@ -71,7 +71,10 @@ export interface PhoneEntriesResult {
 }
 
 /** Which sheet rows can become a <MAC>.cfg; the others become findings saying what to fill in. */
-export function phoneEntriesFor(phones: readonly SitePhone[], perPhone: Readonly<Record<string, PhoneOverride>>): PhoneEntriesResult {
+export function phoneEntriesFor(
+  phones: readonly SitePhone[],
+  perPhone: Readonly<Record<string, PhoneOverride>>,
+): PhoneEntriesResult {
   const entries: PhoneEntryInput[] = [];
   const findings: Finding[] = [];
   let skipped = 0;
@@ -79,22 +82,46 @@ export function phoneEntriesFor(phones: readonly SitePhone[], perPhone: Readonly
     const file = `${p.mac}.cfg`;
     if (!p.inSheet) {
       skipped++;
-      findings.push({ severity: 'info', ruleId: 'sheet.not-in-sheet', file, message: `Discovered phone ${p.mac} (${p.model ?? 'model unknown'}${p.ip ? ` at ${p.ip}` : ''}) is not in the sheet, so no configuration was generated for it.`, fix: 'Add it to the sheet with its directory number if it should be provisioned.' });
+      findings.push({
+        severity: 'info',
+        ruleId: 'sheet.not-in-sheet',
+        file,
+        message: `Discovered phone ${p.mac} (${p.model ?? 'model unknown'}${p.ip ? ` at ${p.ip}` : ''}) is not in the sheet, so no configuration was generated for it.`,
+        fix: 'Add it to the sheet with its directory number if it should be provisioned.',
+      });
       continue;
     }
     if (p.unsupportedModel !== null) {
       skipped++;
-      findings.push({ severity: 'warning', ruleId: 'sheet.unsupported-model', file, message: `Phone ${p.mac} is a "${p.unsupportedModel}" in the sheet; Fieldkit provisions only the 6867i and 6865i, so it was left out.`, fix: 'Correct the model in the sheet if it is a 6867i or 6865i.' });
+      findings.push({
+        severity: 'warning',
+        ruleId: 'sheet.unsupported-model',
+        file,
+        message: `Phone ${p.mac} is a "${p.unsupportedModel}" in the sheet; Fieldkit provisions only the 6867i and 6865i, so it was left out.`,
+        fix: 'Correct the model in the sheet if it is a 6867i or 6865i.',
+      });
       continue;
     }
     if (p.model === null) {
       skipped++;
-      findings.push({ severity: 'error', ruleId: 'sheet.model-unknown', file, message: `The model of phone ${p.mac} is not known: the sheet has no model for it and discovery has not seen it.`, fix: 'Add the model (6867i or 6865i) to the sheet, or discover the phones first.' });
+      findings.push({
+        severity: 'error',
+        ruleId: 'sheet.model-unknown',
+        file,
+        message: `The model of phone ${p.mac} is not known: the sheet has no model for it and discovery has not seen it.`,
+        fix: 'Add the model (6867i or 6865i) to the sheet, or discover the phones first.',
+      });
       continue;
     }
     if (p.directoryNumber === '') {
       skipped++;
-      findings.push({ severity: 'error', ruleId: 'sheet.no-directory-number', file, message: `Phone ${p.mac} has no directory number in the sheet; it is also the SIP user name (guide §4.2).`, fix: 'Fill in the directory number for this MAC in the sheet.' });
+      findings.push({
+        severity: 'error',
+        ruleId: 'sheet.no-directory-number',
+        file,
+        message: `Phone ${p.mac} has no directory number in the sheet; it is also the SIP user name (guide §4.2).`,
+        fix: 'Fill in the directory number for this MAC in the sheet.',
+      });
       continue;
     }
     const extra = perPhone[p.mac];
@@ -111,13 +138,21 @@ export function phoneEntriesFor(phones: readonly SitePhone[], perPhone: Readonly
   return { entries, findings, skipped };
 }
 
-export async function missingCredentials(result: Pick<GenerateResult, 'files'>, store: SecretStore): Promise<MissingCredential[]> {
+export async function missingCredentials(
+  result: Pick<GenerateResult, 'files'>,
+  store: SecretStore,
+): Promise<MissingCredential[]> {
   const out = new Map<SecretKey, MissingCredential>();
   for (const file of result.files) {
     for (const ref of file.secretRefs) {
       if (out.has(ref.key)) continue;
       const value = await store.get(ref.key);
-      if (value === undefined || value === '') out.set(ref.key, { key: ref.key, ...(file.mac && ref.key.includes(':') ? { mac: file.mac } : {}), what: ref.missing });
+      if (value === undefined || value === '')
+        out.set(ref.key, {
+          key: ref.key,
+          ...(file.mac && ref.key.includes(':') ? { mac: file.mac } : {}),
+          what: ref.missing,
+        });
     }
   }
   return [...out.values()];
@@ -128,7 +163,11 @@ export interface GenerateServiceOptions {
   now?: Date;
 }
 
-export async function generateForSite(site: SiteWorkspace, store: SecretStore, options: GenerateServiceOptions): Promise<GenerateReport> {
+export async function generateForSite(
+  site: SiteWorkspace,
+  store: SecretStore,
+  options: GenerateServiceOptions,
+): Promise<GenerateReport> {
   const { settings, phones: perPhone } = await requireSiteSettings(site);
   const phones = await loadSitePhones(site);
   const built = phoneEntriesFor(phones, perPhone);
@@ -147,26 +186,56 @@ export async function generateForSite(site: SiteWorkspace, store: SecretStore, o
   };
 }
 
-function generateWith(settings: SiteSettings, entries: Parameters<typeof generate>[1], version: string, sheetFindings: Finding[]): GenerateResult {
+function generateWith(
+  settings: SiteSettings,
+  entries: Parameters<typeof generate>[1],
+  version: string,
+  sheetFindings: Finding[],
+): GenerateResult {
   const result = generate(settings, entries, { fieldkitVersion: version });
   const findings = [...sheetFindings, ...result.findings];
   return { ...result, findings, publishable: !findings.some((f) => f.severity === 'error') };
 }
 
-function fileView(name: string, kind: GeneratedFileView['kind'], text: string, model?: string, mac?: string): GeneratedFileView {
+function fileView(
+  name: string,
+  kind: GeneratedFileView['kind'],
+  text: string,
+  model?: string,
+  mac?: string,
+): GeneratedFileView {
   const shown = redactCfgText(text).text;
-  return { name, kind, ...(model ? { model } : {}), ...(mac ? { mac } : {}), text: shown, lines: shown.split('\n').length };
+  return {
+    name,
+    kind,
+    ...(model ? { model } : {}),
+    ...(mac ? { mac } : {}),
+    text: shown,
+    lines: shown.split('\n').length,
+  };
 }
 
 /** The last generated set as stored: file list and findings, without regenerating. */
-export async function lastGenerated(site: SiteWorkspace): Promise<{ generatedAt: string; publishable: boolean; findings: ExplainedFinding[]; files: Omit<GeneratedFileView, 'text' | 'lines'>[] } | null> {
+export async function lastGenerated(
+  site: SiteWorkspace,
+): Promise<{
+  generatedAt: string;
+  publishable: boolean;
+  findings: ExplainedFinding[];
+  files: Omit<GeneratedFileView, 'text' | 'lines'>[];
+} | null> {
   const manifest = await loadManifest(site);
   if (!manifest) return null;
   return {
     generatedAt: manifest.generatedAt,
     publishable: manifest.publishable,
     findings: explain(manifest.findings),
-    files: manifest.files.map((f) => ({ name: f.name, kind: f.kind, ...(f.model ? { model: f.model } : {}), ...(f.mac ? { mac: f.mac } : {}) })),
+    files: manifest.files.map((f) => ({
+      name: f.name,
+      kind: f.kind,
+      ...(f.model ? { model: f.model } : {}),
+      ...(f.mac ? { mac: f.mac } : {}),
+    })),
   };
 }
 
@@ -174,8 +243,13 @@ export async function lastGenerated(site: SiteWorkspace): Promise<{ generatedAt:
 export async function generatedFileText(site: SiteWorkspace, name: string): Promise<GeneratedFileView> {
   const manifest = await loadManifest(site);
   const entry = manifest?.files.find((f) => f.name === name);
-  if (!entry) throw new FieldkitError('not-found', `${name} is not in the generated set of this site. Generate first, or pick a file from the list.`);
+  if (!entry)
+    throw new FieldkitError(
+      'not-found',
+      `${name} is not in the generated set of this site. Generate first, or pick a file from the list.`,
+    );
   const text = await readTextIfExists(site.path(GENERATED_DIR, entry.name));
-  if (text === undefined) throw new FieldkitError('workspace-corrupt', `${entry.name} is missing from ${GENERATED_DIR}. Generate again.`);
+  if (text === undefined)
+    throw new FieldkitError('workspace-corrupt', `${entry.name} is missing from ${GENERATED_DIR}. Generate again.`);
   return fileView(entry.name, entry.kind, text, entry.model, entry.mac);
 }

@@ -31,10 +31,15 @@ const ManifestFileSchema = z.object({
   name: z.string().regex(CFG_NAME),
   kind: z.enum(['global', 'model', 'phone']),
   model: z.enum(SUPPORTED_MODELS).optional(),
-  mac: z.string().regex(/^[0-9A-F]{12}$/).optional(),
+  mac: z
+    .string()
+    .regex(/^[0-9A-F]{12}$/)
+    .optional(),
   /** sha256 of the stored (placeholder) text, to notice hand edits. */
   sha256: z.string(),
-  secretRefs: z.array(z.object({ parameter: z.string(), key: z.string(), line: z.number().int().positive(), missing: z.string() })),
+  secretRefs: z.array(
+    z.object({ parameter: z.string(), key: z.string(), line: z.number().int().positive(), missing: z.string() }),
+  ),
 });
 
 export const GeneratedManifestSchema = z.object({
@@ -52,7 +57,12 @@ export function sha256Hex(data: string | Uint8Array): string {
 }
 
 /** Replaces the site's generated set with a new one; files no longer generated are removed. */
-export async function saveGenerated(site: SiteWorkspace, result: GenerateResult, fieldkitVersion: string, now = new Date()): Promise<GeneratedManifest> {
+export async function saveGenerated(
+  site: SiteWorkspace,
+  result: GenerateResult,
+  fieldkitVersion: string,
+  now = new Date(),
+): Promise<GeneratedManifest> {
   const manifest: GeneratedManifest = {
     format: 'fieldkit-generated',
     generatedAt: now.toISOString(),
@@ -85,17 +95,26 @@ export async function loadManifest(site: SiteWorkspace): Promise<GeneratedManife
  * The generated set, ready to materialize. Refuses a set whose files were edited by hand since they
  * were generated (their placeholders might no longer sit where the manifest says).
  */
-export async function loadGenerated(site: SiteWorkspace): Promise<{ manifest: GeneratedManifest; files: GeneratedFile[] } | undefined> {
+export async function loadGenerated(
+  site: SiteWorkspace,
+): Promise<{ manifest: GeneratedManifest; files: GeneratedFile[] } | undefined> {
   const manifest = await loadManifest(site);
   if (!manifest) return undefined;
   const files: GeneratedFile[] = [];
   for (const entry of manifest.files) {
     const path = site.path(GENERATED_DIR, entry.name);
     const text = await readFile(path, 'utf8').catch(() => {
-      throw new FieldkitError('workspace-corrupt', `${path} is missing although the last generation wrote it. Generate the configuration again.`);
+      throw new FieldkitError(
+        'workspace-corrupt',
+        `${path} is missing although the last generation wrote it. Generate the configuration again.`,
+      );
     });
     if (sha256Hex(text) !== entry.sha256) {
-      throw new FieldkitError('conflict', `${entry.name} was changed outside Fieldkit since it was generated. Generate again (put hand-made settings in the per-phone or per-model overrides), then preview.`, { file: entry.name });
+      throw new FieldkitError(
+        'conflict',
+        `${entry.name} was changed outside Fieldkit since it was generated. Generate again (put hand-made settings in the per-phone or per-model overrides), then preview.`,
+        { file: entry.name },
+      );
     }
     const { doc } = parseCfg(text);
     files.push({

@@ -26,7 +26,10 @@ export function normaliseFingerprint(raw: string): string {
   const value = raw.trim().startsWith('SHA256:') ? raw.trim() : `SHA256:${raw.trim()}`;
   const unpadded = value.replace(/=+$/, '');
   if (!FINGERPRINT.test(unpadded)) {
-    throw new FieldkitError('invalid-input', `"${raw}" is not an SSH SHA256 fingerprint. Copy it as shown, e.g. SHA256:nThbg6kXUpJWGl7E1IGOCspRomTxdCARLviKw6E5SY8.`);
+    throw new FieldkitError(
+      'invalid-input',
+      `"${raw}" is not an SSH SHA256 fingerprint. Copy it as shown, e.g. SHA256:nThbg6kXUpJWGl7E1IGOCspRomTxdCARLviKw6E5SY8.`,
+    );
   }
   return unpadded;
 }
@@ -56,13 +59,21 @@ export class KnownHosts {
    * Pins `fingerprint` for host:port. Refuses to replace a different pinned key unless `replace` is
    * set (the technician removed the old key on purpose, knowing why the server's key changed).
    */
-  async trust(host: string, port: number, fingerprint: string, options: { replace?: boolean; now?: Date } = {}): Promise<void> {
+  async trust(
+    host: string,
+    port: number,
+    fingerprint: string,
+    options: { replace?: boolean; now?: Date } = {},
+  ): Promise<void> {
     const fp = normaliseFingerprint(fingerprint);
     const data = await this.load();
     const id = hostKeyId(host, port);
     const old = data.hosts[id]?.fingerprint;
     if (old !== undefined && old !== fp && !options.replace) {
-      throw new FieldkitError('conflict', `${id} is already pinned to ${old}. Fieldkit does not replace a pinned host key by itself: confirm with the server's administrator why its key changed, then remove the old key first.`);
+      throw new FieldkitError(
+        'conflict',
+        `${id} is already pinned to ${old}. Fieldkit does not replace a pinned host key by itself: confirm with the server's administrator why its key changed, then remove the old key first.`,
+      );
     }
     data.hosts[id] = { fingerprint: fp, trustedAt: (options.now ?? new Date()).toISOString() };
     await writeJsonAtomic(this.file, data, { keepBackup: true });

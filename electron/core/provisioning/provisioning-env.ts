@@ -19,7 +19,11 @@ export interface ProvisioningEnv {
 }
 
 /** The admin password the phone has once provisioned: its own when the site says so, else the site's. */
-export async function adminPasswordFor(secrets: SecretStore, mac: string, perPhone: Readonly<Record<string, PhoneOverride>>): Promise<string | undefined> {
+export async function adminPasswordFor(
+  secrets: SecretStore,
+  mac: string,
+  perPhone: Readonly<Record<string, PhoneOverride>>,
+): Promise<string | undefined> {
   const key = perPhone[mac]?.ownAdminPassword ? secretKeys.phoneAdminPassword(mac) : secretKeys.adminPassword();
   const value = await secrets.get(key);
   return value === '' ? undefined : value;

@@ -5,7 +5,15 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { assertPublishable, diffText, formatUnifiedDiff, materialize, redactCfgText, MissingSecretError, type GeneratedFile } from '../config';
+import {
+  assertPublishable,
+  diffText,
+  formatUnifiedDiff,
+  materialize,
+  redactCfgText,
+  MissingSecretError,
+  type GeneratedFile,
+} from '../config';
 import type { JobContext, JobDefinition } from '../jobs/job-manager';
 import type { SecretStore } from '../secrets/secret-store';
 import { readTextIfExists, writeJsonAtomic } from '../workspace/atomic-file';
@@ -48,12 +56,14 @@ const StoredPreviewSchema = z.object({
   target: z.string(),
   createdAt: z.string(),
   generatedAt: z.string(),
-  files: z.array(z.object({
-    name: z.string(),
-    status: z.enum(['new', 'changed', 'unchanged', 'conflict']),
-    newSha256: z.string(),
-    remoteSha256: z.string().nullable(),
-  })),
+  files: z.array(
+    z.object({
+      name: z.string(),
+      status: z.enum(['new', 'changed', 'unchanged', 'conflict']),
+      newSha256: z.string(),
+      remoteSha256: z.string().nullable(),
+    }),
+  ),
 });
 type StoredPreview = z.infer<typeof StoredPreviewSchema>;
 
@@ -81,10 +91,21 @@ interface Materialized {
 }
 
 /** The site's generated set with secrets filled in, in memory only. Names every missing credential at once. */
-export async function materializeSite(site: SiteWorkspace, secrets: SecretStore): Promise<{ generatedAt: string; files: Materialized[] }> {
+export async function materializeSite(
+  site: SiteWorkspace,
+  secrets: SecretStore,
+): Promise<{ generatedAt: string; files: Materialized[] }> {
   const generated = await loadGenerated(site);
-  if (!generated) throw new FieldkitError('not-found', 'Nothing to publish yet: generate the configuration first (CLI: fieldkit generate).');
-  assertPublishable({ files: generated.files, findings: generated.manifest.findings, publishable: generated.manifest.publishable });
+  if (!generated)
+    throw new FieldkitError(
+      'not-found',
+      'Nothing to publish yet: generate the configuration first (CLI: fieldkit generate).',
+    );
+  assertPublishable({
+    files: generated.files,
+    findings: generated.manifest.findings,
+    publishable: generated.manifest.publishable,
+  });
   const missing: string[] = [];
   const files: Materialized[] = [];
   for (const file of generated.files) {
@@ -99,7 +120,9 @@ export async function materializeSite(site: SiteWorkspace, secrets: SecretStore)
   if (missing.length > 0) {
     const shown = missing.slice(0, 10);
     if (missing.length > 10) shown.push(`… and ${missing.length - 10} more files`);
-    throw new FieldkitError('not-found', `Credentials are missing, so nothing can be published:\n${shown.join('\n')}`, { files: missing.length });
+    throw new FieldkitError('not-found', `Credentials are missing, so nothing can be published:\n${shown.join('\n')}`, {
+      files: missing.length,
+    });
   }
   return { generatedAt: generated.manifest.generatedAt, files };
 }
@@ -109,7 +132,11 @@ function diffOrEmpty(oldText: string, newText: string, oldName: string, newName:
 }
 
 /** Compares the generated set with the target and the last publish, and saves what it saw under a new token. */
-export async function previewPublish(env: PublishEnvironment, targetId: string, now = new Date()): Promise<PublishPreview> {
+export async function previewPublish(
+  env: PublishEnvironment,
+  targetId: string,
+  now = new Date(),
+): Promise<PublishPreview> {
   TargetIdSchema.parse(targetId);
   const target = await env.openTarget(targetId, 'preview');
   let materialized: Awaited<ReturnType<typeof materializeSite>>;
@@ -144,13 +171,24 @@ export async function previewPublish(env: PublishEnvironment, targetId: string, 
       name,
       status,
       size: m.bytes.length,
-      diffVsTarget: remoteText === null ? '' : diffOrEmpty(remoteText, m.file.text, `target/${name}`, `generated/${name}`),
-      diffVsLastPublished: last ? diffOrEmpty(last.redactedText, m.file.text, `published/${name}`, `generated/${name}`) : '',
+      diffVsTarget:
+        remoteText === null ? '' : diffOrEmpty(remoteText, m.file.text, `target/${name}`, `generated/${name}`),
+      diffVsLastPublished: last
+        ? diffOrEmpty(last.redactedText, m.file.text, `published/${name}`, `generated/${name}`)
+        : '',
       ...(note ? { note } : {}),
     };
   });
   const token = randomBytes(12).toString('hex');
-  const record: StoredPreview = { token, siteId: env.site.meta.id, targetId, target: target.describe(), createdAt: now.toISOString(), generatedAt, files: stored };
+  const record: StoredPreview = {
+    token,
+    siteId: env.site.meta.id,
+    targetId,
+    target: target.describe(),
+    createdAt: now.toISOString(),
+    generatedAt,
+    files: stored,
+  };
   await writeJsonAtomic(previewPath(env, targetId), record);
   previewed.set(env, { token, files });
   const counts: Record<PreviewStatus, number> = { new: 0, changed: 0, unchanged: 0, conflict: 0 };
@@ -161,20 +199,29 @@ export async function previewPublish(env: PublishEnvironment, targetId: string, 
 async function loadPreview(env: PublishEnvironment, targetId: string, token: string): Promise<StoredPreview> {
   const path = previewPath(env, targetId);
   const raw = await readTextIfExists(path);
-  if (raw === undefined) throw new FieldkitError('not-found', `There is no preview for target "${targetId}". Preview first, check the changes, then publish.`);
+  if (raw === undefined)
+    throw new FieldkitError(
+      'not-found',
+      `There is no preview for target "${targetId}". Preview first, check the changes, then publish.`,
+    );
   const preview = SiteWorkspace.parseStored(raw, StoredPreviewSchema, path);
   if (preview.token !== token) {
-    throw new FieldkitError('conflict', `This preview token is out of date: a newer preview of "${targetId}" was made (${preview.createdAt}). Publish from the newest preview.`);
+    throw new FieldkitError(
+      'conflict',
+      `This preview token is out of date: a newer preview of "${targetId}" was made (${preview.createdAt}). Publish from the newest preview.`,
+    );
   }
   return preview;
 }
 
-export const PublishParamsSchema = z.object({
-  targetId: TargetIdSchema,
-  previewToken: z.string().regex(/^[0-9a-f]{24}$/, 'give the token of the preview you confirmed'),
-  /** Replace files the preview marked as conflict (changed on the target since Fieldkit's last publish). */
-  overwriteChanged: z.boolean().default(false),
-}).strict();
+export const PublishParamsSchema = z
+  .object({
+    targetId: TargetIdSchema,
+    previewToken: z.string().regex(/^[0-9a-f]{24}$/, 'give the token of the preview you confirmed'),
+    /** Replace files the preview marked as conflict (changed on the target since Fieldkit's last publish). */
+    overwriteChanged: z.boolean().default(false),
+  })
+  .strict();
 export type PublishParams = z.infer<typeof PublishParamsSchema>;
 
 interface StepResult {
@@ -213,7 +260,10 @@ async function previewedFiles(env: PublishEnvironment, preview: StoredPreview): 
   const stale = preview.files.filter((f) => byName.get(f.name)?.sha256 !== f.newSha256).map((f) => f.name);
   const extra = files.filter((m) => !preview.files.some((f) => f.name === m.file.name)).map((m) => m.file.name);
   if (stale.length + extra.length > 0) {
-    throw new FieldkitError('conflict', `The configuration or a credential changed since the preview (${[...stale, ...extra].slice(0, 10).join(', ')}). Nothing was written. Preview again and confirm the new changes.`);
+    throw new FieldkitError(
+      'conflict',
+      `The configuration or a credential changed since the preview (${[...stale, ...extra].slice(0, 10).join(', ')}). Nothing was written. Preview again and confirm the new changes.`,
+    );
   }
   return byName;
 }
@@ -222,13 +272,26 @@ async function runPublish(ctx: JobContext, env: PublishEnvironment, params: Publ
   const preview = await loadPreview(env, params.targetId, params.previewToken);
   const conflicts = preview.files.filter((f) => f.status === 'conflict');
   if (conflicts.length > 0 && !params.overwriteChanged) {
-    throw new FieldkitError('conflict', `${conflicts.length} file(s) were changed on ${preview.target} since Fieldkit last published them: ${conflicts.slice(0, 10).map((f) => f.name).join(', ')}${conflicts.length > 10 ? ', …' : ''}. Nothing was written. Check their diffs in the preview; to replace them anyway, confirm "overwrite changed files".`);
+    throw new FieldkitError(
+      'conflict',
+      `${conflicts.length} file(s) were changed on ${preview.target} since Fieldkit last published them: ${conflicts
+        .slice(0, 10)
+        .map((f) => f.name)
+        .join(
+          ', ',
+        )}${conflicts.length > 10 ? ', …' : ''}. Nothing was written. Check their diffs in the preview; to replace them anyway, confirm "overwrite changed files".`,
+    );
   }
   const bytesByName = await previewedFiles(env, preview);
   const todo = preview.files.filter((f) => f.status !== 'unchanged');
-  const chunks = Array.from({ length: Math.ceil(todo.length / FILES_PER_STEP) }, (_, i) => ({ key: `publish:${i}`, files: todo.slice(i * FILES_PER_STEP, (i + 1) * FILES_PER_STEP) }));
+  const chunks = Array.from({ length: Math.ceil(todo.length / FILES_PER_STEP) }, (_, i) => ({
+    key: `publish:${i}`,
+    files: todo.slice(i * FILES_PER_STEP, (i + 1) * FILES_PER_STEP),
+  }));
   const digest = await ContentDigest.open(env.appDataDir);
-  const lastPublished = new Map(((await loadPublished(env.site, params.targetId))?.files ?? []).map((f) => [f.name, f]));
+  const lastPublished = new Map(
+    ((await loadPublished(env.site, params.targetId))?.files ?? []).map((f) => [f.name, f]),
+  );
   const results: StepResult[] = [];
   let done = 0;
   for (const chunk of chunks) {
@@ -238,7 +301,11 @@ async function runPublish(ctx: JobContext, env: PublishEnvironment, params: Publ
       done += chunk.files.length;
     }
   }
-  ctx.progress(done, todo.length, todo.length === 0 ? 'Everything is already up to date' : `Publishing ${todo.length} file(s) to ${preview.target}`);
+  ctx.progress(
+    done,
+    todo.length,
+    todo.length === 0 ? 'Everything is already up to date' : `Publishing ${todo.length} file(s) to ${preview.target}`,
+  );
   let target: PublishTarget | undefined;
   let failure: unknown;
   try {
@@ -246,20 +313,31 @@ async function runPublish(ctx: JobContext, env: PublishEnvironment, params: Publ
     if (pending.length > 0) {
       target = await env.openTarget(params.targetId, ctx.id.slice(-6));
       const opened = target;
-      const alreadyThere = await assertTargetAsPreviewed(opened, pending.flatMap((c) => c.files), preview.target);
+      const alreadyThere = await assertTargetAsPreviewed(
+        opened,
+        pending.flatMap((c) => c.files),
+        preview.target,
+      );
       await mapBounded(pending, PARALLEL_STEPS, async (chunk) => {
-        const chunkResults = await ctx.step(chunk.key, () => mapBounded(chunk.files, FILES_PER_STEP, async (f): Promise<StepResult> => {
-          const m = bytesByName.get(f.name)!;
-          const result: StepResult = { name: f.name, sha256: m.sha256, size: m.bytes.length, publishedAt: new Date().toISOString() };
-          if (!alreadyThere.has(f.name)) {
-            ctx.throwIfCancelled();
-            const written = await opened.write(f.name, m.bytes, { expectSha256: f.remoteSha256, backup: true });
-            if (written.backupName) result.backupName = written.backupName;
-          }
-          ctx.count(f.status);
-          ctx.progress(++done, todo.length, `Published ${f.name}`);
-          return result;
-        }));
+        const chunkResults = await ctx.step(chunk.key, () =>
+          mapBounded(chunk.files, FILES_PER_STEP, async (f): Promise<StepResult> => {
+            const m = bytesByName.get(f.name)!;
+            const result: StepResult = {
+              name: f.name,
+              sha256: m.sha256,
+              size: m.bytes.length,
+              publishedAt: new Date().toISOString(),
+            };
+            if (!alreadyThere.has(f.name)) {
+              ctx.throwIfCancelled();
+              const written = await opened.write(f.name, m.bytes, { expectSha256: f.remoteSha256, backup: true });
+              if (written.backupName) result.backupName = written.backupName;
+            }
+            ctx.count(f.status);
+            ctx.progress(++done, todo.length, `Published ${f.name}`);
+            return result;
+          }),
+        );
         results.push(...chunkResults);
       });
     }
@@ -272,7 +350,10 @@ async function runPublish(ctx: JobContext, env: PublishEnvironment, params: Publ
       ...results.map((r) => ({ r, m: bytesByName.get(r.name)! })),
       ...preview.files
         .filter((f) => f.status === 'unchanged')
-        .filter((f) => { const last = lastPublished.get(f.name); return !last || !digest.matches(last, bytesByName.get(f.name)!.bytes); })
+        .filter((f) => {
+          const last = lastPublished.get(f.name);
+          return !last || !digest.matches(last, bytesByName.get(f.name)!.bytes);
+        })
         .map((f) => ({ r: { name: f.name, publishedAt: now } as StepResult, m: bytesByName.get(f.name)! })),
     ].map(({ r, m }) => ({
       name: r.name,
@@ -289,7 +370,10 @@ async function runPublish(ctx: JobContext, env: PublishEnvironment, params: Publ
     ctx.log('error', `${results.length} of ${todo.length} file(s) published; the others not yet.`);
     throw failure;
   }
-  ctx.log('info', `${todo.length} file(s) published to ${preview.target}; ${preview.files.length - todo.length} were already up to date.`);
+  ctx.log(
+    'info',
+    `${todo.length} file(s) published to ${preview.target}; ${preview.files.length - todo.length} were already up to date.`,
+  );
   await env.afterPublish?.(params.targetId, (message) => ctx.log('info', message));
 }
 
@@ -298,7 +382,11 @@ async function runPublish(ctx: JobContext, env: PublishEnvironment, params: Publ
  * writes (placed by a run that was cut short). One listing covers new files; only files that exist
  * are read. Returns the names already in place.
  */
-async function assertTargetAsPreviewed(target: PublishTarget, files: StoredPreview['files'], where: string): Promise<Set<string>> {
+async function assertTargetAsPreviewed(
+  target: PublishTarget,
+  files: StoredPreview['files'],
+  where: string,
+): Promise<Set<string>> {
   const present = new Set(await target.list());
   const toRead = files.filter((f) => f.remoteSha256 !== null || present.has(f.name));
   const states = await target.stat(toRead.map((f) => f.name));
@@ -309,7 +397,16 @@ async function assertTargetAsPreviewed(target: PublishTarget, files: StoredPrevi
     return now !== f.remoteSha256 && now !== f.newSha256;
   });
   if (changed.length > 0) {
-    throw new FieldkitError('conflict', `${changed.length} file(s) on ${where} changed since the preview: ${changed.slice(0, 10).map((f) => f.name).join(', ')}${changed.length > 10 ? ', …' : ''}. Nothing was written. Preview again to see who changed what, then publish.`, { files: changed.map((f) => f.name) });
+    throw new FieldkitError(
+      'conflict',
+      `${changed.length} file(s) on ${where} changed since the preview: ${changed
+        .slice(0, 10)
+        .map((f) => f.name)
+        .join(
+          ', ',
+        )}${changed.length > 10 ? ', …' : ''}. Nothing was written. Preview again to see who changed what, then publish.`,
+      { files: changed.map((f) => f.name) },
+    );
   }
   return alreadyThere;
 }

@@ -41,7 +41,10 @@ export function publishedManifestPath(targetId: string): string {
 }
 
 export class ContentDigest {
-  private constructor(private readonly key: Buffer, readonly keyId: string) {}
+  private constructor(
+    private readonly key: Buffer,
+    readonly keyId: string,
+  ) {}
 
   /** Loads (or creates, mode 0600) this installation's digest key. */
   static async open(appDataDir: string): Promise<ContentDigest> {
@@ -71,7 +74,13 @@ export async function loadPublished(site: SiteWorkspace, targetId: string): Prom
 }
 
 /** Merges newly published files into the target's manifest. */
-export async function recordPublished(site: SiteWorkspace, targetId: string, target: string, files: PublishedFile[], now = new Date()): Promise<void> {
+export async function recordPublished(
+  site: SiteWorkspace,
+  targetId: string,
+  target: string,
+  files: PublishedFile[],
+  now = new Date(),
+): Promise<void> {
   if (files.length === 0) return;
   const current = await loadPublished(site, targetId);
   const byName = new Map((current?.files ?? []).map((f) => [f.name, f]));

@@ -51,21 +51,38 @@ export interface RebootPlan {
 
 export async function planReboot(site: SiteWorkspace, selection: RebootSelection): Promise<RebootPlan> {
   const sel = RebootSelectionSchema.parse(selection);
-  if (!sel.all && (!sel.phones || sel.phones.length === 0)) throw new FieldkitError('invalid-input', 'Choose the phones to reboot (MACs), or all phones.');
+  if (!sel.all && (!sel.phones || sel.phones.length === 0))
+    throw new FieldkitError('invalid-input', 'Choose the phones to reboot (MACs), or all phones.');
   const known = await loadSitePhones(site);
-  const wanted = sel.all ? known.filter((p) => p.inSheet).map((p) => p.mac) : sel.phones!.map((m) => {
-    const mac = parseMac(m);
-    if (!mac) throw new FieldkitError('invalid-input', `"${m}" is not a MAC address; write 12 hex digits, e.g. 00085D1A2B3C.`);
-    return macFileStem(mac);
-  });
+  const wanted = sel.all
+    ? known.filter((p) => p.inSheet).map((p) => p.mac)
+    : sel.phones!.map((m) => {
+        const mac = parseMac(m);
+        if (!mac)
+          throw new FieldkitError(
+            'invalid-input',
+            `"${m}" is not a MAC address; write 12 hex digits, e.g. 00085D1A2B3C.`,
+          );
+        return macFileStem(mac);
+      });
   const phones: PlannedPhone[] = [];
   const notReady: RebootPlan['notReady'] = [];
   for (const mac of [...new Set(wanted)]) {
     const p = known.find((k) => k.mac === mac);
     if (!p) notReady.push({ mac, reason: 'not in the sheet and not discovered' });
     else if (!p.ip) notReady.push({ mac, reason: 'its address is not known: discover the phones first' });
-    else if (p.sipPort === null && p.httpPort === null) notReady.push({ mac, reason: `discovery found no SIP or web port on ${p.ip}` });
-    else phones.push({ mac, ip: p.ip, sipPort: p.sipPort, httpPort: p.httpPort, model: p.model, directoryNumber: p.directoryNumber, displayName: p.displayName });
+    else if (p.sipPort === null && p.httpPort === null)
+      notReady.push({ mac, reason: `discovery found no SIP or web port on ${p.ip}` });
+    else
+      phones.push({
+        mac,
+        ip: p.ip,
+        sipPort: p.sipPort,
+        httpPort: p.httpPort,
+        model: p.model,
+        directoryNumber: p.directoryNumber,
+        displayName: p.displayName,
+      });
   }
   const xml = sel.fastReboot ? METHOD_LABELS['xml-fastreboot'] : METHOD_LABELS['xml-reset'];
   const methods = [METHOD_LABELS['sip-notify'], METHOD_LABELS['web-restart'], xml];
@@ -93,15 +110,19 @@ export const RebootReportSchema = z.object({
   startedAt: z.string(),
   finishedAt: z.string(),
   fastReboot: z.boolean(),
-  results: z.array(z.object({
-    mac: z.string(),
-    ip: z.string(),
-    ok: z.boolean(),
-    method: z.string().nullable(),
-    message: z.string(),
-    at: z.string(),
-    attempts: z.array(z.object({ method: z.string(), ok: z.boolean(), message: z.string(), silent: z.boolean().optional() })),
-  })),
+  results: z.array(
+    z.object({
+      mac: z.string(),
+      ip: z.string(),
+      ok: z.boolean(),
+      method: z.string().nullable(),
+      message: z.string(),
+      at: z.string(),
+      attempts: z.array(
+        z.object({ method: z.string(), ok: z.boolean(), message: z.string(), silent: z.boolean().optional() }),
+      ),
+    }),
+  ),
   notReady: z.array(z.object({ mac: z.string(), reason: z.string() })),
 });
 export type RebootReport = z.infer<typeof RebootReportSchema>;
@@ -111,14 +132,18 @@ export function createRebootJob(env: ProvisioningEnv): JobDefinition<RebootJobPa
     kind: 'reboot',
     params: RebootJobParamsSchema,
     resumable: true,
-    title: (p) => `Reboot ${p.all ? 'all phones' : `${p.phones?.length ?? 0} phone(s)`}${p.fastReboot ? ' (fast, configuration only)' : ''}`,
+    title: (p) =>
+      `Reboot ${p.all ? 'all phones' : `${p.phones?.length ?? 0} phone(s)`}${p.fastReboot ? ' (fast, configuration only)' : ''}`,
     async run(ctx, params) {
       const site = env.site();
       const startedAt = new Date().toISOString();
       const plan = await ctx.step('plan', async () => {
         const fresh = await planReboot(site, params);
         if (fresh.token !== params.planToken) {
-          throw new FieldkitError('conflict', 'The phones or their addresses changed since the reboot plan was shown. Review the plan again and confirm it.');
+          throw new FieldkitError(
+            'conflict',
+            'The phones or their addresses changed since the reboot plan was shown. Review the plan again and confirm it.',
+          );
         }
         return fresh;
       });
@@ -129,39 +154,61 @@ export function createRebootJob(env: ProvisioningEnv): JobDefinition<RebootJobPa
       for (const n of plan.notReady) ctx.log('warn', `${n.mac} is not rebooted: ${n.reason}.`);
       const results: RebootOutcome[] = [];
       const limit = new Semaphore(params.concurrency, ctx.signal);
-      await Promise.all(plan.phones.map((phone) => limit.run(async () => {
-        const key = `reboot:${phone.mac}`;
-        let outcome: RebootOutcome;
-        if (ctx.priorSteps.get(key)?.state === 'begun') {
-          // An earlier run stopped while restarting this phone: it may have restarted already.
-          outcome = { mac: phone.mac, ip: phone.ip, ok: false, method: null, attempts: [], at: new Date().toISOString(),
-            message: `Fieldkit stopped while restarting ${phone.mac}; it was not restarted again so as not to restart it twice. Verify shows whether it took its configuration.` };
-          await ctx.record('reboot-skipped', { mac: phone.mac, reason: 'interrupted-mid-step' });
-        } else {
-          const options: RebootOptions = {
-            fastReboot: plan.fastReboot,
-            signal: ctx.signal,
-            ...(env.localAddress ? { localAddress: env.localAddress } : {}),
-            ...(params.confirmDownMs ? { confirmDownMs: params.confirmDownMs } : {}),
-            ...(params.requestTimeoutMs ? { requestTimeoutMs: params.requestTimeoutMs } : {}),
-          };
-          const password = await adminPasswordFor(env.secrets, phone.mac, perPhone);
-          if (password !== undefined) options.adminPassword = password;
-          outcome = await ctx.step(key, () => rebootPhone(phone, options));
-        }
-        results.push(outcome);
-        ctx.count(outcome.ok ? 'restarted' : 'failed');
-        ctx.log(outcome.ok ? 'info' : 'error', outcome.message);
-        ctx.progress(++done, total);
-      })));
+      await Promise.all(
+        plan.phones.map((phone) =>
+          limit.run(async () => {
+            const key = `reboot:${phone.mac}`;
+            let outcome: RebootOutcome;
+            if (ctx.priorSteps.get(key)?.state === 'begun') {
+              // An earlier run stopped while restarting this phone: it may have restarted already.
+              outcome = {
+                mac: phone.mac,
+                ip: phone.ip,
+                ok: false,
+                method: null,
+                attempts: [],
+                at: new Date().toISOString(),
+                message: `Fieldkit stopped while restarting ${phone.mac}; it was not restarted again so as not to restart it twice. Verify shows whether it took its configuration.`,
+              };
+              await ctx.record('reboot-skipped', { mac: phone.mac, reason: 'interrupted-mid-step' });
+            } else {
+              const options: RebootOptions = {
+                fastReboot: plan.fastReboot,
+                signal: ctx.signal,
+                ...(env.localAddress ? { localAddress: env.localAddress } : {}),
+                ...(params.confirmDownMs ? { confirmDownMs: params.confirmDownMs } : {}),
+                ...(params.requestTimeoutMs ? { requestTimeoutMs: params.requestTimeoutMs } : {}),
+              };
+              const password = await adminPasswordFor(env.secrets, phone.mac, perPhone);
+              if (password !== undefined) options.adminPassword = password;
+              outcome = await ctx.step(key, () => rebootPhone(phone, options));
+            }
+            results.push(outcome);
+            ctx.count(outcome.ok ? 'restarted' : 'failed');
+            ctx.log(outcome.ok ? 'info' : 'error', outcome.message);
+            ctx.progress(++done, total);
+          }),
+        ),
+      );
       ctx.throwIfCancelled();
       const report: RebootReport = {
-        format: 'fieldkit-reboot', jobId: ctx.id, startedAt, finishedAt: new Date().toISOString(), fastReboot: plan.fastReboot,
-        results: results.sort((a, b) => a.mac.localeCompare(b.mac)), notReady: plan.notReady,
+        format: 'fieldkit-reboot',
+        jobId: ctx.id,
+        startedAt,
+        finishedAt: new Date().toISOString(),
+        fastReboot: plan.fastReboot,
+        results: results.sort((a, b) => a.mac.localeCompare(b.mac)),
+        notReady: plan.notReady,
       };
       await site.writeJson(`${PROVISIONING_DIR}/reboot-${ctx.id}.json`, RebootReportSchema, report);
       const failed = results.filter((r) => !r.ok).length;
-      ctx.progress(total, total, failed === 0 ? `${total} phone(s) restarting` : `${total - failed} of ${total} restarting; ${failed} could not be restarted`);
+      ctx.progress(
+        total,
+        total,
+        failed === 0
+          ? `${total} phone(s) restarting`
+          : `${total - failed} of ${total} restarting; ${failed} could not be restarted`,
+      );
     },
   };
 }
@@ -174,5 +221,8 @@ export async function latestRebootReport(site: SiteWorkspace): Promise<RebootRep
 
 export async function latestFile(site: SiteWorkspace, prefix: string): Promise<string | undefined> {
   const names = await readdir(site.path(PROVISIONING_DIR)).catch(() => [] as string[]);
-  return names.filter((n) => n.startsWith(prefix) && n.endsWith('.json')).sort().at(-1);
+  return names
+    .filter((n) => n.startsWith(prefix) && n.endsWith('.json'))
+    .sort()
+    .at(-1);
 }

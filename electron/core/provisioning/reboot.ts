@@ -63,14 +63,29 @@ export interface RebootOutcome {
 }
 
 /** One cheap "are you there": SIP OPTIONS when the phone has SIP, else an HTTP request. */
-export async function phoneAnswers(target: RebootTarget, timeoutMs: number, localAddress?: string, retransmits = 1): Promise<boolean> {
+export async function phoneAnswers(
+  target: RebootTarget,
+  timeoutMs: number,
+  localAddress?: string,
+  retransmits = 1,
+): Promise<boolean> {
   if (target.sipPort !== null) {
-    const r = await sipOptionsProbe({ host: target.ip, port: target.sipPort ?? 5060, timeoutMs, retransmits, t1Ms: Math.max(100, Math.floor(timeoutMs / 3)), ...(localAddress ? { localAddress } : {}) }).catch(() => null);
+    const r = await sipOptionsProbe({
+      host: target.ip,
+      port: target.sipPort ?? 5060,
+      timeoutMs,
+      retransmits,
+      t1Ms: Math.max(100, Math.floor(timeoutMs / 3)),
+      ...(localAddress ? { localAddress } : {}),
+    }).catch(() => null);
     if (r?.ok) return true;
     if (target.httpPort === null) return false;
   }
   try {
-    await fingerprint(target.ip, target.httpPort ?? 80, 'http', { timeoutMs, ...(localAddress ? { localAddress } : {}) });
+    await fingerprint(target.ip, target.httpPort ?? 80, 'http', {
+      timeoutMs,
+      ...(localAddress ? { localAddress } : {}),
+    });
     return true;
   } catch {
     return false;
@@ -104,28 +119,56 @@ function triggers(target: RebootTarget, options: RebootOptions): { method: Reboo
   return [
     {
       method: 'sip-notify',
-      run: target.sipPort === null ? 'the phone has no SIP port' : async () => {
-        const r = await sendCheckSyncNotify({ host: target.ip, port: target.sipPort ?? 5060, timeoutMs, ...local });
-        if (!r.ok) return { accepted: false, silent: true, message: `no answer to the NOTIFY (${r.message})` };
-        if (r.status >= 300) return { accepted: false, message: `the phone refused the NOTIFY with ${r.status} ${r.reason}` };
-        return { accepted: true, message: `the phone accepted the NOTIFY (${r.status} ${r.reason})` };
-      },
+      run:
+        target.sipPort === null
+          ? 'the phone has no SIP port'
+          : async () => {
+              const r = await sendCheckSyncNotify({
+                host: target.ip,
+                port: target.sipPort ?? 5060,
+                timeoutMs,
+                ...local,
+              });
+              if (!r.ok) return { accepted: false, silent: true, message: `no answer to the NOTIFY (${r.message})` };
+              if (r.status >= 300)
+                return { accepted: false, message: `the phone refused the NOTIFY with ${r.status} ${r.reason}` };
+              return { accepted: true, message: `the phone accepted the NOTIFY (${r.status} ${r.reason})` };
+            },
     },
     {
       method: 'web-restart',
-      run: target.httpPort === null ? 'the phone has no web UI port'
-        : options.adminPassword === undefined ? 'no admin password in Credentials'
-        : async () => {
-          const r = await restart({ host: target.ip, port: target.httpPort ?? 80, timeoutMs, ...local }, { password: options.adminPassword! });
-          return { accepted: true, message: r.confirmed ? `the web UI accepted the restart (${r.status})` : 'the phone closed the connection while restarting' };
-        },
+      run:
+        target.httpPort === null
+          ? 'the phone has no web UI port'
+          : options.adminPassword === undefined
+            ? 'no admin password in Credentials'
+            : async () => {
+                const r = await restart(
+                  { host: target.ip, port: target.httpPort ?? 80, timeoutMs, ...local },
+                  { password: options.adminPassword! },
+                );
+                return {
+                  accepted: true,
+                  message: r.confirmed
+                    ? `the web UI accepted the restart (${r.status})`
+                    : 'the phone closed the connection while restarting',
+                };
+              },
     },
     {
       method: options.fastReboot ? 'xml-fastreboot' : 'xml-reset',
-      run: target.httpPort === null ? 'the phone has no web UI port' : async () => {
-        const r = await xmlPush(target.ip, target.httpPort ?? 80, xmlCommand, { timeoutMs, ...local });
-        return { accepted: true, message: r.confirmed ? `the phone accepted Command: ${xmlCommand} (${r.status})` : 'the phone closed the connection while restarting' };
-      },
+      run:
+        target.httpPort === null
+          ? 'the phone has no web UI port'
+          : async () => {
+              const r = await xmlPush(target.ip, target.httpPort ?? 80, xmlCommand, { timeoutMs, ...local });
+              return {
+                accepted: true,
+                message: r.confirmed
+                  ? `the phone accepted Command: ${xmlCommand} (${r.status})`
+                  : 'the phone closed the connection while restarting',
+              };
+            },
     },
   ];
 }
@@ -133,7 +176,15 @@ function triggers(target: RebootTarget, options: RebootOptions): { method: Reboo
 /** Tries each method until the phone is seen restarting; never throws for phone problems. */
 export async function rebootPhone(target: RebootTarget, options: RebootOptions = {}): Promise<RebootOutcome> {
   const attempts: MethodAttempt[] = [];
-  const done = (ok: boolean, method: RebootMethod | null, message: string): RebootOutcome => ({ mac: target.mac, ip: target.ip, ok, method, attempts, message, at: new Date().toISOString() });
+  const done = (ok: boolean, method: RebootMethod | null, message: string): RebootOutcome => ({
+    mac: target.mac,
+    ip: target.ip,
+    ok,
+    method,
+    attempts,
+    message,
+    at: new Date().toISOString(),
+  });
   for (const { method, run } of triggers(target, options)) {
     // nothing was sent yet: a resumed job may safely try this phone again
     if (options.signal?.aborted) throw new FieldkitError('cancelled', `Cancelled before ${target.mac} was restarted.`);
@@ -145,7 +196,11 @@ export async function rebootPhone(target: RebootTarget, options: RebootOptions =
     try {
       accepted = await run();
     } catch (e) {
-      accepted = { accepted: false, message: describeError(e), silent: isPhoneError(e, 'unreachable') || isPhoneError(e, 'timeout') };
+      accepted = {
+        accepted: false,
+        message: describeError(e),
+        silent: isPhoneError(e, 'unreachable') || isPhoneError(e, 'timeout'),
+      };
     }
     if (!accepted.accepted) {
       attempts.push({ method, ok: false, message: accepted.message, ...(accepted.silent ? { silent: true } : {}) });
@@ -155,13 +210,21 @@ export async function rebootPhone(target: RebootTarget, options: RebootOptions =
     if (options.signal?.aborted) {
       // the phone accepted a restart: never send it another one, even when the job is resumed
       attempts.push({ method, ok: true, message: `${accepted.message}; cancelled before the restart was seen` });
-      return done(true, method, `Phone ${target.mac} at ${target.ip} accepted the restart (${METHOD_LABELS[method]}); Fieldkit was stopped before it saw the phone go down. Verify shows whether it took its configuration.`);
+      return done(
+        true,
+        method,
+        `Phone ${target.mac} at ${target.ip} accepted the restart (${METHOD_LABELS[method]}); Fieldkit was stopped before it saw the phone go down. Verify shows whether it took its configuration.`,
+      );
     }
     if (down) {
       attempts.push({ method, ok: true, message: `${accepted.message}; it went down to restart` });
       return done(true, method, `Phone ${target.mac} at ${target.ip} is restarting (${METHOD_LABELS[method]}).`);
     }
-    attempts.push({ method, ok: false, message: `${accepted.message}, but it kept answering and did not restart (it may be in a call: phones restart when idle)` });
+    attempts.push({
+      method,
+      ok: false,
+      message: `${accepted.message}, but it kept answering and did not restart (it may be in a call: phones restart when idle)`,
+    });
   }
   return done(false, null, explainFailure(target, attempts));
 }

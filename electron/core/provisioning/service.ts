@@ -14,8 +14,16 @@ import { SftpTarget } from './sftp-target';
 import type { PublishTarget } from './target';
 import { parseSftpUrl } from './target-url';
 import {
-  BUILTIN_TARGET_ID, findTarget, loadServerConfig, loadTargets, removeTarget, saveServerConfig, saveTarget,
-  type ServerConfig, type ServerConfigSchema, type TargetConfig,
+  BUILTIN_TARGET_ID,
+  findTarget,
+  loadServerConfig,
+  loadTargets,
+  removeTarget,
+  saveServerConfig,
+  saveTarget,
+  type ServerConfig,
+  type ServerConfigSchema,
+  type TargetConfig,
 } from './targets-config';
 import { ensureSelfSignedCert } from './tls-cert';
 import { libraryImageFolder } from '../firmware/paths';
@@ -47,7 +55,8 @@ export type SftpCredential = { password: string } | { privateKey: string };
 export class ProvisioningService implements PublishEnvironment {
   readonly knownHosts: KnownHosts;
   readonly fetchLog: FetchLog;
-  private builtin: Promise<{ server: BuiltinServer; config: ServerConfig; stale: string[]; problem?: string }> | undefined;
+  private builtin:
+    Promise<{ server: BuiltinServer; config: ServerConfig; stale: string[]; problem?: string }> | undefined;
 
   constructor(private readonly options: ProvisioningServiceOptions) {
     this.knownHosts = new KnownHosts(options.appDataDir);
@@ -83,22 +92,31 @@ export class ProvisioningService implements PublishEnvironment {
   /** Stores an SFTP password or private key in the credential store (never in the site). */
   async setSftpCredential(targetId: string, credential: SftpCredential): Promise<{ stored: 'password' | 'key' }> {
     const target = await findTarget(this.site, targetId);
-    if (target.kind !== 'sftp') throw new FieldkitError('invalid-input', `"${targetId}" is the built-in server; it needs no password.`);
+    if (target.kind !== 'sftp')
+      throw new FieldkitError('invalid-input', `"${targetId}" is the built-in server; it needs no password.`);
     if ('password' in credential) {
       if (credential.password === '') throw new FieldkitError('invalid-input', 'The password is empty.');
       await this.secrets.set(secretKeys.sftpPassword(targetId), credential.password);
       return { stored: 'password' };
     }
     if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(credential.privateKey)) {
-      throw new FieldkitError('invalid-input', 'That is not a private key in PEM/OpenSSH format (it should start with -----BEGIN … PRIVATE KEY-----).');
+      throw new FieldkitError(
+        'invalid-input',
+        'That is not a private key in PEM/OpenSSH format (it should start with -----BEGIN … PRIVATE KEY-----).',
+      );
     }
     await this.secrets.set(secretKeys.sftpPrivateKey(targetId), credential.privateKey);
     return { stored: 'key' };
   }
 
-  async trustHostKey(targetId: string, fingerprint: string, replace = false): Promise<{ hostPort: string; fingerprint: string }> {
+  async trustHostKey(
+    targetId: string,
+    fingerprint: string,
+    replace = false,
+  ): Promise<{ hostPort: string; fingerprint: string }> {
     const target = await findTarget(this.site, targetId);
-    if (target.kind !== 'sftp') throw new FieldkitError('invalid-input', `"${targetId}" is the built-in server; it has no host key.`);
+    if (target.kind !== 'sftp')
+      throw new FieldkitError('invalid-input', `"${targetId}" is the built-in server; it has no host key.`);
     const loc = parseSftpUrl(target.url);
     const fp = normaliseFingerprint(fingerprint);
     await this.knownHosts.trust(loc.host, loc.port, fp, { replace });
@@ -112,7 +130,10 @@ export class ProvisioningService implements PublishEnvironment {
     const key = config.auth === 'password' ? secretKeys.sftpPassword(config.id) : secretKeys.sftpPrivateKey(config.id);
     const secret = await this.secrets.get(key);
     if (secret === undefined || secret === '') {
-      throw new FieldkitError('not-found', `No ${config.auth === 'password' ? 'password' : 'private key'} is stored for target "${config.id}". Enter it under Provisioning > Targets (CLI: set ${envNameFor(key)}).`);
+      throw new FieldkitError(
+        'not-found',
+        `No ${config.auth === 'password' ? 'password' : 'private key'} is stored for target "${config.id}". Enter it under Provisioning > Targets (CLI: set ${envNameFor(key)}).`,
+      );
     }
     const target = new SftpTarget({
       location,
@@ -146,7 +167,12 @@ export class ProvisioningService implements PublishEnvironment {
     return this.builtin;
   }
 
-  private async createBuiltin(): Promise<{ server: BuiltinServer; config: ServerConfig; stale: string[]; problem?: string }> {
+  private async createBuiltin(): Promise<{
+    server: BuiltinServer;
+    config: ServerConfig;
+    stale: string[];
+    problem?: string;
+  }> {
     const config = await loadServerConfig(this.site);
     const server = new BuiltinServer({
       address: config.address,
@@ -173,7 +199,8 @@ export class ProvisioningService implements PublishEnvironment {
       const byName = new Map(files.map((f) => [f.file.name, f]));
       for (const entry of published.files) {
         const m = byName.get(entry.name);
-        if (m && digest.matches(entry, m.bytes)) await server.write(entry.name, m.bytes, { expectSha256: null, backup: false });
+        if (m && digest.matches(entry, m.bytes))
+          await server.write(entry.name, m.bytes, { expectSha256: null, backup: false });
         else stale.push(entry.name);
       }
       return { server, config, stale };

@@ -11,7 +11,16 @@
 import SftpClient from 'ssh2-sftp-client';
 import type { SFTPWrapper } from 'ssh2';
 import { sha256Hex } from './generated-store';
-import { assertFolderPath, assertPublishableName, conflictError, mapBounded, type PublishTarget, type RemoteFileState, type WriteOptions, type WriteResult } from './target';
+import {
+  assertFolderPath,
+  assertPublishableName,
+  conflictError,
+  mapBounded,
+  type PublishTarget,
+  type RemoteFileState,
+  type WriteOptions,
+  type WriteResult,
+} from './target';
 import { formatSftpUrl, type SftpLocation } from './target-url';
 import { hostKeyId, sshFingerprint, type KnownHosts } from './known-hosts';
 import { FieldkitError } from '../util/errors';
@@ -75,7 +84,12 @@ export class SftpTarget implements PublishTarget {
   constructor(private readonly options: SftpTargetOptions) {
     this.parallel = Math.max(1, Math.min(64, options.parallel ?? 32));
     const { path } = options.location;
-    this.dir = options.folder === undefined ? path : path === '.' ? assertFolderPath(options.folder) : `${path}/${assertFolderPath(options.folder)}`;
+    this.dir =
+      options.folder === undefined
+        ? path
+        : path === '.'
+          ? assertFolderPath(options.folder)
+          : `${path}/${assertFolderPath(options.folder)}`;
   }
 
   describe(): string {
@@ -83,7 +97,10 @@ export class SftpTarget implements PublishTarget {
   }
 
   folder(path: string): SftpTarget {
-    return new SftpTarget({ ...this.options, folder: this.options.folder === undefined ? path : `${this.options.folder}/${path}` });
+    return new SftpTarget({
+      ...this.options,
+      folder: this.options.folder === undefined ? path : `${this.options.folder}/${path}`,
+    });
   }
 
   get parallelism(): number {
@@ -96,16 +113,24 @@ export class SftpTarget implements PublishTarget {
     const pinned = await knownHosts.lookup(location.host, location.port);
     let offered: string | undefined;
     const client = new SftpClient('fieldkit', {
-      error: (e: unknown) => { this.lost ??= (e as Error)?.message ?? String(e); },
-      end: () => { this.lost ??= 'the server ended the session'; },
-      close: () => { this.lost ??= 'the connection closed'; },
+      error: (e: unknown) => {
+        this.lost ??= (e as Error)?.message ?? String(e);
+      },
+      end: () => {
+        this.lost ??= 'the server ended the session';
+      },
+      close: () => {
+        this.lost ??= 'the connection closed';
+      },
     });
     try {
       await client.connect({
         host: location.host,
         port: location.port,
         username: location.user,
-        ...('password' in auth ? { password: auth.password } : { privateKey: auth.privateKey, ...(auth.passphrase ? { passphrase: auth.passphrase } : {}) }),
+        ...('password' in auth
+          ? { password: auth.password }
+          : { privateKey: auth.privateKey, ...(auth.passphrase ? { passphrase: auth.passphrase } : {}) }),
         readyTimeout: this.options.connectTimeoutMs ?? 15_000,
         keepaliveInterval: 5_000,
         keepaliveCountMax: 3,
@@ -117,7 +142,8 @@ export class SftpTarget implements PublishTarget {
       });
     } catch (e) {
       await endWithin(client, 2000);
-      if (offered !== undefined && offered !== pinned) throw new HostKeyError(pinned === undefined ? 'host-key-unknown' : 'host-key-changed', id, offered, pinned);
+      if (offered !== undefined && offered !== pinned)
+        throw new HostKeyError(pinned === undefined ? 'host-key-unknown' : 'host-key-changed', id, offered, pinned);
       throw describeConnectError(e, this.describe(), 'password' in auth);
     }
     // ssh2-sftp-client keeps its ssh2 Client and SFTP channel in fields its typings do not declare.
@@ -136,12 +162,21 @@ export class SftpTarget implements PublishTarget {
     inner.sftp.on('close', gone('the SFTP channel closed'));
     // ssh2 emits 'error' on the channel for a malformed packet from the server; unheard, it would end the process.
     inner.sftp.on('error', gone('the server sent a malformed SFTP packet'));
-    const dir = await this.op<{ isDirectory(): boolean }>('check the folder', location.path, (cb) => this.channel().stat(location.path, cb)).catch((e: unknown) => {
+    const dir = await this.op<{ isDirectory(): boolean }>('check the folder', location.path, (cb) =>
+      this.channel().stat(location.path, cb),
+    ).catch((e: unknown) => {
       throw (e as { sftpCode?: number }).sftpCode === SFTP_NO_SUCH_FILE
-        ? new FieldkitError('not-found', `The folder ${location.path} does not exist on ${id}. Create it on the server (the folder the phones fetch from), or correct the target URL.`)
+        ? new FieldkitError(
+            'not-found',
+            `The folder ${location.path} does not exist on ${id}. Create it on the server (the folder the phones fetch from), or correct the target URL.`,
+          )
         : e;
     });
-    if (!dir.isDirectory()) throw new FieldkitError('invalid-input', `${location.path} on ${id} is a file, not a folder. Correct the target URL.`);
+    if (!dir.isDirectory())
+      throw new FieldkitError(
+        'invalid-input',
+        `${location.path} on ${id} is a file, not a folder. Correct the target URL.`,
+      );
     if (this.options.folder !== undefined) await this.makeFolders(location.path, this.options.folder.split('/'));
   }
 
@@ -152,9 +187,15 @@ export class SftpTarget implements PublishTarget {
       dir = dir === '.' ? part : `${dir}/${part}`;
       const at = dir;
       await this.op('create the folder', at, (cb) => this.channel().mkdir(at, cb)).catch(async (e: unknown) => {
-        const st = await this.op<{ isDirectory(): boolean }>('check the folder', at, (cb) => this.channel().stat(at, cb)).catch(() => undefined);
+        const st = await this.op<{ isDirectory(): boolean }>('check the folder', at, (cb) =>
+          this.channel().stat(at, cb),
+        ).catch(() => undefined);
         if (!st) throw e;
-        if (!st.isDirectory()) throw new FieldkitError('conflict', `${at} on ${this.describe()} is a file, not a folder: Fieldkit cannot create the folder there. Rename or remove that file on the server.`);
+        if (!st.isDirectory())
+          throw new FieldkitError(
+            'conflict',
+            `${at} on ${this.describe()} is a file, not a folder: Fieldkit cannot create the folder there. Rename or remove that file on the server.`,
+          );
       });
     }
   }
@@ -173,11 +214,18 @@ export class SftpTarget implements PublishTarget {
   }
 
   private lostError(doing: string): FieldkitError {
-    return new FieldkitError('unavailable', `Lost the connection to ${this.describe()} while trying to ${doing}${this.lost ? ` (${this.lost})` : ''}. No file is half-written under its final name. When the server is reachable again, resume the job: files already published are not sent again.`);
+    return new FieldkitError(
+      'unavailable',
+      `Lost the connection to ${this.describe()} while trying to ${doing}${this.lost ? ` (${this.lost})` : ''}. No file is half-written under its final name. When the server is reachable again, resume the job: files already published are not sent again.`,
+    );
   }
 
   /** Wraps one SFTP request; a dropped connection becomes one clear error. */
-  private op<T>(doing: string, path: string, run: (cb: (err: Error | undefined | null, value?: T) => void) => void): Promise<T> {
+  private op<T>(
+    doing: string,
+    path: string,
+    run: (cb: (err: Error | undefined | null, value?: T) => void) => void,
+  ): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       if (!this.sftp) {
         reject(this.lostError(`${doing} ${path}`));
@@ -193,7 +241,10 @@ export class SftpTarget implements PublishTarget {
           reject(this.lostError(`${doing} ${path}`));
           return;
         }
-        const error = new FieldkitError(code === 3 ? 'unauthorized' : 'io-error', `Could not ${doing} ${path} on ${this.describe()}: ${err.message}${code === 3 ? ' (the server refused: check the user\'s rights on the folder)' : ''}.`);
+        const error = new FieldkitError(
+          code === 3 ? 'unauthorized' : 'io-error',
+          `Could not ${doing} ${path} on ${this.describe()}: ${err.message}${code === 3 ? " (the server refused: check the user's rights on the folder)" : ''}.`,
+        );
         (error as FieldkitError & { sftpCode?: number }).sftpCode = code;
         reject(error);
       });
@@ -227,7 +278,9 @@ export class SftpTarget implements PublishTarget {
     for (;;) {
       const want = Math.min(64 * 1024, max + 1 - position);
       const buffer = Buffer.allocUnsafe(want);
-      const got = await this.op<number>('read', path, (cb) => this.channel().read(handle, buffer, 0, want, position, (err, bytesRead) => cb(err, bytesRead))).catch((e: unknown) => {
+      const got = await this.op<number>('read', path, (cb) =>
+        this.channel().read(handle, buffer, 0, want, position, (err, bytesRead) => cb(err, bytesRead)),
+      ).catch((e: unknown) => {
         // ssh2 reports end of file as an error with code 1 (EOF) on some servers
         if ((e as { sftpCode?: number }).sftpCode === 1) return 0;
         throw e;
@@ -235,7 +288,11 @@ export class SftpTarget implements PublishTarget {
       if (got === 0) break;
       chunks.push(buffer.subarray(0, got));
       position += got;
-      if (position > max) throw new FieldkitError('io-error', `${path} on ${this.describe()} is larger than ${max} bytes; Fieldkit only publishes configuration files and firmware images there.`);
+      if (position > max)
+        throw new FieldkitError(
+          'io-error',
+          `${path} on ${this.describe()} is larger than ${max} bytes; Fieldkit only publishes configuration files and firmware images there.`,
+        );
     }
     return Buffer.concat(chunks);
   }
@@ -248,13 +305,17 @@ export class SftpTarget implements PublishTarget {
   async stat(names: readonly string[]): Promise<RemoteFileState[]> {
     return mapBounded(names, this.parallel, async (name) => {
       const bytes = await this.read(name);
-      return bytes === null ? { name, exists: false } : { name, exists: true, size: bytes.length, sha256: sha256Hex(bytes) };
+      return bytes === null
+        ? { name, exists: false }
+        : { name, exists: true, size: bytes.length, sha256: sha256Hex(bytes) };
     });
   }
 
   async list(): Promise<string[]> {
     const path = this.dir;
-    const entries = await this.op<{ filename: string; longname: string }[]>('list', path, (cb) => this.channel().readdir(path, cb));
+    const entries = await this.op<{ filename: string; longname: string }[]>('list', path, (cb) =>
+      this.channel().readdir(path, cb),
+    );
     return entries
       .filter((e) => e.longname.startsWith('-') && !e.filename.startsWith('.'))
       .map((e) => e.filename)
@@ -288,14 +349,18 @@ export class SftpTarget implements PublishTarget {
     const handle = await this.op<Handle>('create', temp, (cb) => this.channel().open(temp, 'w+', cb));
     let back: Buffer;
     try {
-      const writing = data.length > 0 ? this.op('write', temp, (cb) => this.channel().write(handle, data, 0, data.length, 0, cb)) : Promise.resolve();
+      const writing =
+        data.length > 0
+          ? this.op('write', temp, (cb) => this.channel().write(handle, data, 0, data.length, 0, cb))
+          : Promise.resolve();
       // One read of one byte more than was written: a longer file shows as a mismatch.
       const buffer = Buffer.allocUnsafe(data.length + 1);
-      const reading = this.op<number>('read back', temp, (cb) => this.channel().read(handle, buffer, 0, buffer.length, 0, (err, n) => cb(err, n)))
-        .catch((e: unknown) => {
-          if ((e as { sftpCode?: number }).sftpCode === 1) return 0;
-          throw e;
-        });
+      const reading = this.op<number>('read back', temp, (cb) =>
+        this.channel().read(handle, buffer, 0, buffer.length, 0, (err, n) => cb(err, n)),
+      ).catch((e: unknown) => {
+        if ((e as { sftpCode?: number }).sftpCode === 1) return 0;
+        throw e;
+      });
       const [, got] = await Promise.all([writing, reading]);
       back = buffer.subarray(0, got);
     } catch (e) {
@@ -306,7 +371,10 @@ export class SftpTarget implements PublishTarget {
     if (sha256Hex(back) !== sha256) {
       await closing;
       await this.op('remove', temp, (cb) => this.channel().unlink(temp, cb)).catch(() => undefined);
-      throw new FieldkitError('io-error', `Read-back check failed for ${temp} on ${this.describe()}: the server stored ${back.length} bytes that differ from the ${data.length} sent. Nothing was renamed into place. Check the server's disk and try again.`);
+      throw new FieldkitError(
+        'io-error',
+        `Read-back check failed for ${temp} on ${this.describe()}: the server stored ${back.length} bytes that differ from the ${data.length} sent. Nothing was renamed into place. Check the server's disk and try again.`,
+      );
     }
     return closing;
   }
@@ -326,14 +394,23 @@ export class SftpTarget implements PublishTarget {
     }
   }
 
-  private async replace(name: string, temp: string, final: string, sha256: string, expected: string, backup: boolean): Promise<WriteResult> {
+  private async replace(
+    name: string,
+    temp: string,
+    final: string,
+    sha256: string,
+    expected: string,
+    backup: boolean,
+  ): Promise<WriteResult> {
     let backupName: string | undefined;
     let current: Buffer | null;
     if (backup) {
       await this.ensureBackupDir();
       backupName = `${BACKUP_DIR}/${name}.${timestamp(this.options.now?.() ?? new Date())}`;
       const backupPath = this.remote(backupName);
-      const linked = await this.op('snapshot', final, (cb) => this.channel().ext_openssh_hardlink(final, backupPath, cb)).then(
+      const linked = await this.op('snapshot', final, (cb) =>
+        this.channel().ext_openssh_hardlink(final, backupPath, cb),
+      ).then(
         () => true,
         (e: { sftpCode?: number }) => {
           if (e.sftpCode === SFTP_NO_SUCH_FILE) return null;
@@ -345,10 +422,11 @@ export class SftpTarget implements PublishTarget {
       else if (linked) current = await this.readPath(backupPath);
       else {
         current = await this.readPath(final);
-        if (current !== null && sha256Hex(current) === expected) await (await this.upload(backupPath, current, expected));
+        if (current !== null && sha256Hex(current) === expected) await await this.upload(backupPath, current, expected);
       }
       if (current === null || sha256Hex(current) !== expected) {
-        if (linked) await this.op('remove', backupPath, (cb) => this.channel().unlink(backupPath, cb)).catch(() => undefined);
+        if (linked)
+          await this.op('remove', backupPath, (cb) => this.channel().unlink(backupPath, cb)).catch(() => undefined);
         backupName = undefined;
       }
     } else {
@@ -370,7 +448,9 @@ export class SftpTarget implements PublishTarget {
     if (this.backupDirReady) return;
     const dir = this.remote(BACKUP_DIR);
     await this.op('create the backup folder', dir, (cb) => this.channel().mkdir(dir, cb)).catch(async (e: unknown) => {
-      const st = await this.op<{ isDirectory(): boolean }>('check', dir, (cb) => this.channel().stat(dir, cb)).catch(() => undefined);
+      const st = await this.op<{ isDirectory(): boolean }>('check', dir, (cb) => this.channel().stat(dir, cb)).catch(
+        () => undefined,
+      );
       if (!st?.isDirectory()) throw e;
     });
     this.backupDirReady = true;
@@ -380,8 +460,12 @@ export class SftpTarget implements PublishTarget {
   async removeOwnTemporaries(): Promise<number> {
     const path = this.dir;
     const entries = await this.op<{ filename: string }[]>('list', path, (cb) => this.channel().readdir(path, cb));
-    const mine = entries.map((e) => e.filename).filter((f) => f.startsWith('.') && f.endsWith(`.${this.options.tempTag}${TEMP_SUFFIX}`));
-    await mapBounded(mine, this.parallel, (f) => this.op('remove', f, (cb) => this.channel().unlink(this.remote(f), cb)));
+    const mine = entries
+      .map((e) => e.filename)
+      .filter((f) => f.startsWith('.') && f.endsWith(`.${this.options.tempTag}${TEMP_SUFFIX}`));
+    await mapBounded(mine, this.parallel, (f) =>
+      this.op('remove', f, (cb) => this.channel().unlink(this.remote(f), cb)),
+    );
     return mine.length;
   }
 }
@@ -398,9 +482,20 @@ function timestamp(d: Date): string {
 function describeConnectError(e: unknown, target: string, usedPassword: boolean): FieldkitError {
   const message = (e as Error)?.message ?? String(e);
   if (/authentication|All configured authentication methods failed/i.test(message)) {
-    return new FieldkitError('unauthorized', `${target} refused the login (${usedPassword ? 'password' : 'private key'}). Check the user name in the URL and the ${usedPassword ? 'password' : 'key'} stored for this target.`);
+    return new FieldkitError(
+      'unauthorized',
+      `${target} refused the login (${usedPassword ? 'password' : 'private key'}). Check the user name in the URL and the ${usedPassword ? 'password' : 'key'} stored for this target.`,
+    );
   }
-  if (/ECONNREFUSED/.test(message)) return new FieldkitError('unavailable', `Nothing answers SSH at ${target} (connection refused). Check the host and port, and that the SFTP server runs.`);
-  if (/timed out|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH/i.test(message)) return new FieldkitError('unavailable', `${target} did not answer (${message}). Check the address and that this laptop can reach it.`);
+  if (/ECONNREFUSED/.test(message))
+    return new FieldkitError(
+      'unavailable',
+      `Nothing answers SSH at ${target} (connection refused). Check the host and port, and that the SFTP server runs.`,
+    );
+  if (/timed out|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH/i.test(message))
+    return new FieldkitError(
+      'unavailable',
+      `${target} did not answer (${message}). Check the address and that this laptop can reach it.`,
+    );
   return new FieldkitError('unavailable', `Could not open an SFTP session to ${target}: ${message}`);
 }

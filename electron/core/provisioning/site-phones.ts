@@ -70,7 +70,17 @@ export function joinSitePhones(rows: readonly SheetRow[], devices: readonly Inve
   for (const [key, device] of byMac) {
     const model = discoveredModel(device);
     if (named.has(key) || !model) continue;
-    out.push({ mac: key, directoryNumber: '', displayName: '', location: '', inSheet: false, model, modelSource: 'inventory', unsupportedModel: null, ...network(device) });
+    out.push({
+      mac: key,
+      directoryNumber: '',
+      displayName: '',
+      location: '',
+      inSheet: false,
+      model,
+      modelSource: 'inventory',
+      unsupportedModel: null,
+      ...network(device),
+    });
   }
   return out;
 }
@@ -80,7 +90,9 @@ function discoveredModel(device: InventoryDevice | undefined): SupportedModel | 
   return isSupportedModel(model) ? model : null;
 }
 
-function network(device: InventoryDevice | undefined): Pick<SitePhone, 'ip' | 'sipPort' | 'httpPort' | 'firmware' | 'present'> {
+function network(
+  device: InventoryDevice | undefined,
+): Pick<SitePhone, 'ip' | 'sipPort' | 'httpPort' | 'firmware' | 'present'> {
   return {
     ip: device?.record.ip ?? null,
     sipPort: device?.record.sipPort ?? null,

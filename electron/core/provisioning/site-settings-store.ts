@@ -17,7 +17,9 @@ export const PhoneOverrideSchema = z.object({
 });
 export type PhoneOverride = z.output<typeof PhoneOverrideSchema>;
 
-const macKey = z.string().refine((m) => parseMac(m) !== null, { message: 'is not a MAC address; write 12 hex digits, e.g. 00085D1A2B3C' });
+const macKey = z
+  .string()
+  .refine((m) => parseMac(m) !== null, { message: 'is not a MAC address; write 12 hex digits, e.g. 00085D1A2B3C' });
 
 /** Stored as the technician entered it (defaults are applied on read, so later defaults reach old sites). */
 export const SiteSettingsFileSchema = z.object({
@@ -46,16 +48,24 @@ export async function loadSiteSettings(site: SiteWorkspace): Promise<StoredSiteS
   try {
     settings = parseSiteSettings(file.settings);
   } catch (e) {
-    throw new FieldkitError('workspace-corrupt', `${site.path(SITE_SETTINGS_FILE)} holds settings Fieldkit cannot use. ${(e as Error).message}\nCorrect them in Provisioning > Settings and save again.`);
+    throw new FieldkitError(
+      'workspace-corrupt',
+      `${site.path(SITE_SETTINGS_FILE)} holds settings Fieldkit cannot use. ${(e as Error).message}\nCorrect them in Provisioning > Settings and save again.`,
+    );
   }
   return { settings, input: file.settings, phones: normalisePhones(file.phones), updatedAt: file.updatedAt };
 }
 
 /** The settings, or an error telling the technician to fill them in first. */
-export async function requireSiteSettings(site: SiteWorkspace): Promise<StoredSiteSettings & { settings: SiteSettings }> {
+export async function requireSiteSettings(
+  site: SiteWorkspace,
+): Promise<StoredSiteSettings & { settings: SiteSettings }> {
   const stored = await loadSiteSettings(site);
   if (!stored.settings) {
-    throw new FieldkitError('not-found', 'This site has no provisioning settings yet. Fill in Provisioning > Settings (OSV server, NTP, provisioning server) and save them first.');
+    throw new FieldkitError(
+      'not-found',
+      'This site has no provisioning settings yet. Fill in Provisioning > Settings (OSV server, NTP, provisioning server) and save them first.',
+    );
   }
   return stored as StoredSiteSettings & { settings: SiteSettings };
 }
@@ -67,11 +77,15 @@ export interface SaveSiteSettingsInput {
 }
 
 /** Validates and saves; a bad value is an error naming its field (e.g. `osv.proxy.host`). */
-export async function saveSiteSettings(site: SiteWorkspace, input: SaveSiteSettingsInput, now = new Date()): Promise<StoredSiteSettings> {
+export async function saveSiteSettings(
+  site: SiteWorkspace,
+  input: SaveSiteSettingsInput,
+  now = new Date(),
+): Promise<StoredSiteSettings> {
   const settings = parseSiteSettings(input.settings);
   // A damaged file stops the save (it is reported and kept), it is never silently replaced.
   const previous = await site.readJson(SITE_SETTINGS_FILE, SiteSettingsFileSchema);
-  const phones = input.phones === undefined ? previous?.phones ?? {} : parsePhones(input.phones);
+  const phones = input.phones === undefined ? (previous?.phones ?? {}) : parsePhones(input.phones);
   const file: SiteSettingsFile = {
     format: 'fieldkit-site-settings',
     formatVersion: 1,
@@ -95,7 +109,10 @@ function parsePhones(input: Record<string, unknown>): Record<string, PhoneOverri
     if (result.success) out[mac] = result.data;
     else problems.push(...result.error.issues.map((i) => `phones.${mac}.${i.path.join('.')}: ${i.message}`));
   }
-  if (problems.length > 0) throw new FieldkitError('invalid-input', `The per-phone settings are not valid:\n- ${problems.join('\n- ')}`, { problems });
+  if (problems.length > 0)
+    throw new FieldkitError('invalid-input', `The per-phone settings are not valid:\n- ${problems.join('\n- ')}`, {
+      problems,
+    });
   return out;
 }
 

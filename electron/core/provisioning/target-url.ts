@@ -13,9 +13,11 @@ export interface SftpLocation {
 const EXAMPLE = 'sftp://provision@10.0.0.5:22/srv/provisioning';
 
 export function parseSftpUrl(raw: string): SftpLocation {
-  const bad = (why: string) => new FieldkitError('invalid-input', `"${raw}" is not a usable SFTP target: ${why}. Write it like ${EXAMPLE}.`);
+  const bad = (why: string) =>
+    new FieldkitError('invalid-input', `"${raw}" is not a usable SFTP target: ${why}. Write it like ${EXAMPLE}.`);
   // URL parsing would quietly resolve /srv/../etc to /etc
-  if (/\/\.\.?(\/|$)/.test(raw.trim().replace(/^[a-z]+:\/\/[^/]*/i, ''))) throw bad('give the folder without . or .. in it');
+  if (/\/\.\.?(\/|$)/.test(raw.trim().replace(/^[a-z]+:\/\/[^/]*/i, '')))
+    throw bad('give the folder without . or .. in it');
   let url: URL;
   try {
     url = new URL(raw.trim());
@@ -23,7 +25,10 @@ export function parseSftpUrl(raw: string): SftpLocation {
     throw bad('it is not a URL');
   }
   if (url.protocol !== 'sftp:') throw bad('it must start with sftp://');
-  if (url.password !== '') throw bad('a password must not be written in the URL (store it in Credentials or FIELDKIT_SECRET_SFTP_PASSWORD_<ID>)');
+  if (url.password !== '')
+    throw bad(
+      'a password must not be written in the URL (store it in Credentials or FIELDKIT_SECRET_SFTP_PASSWORD_<ID>)',
+    );
   const user = decodeURIComponent(url.username);
   if (user === '' || !/^[A-Za-z0-9._][A-Za-z0-9._-]{0,63}$/.test(user)) throw bad('give the user name before @');
   const host = url.hostname.replace(/^\[|\]$/g, '');
@@ -35,7 +40,8 @@ export function parseSftpUrl(raw: string): SftpLocation {
   if (path.startsWith('/~/')) path = path.slice(3);
   else if (path === '/~') path = '.';
   path = path.replace(/\/+$/, '') || '/';
-  if (path === '/' || path.split('/').includes('..') || /[\u0000-\u001f]/.test(path)) throw bad('give the folder the phones fetch from, e.g. /srv/provisioning');
+  if (path === '/' || path.split('/').includes('..') || /[\u0000-\u001f]/.test(path))
+    throw bad('give the folder the phones fetch from, e.g. /srv/provisioning');
   return { user, host, port, path };
 }
 

@@ -52,7 +52,10 @@ export const PUBLISHABLE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 export function assertPublishableName(name: string): void {
   if (!PUBLISHABLE_NAME.test(name) || name.includes('..')) {
-    throw new FieldkitError('invalid-input', `"${name}" is not a file name Fieldkit publishes (letters, digits, dot, dash, underscore; no folders).`);
+    throw new FieldkitError(
+      'invalid-input',
+      `"${name}" is not a file name Fieldkit publishes (letters, digits, dot, dash, underscore; no folders).`,
+    );
   }
 }
 
@@ -62,7 +65,10 @@ const MAX_FOLDER_DEPTH = 4;
 export function assertFolderPath(path: string): string {
   const parts = path.split('/');
   if (parts.length > MAX_FOLDER_DEPTH || parts.some((p) => !PUBLISHABLE_NAME.test(p) || p.includes('..'))) {
-    throw new FieldkitError('invalid-input', `"${path}" is not a folder Fieldkit publishes to: up to ${MAX_FOLDER_DEPTH} names of letters, digits, dot, dash or underscore separated by "/", inside the target's folder (no "..", no leading "/").`);
+    throw new FieldkitError(
+      'invalid-input',
+      `"${path}" is not a folder Fieldkit publishes to: up to ${MAX_FOLDER_DEPTH} names of letters, digits, dot, dash or underscore separated by "/", inside the target's folder (no "..", no leading "/").`,
+    );
   }
   return path;
 }
@@ -74,19 +80,35 @@ export function subTarget(target: PublishTarget, path: string): PublishTarget {
   return target.folder(path);
 }
 
-export function conflictError(name: string, target: string, expected: string | null, found: string | null): FieldkitError {
-  const what = expected === null
-    ? `${name} appeared on ${target} after the preview (it did not exist then)`
-    : found === null
-      ? `${name} was removed from ${target} after the preview`
-      : `${name} on ${target} was changed by someone else after the preview`;
-  return new FieldkitError('conflict', `${what}. Fieldkit did not overwrite it. Run the preview again to see the change, then publish.`, {
-    file: name, expectedSha256: expected, foundSha256: found,
-  });
+export function conflictError(
+  name: string,
+  target: string,
+  expected: string | null,
+  found: string | null,
+): FieldkitError {
+  const what =
+    expected === null
+      ? `${name} appeared on ${target} after the preview (it did not exist then)`
+      : found === null
+        ? `${name} was removed from ${target} after the preview`
+        : `${name} on ${target} was changed by someone else after the preview`;
+  return new FieldkitError(
+    'conflict',
+    `${what}. Fieldkit did not overwrite it. Run the preview again to see the change, then publish.`,
+    {
+      file: name,
+      expectedSha256: expected,
+      foundSha256: found,
+    },
+  );
 }
 
 /** Runs `fn` over `items` with at most `limit` at a time; the first failure rejects after running ones settle. */
-export async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapBounded<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   let failure: { error: unknown } | undefined;

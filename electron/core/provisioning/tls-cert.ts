@@ -17,14 +17,30 @@ export async function ensureSelfSignedCert(appDataDir: string): Promise<{ key: s
   await mkdir(dir, { recursive: true, mode: 0o700 });
   try {
     await run('openssl', [
-      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-      '-keyout', keyPath, '-out', certPath, '-days', '3650', '-subj', '/O=Fieldkit/CN=Fieldkit provisioning server',
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      keyPath,
+      '-out',
+      certPath,
+      '-days',
+      '3650',
+      '-subj',
+      '/O=Fieldkit/CN=Fieldkit provisioning server',
     ]);
     await chmod(keyPath, 0o600);
   } catch (e) {
     await rm(keyPath, { force: true });
     await rm(certPath, { force: true });
-    throw new FieldkitError('unavailable', `Could not make a certificate for HTTPS (openssl: ${(e as Error).message}). Give a certificate and key for the provisioning server, or serve HTTP.`);
+    throw new FieldkitError(
+      'unavailable',
+      `Could not make a certificate for HTTPS (openssl: ${(e as Error).message}). Give a certificate and key for the provisioning server, or serve HTTP.`,
+    );
   }
   return { key: await readFile(keyPath, 'utf8'), cert: await readFile(certPath, 'utf8') };
 }

@@ -3,8 +3,16 @@
 // (when that server is used), runs the expected firmware (SIP banner or sysinfo), and shows the pushed
 // settings where they can be read (/configurationServer.html, line 1 user on /sysinfo.html).
 import {
-  compareFirmware, formatFirmwareVersion, getConfigurationServer, isPhoneError, OSV_MINIMUM, parseFirmwareVersion,
-  macFileStem, parseProvisioningUserAgent, readSysinfo, sipOptionsProbe,
+  compareFirmware,
+  formatFirmwareVersion,
+  getConfigurationServer,
+  isPhoneError,
+  OSV_MINIMUM,
+  parseFirmwareVersion,
+  macFileStem,
+  parseProvisioningUserAgent,
+  readSysinfo,
+  sipOptionsProbe,
 } from '../phone';
 import type { ConfigServerSettings, SysinfoInfo } from '../phone';
 import type { SiteSettings } from '../config';
@@ -57,7 +65,7 @@ export interface ServerFetchEntry {
 export function fetchRecords(entries: readonly ServerFetchEntry[]): FetchRecord[] {
   return entries.flatMap((e) => {
     if (e.file === null) return [];
-    const mac = e.userAgent ? parseProvisioningUserAgent(e.userAgent)?.mac ?? null : null;
+    const mac = e.userAgent ? (parseProvisioningUserAgent(e.userAgent)?.mac ?? null) : null;
     return [{ at: e.at, name: e.file, mac: mac ? macFileStem(mac) : null, status: e.status }];
   });
 }
@@ -93,7 +101,8 @@ async function waitUntilAnswers(target: RebootTarget, options: VerifyOptions): P
   const poll = options.pollMs ?? 1000;
   for (;;) {
     throwIfAborted(options.signal, target);
-    if (await phoneAnswers(target, Math.min(2000, options.requestTimeoutMs ?? 2000), options.localAddress)) return Date.now() - started;
+    if (await phoneAnswers(target, Math.min(2000, options.requestTimeoutMs ?? 2000), options.localAddress))
+      return Date.now() - started;
     if (Date.now() + poll > deadline) return null;
     await sleep(poll, options.signal);
   }
@@ -101,39 +110,78 @@ async function waitUntilAnswers(target: RebootTarget, options: VerifyOptions): P
 
 /** A check cut short by cancel is no verdict: it must not be journaled as one, so resume checks the phone again. */
 function throwIfAborted(signal: AbortSignal | undefined, target: RebootTarget): void {
-  if (signal?.aborted) throw new FieldkitError('cancelled', `Cancelled while checking ${target.mac}; it was not judged.`);
+  if (signal?.aborted)
+    throw new FieldkitError('cancelled', `Cancelled while checking ${target.mac}; it was not judged.`);
 }
 
-export async function verifyPhone(target: RebootTarget, expect: VerifyExpectations, options: VerifyOptions = {}): Promise<VerifyOutcome> {
+export async function verifyPhone(
+  target: RebootTarget,
+  expect: VerifyExpectations,
+  options: VerifyOptions = {},
+): Promise<VerifyOutcome> {
   const checks: VerifyCheck[] = [];
   const timeoutMs = options.requestTimeoutMs ?? 3000;
   const local = options.localAddress ? { localAddress: options.localAddress } : {};
-  const web = { host: target.ip, port: target.httpPort ?? 80, timeoutMs, ...local, ...(options.signal ? { signal: options.signal } : {}) };
+  const web = {
+    host: target.ip,
+    port: target.httpPort ?? 80,
+    timeoutMs,
+    ...local,
+    ...(options.signal ? { signal: options.signal } : {}),
+  };
   const finish = (firmware: string | null, answeredAfterMs: number | null): VerifyOutcome => {
     const reasons = checks.filter((c) => c.ok === false).map((c) => c.detail);
-    return { mac: target.mac, ip: target.ip, verdict: reasons.length === 0 ? 'verified' : 'failed', reasons, checks, firmware, answeredAfterMs, at: new Date().toISOString() };
+    return {
+      mac: target.mac,
+      ip: target.ip,
+      verdict: reasons.length === 0 ? 'verified' : 'failed',
+      reasons,
+      checks,
+      firmware,
+      answeredAfterMs,
+      at: new Date().toISOString(),
+    };
   };
 
   const answeredAfterMs = await waitUntilAnswers(target, options);
   if (answeredAfterMs === null) {
     const minutes = Math.round((options.bootTimeoutMs ?? 180_000) / 1000);
-    checks.push({ id: 'came-back', ok: false, detail: `The phone did not answer again within ${minutes} s after the restart. Check its display: it may be stuck booting, without network, or at another address.` });
+    checks.push({
+      id: 'came-back',
+      ok: false,
+      detail: `The phone did not answer again within ${minutes} s after the restart. Check its display: it may be stuck booting, without network, or at another address.`,
+    });
     return finish(null, null);
   }
-  checks.push({ id: 'came-back', ok: true, detail: `Answering again (after ${(answeredAfterMs / 1000).toFixed(1)} s of waiting).` });
+  checks.push({
+    id: 'came-back',
+    ok: true,
+    detail: `Answering again (after ${(answeredAfterMs / 1000).toFixed(1)} s of waiting).`,
+  });
 
   if (expect.fetches) {
     const since = expect.since ?? '';
     const mine = (await expect.fetches()).filter((f) => f.at >= since && f.mac === target.mac);
     const own = mine.find((f) => f.name.toUpperCase() === `${target.mac}.CFG` && f.status < 300);
     const names = [...new Set(mine.filter((f) => f.status < 300).map((f) => f.name))];
-    checks.push(own
-      ? { id: 'fetched', ok: true, detail: `Fetched ${names.join(', ')} from the built-in server.` }
-      : { id: 'fetched', ok: false, detail: mine.length === 0
-        ? 'The phone did not fetch anything from the built-in server after the restart. Check the configuration server it uses (DHCP option 66 or its web UI) and that the laptop firewall lets it in.'
-        : `The phone asked the built-in server for ${[...new Set(mine.map((f) => `${f.name} (${f.status})`))].join(', ')}, but not successfully for its own ${target.mac}.cfg. Publish again and check the file is there.` });
+    checks.push(
+      own
+        ? { id: 'fetched', ok: true, detail: `Fetched ${names.join(', ')} from the built-in server.` }
+        : {
+            id: 'fetched',
+            ok: false,
+            detail:
+              mine.length === 0
+                ? 'The phone did not fetch anything from the built-in server after the restart. Check the configuration server it uses (DHCP option 66 or its web UI) and that the laptop firewall lets it in.'
+                : `The phone asked the built-in server for ${[...new Set(mine.map((f) => `${f.name} (${f.status})`))].join(', ')}, but not successfully for its own ${target.mac}.cfg. Publish again and check the file is there.`,
+          },
+    );
   } else {
-    checks.push({ id: 'fetched', ok: null, detail: 'Not checked: the phones fetch from another server, whose log Fieldkit cannot read.' });
+    checks.push({
+      id: 'fetched',
+      ok: null,
+      detail: 'Not checked: the phones fetch from another server, whose log Fieldkit cannot read.',
+    });
   }
 
   let sysinfo: SysinfoInfo | null = null;
@@ -150,26 +198,47 @@ export async function verifyPhone(target: RebootTarget, expect: VerifyExpectatio
 
   if (expect.directoryNumber) {
     if (sysinfo?.line1User) {
-      checks.push(sysinfo.line1User === expect.directoryNumber
-        ? { id: 'line', ok: true, detail: `Line 1 is ${sysinfo.line1User}.` }
-        : { id: 'line', ok: false, detail: `Line 1 shows ${sysinfo.line1User}, but the sheet says ${expect.directoryNumber}: the phone did not take its own configuration file.` });
+      checks.push(
+        sysinfo.line1User === expect.directoryNumber
+          ? { id: 'line', ok: true, detail: `Line 1 is ${sysinfo.line1User}.` }
+          : {
+              id: 'line',
+              ok: false,
+              detail: `Line 1 shows ${sysinfo.line1User}, but the sheet says ${expect.directoryNumber}: the phone did not take its own configuration file.`,
+            },
+      );
     } else {
-      checks.push({ id: 'line', ok: null, detail: sysinfoProblem ? `Line 1 not read: ${sysinfoProblem}` : 'Line 1 not shown on the phone\'s status page.' });
+      checks.push({
+        id: 'line',
+        ok: null,
+        detail: sysinfoProblem ? `Line 1 not read: ${sysinfoProblem}` : "Line 1 not shown on the phone's status page.",
+      });
     }
   }
 
   if (expect.provisioning) {
     if (options.adminPassword === undefined || target.httpPort === null) {
-      checks.push({ id: 'settings', ok: null, detail: options.adminPassword === undefined ? 'Settings not read: no admin password in Credentials.' : 'Settings not read: the phone has no web UI port.' });
+      checks.push({
+        id: 'settings',
+        ok: null,
+        detail:
+          options.adminPassword === undefined
+            ? 'Settings not read: no admin password in Credentials.'
+            : 'Settings not read: the phone has no web UI port.',
+      });
     } else {
       try {
         const reading = await getConfigurationServer(web, { password: options.adminPassword });
         checks.push(settingsCheck(reading.settings, expect.provisioning, expect.resyncMode));
       } catch (e) {
         const message = isPhoneError(e) ? e.message : String(e);
-        checks.push({ id: 'settings', ok: isPhoneError(e, 'auth-failed') ? false : null, detail: isPhoneError(e, 'auth-failed')
-          ? 'The phone does not accept the site\'s admin password, so it did not take the generated configuration (or a local change overrides it).'
-          : `Settings not read: ${message}` });
+        checks.push({
+          id: 'settings',
+          ok: isPhoneError(e, 'auth-failed') ? false : null,
+          detail: isPhoneError(e, 'auth-failed')
+            ? "The phone does not accept the site's admin password, so it did not take the generated configuration (or a local change overrides it)."
+            : `Settings not read: ${message}`,
+        });
       }
     }
   }
@@ -177,42 +246,90 @@ export async function verifyPhone(target: RebootTarget, expect: VerifyExpectatio
   return finish(firmware, answeredAfterMs);
 }
 
-async function readFirmware(target: RebootTarget, sysinfo: SysinfoInfo | null, timeoutMs: number, localAddress?: string): Promise<string | null> {
+async function readFirmware(
+  target: RebootTarget,
+  sysinfo: SysinfoInfo | null,
+  timeoutMs: number,
+  localAddress?: string,
+): Promise<string | null> {
   if (sysinfo?.firmware) return formatFirmwareVersion(sysinfo.firmware);
   if (target.sipPort === null) return sysinfo?.firmwareVersion ?? null;
-  const r = await sipOptionsProbe({ host: target.ip, port: target.sipPort ?? 5060, timeoutMs, ...(localAddress ? { localAddress } : {}) }).catch(() => null);
+  const r = await sipOptionsProbe({
+    host: target.ip,
+    port: target.sipPort ?? 5060,
+    timeoutMs,
+    ...(localAddress ? { localAddress } : {}),
+  }).catch(() => null);
   if (r?.ok && r.banner?.firmware) return formatFirmwareVersion(r.banner.firmware);
   return sysinfo?.firmwareVersion ?? null;
 }
 
 export function firmwareCheck(found: string | null, expected?: string): VerifyCheck {
-  if (found === null) return { id: 'firmware', ok: null, detail: 'Firmware not read: the phone showed it neither in its SIP answer nor on its status page.' };
+  if (found === null)
+    return {
+      id: 'firmware',
+      ok: null,
+      detail: 'Firmware not read: the phone showed it neither in its SIP answer nor on its status page.',
+    };
   const version = parseFirmwareVersion(found);
   if (expected) {
     const want = parseFirmwareVersion(expected);
-    if (version && want && compareFirmware(version, want) === 0) return { id: 'firmware', ok: true, detail: `Firmware ${found}, as expected.` };
-    return { id: 'firmware', ok: false, detail: `Firmware is ${found}, expected ${expected}. The phone did not take the new firmware: check that ${expected}'s .st file is published and that it restarted with a full reboot (not FastReboot).` };
+    if (version && want && compareFirmware(version, want) === 0)
+      return { id: 'firmware', ok: true, detail: `Firmware ${found}, as expected.` };
+    return {
+      id: 'firmware',
+      ok: false,
+      detail: `Firmware is ${found}, expected ${expected}. The phone did not take the new firmware: check that ${expected}'s .st file is published and that it restarted with a full reboot (not FastReboot).`,
+    };
   }
   if (version && compareFirmware(version, OSV_MINIMUM) < 0) {
-    return { id: 'firmware', ok: false, detail: `Firmware ${found} is older than ${formatFirmwareVersion(OSV_MINIMUM)}, the minimum the OSV integration guide requires (§2.1). Upgrade it in Firmware.` };
+    return {
+      id: 'firmware',
+      ok: false,
+      detail: `Firmware ${found} is older than ${formatFirmwareVersion(OSV_MINIMUM)}, the minimum the OSV integration guide requires (§2.1). Upgrade it in Firmware.`,
+    };
   }
-  return { id: 'firmware', ok: true, detail: `Firmware ${found} (at least ${formatFirmwareVersion(OSV_MINIMUM)}, as the guide requires).` };
+  return {
+    id: 'firmware',
+    ok: true,
+    detail: `Firmware ${found} (at least ${formatFirmwareVersion(OSV_MINIMUM)}, as the guide requires).`,
+  };
 }
 
-export function settingsCheck(shown: ConfigServerSettings, provisioning: SiteSettings['provisioning'], resyncMode?: SiteSettings['resync']['mode']): VerifyCheck {
+export function settingsCheck(
+  shown: ConfigServerSettings,
+  provisioning: SiteSettings['provisioning'],
+  resyncMode?: SiteSettings['resync']['mode'],
+): VerifyCheck {
   const proto = provisioning.protocol.toLowerCase();
-  const field = (suffix: 'serv' | 'path' | 'port'): keyof ConfigServerSettings => (proto === 'tftp' ? (suffix === 'serv' ? 'tftp' : 'tftppath') : `${proto}${suffix}`) as keyof ConfigServerSettings;
+  const field = (suffix: 'serv' | 'path' | 'port'): keyof ConfigServerSettings =>
+    (proto === 'tftp' ? (suffix === 'serv' ? 'tftp' : 'tftppath') : `${proto}${suffix}`) as keyof ConfigServerSettings;
   const wanted: [string, keyof ConfigServerSettings, string | undefined][] = [
     ['download protocol', 'protocol', provisioning.protocol],
     ['server', field('serv'), provisioning.server],
     ['path', field('path'), proto === 'tftp' && provisioning.path === '' ? undefined : provisioning.path],
-    ['port', field('port'), provisioning.port === undefined || proto === 'tftp' ? undefined : String(provisioning.port)],
+    [
+      'port',
+      field('port'),
+      provisioning.port === undefined || proto === 'tftp' ? undefined : String(provisioning.port),
+    ],
     ['auto resync mode', 'autoResyncMode', resyncMode ? RESYNC_CODE[resyncMode] : undefined],
   ];
-  const wrong = wanted.filter(([, key, want]) => want !== undefined && (shown[key] ?? '').replace(/^\/+|\/+$/g, '') !== want.replace(/^\/+|\/+$/g, '') && !(key === 'protocol' && (shown[key] ?? '').toUpperCase() === want));
-  if (wrong.length === 0) return { id: 'settings', ok: true, detail: `Configuration server ${provisioning.protocol} ${provisioning.server}${provisioning.port ? `:${provisioning.port}` : ''}/${provisioning.path}, as generated.` };
+  const wrong = wanted.filter(
+    ([, key, want]) =>
+      want !== undefined &&
+      (shown[key] ?? '').replace(/^\/+|\/+$/g, '') !== want.replace(/^\/+|\/+$/g, '') &&
+      !(key === 'protocol' && (shown[key] ?? '').toUpperCase() === want),
+  );
+  if (wrong.length === 0)
+    return {
+      id: 'settings',
+      ok: true,
+      detail: `Configuration server ${provisioning.protocol} ${provisioning.server}${provisioning.port ? `:${provisioning.port}` : ''}/${provisioning.path}, as generated.`,
+    };
   return {
-    id: 'settings', ok: false,
+    id: 'settings',
+    ok: false,
     detail: `The phone shows ${wrong.map(([label, key, want]) => `${label} "${shown[key] ?? ''}" instead of "${want}"`).join(', ')}. A local change in the phone's web UI wins over server files: remove local settings on the phone (web UI reset, "remove local configuration") or lock the parameters, then reboot.`,
   };
 }

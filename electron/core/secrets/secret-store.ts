@@ -31,8 +31,16 @@ export class MemorySecretStore implements SecretStore {
   constructor(initial?: Partial<Record<SecretKey, string>>) {
     for (const [k, v] of Object.entries(initial ?? {})) if (v !== undefined) this.#values.set(k as SecretKey, v);
   }
-  async get(key: SecretKey) { return this.#values.get(key); }
-  async set(key: SecretKey, value: string) { this.#values.set(key, value); }
-  async delete(key: SecretKey) { this.#values.delete(key); }
-  async list() { return [...this.#values.keys()]; }
+  async get(key: SecretKey) {
+    return this.#values.get(key);
+  }
+  async set(key: SecretKey, value: string) {
+    this.#values.set(key, value);
+  }
+  async delete(key: SecretKey) {
+    this.#values.delete(key);
+  }
+  async list() {
+    return [...this.#values.keys()];
+  }
 }

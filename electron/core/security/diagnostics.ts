@@ -36,7 +36,15 @@ export async function buildDiagnostics(input: DiagnosticsInput): Promise<string>
   if (!site) {
     out.push('## Site', 'no site open', '');
   } else {
-    out.push('## Site', `name: ${site.meta.name}`, `id: ${site.meta.id}`, `folder: ${site.root}`, `created: ${site.meta.createdAt}`, ...(await inventorySummary(site)), '');
+    out.push(
+      '## Site',
+      `name: ${site.meta.name}`,
+      `id: ${site.meta.id}`,
+      `folder: ${site.root}`,
+      `created: ${site.meta.createdAt}`,
+      ...(await inventorySummary(site)),
+      '',
+    );
     const jobs = input.jobs.slice(0, input.jobCount);
     out.push(`## Last ${jobs.length} job(s) of ${input.jobs.length}`);
     for (const job of jobs) out.push('', ...(await jobSection(site, job, input.tailLines)));
@@ -75,7 +83,11 @@ async function jobSection(site: SiteWorkspace, job: JobInfo, tailLines: number):
   try {
     const { entries, tornTail } = await Journal.read(join(site.root, job.journal));
     const failures = entries.filter((e) => e.type === 'step-failed');
-    if (failures.length > 0) lines.push(`failed steps: ${failures.length}`, ...failures.slice(-10).map((e) => `  ${String(e.key)}: ${String(e.error)}`));
+    if (failures.length > 0)
+      lines.push(
+        `failed steps: ${failures.length}`,
+        ...failures.slice(-10).map((e) => `  ${String(e.key)}: ${String(e.error)}`),
+      );
     lines.push(`journal (last ${Math.min(tailLines, entries.length)} of ${entries.length} entries):`);
     for (const e of entries.slice(-tailLines)) lines.push(`  ${JSON.stringify(e).slice(0, MAX_ENTRY_CHARS)}`);
     if (tornTail !== undefined) lines.push('  (the journal ends with a line cut short by a crash)');

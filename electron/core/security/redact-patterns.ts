@@ -17,7 +17,8 @@ const AUTH_HEADER = /\b((?:proxy-)?authorization\s*:\s*(?:basic|bearer|digest)\s
 
 // A line that starts like a cfg parameter (`[!^]name: value`) with one word or a quoted value (prose such
 // as "Admin password: numeric, not 22222" is left readable); redactCfgText decides whether it is secret.
-const CFG_LINE = /^[ \t]{0,64}[!^]?[ \t]{0,8}([a-z0-9][a-z0-9 _.-]{0,80}?)[ \t]{0,16}:[ \t]{0,64}("[^"]*"|\S+)[ \t]*(?:#.*)?$/i;
+const CFG_LINE =
+  /^[ \t]{0,64}[!^]?[ \t]{0,8}([a-z0-9][a-z0-9 _.-]{0,80}?)[ \t]{0,16}:[ \t]{0,64}("[^"]*"|\S+)[ \t]*(?:#.*)?$/i;
 const MAX_CFG_LINE = 4096; // longer lines are not configuration lines
 
 export function redactPatterns(text: string): string {

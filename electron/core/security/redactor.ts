@@ -92,7 +92,12 @@ export function encodings(value: string): string[] {
     encodeURIComponent(value).replace(/%20/g, '+'),
     encodeURI(value),
     JSON.stringify(value).slice(1, -1),
-    value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;'),
+    value
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;')
+      .replace(/'/g, '&#39;'),
   ]);
   return [...variants].filter((v) => v.length >= MIN_SECRET_LENGTH);
 }

@@ -36,15 +36,27 @@ export function describeFsError(e: unknown, what: string, path: string): Fieldki
   switch (code) {
     case 'ENOSPC':
     case 'EDQUOT':
-      return new FieldkitError('disk-full', `The disk is full: could not write ${what} (${path}). Free some space and try again; nothing already saved was changed.`, { path });
+      return new FieldkitError(
+        'disk-full',
+        `The disk is full: could not write ${what} (${path}). Free some space and try again; nothing already saved was changed.`,
+        { path },
+      );
     case 'EACCES':
     case 'EPERM':
-      return new FieldkitError('io-error', `No permission to write ${what} (${path}). Choose a folder you can write to.`, { path });
+      return new FieldkitError(
+        'io-error',
+        `No permission to write ${what} (${path}). Choose a folder you can write to.`,
+        { path },
+      );
     case 'ENOENT':
       return new FieldkitError('not-found', `${what} not found at ${path}.`, { path });
     case 'EROFS':
       return new FieldkitError('io-error', `The disk holding ${path} is read-only. Choose another folder.`, { path });
     default:
-      return new FieldkitError('io-error', `Could not access ${what} (${path}): ${(e as Error)?.message ?? String(e)}`, { path });
+      return new FieldkitError(
+        'io-error',
+        `Could not access ${what} (${path}): ${(e as Error)?.message ?? String(e)}`,
+        { path },
+      );
   }
 }

@@ -35,7 +35,12 @@ export class RecentSites {
   }
 
   async remember(site: SiteSummary, now = new Date()): Promise<RecentSite[]> {
-    const entry: RecentSite = { path: site.path, name: site.name, customer: site.customer, openedAt: now.toISOString() };
+    const entry: RecentSite = {
+      path: site.path,
+      name: site.name,
+      customer: site.customer,
+      openedAt: now.toISOString(),
+    };
     const sites = [entry, ...(await this.list()).filter((s) => s.path !== site.path)].slice(0, RECENT_LIMIT);
     await writeJsonAtomic(this.file, { sites });
     return sites;

@@ -92,15 +92,31 @@ export class SiteWorkspace {
   static async create(dir: string, input: SiteInput, now = new Date()): Promise<SiteWorkspace> {
     const root = resolve(dir);
     const parsed = SiteInputSchema.safeParse(input);
-    if (!parsed.success) throw new FieldkitError('invalid-input', `The site details are not valid: ${formatZodIssues(parsed.error)}`);
+    if (!parsed.success)
+      throw new FieldkitError('invalid-input', `The site details are not valid: ${formatZodIssues(parsed.error)}`);
     if (await readTextIfExists(join(root, SITE_FILE))) {
-      throw new FieldkitError('workspace-exists', `${root} already holds a Fieldkit site. Open it instead, or choose another folder.`, { path: root });
+      throw new FieldkitError(
+        'workspace-exists',
+        `${root} already holds a Fieldkit site. Open it instead, or choose another folder.`,
+        { path: root },
+      );
     }
     if (!(await isEmptyOrMissing(root))) {
-      throw new FieldkitError('not-a-workspace', `${root} is not empty and is not a Fieldkit site. Choose an empty or new folder so that nothing in it is overwritten.`, { path: root });
+      throw new FieldkitError(
+        'not-a-workspace',
+        `${root} is not empty and is not a Fieldkit site. Choose an empty or new folder so that nothing in it is overwritten.`,
+        { path: root },
+      );
     }
     const stamp = now.toISOString();
-    const meta: SiteMeta = { ...parsed.data, format: 'fieldkit-site', formatVersion: 1, id: randomUUID(), createdAt: stamp, updatedAt: stamp };
+    const meta: SiteMeta = {
+      ...parsed.data,
+      format: 'fieldkit-site',
+      formatVersion: 1,
+      id: randomUUID(),
+      createdAt: stamp,
+      updatedAt: stamp,
+    };
     await mkdir(root, { recursive: true });
     for (const folder of SITE_FOLDERS) await mkdir(join(root, folder), { recursive: true });
     await writeJsonAtomic(join(root, SITE_FILE), meta);
@@ -110,11 +126,19 @@ export class SiteWorkspace {
   static async open(dir: string): Promise<SiteWorkspace> {
     const root = resolve(dir);
     const info = await stat(root).catch(() => undefined);
-    if (!info) throw new FieldkitError('not-found', `No folder at ${root}. Check the path, or create a new site.`, { path: root });
-    if (!info.isDirectory()) throw new FieldkitError('not-a-workspace', `${root} is a file, not a site folder.`, { path: root });
+    if (!info)
+      throw new FieldkitError('not-found', `No folder at ${root}. Check the path, or create a new site.`, {
+        path: root,
+      });
+    if (!info.isDirectory())
+      throw new FieldkitError('not-a-workspace', `${root} is a file, not a site folder.`, { path: root });
     const raw = await readTextIfExists(join(root, SITE_FILE));
     if (raw === undefined) {
-      throw new FieldkitError('not-a-workspace', `${root} is not a Fieldkit site: it has no ${SITE_FILE}. Choose the site's folder, or create a new site.`, { path: root });
+      throw new FieldkitError(
+        'not-a-workspace',
+        `${root} is not a Fieldkit site: it has no ${SITE_FILE}. Choose the site's folder, or create a new site.`,
+        { path: root },
+      );
     }
     const meta = SiteWorkspace.parseStored(raw, SiteMetaSchema, join(root, SITE_FILE));
     for (const folder of SITE_FOLDERS) await mkdir(join(root, folder), { recursive: true });
@@ -169,7 +193,8 @@ export class SiteWorkspace {
 
   async writeJson<S extends z.ZodType>(relPath: string, schema: S, value: z.input<S>): Promise<z.infer<S>> {
     const parsed = schema.safeParse(value);
-    if (!parsed.success) throw new FieldkitError('invalid-input', `Refusing to save ${relPath}: ${formatZodIssues(parsed.error)}`);
+    if (!parsed.success)
+      throw new FieldkitError('invalid-input', `Refusing to save ${relPath}: ${formatZodIssues(parsed.error)}`);
     await writeJsonAtomic(this.path(relPath), parsed.data, { keepBackup: true });
     return parsed.data;
   }
@@ -178,8 +203,14 @@ export class SiteWorkspace {
    * Reads a document, lets `change` produce the new one and writes it, with no other update of the same
    * file in between (two jobs recording at once lose nothing). A damaged file stops the update.
    */
-  async updateJson<S extends z.ZodType>(relPath: string, schema: S, change: (current: z.infer<S> | undefined) => z.input<S>): Promise<z.infer<S>> {
-    return serialised(this.path(relPath), async () => this.writeJson(relPath, schema, change(await this.readJson(relPath, schema))));
+  async updateJson<S extends z.ZodType>(
+    relPath: string,
+    schema: S,
+    change: (current: z.infer<S> | undefined) => z.input<S>,
+  ): Promise<z.infer<S>> {
+    return serialised(this.path(relPath), async () =>
+      this.writeJson(relPath, schema, change(await this.readJson(relPath, schema))),
+    );
   }
 
   async updateMeta(patch: SiteUpdate, now = new Date()): Promise<SiteMeta> {

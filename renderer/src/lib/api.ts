@@ -10,7 +10,10 @@ declare global {
 }
 
 export class ApiError extends Error {
-  constructor(readonly code: string, message: string) {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -27,7 +30,10 @@ export function createClient(bridge: FieldkitBridge): FieldkitClient {
       try {
         result = await bridge.call(name, input);
       } catch (e) {
-        throw new ApiError('unavailable', `Fieldkit's core did not answer (${(e as Error).message}). If this persists, restart Fieldkit.`);
+        throw new ApiError(
+          'unavailable',
+          `Fieldkit's core did not answer (${(e as Error).message}). If this persists, restart Fieldkit.`,
+        );
       }
       if (!result.ok) throw new ApiError(result.error.code, result.error.message);
       return result.value as never;
@@ -43,7 +49,8 @@ export function createClient(bridge: FieldkitBridge): FieldkitClient {
 function pickBridge(): FieldkitBridge {
   if (window.fieldkit) return window.fieldkit;
   const token = document.querySelector<HTMLMetaElement>('meta[name="fieldkit-token"]')?.content;
-  if (!token) throw new Error('Fieldkit must be opened from the desktop app or from the address the browser host printed.');
+  if (!token)
+    throw new Error('Fieldkit must be opened from the desktop app or from the address the browser host printed.');
   return httpBridge(token);
 }
 

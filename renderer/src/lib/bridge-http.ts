@@ -9,8 +9,12 @@ export function httpBridge(token: string): FieldkitBridge {
   let retryMs = 250;
 
   const connect = () => {
-    socket = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${WS_EVENTS_PATH}`, [`${WS_TOKEN_PROTOCOL_PREFIX}${token}`]);
-    socket.onopen = () => { retryMs = 250; };
+    socket = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${WS_EVENTS_PATH}`, [
+      `${WS_TOKEN_PROTOCOL_PREFIX}${token}`,
+    ]);
+    socket.onopen = () => {
+      retryMs = 250;
+    };
     socket.onmessage = (msg) => {
       try {
         const { name, payload } = JSON.parse(String(msg.data)) as { name: string; payload: unknown };
@@ -34,7 +38,13 @@ export function httpBridge(token: string): FieldkitBridge {
         body: JSON.stringify(input ?? {}),
       });
       if (!res.ok && res.headers.get('content-type')?.includes('application/json') !== true) {
-        return { ok: false, error: { code: 'unavailable', message: `Fieldkit's host refused the request (${res.status}): ${await res.text()}` } };
+        return {
+          ok: false,
+          error: {
+            code: 'unavailable',
+            message: `Fieldkit's host refused the request (${res.status}): ${await res.text()}`,
+          },
+        };
       }
       return (await res.json()) as CallResult<unknown>;
     },

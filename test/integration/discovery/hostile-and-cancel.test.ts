@@ -12,7 +12,10 @@ const MDNS = { interface: '127.0.0.1', bind: '0.0.0.0' };
 
 function sipReply(request: string, server: string): Buffer {
   const header = (name: string): string => new RegExp(`^${name}:[^\\r\\n]*`, 'mi').exec(request)?.[0] ?? '';
-  return Buffer.from(`SIP/2.0 200 OK\r\n${header('Via')}\r\n${header('From')}\r\n${header('To')};tag=x\r\n${header('Call-ID')}\r\n${header('CSeq')}\r\nServer: ${server}\r\nContent-Length: 0\r\n\r\n`, 'latin1');
+  return Buffer.from(
+    `SIP/2.0 200 OK\r\n${header('Via')}\r\n${header('From')}\r\n${header('To')};tag=x\r\n${header('Call-ID')}\r\n${header('CSeq')}\r\nServer: ${server}\r\nContent-Length: 0\r\n\r\n`,
+    'latin1',
+  );
 }
 
 describe('hostile responders', () => {
@@ -28,25 +31,40 @@ describe('hostile responders', () => {
     // .5: a flood of 200 copies of a valid-looking reply for every request.
     const udp5 = dgram.createSocket('udp4');
     udp5.on('message', (msg, r) => {
-      for (let i = 0; i < 200; i++) udp5.send(sipReply(msg.toString('latin1'), 'Aastra 6867i/6.5.0.224'), r.port, r.address);
+      for (let i = 0; i < 200; i++)
+        udp5.send(sipReply(msg.toString('latin1'), 'Aastra 6867i/6.5.0.224'), r.port, r.address);
     });
-    await Promise.all([new Promise<void>((res) => udp1.bind(5060, '127.82.0.1', res)), new Promise<void>((res) => udp5.bind(5060, '127.82.0.5', res))]);
-    closers.push(() => udp1.close(), () => udp5.close());
+    await Promise.all([
+      new Promise<void>((res) => udp1.bind(5060, '127.82.0.1', res)),
+      new Promise<void>((res) => udp5.bind(5060, '127.82.0.5', res)),
+    ]);
+    closers.push(
+      () => udp1.close(),
+      () => udp5.close(),
+    );
     // .2: an endless body; .3: accepts and never answers; .4: endless headers.
     const servers: Array<[string, (s: net.Socket) => void]> = [
-      ['127.82.0.2', (s) => {
-        s.write('HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm="Aastra 6867i"\r\nServer: Aragorn\r\n\r\n');
-        const t = setInterval(() => s.writable && s.write(Buffer.alloc(64 * 1024, 0x42)), 1);
-        s.on('close', () => clearInterval(t));
-        s.on('error', () => clearInterval(t));
-      }],
+      [
+        '127.82.0.2',
+        (s) => {
+          s.write(
+            'HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm="Aastra 6867i"\r\nServer: Aragorn\r\n\r\n',
+          );
+          const t = setInterval(() => s.writable && s.write(Buffer.alloc(64 * 1024, 0x42)), 1);
+          s.on('close', () => clearInterval(t));
+          s.on('error', () => clearInterval(t));
+        },
+      ],
       ['127.82.0.3', (s) => s.on('error', () => undefined)],
-      ['127.82.0.4', (s) => {
-        s.write('HTTP/1.1 200 OK\r\n');
-        const t = setInterval(() => s.writable && s.write(`X-Junk: ${'j'.repeat(1000)}\r\n`), 1);
-        s.on('close', () => clearInterval(t));
-        s.on('error', () => clearInterval(t));
-      }],
+      [
+        '127.82.0.4',
+        (s) => {
+          s.write('HTTP/1.1 200 OK\r\n');
+          const t = setInterval(() => s.writable && s.write(`X-Junk: ${'j'.repeat(1000)}\r\n`), 1);
+          s.on('close', () => clearInterval(t));
+          s.on('error', () => clearInterval(t));
+        },
+      ],
     ];
     for (const [address, handler] of servers) {
       const server = net.createServer((s) => handler(s));
@@ -85,7 +103,10 @@ describe('cancellation and progress on a mostly empty /16', () => {
   test('stops at once with a cancelled error; progress is honest while it runs', async () => {
     const controller = new AbortController();
     const progress: DiscoverProgress[] = [];
-    const run = discover({ ranges: ['127.83.0.0/16'], methods: { mdns: false, neighbour: false } }, { signal: controller.signal, onProgress: (p) => progress.push(p) });
+    const run = discover(
+      { ranges: ['127.83.0.0/16'], methods: { mdns: false, neighbour: false } },
+      { signal: controller.signal, onProgress: (p) => progress.push(p) },
+    );
     await new Promise((r) => setTimeout(r, 3000)); // past the 1.5 s SIP timeout of the first addresses
     const abortedAt = performance.now();
     controller.abort();
@@ -112,7 +133,11 @@ describe('cancellation and progress on a mostly empty /16', () => {
     try {
       const controller = new AbortController();
       const run = discover(
-        { ranges: ['127.82.0.9'], methods: { mdns: false, neighbour: false, sip: false }, timeouts: { httpMs: 20_000 } },
+        {
+          ranges: ['127.82.0.9'],
+          methods: { mdns: false, neighbour: false, sip: false },
+          timeouts: { httpMs: 20_000 },
+        },
         { signal: controller.signal },
       );
       while (sockets.length === 0) await new Promise((r) => setTimeout(r, 10));
@@ -140,7 +165,18 @@ describe('cancellation and progress on a mostly empty /16', () => {
 describe('mDNS (bound to 127.0.0.1)', () => {
   test('an mDNS-only device is reported as unknown with its service; the LAN list holds it', async () => {
     const ad = advertise(
-      { index: 0, kind: 'other-sip', address: '127.82.0.9', mac: '02AA00000009', model: null, firmware: null, bannerPrefix: null, sipPort: null, httpPort: 8080, httpsPort: null },
+      {
+        index: 0,
+        kind: 'other-sip',
+        address: '127.82.0.9',
+        mac: '02AA00000009',
+        model: null,
+        firmware: null,
+        bannerPrefix: null,
+        sipPort: null,
+        httpPort: 8080,
+        httpsPort: null,
+      },
       '127.0.0.1',
     );
     try {

@@ -21,20 +21,90 @@ const SPEC: LabSpecInput = {
   loopbackBase: '127.81.0.0',
   bootMs: 0,
   groups: [
-    { kind: 'mitel-6800', count: 4, model: '6867i', versions: ['6.5.0.224', '5.1.0.2051'], macStart: '00:08:5D:10:00:01', bannerPrefix: 'alternate' },
-    { kind: 'mitel-6800', count: 2, model: '6865i', versions: ['6.4.0.140'], macStart: '08:00:0F:20:00:01', bannerPrefix: 'Aastra' },
+    {
+      kind: 'mitel-6800',
+      count: 4,
+      model: '6867i',
+      versions: ['6.5.0.224', '5.1.0.2051'],
+      macStart: '00:08:5D:10:00:01',
+      bannerPrefix: 'alternate',
+    },
+    {
+      kind: 'mitel-6800',
+      count: 2,
+      model: '6865i',
+      versions: ['6.4.0.140'],
+      macStart: '08:00:0F:20:00:01',
+      bannerPrefix: 'Aastra',
+    },
     // HTTP only, SIP only
-    { kind: 'mitel-6800', count: 1, model: '6867i', versions: ['6.5.0.224'], macStart: '00:10:BC:30:00:01', ports: { sip: null, http: 80, https: 443 } },
-    { kind: 'mitel-6800', count: 1, model: '6867i', versions: ['6.4.0.140'], macStart: '00:10:BC:31:00:01', ports: { sip: 5060, http: null, https: null } },
+    {
+      kind: 'mitel-6800',
+      count: 1,
+      model: '6867i',
+      versions: ['6.5.0.224'],
+      macStart: '00:10:BC:30:00:01',
+      ports: { sip: null, http: 80, https: 443 },
+    },
+    {
+      kind: 'mitel-6800',
+      count: 1,
+      model: '6867i',
+      versions: ['6.4.0.140'],
+      macStart: '00:10:BC:31:00:01',
+      ports: { sip: 5060, http: null, https: null },
+    },
     // Non-default ports
-    { kind: 'mitel-6800', count: 2, model: '6865i', versions: ['6.5.0.224'], macStart: '00:08:5D:32:00:01', ports: { sip: 5070, http: 8080, https: 8443 } },
+    {
+      kind: 'mitel-6800',
+      count: 2,
+      model: '6865i',
+      versions: ['6.5.0.224'],
+      macStart: '00:08:5D:32:00:01',
+      ports: { sip: 5070, http: 8080, https: 8443 },
+    },
     // Lossy SIP (no HTTP, so SIP retransmission alone must find them)
-    { kind: 'mitel-6800', count: 3, model: '6867i', versions: ['6.5.0.224'], macStart: '00:08:5D:33:00:01', ports: { sip: 5060, http: null, https: null }, faults: { sipLossRate: 0.3, sipLossSeed: 7 } },
+    {
+      kind: 'mitel-6800',
+      count: 3,
+      model: '6867i',
+      versions: ['6.5.0.224'],
+      macStart: '00:08:5D:33:00:01',
+      ports: { sip: 5060, http: null, https: null },
+      faults: { sipLossRate: 0.3, sipLossSeed: 7 },
+    },
     // Password the site does not know; a phone whose real password differs from its configured one
-    { kind: 'mitel-6800', count: 1, model: '6867i', versions: ['4.2.0.181'], macStart: '00:08:5D:40:00:01', adminPassword: '13579' },
-    { kind: 'mitel-6800', count: 1, model: '6865i', versions: ['6.5.0.224'], macStart: '00:08:5D:41:00:01', faults: { wrongCredentials: true } },
-    { kind: 'other-sip', count: 1, macStart: '80:5E:C0:00:00:01', sipBanner: 'Yealink SIP-T46S 66.86.0.15', sipBannerHeader: 'User-Agent' },
-    { kind: 'other-mitel', count: 1, macStart: '14:00:E9:00:00:01', sipBanner: 'Mitel 6930/6.4.0.140', ports: { sip: 5060, http: 80 }, httpRealm: 'Mitel 6930' },
+    {
+      kind: 'mitel-6800',
+      count: 1,
+      model: '6867i',
+      versions: ['4.2.0.181'],
+      macStart: '00:08:5D:40:00:01',
+      adminPassword: '13579',
+    },
+    {
+      kind: 'mitel-6800',
+      count: 1,
+      model: '6865i',
+      versions: ['6.5.0.224'],
+      macStart: '00:08:5D:41:00:01',
+      faults: { wrongCredentials: true },
+    },
+    {
+      kind: 'other-sip',
+      count: 1,
+      macStart: '80:5E:C0:00:00:01',
+      sipBanner: 'Yealink SIP-T46S 66.86.0.15',
+      sipBannerHeader: 'User-Agent',
+    },
+    {
+      kind: 'other-mitel',
+      count: 1,
+      macStart: '14:00:E9:00:00:01',
+      sipBanner: 'Mitel 6930/6.4.0.140',
+      ports: { sip: 5060, http: 80 },
+      httpRealm: 'Mitel 6930',
+    },
   ],
 };
 
@@ -90,7 +160,9 @@ describe('discovery on a loopback lab', () => {
   });
 
   test('Aastra and Mitel SIP banners both read', () => {
-    const banners = lab.phones.filter((p) => p.sipPort !== null).map((p) => byIp(result.devices, p.address).banner?.value ?? '');
+    const banners = lab.phones
+      .filter((p) => p.sipPort !== null)
+      .map((p) => byIp(result.devices, p.address).banner?.value ?? '');
     assert.ok(banners.some((b) => b.startsWith('Aastra ')));
     assert.ok(banners.some((b) => b.startsWith('Mitel ')));
   });
@@ -138,7 +210,21 @@ describe('discovery on a loopback lab', () => {
     const prev = process.env.FIELDKIT_ADMIN_PASSWORD;
     process.env.FIELDKIT_ADMIN_PASSWORD = '22222';
     try {
-      const code = await runCli(['discover', '127.81.0.1-20', '--sip-ports', '5070', '--http-ports', '8080', '--https-ports', '8443', '--no-mdns', '--json'], { out: (t) => out.push(t), err: (t) => err.push(t) });
+      const code = await runCli(
+        [
+          'discover',
+          '127.81.0.1-20',
+          '--sip-ports',
+          '5070',
+          '--http-ports',
+          '8080',
+          '--https-ports',
+          '8443',
+          '--no-mdns',
+          '--json',
+        ],
+        { out: (t) => out.push(t), err: (t) => err.push(t) },
+      );
       assert.equal(code, 0, err.join('\n'));
     } finally {
       if (prev === undefined) delete process.env.FIELDKIT_ADMIN_PASSWORD;
@@ -153,7 +239,8 @@ describe('discovery on a loopback lab', () => {
     assert.equal(first.firmware, lab.phones[0]!.firmware);
     assert.deepEqual(first.sources, ['http', 'https', 'sip', 'sysinfo']);
     assert.equal(first.classification, 'supported');
-    for (const r of rows) for (const k of ['ip', 'mac', 'model', 'firmware', 'sources', 'classification', 'flags']) assert.ok(k in r, k);
+    for (const r of rows)
+      for (const k of ['ip', 'mac', 'model', 'firmware', 'sources', 'classification', 'flags']) assert.ok(k in r, k);
   });
 
   test('the CLI refuses bad input with a clear message and a non-zero exit', async () => {
@@ -175,9 +262,23 @@ describe('discovery on a loopback lab', () => {
     const dir = await tempDir(t);
     let delivered = null as DeviceRecord[] | null;
     const infos: number[] = [];
-    const jobs = new JobManager(() => dir, { onUpdate: (i) => infos.push(i.counters.found ?? 0), onLog: () => undefined });
-    jobs.register(createDiscoveryJob({ secrets: new MemorySecretStore({ 'phone-admin-password': '22222' }), onResult: (d) => void (delivered = d) }));
-    const started = await jobs.start('discovery', { ranges: ['127.81.0.1-30'], sipPorts: [5070], httpPorts: [8080], httpsPorts: [8443], methods: { mdns: false } });
+    const jobs = new JobManager(() => dir, {
+      onUpdate: (i) => infos.push(i.counters.found ?? 0),
+      onLog: () => undefined,
+    });
+    jobs.register(
+      createDiscoveryJob({
+        secrets: new MemorySecretStore({ 'phone-admin-password': '22222' }),
+        onResult: (d) => void (delivered = d),
+      }),
+    );
+    const started = await jobs.start('discovery', {
+      ranges: ['127.81.0.1-30'],
+      sipPorts: [5070],
+      httpPorts: [8080],
+      httpsPorts: [8443],
+      methods: { mdns: false },
+    });
     const final = await jobs.wait(started.id);
     assert.equal(final.state, 'succeeded', final.error);
     assert.equal(final.total, 30);

@@ -17,18 +17,45 @@ import { deviceFor } from './fixture';
 
 let dir: string;
 let lab: LabHandle;
-const freePort = () => new Promise<number>((resolve) => { const s = createServer().listen(0, '127.0.0.1', () => { const p = (s.address() as { port: number }).port; s.close(() => resolve(p)); }); });
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => resolve(p));
+    });
+  });
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'fk-fwcli-'));
   const site = await SiteWorkspace.create(join(dir, 'site'), { name: 'cli' });
   const port = await freePort();
   await saveServerConfig(site, { address: '127.0.0.1', port, pathPrefix: 'prov' });
-  lab = await startLab({ name: 'fw-cli', loopbackBase: '127.67.0.0', bootMs: 300, flashMs: 400, groups: [
-    { kind: 'mitel-6800', count: 4, model: '6865i', versions: ['6.4.0.140'], macStart: '00:08:5D:6D:00:01', ports: { sip: 5060, http: 80, https: null } },
-  ] }, { mode: 'loopback', provisioningUrl: `http://127.0.0.1:${port}/prov/` });
+  lab = await startLab(
+    {
+      name: 'fw-cli',
+      loopbackBase: '127.67.0.0',
+      bootMs: 300,
+      flashMs: 400,
+      groups: [
+        {
+          kind: 'mitel-6800',
+          count: 4,
+          model: '6865i',
+          versions: ['6.4.0.140'],
+          macStart: '00:08:5D:6D:00:01',
+          ports: { sip: 5060, http: 80, https: null },
+        },
+      ],
+    },
+    { mode: 'loopback', provisioningUrl: `http://127.0.0.1:${port}/prov/` },
+  );
   const at = new Date().toISOString();
-  await site.writeJson(DEVICES_FILE, DevicesFileSchema, { format: 'fieldkit-inventory', formatVersion: 1, updatedAt: at, devices: lab.phones.map((p) => deviceFor({ ...p, firmware: p.firmware }, at)) });
+  await site.writeJson(DEVICES_FILE, DevicesFileSchema, {
+    format: 'fieldkit-inventory',
+    formatVersion: 1,
+    updatedAt: at,
+    devices: lab.phones.map((p) => deviceFor({ ...p, firmware: p.firmware }, at)),
+  });
   await writeFile(join(dir, '58015373REV036500224SP16865i.zip'), Buffer.alloc(0));
 });
 after(async () => {
@@ -39,7 +66,10 @@ after(async () => {
 async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const code = await runCli([...args, '--site', join(dir, 'site')], { out: (t) => (out += `${t}\n`), err: (t) => (err += `${t}\n`) });
+  const code = await runCli([...args, '--site', join(dir, 'site')], {
+    out: (t) => (out += `${t}\n`),
+    err: (t) => (err += `${t}\n`),
+  });
   return { code, out, err };
 }
 
@@ -53,7 +83,17 @@ test('import, plan, run without and with --yes, status', async () => {
   assert.equal(bad.code, 1);
   assert.match(bad.err, /not a readable ZIP package/);
 
-  const plan = await cli('firmware', 'plan', '--target', '6865i=6.5.0.224', '--canary', '1', '--wave-size', '2', '--json');
+  const plan = await cli(
+    'firmware',
+    'plan',
+    '--target',
+    '6865i=6.5.0.224',
+    '--canary',
+    '1',
+    '--wave-size',
+    '2',
+    '--json',
+  );
   assert.equal(plan.code, 0, plan.out + plan.err);
   const p = JSON.parse(plan.out);
   assert.equal(p.summary.flash, 4);
@@ -71,5 +111,8 @@ test('import, plan, run without and with --yes, status', async () => {
   assert.ok(lab.phones.every((ph) => lab.phone(ph.mac).firmware === '6.5.0.224'));
   const status = await cli('firmware', 'status', r.job.id);
   assert.match(status.out, /4 verified/);
-  assert.match(await readFile(join(dir, 'site', 'reports', `firmware-${r.job.id}.csv`), 'utf8'), /6\.4\.0\.140,6\.5\.0\.224,6\.5\.0\.224,verified/);
+  assert.match(
+    await readFile(join(dir, 'site', 'reports', `firmware-${r.job.id}.csv`), 'utf8'),
+    /6\.4\.0\.140,6\.5\.0\.224,6\.5\.0\.224,verified/,
+  );
 });

@@ -12,7 +12,8 @@ import { Journal } from '../../../electron/core/jobs/journal';
 let b: Bench;
 before(async () => {
   b = await startBench({
-    name: 'fw-fallback', loopbackBase: '127.61.0.0',
+    name: 'fw-fallback',
+    loopbackBase: '127.61.0.0',
     groups: [
       { count: 18, model: '6867i', versions: ['6.5.0.224', '6.5.0.224', '5.0.0.1018'], macStart: '00:08:5D:61:00:01' },
       { count: 14, model: '6865i', versions: ['6.4.0.140', '5.0.0.1018'], macStart: '00:08:5D:62:00:01' },
@@ -24,7 +25,13 @@ before(async () => {
 after(() => b.close());
 
 test('fallback and upgrade on 32 phones: every phone verified on its target, flashed exactly once', async () => {
-  const plan = await makeFirmwarePlan(b.planDeps(), { targets: [{ model: '6867i', version: '5.0.0.1018' }, { model: '6865i', version: '6.5.0.224' }], options: FAST });
+  const plan = await makeFirmwarePlan(b.planDeps(), {
+    targets: [
+      { model: '6867i', version: '5.0.0.1018' },
+      { model: '6865i', version: '6.5.0.224' },
+    ],
+    options: FAST,
+  });
   assert.equal(plan.phones.length, 32);
   assert.equal(plan.summary.skip, 6, 'the 6867i already on 5.0.0.1018 are skipped');
   assert.equal(plan.summary.flash, 26);
@@ -34,7 +41,15 @@ test('fallback and upgrade on 32 phones: every phone verified on its target, fla
   assert.ok(osv, 'going below 6.5.0.224 is flagged');
   assert.equal(osv.macs.length, 12);
 
-  await assert.rejects(b.jobs.start('firmware-wave', { planId: plan.id, confirm: 'wrong' }).then((j) => b.jobs.wait(j.id)).then((i) => { if (i.state === 'failed') throw new Error(i.error); }), /confirmation does not match/);
+  await assert.rejects(
+    b.jobs
+      .start('firmware-wave', { planId: plan.id, confirm: 'wrong' })
+      .then((j) => b.jobs.wait(j.id))
+      .then((i) => {
+        if (i.state === 'failed') throw new Error(i.error);
+      }),
+    /confirmation does not match/,
+  );
 
   const job = await b.jobs.start('firmware-wave', { planId: plan.id, confirm: plan.confirmToken });
   const info = await b.jobs.wait(job.id);
@@ -46,21 +61,42 @@ test('fallback and upgrade on 32 phones: every phone verified on its target, fla
     const target = p.model === '6867i' ? '5.0.0.1018' : '6.5.0.224';
     const phone = b.lab.phone(p.mac);
     assert.equal(phone.firmware, target, `${p.mac} runs ${target}`);
-    assert.equal(b.flashes(p.mac), p.firmware === target ? 0 : 1, `${p.mac} flashed ${p.firmware === target ? 'never' : 'once'}`);
+    assert.equal(
+      b.flashes(p.mac),
+      p.firmware === target ? 0 : 1,
+      `${p.mac} flashed ${p.firmware === target ? 'never' : 'once'}`,
+    );
     assert.notEqual(phone.setting('http path'), undefined);
     assert.equal(phone.setting('http path'), 'prov', `${p.mac} pointed home again (home serves no .st)`);
-    const fetched = phone.history.filter((e) => e.type === 'file-fetched' && e.detail.result === 'ok').map((e) => String(e.detail.file));
+    const fetched = phone.history
+      .filter((e) => e.type === 'file-fetched' && e.detail.result === 'ok')
+      .map((e) => String(e.detail.file));
     if (p.firmware !== target) {
-      assert.ok(fetched.includes(`${p.mac.replace(/:/g, '')}.cfg`), 'it read its own config file in the staging folder');
+      assert.ok(
+        fetched.includes(`${p.mac.replace(/:/g, '')}.cfg`),
+        'it read its own config file in the staging folder',
+      );
       // Staged in a sub-folder of the site's own server; its fetch log names the folder and the phone.
       const folder = `fw/${p.model}-${target}`;
       const mine = b.home.fetches().filter((e) => e.ip === p.address && e.status === 200);
-      assert.ok(mine.some((e) => e.file === `${folder}/${p.model}.st` && e.userAgent?.includes(p.model!)), `${p.mac} fetched ${folder}/${p.model}.st from the site's server`);
-      assert.ok(mine.some((e) => e.file === `${folder}/${p.mac.replace(/:/g, '')}.cfg`), `${p.mac} fetched its config copy in ${folder}`);
+      assert.ok(
+        mine.some((e) => e.file === `${folder}/${p.model}.st` && e.userAgent?.includes(p.model!)),
+        `${p.mac} fetched ${folder}/${p.model}.st from the site's server`,
+      );
+      assert.ok(
+        mine.some((e) => e.file === `${folder}/${p.mac.replace(/:/g, '')}.cfg`),
+        `${p.mac} fetched its config copy in ${folder}`,
+      );
     }
   }
-  assert.ok((await b.home.list()).every((n) => !n.includes('/')), 'home lists no staged file');
-  assert.ok(b.home.folder && (await b.home.folder('fw/6867i-5.0.0.1018').list()).includes('6867i.st'), 'the staged image stays on the server after the job');
+  assert.ok(
+    (await b.home.list()).every((n) => !n.includes('/')),
+    'home lists no staged file',
+  );
+  assert.ok(
+    b.home.folder && (await b.home.folder('fw/6867i-5.0.0.1018').list()).includes('6867i.st'),
+    'the staged image stays on the server after the job',
+  );
   const result = await readFile(b.site.path(`reports/firmware-${job.id}.csv`), 'utf8');
   assert.match(result, /^MAC,Model,Location,IP,Before,Target,After,Result/);
   assert.equal(result.trim().split('\r\n').length, 33);

@@ -19,7 +19,11 @@ const twoModels = (a: string, b: string) => [
 describe('a canary failure halts the run', () => {
   let b: Bench;
   before(async () => {
-    b = await startBench({ name: 'fw-canary', loopbackBase: '127.62.0.0', groups: twoModels('00:08:5D:63:00:01', '00:08:5D:64:00:01') });
+    b = await startBench({
+      name: 'fw-canary',
+      loopbackBase: '127.62.0.0',
+      groups: twoModels('00:08:5D:63:00:01', '00:08:5D:64:00:01'),
+    });
     await b.addImage('6867i', '5.0.0.1018');
     await b.addImage('6865i', '5.0.0.1018');
   });
@@ -28,7 +32,13 @@ describe('a canary failure halts the run', () => {
   test('the canary never comes back: the run waits for the technician, and "stop" leaves the others untouched', async () => {
     const canaryMac = b.lab.phones[0]!.mac;
     await b.lab.setFaults(canaryMac, { neverComesBack: true });
-    const plan = await makeFirmwarePlan(b.planDeps(), { targets: [{ model: '6867i', version: '5.0.0.1018' }, { model: '6865i', version: '5.0.0.1018' }], options: { ...FAST, flashTimeoutMs: 2500 } });
+    const plan = await makeFirmwarePlan(b.planDeps(), {
+      targets: [
+        { model: '6867i', version: '5.0.0.1018' },
+        { model: '6865i', version: '5.0.0.1018' },
+      ],
+      options: { ...FAST, flashTimeoutMs: 2500 },
+    });
     const job = await b.jobs.start('firmware-wave', { planId: plan.id, confirm: plan.confirmToken! });
     const decision = await waitForDecision(b.jobs, job.id);
     assert.match(decision.question, /canary: 1 of 2 phone\(s\) failed/);
@@ -43,23 +53,36 @@ describe('a canary failure halts the run', () => {
     assert.equal(status.counts['not-started'], 10);
     assert.equal(status.counts.verified, 1, 'the other canary');
     assert.equal(status.counts.failed, 1);
-    for (const p of b.lab.phones.slice(1, 6)) assert.equal(b.lab.phone(p.mac).history.filter((e) => e.type === 'boot-started').length, 1, 'not restarted');
+    for (const p of b.lab.phones.slice(1, 6))
+      assert.equal(b.lab.phone(p.mac).history.filter((e) => e.type === 'boot-started').length, 1, 'not restarted');
     const failed = status.phones.find((p) => p.state === 'failed')!;
     assert.equal(failed.mac, canaryMac.replace(/:/g, ''));
-    assert.match(failed.pointedAt ?? '', /fw\/6867i-5\.0\.0\.1018/, 'a dark phone is reported as still pointed at the staging folder');
+    assert.match(
+      failed.pointedAt ?? '',
+      /fw\/6867i-5\.0\.0\.1018/,
+      'a dark phone is reported as still pointed at the staging folder',
+    );
   });
 });
 
 describe('a corrupt image', () => {
   let b: Bench;
   before(async () => {
-    b = await startBench({ name: 'fw-corrupt', loopbackBase: '127.63.0.0', groups: twoModels('00:08:5D:65:00:01', '00:08:5D:66:00:01') });
+    b = await startBench({
+      name: 'fw-corrupt',
+      loopbackBase: '127.63.0.0',
+      groups: twoModels('00:08:5D:65:00:01', '00:08:5D:66:00:01'),
+    });
     await b.addImage('6865i', '5.0.0.1018', { corrupt: true });
   });
   after(() => b.close());
 
   test('fails cleanly: "rejected the image", pointed home, no second attempt even when the phone reboots again', async () => {
-    const plan = await makeFirmwarePlan(b.planDeps(), { selection: { models: ['6865i'] }, targets: [{ model: '6865i', version: '5.0.0.1018' }], options: FAST });
+    const plan = await makeFirmwarePlan(b.planDeps(), {
+      selection: { models: ['6865i'] },
+      targets: [{ model: '6865i', version: '5.0.0.1018' }],
+      options: FAST,
+    });
     const job = await b.jobs.start('firmware-wave', { planId: plan.id, confirm: plan.confirmToken! });
     await waitForDecision(b.jobs, job.id);
     b.jobs.answer(job.id, 'stop');
@@ -67,13 +90,20 @@ describe('a corrupt image', () => {
     const status = await firmwareStatus(b.site, job.id);
     const failed = status.phones.filter((p) => p.state === 'failed');
     assert.equal(failed.length, 1);
-    assert.match(failed[0]!.reason ?? '', /the phone rejected the image: it came back on 6\.5\.0\.224\. Not retried automatically/);
+    assert.match(
+      failed[0]!.reason ?? '',
+      /the phone rejected the image: it came back on 6\.5\.0\.224\. Not retried automatically/,
+    );
     const sim = b.lab.phone(b.lab.phones.find((p) => p.mac.replace(/:/g, '') === failed[0]!.mac)!.mac);
     assert.equal(sim.history.filter((e) => e.type === 'flash-started').length, 1);
     assert.equal(sim.setting('http path'), 'prov', 'pointed home again, away from the bad image');
     const seq = sim.lastSeq;
     await sim.powerCycle();
-    assert.equal(sim.history.filter((e) => e.seq > seq && e.type === 'flash-started').length, 0, 'a later reboot does not try the bad image again');
+    assert.equal(
+      sim.history.filter((e) => e.seq > seq && e.type === 'flash-started').length,
+      0,
+      'a later reboot does not try the bad image again',
+    );
     assert.equal(sim.firmware, '6.5.0.224');
   });
 });
@@ -81,7 +111,11 @@ describe('a corrupt image', () => {
 describe('power lost mid-flash', () => {
   let b: Bench;
   before(async () => {
-    b = await startBench({ name: 'fw-power', loopbackBase: '127.64.0.0', groups: twoModels('00:08:5D:67:00:01', '00:08:5D:68:00:01') });
+    b = await startBench({
+      name: 'fw-power',
+      loopbackBase: '127.64.0.0',
+      groups: twoModels('00:08:5D:67:00:01', '00:08:5D:68:00:01'),
+    });
     await b.addImage('6867i', '5.0.0.1018');
   });
   after(() => b.close());
@@ -89,7 +123,11 @@ describe('power lost mid-flash', () => {
   test('the phone comes back on its old firmware, fetches the image again at power-on, and is verified once', async () => {
     const victim = b.lab.phones[3]!.mac;
     await b.lab.setFaults(victim, { powerLossMidFlash: true });
-    const plan = await makeFirmwarePlan(b.planDeps(), { selection: { models: ['6867i'] }, targets: [{ model: '6867i', version: '5.0.0.1018' }], options: FAST });
+    const plan = await makeFirmwarePlan(b.planDeps(), {
+      selection: { models: ['6867i'] },
+      targets: [{ model: '6867i', version: '5.0.0.1018' }],
+      options: FAST,
+    });
     const job = await b.jobs.start('firmware-wave', { planId: plan.id, confirm: plan.confirmToken! });
     const info = await b.jobs.wait(job.id);
     assert.equal(info.state, 'succeeded', info.error);
@@ -105,26 +143,42 @@ describe('the silent re-upgrade trap', () => {
   let b: Bench;
   const day = Date.UTC(2026, 0, 5, 12, 0, 0);
   before(async () => {
-    b = await startBench({ name: 'fw-trap', loopbackBase: '127.65.0.0', clockStartMs: day, groups: twoModels('00:08:5D:69:00:01', '00:08:5D:6A:00:01') });
+    b = await startBench({
+      name: 'fw-trap',
+      loopbackBase: '127.65.0.0',
+      clockStartMs: day,
+      groups: twoModels('00:08:5D:69:00:01', '00:08:5D:6A:00:01'),
+    });
     await b.addImage('6867i', '6.5.0.224');
     await b.addImage('6867i', '5.0.0.1018');
     // Home serves 6867i.st 6.5.0.224 (the site's normal firmware), and the phones resync firmware nightly.
     const entry = (await readLibrary(b.site)).find((e) => e.id === '6867i-6.5.0.224')!;
     await b.home.write('6867i.st', await readLibraryImage(b.site, entry), { expectSha256: null, backup: false });
-    for (const p of b.lab.phones) await setConfigurationServer({ host: p.address, timeoutMs: 2000 }, { password: '22222' }, { autoResyncMode: '3', autoResyncTime: '02:00' });
+    for (const p of b.lab.phones)
+      await setConfigurationServer(
+        { host: p.address, timeoutMs: 2000 },
+        { password: '22222' },
+        { autoResyncMode: '3', autoResyncTime: '02:00' },
+      );
   });
   after(() => b.close());
 
   test('is flagged in the plan with its fix, and the fix keeps the phones on the fallback at night', async () => {
     const plan = await makeFirmwarePlan(b.planDeps(), {
-      selection: { models: ['6867i'] }, targets: [{ model: '6867i', version: '5.0.0.1018' }], options: { ...FAST, afterwards: 'config-only-home' },
+      selection: { models: ['6867i'] },
+      targets: [{ model: '6867i', version: '5.0.0.1018' }],
+      options: { ...FAST, afterwards: 'config-only-home' },
     });
     const rail = plan.guardRails.find((r) => r.id === 'nightly-re-upgrade');
     assert.ok(rail, 'flagged');
     assert.equal(rail.macs.length, 6);
     assert.match(rail.message, /silently flash it back at night/);
     assert.match(rail.fix ?? '', /auto resync mode to 1/);
-    assert.ok(plan.phones.filter((p) => p.action === 'flash').every((p) => p.homeFirmware === '6.5.0.224' && p.afterwards === 'home-config-only'));
+    assert.ok(
+      plan.phones
+        .filter((p) => p.action === 'flash')
+        .every((p) => p.homeFirmware === '6.5.0.224' && p.afterwards === 'home-config-only'),
+    );
 
     const job = await b.jobs.start('firmware-wave', { planId: plan.id, confirm: plan.confirmToken! });
     const info = await b.jobs.wait(job.id);
@@ -135,7 +189,11 @@ describe('the silent re-upgrade trap', () => {
       assert.equal(b.lab.phone(p.mac).setting('auto resync mode'), '1');
     }
     // Control: put one phone back on nightly firmware resync; the trap is real.
-    await setConfigurationServer({ host: first.address, timeoutMs: 2000 }, { password: '22222' }, { autoResyncMode: '3' });
+    await setConfigurationServer(
+      { host: first.address, timeoutMs: 2000 },
+      { password: '22222' },
+      { autoResyncMode: '3' },
+    );
     await b.lab.setClock(day + 15 * 3600_000); // 03:00 next day
     await b.lab.phone(first.mac).waitForEvent('online', { afterSeq: b.lab.phone(first.mac).lastSeq, timeoutMs: 8000 });
     assert.equal(b.lab.phone(first.mac).firmware, '6.5.0.224', 'without the fix it flashed back at night');
@@ -149,14 +207,26 @@ describe('the silent re-upgrade trap', () => {
 describe('cancel mid-wave', () => {
   let b: Bench;
   before(async () => {
-    b = await startBench({ name: 'fw-cancel', loopbackBase: '127.70.0.0', bootMs: 400, flashMs: 1200, groups: twoModels('00:08:5D:6E:10:01', '00:08:5D:6F:10:01') });
+    b = await startBench({
+      name: 'fw-cancel',
+      loopbackBase: '127.70.0.0',
+      bootMs: 400,
+      flashMs: 1200,
+      groups: twoModels('00:08:5D:6E:10:01', '00:08:5D:6F:10:01'),
+    });
     await b.addImage('6867i', '5.0.0.1018');
     await b.addImage('6865i', '5.0.0.1018');
   });
   after(() => b.close());
 
   test('leaves every phone in a known state, and resume finishes without flashing any phone twice', async () => {
-    const plan = await makeFirmwarePlan(b.planDeps(), { targets: [{ model: '6867i', version: '5.0.0.1018' }, { model: '6865i', version: '5.0.0.1018' }], options: { ...FAST, waveSize: 5, concurrency: 5 } });
+    const plan = await makeFirmwarePlan(b.planDeps(), {
+      targets: [
+        { model: '6867i', version: '5.0.0.1018' },
+        { model: '6865i', version: '5.0.0.1018' },
+      ],
+      options: { ...FAST, waveSize: 5, concurrency: 5 },
+    });
     const job = await b.jobs.start('firmware-wave', { planId: plan.id, confirm: plan.confirmToken! });
     for (;;) {
       const s = await firmwareStatus(b.site, job.id);

@@ -21,7 +21,9 @@ import { createFirmwareWaveJob } from '../../../electron/core/firmware/wave-job'
 import type { FirmwareJobDeps } from '../../../electron/core/firmware/wave-job';
 import type { PlanDeps } from '../../../electron/core/firmware/plan';
 
-export type GroupInput = Pick<MitelPhoneGroup, 'count' | 'model' | 'versions' | 'macStart'> & { faults?: MitelPhoneGroup['faults'] };
+export type GroupInput = Pick<MitelPhoneGroup, 'count' | 'model' | 'versions' | 'macStart'> & {
+  faults?: MitelPhoneGroup['faults'];
+};
 
 export interface Bench {
   dir: string;
@@ -34,43 +36,122 @@ export interface Bench {
   planDeps(): PlanDeps;
   jobDeps: FirmwareJobDeps;
   /** Imports a simulator image as `<model>-<version>.st` (version from the file name). */
-  addImage(model: '6867i' | '6865i', version: string, opts?: { corrupt?: boolean; name?: string; imageVersion?: string }): Promise<void>;
+  addImage(
+    model: '6867i' | '6865i',
+    version: string,
+    opts?: { corrupt?: boolean; name?: string; imageVersion?: string },
+  ): Promise<void>;
   flashes(mac: string): number;
   /** The home directory's files (name -> base64), for a process that serves them in place of `home`. */
   homeFiles(): Promise<Record<string, string>>;
   close(): Promise<void>;
 }
 
-export function deviceFor(p: { mac: string; address: string; model: string | null; firmware: string | null; httpPort: number | null; sipPort: number | null }, at: string): InventoryDevice {
+export function deviceFor(
+  p: {
+    mac: string;
+    address: string;
+    model: string | null;
+    firmware: string | null;
+    httpPort: number | null;
+    sipPort: number | null;
+  },
+  at: string,
+): InventoryDevice {
   const src = <T>(value: T) => ({ value, source: 'sysinfo' as const, at });
   return {
     record: {
-      key: `mac:${p.mac}`, ip: p.address, mac: src(p.mac), vendor: src('Mitel'), model: src(p.model ?? ''), firmware: src(p.firmware ?? ''),
-      banner: null, hostname: null, sipPort: p.sipPort, httpPort: p.httpPort, httpsPort: null, services: [], classification: 'supported',
-      sources: ['sysinfo'], flags: { belowOsvMinimum: false, vulnerable: [], possiblyVulnerable: [], notes: [] }, firstSeen: at, lastSeen: at,
+      key: `mac:${p.mac}`,
+      ip: p.address,
+      mac: src(p.mac),
+      vendor: src('Mitel'),
+      model: src(p.model ?? ''),
+      firmware: src(p.firmware ?? ''),
+      banner: null,
+      hostname: null,
+      sipPort: p.sipPort,
+      httpPort: p.httpPort,
+      httpsPort: null,
+      services: [],
+      classification: 'supported',
+      sources: ['sysinfo'],
+      flags: { belowOsvMinimum: false, vulnerable: [], possiblyVulnerable: [], notes: [] },
+      firstSeen: at,
+      lastSeen: at,
     },
-    state: 'present', changes: [], changedAt: null, goneSince: null, previousIps: [],
+    state: 'present',
+    changes: [],
+    changedAt: null,
+    goneSince: null,
+    previousIps: [],
   };
 }
 
-export async function startBench(opts: { name: string; loopbackBase: string; groups: GroupInput[]; bootMs?: number; flashMs?: number; clockStartMs?: number; provisioningUrl?: string }): Promise<Bench> {
+export async function startBench(opts: {
+  name: string;
+  loopbackBase: string;
+  groups: GroupInput[];
+  bootMs?: number;
+  flashMs?: number;
+  clockStartMs?: number;
+  provisioningUrl?: string;
+}): Promise<Bench> {
   const dir = await mkdtemp(join(tmpdir(), 'fk-fw-'));
   const site = await SiteWorkspace.create(join(dir, 'site'), { name: opts.name });
   const home = new BuiltinServer({ address: '127.0.0.1', port: 0, pathPrefix: 'prov' });
   await home.start();
-  await home.write('startup.cfg', Buffer.from('contact rcs: 0\nsip xml notify event: 1\n'), { expectSha256: null, backup: false });
-  for (const model of ['6867i', '6865i']) await home.write(`${model}.cfg`, Buffer.from(`# ${model}\nhttp path: prov\n`), { expectSha256: null, backup: false });
-  const lab = await startLab({
-    name: opts.name, loopbackBase: opts.loopbackBase, bootMs: opts.bootMs ?? 300, flashMs: opts.flashMs ?? 500,
-    groups: opts.groups.map((g) => ({ kind: 'mitel-6800' as const, ...g, ports: { sip: 5060, http: 80, https: null }, faults: g.faults ?? {} })),
-  }, { mode: 'loopback', provisioningUrl: opts.provisioningUrl ?? home.url(), ...(opts.clockStartMs !== undefined ? { clockStartMs: opts.clockStartMs } : {}) });
+  await home.write('startup.cfg', Buffer.from('contact rcs: 0\nsip xml notify event: 1\n'), {
+    expectSha256: null,
+    backup: false,
+  });
+  for (const model of ['6867i', '6865i'])
+    await home.write(`${model}.cfg`, Buffer.from(`# ${model}\nhttp path: prov\n`), {
+      expectSha256: null,
+      backup: false,
+    });
+  const lab = await startLab(
+    {
+      name: opts.name,
+      loopbackBase: opts.loopbackBase,
+      bootMs: opts.bootMs ?? 300,
+      flashMs: opts.flashMs ?? 500,
+      groups: opts.groups.map((g) => ({
+        kind: 'mitel-6800' as const,
+        ...g,
+        ports: { sip: 5060, http: 80, https: null },
+        faults: g.faults ?? {},
+      })),
+    },
+    {
+      mode: 'loopback',
+      provisioningUrl: opts.provisioningUrl ?? home.url(),
+      ...(opts.clockStartMs !== undefined ? { clockStartMs: opts.clockStartMs } : {}),
+    },
+  );
   const at = new Date().toISOString();
   for (const p of lab.phones) {
-    await home.write(`${p.mac.replace(/:/g, '')}.cfg`, Buffer.from(`sip line1 user name: ${p.index}\n`), { expectSha256: null, backup: false });
+    await home.write(`${p.mac.replace(/:/g, '')}.cfg`, Buffer.from(`sip line1 user name: ${p.index}\n`), {
+      expectSha256: null,
+      backup: false,
+    });
   }
   await site.writeJson(DEVICES_FILE, DevicesFileSchema, {
-    format: 'fieldkit-inventory', formatVersion: 1, updatedAt: at,
-    devices: lab.phones.map((p) => deviceFor({ mac: p.mac, address: p.address, model: p.model, firmware: p.firmware, httpPort: p.httpPort, sipPort: p.sipPort }, at)),
+    format: 'fieldkit-inventory',
+    formatVersion: 1,
+    updatedAt: at,
+    devices: lab.phones.map((p) =>
+      deviceFor(
+        {
+          mac: p.mac,
+          address: p.address,
+          model: p.model,
+          firmware: p.firmware,
+          httpPort: p.httpPort,
+          sipPort: p.sipPort,
+        },
+        at,
+      ),
+    ),
   });
   const secrets = new MemorySecretStore();
   const updates: JobInfo[] = [];
@@ -79,11 +160,21 @@ export async function startBench(opts: { name: string; loopbackBase: string; gro
   const jobDeps: FirmwareJobDeps = { site: () => site, secrets, server: async () => server() };
   jobs.register(createFirmwareWaveJob(jobDeps));
   return {
-    dir, site, lab, home, secrets, jobs, updates, jobDeps,
+    dir,
+    site,
+    lab,
+    home,
+    secrets,
+    jobs,
+    updates,
+    jobDeps,
     planDeps: () => ({ site, secrets, server: server() }),
     async addImage(model, version, o = {}) {
       const file = join(dir, o.name ?? `${model}-${version}.st`);
-      await writeFile(file, buildFirmwareImage({ model, version: o.imageVersion ?? version, sizeBytes: 4096, corrupt: o.corrupt }));
+      await writeFile(
+        file,
+        buildFirmwareImage({ model, version: o.imageVersion ?? version, sizeBytes: 4096, corrupt: o.corrupt }),
+      );
       await importFirmware(site, { path: file });
     },
     flashes: (mac) => lab.phone(mac).history.filter((e) => e.type === 'flash-done').length,
@@ -102,7 +193,11 @@ export async function startBench(opts: { name: string; loopbackBase: string; gro
 }
 
 /** Waits until the job asks the technician something. */
-export async function waitForDecision(jobs: JobManager, id: string, timeoutMs = 30_000): Promise<{ question: string; options: string[] }> {
+export async function waitForDecision(
+  jobs: JobManager,
+  id: string,
+  timeoutMs = 30_000,
+): Promise<{ question: string; options: string[] }> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const d = jobs.pendingDecision(id);
@@ -112,4 +207,13 @@ export async function waitForDecision(jobs: JobManager, id: string, timeoutMs = 
   }
 }
 
-export const FAST = { canaryPerModel: 1, waveSize: 8, concurrency: 8, haltWhenFailuresExceed: 0, requestTimeoutMs: 1500, rebootStartTimeoutMs: 5000, flashTimeoutMs: 8000, pollMs: 100 };
+export const FAST = {
+  canaryPerModel: 1,
+  waveSize: 8,
+  concurrency: 8,
+  haltWhenFailuresExceed: 0,
+  requestTimeoutMs: 1500,
+  rebootStartTimeoutMs: 5000,
+  flashTimeoutMs: 8000,
+  pollMs: 100,
+};

@@ -19,7 +19,13 @@ for (const [name, base64] of Object.entries(JSON.parse(await readFile(homeFiles!
 }
 await home.start();
 const jobs = new JobManager(() => site.path('journal'), { onUpdate: () => undefined, onLog: () => undefined });
-jobs.register(createFirmwareWaveJob({ site: () => site, secrets: new MemorySecretStore(), server: async () => firmwareServerOn(home, location) }));
+jobs.register(
+  createFirmwareWaveJob({
+    site: () => site,
+    secrets: new MemorySecretStore(),
+    server: async () => firmwareServerOn(home, location),
+  }),
+);
 const info = mode === 'start' ? await jobs.start('firmware-wave', { planId: a, confirm: b }) : await jobs.resume(a!);
 process.stdout.write(`${JSON.stringify({ id: info.id })}\n`);
 const done = await jobs.wait(info.id);

@@ -22,93 +22,144 @@ import { buildFirmwareImage } from '../../sim/firmware-image';
 
 const noSshd = sshdUnavailableReason();
 
-test('fallback staged through an SFTP target: folder on the server, phones verified, left-on-staging phone still served after close', { timeout: 180_000, skip: noSshd ?? false }, async (t) => {
-  const sshd = await startSshd();
-  t.after(() => sshd.cleanup());
-  const folder = join(sshd.home, 'prov');
-  await mkdir(folder);
-  const owner = await stat(sshd.home);
-  await chown(folder, owner.uid, owner.gid);
+test(
+  'fallback staged through an SFTP target: folder on the server, phones verified, left-on-staging phone still served after close',
+  { timeout: 180_000, skip: noSshd ?? false },
+  async (t) => {
+    const sshd = await startSshd();
+    t.after(() => sshd.cleanup());
+    const folder = join(sshd.home, 'prov');
+    await mkdir(folder);
+    const owner = await stat(sshd.home);
+    await chown(folder, owner.uid, owner.gid);
 
-  // The site's web server: serves the sshd's folder, sub-folders included, to the phones.
-  const fetched: { ip: string; path: string; status: number }[] = [];
-  const web = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0]!;
-    const parts = path.split('/').filter(Boolean);
-    const ok = parts[0] === 'prov' && parts.length >= 2 && parts.slice(1).every((p) => /^[\w-][\w.-]*$/.test(p));
-    const done = (status: number, body?: Buffer) => { fetched.push({ ip: (req.socket.remoteAddress ?? '').replace(/^::ffff:/, ''), path, status }); res.writeHead(status).end(body); };
-    if (!ok) return done(404);
-    readFile(join(folder, ...parts.slice(1))).then((body) => done(200, body), () => done(404));
-  });
-  await new Promise<void>((resolve) => web.listen(0, '127.0.0.1', resolve));
-  t.after(() => new Promise<void>((resolve) => { web.closeAllConnections(); web.close(() => resolve()); }));
-  const serverUrl = `http://127.0.0.1:${(web.address() as AddressInfo).port}/prov/`;
+    // The site's web server: serves the sshd's folder, sub-folders included, to the phones.
+    const fetched: { ip: string; path: string; status: number }[] = [];
+    const web = createServer((req, res) => {
+      const path = (req.url ?? '/').split('?')[0]!;
+      const parts = path.split('/').filter(Boolean);
+      const ok = parts[0] === 'prov' && parts.length >= 2 && parts.slice(1).every((p) => /^[\w-][\w.-]*$/.test(p));
+      const done = (status: number, body?: Buffer) => {
+        fetched.push({ ip: (req.socket.remoteAddress ?? '').replace(/^::ffff:/, ''), path, status });
+        res.writeHead(status).end(body);
+      };
+      if (!ok) return done(404);
+      readFile(join(folder, ...parts.slice(1))).then(
+        (body) => done(200, body),
+        () => done(404),
+      );
+    });
+    await new Promise<void>((resolve) => web.listen(0, '127.0.0.1', resolve));
+    t.after(
+      () =>
+        new Promise<void>((resolve) => {
+          web.closeAllConnections();
+          web.close(() => resolve());
+        }),
+    );
+    const serverUrl = `http://127.0.0.1:${(web.address() as AddressInfo).port}/prov/`;
 
-  const b = await startBench({
-    name: 'fw-sftp', loopbackBase: '127.67.0.0', provisioningUrl: serverUrl,
-    groups: [{ count: 6, model: '6867i', versions: ['6.5.0.224'], macStart: '00:08:5D:67:00:01' }],
-  });
-  t.after(() => b.close());
-  await b.addImage('6867i', '5.0.0.1018');
-  // Home serves 6.5.0.224 (in the library too): a fallen-back phone pointed home would flash back, so
-  // every phone is left on the staging folder whose .st is its new version.
-  await b.addImage('6867i', '6.5.0.224');
-  const homeImage = buildFirmwareImage({ model: '6867i', version: '6.5.0.224', sizeBytes: 4096 });
-  for (const [name, base64] of Object.entries(await b.homeFiles())) await writeFile(join(folder, name), Buffer.from(base64, 'base64'));
-  await writeFile(join(folder, '6867i.st'), homeImage);
-  await chown(folder, owner.uid, owner.gid);
+    const b = await startBench({
+      name: 'fw-sftp',
+      loopbackBase: '127.67.0.0',
+      provisioningUrl: serverUrl,
+      groups: [{ count: 6, model: '6867i', versions: ['6.5.0.224'], macStart: '00:08:5D:67:00:01' }],
+    });
+    t.after(() => b.close());
+    await b.addImage('6867i', '5.0.0.1018');
+    // Home serves 6.5.0.224 (in the library too): a fallen-back phone pointed home would flash back, so
+    // every phone is left on the staging folder whose .st is its new version.
+    await b.addImage('6867i', '6.5.0.224');
+    const homeImage = buildFirmwareImage({ model: '6867i', version: '6.5.0.224', sizeBytes: 4096 });
+    for (const [name, base64] of Object.entries(await b.homeFiles()))
+      await writeFile(join(folder, name), Buffer.from(base64, 'base64'));
+    await writeFile(join(folder, '6867i.st'), homeImage);
+    await chown(folder, owner.uid, owner.gid);
 
-  const appDataDir = await tempDir(t);
-  const service = new ProvisioningService({ site: b.site, secrets: b.secrets, appDataDir });
-  await service.saveTarget({ id: 'osv-prov', kind: 'sftp', url: `sftp://${sshd.user}@127.0.0.1:${sshd.port}${folder}`, auth: 'password' });
-  await service.setSftpCredential('osv-prov', { password: sshd.password });
-  await service.trustHostKey('osv-prov', await sshd.hostKeyFingerprint());
+    const appDataDir = await tempDir(t);
+    const service = new ProvisioningService({ site: b.site, secrets: b.secrets, appDataDir });
+    await service.saveTarget({
+      id: 'osv-prov',
+      kind: 'sftp',
+      url: `sftp://${sshd.user}@127.0.0.1:${sshd.port}${folder}`,
+      auth: 'password',
+    });
+    await service.setSftpCredential('osv-prov', { password: sshd.password });
+    await service.trustHostKey('osv-prov', await sshd.hostKeyFingerprint());
 
-  const planServer = await siteFirmwareServer(service, { targetId: 'osv-prov', url: serverUrl, tempTag: 'fw-plan' });
-  const plan = await makeFirmwarePlan({ site: b.site, secrets: b.secrets, server: planServer }, {
-    targets: [{ model: '6867i', version: '5.0.0.1018' }], options: { ...FAST, publishTarget: 'osv-prov', serverUrl },
-  }).finally(() => planServer.close());
-  assert.equal(plan.summary.flash, 6);
-  assert.ok(plan.phones.every((p) => p.homeFirmware === '6.5.0.224' && p.afterwards === 'stay-pointed'), 'home .st read over SFTP, phones stay on staging');
+    const planServer = await siteFirmwareServer(service, { targetId: 'osv-prov', url: serverUrl, tempTag: 'fw-plan' });
+    const plan = await makeFirmwarePlan(
+      { site: b.site, secrets: b.secrets, server: planServer },
+      {
+        targets: [{ model: '6867i', version: '5.0.0.1018' }],
+        options: { ...FAST, publishTarget: 'osv-prov', serverUrl },
+      },
+    ).finally(() => planServer.close());
+    assert.equal(plan.summary.flash, 6);
+    assert.ok(
+      plan.phones.every((p) => p.homeFirmware === '6.5.0.224' && p.afterwards === 'stay-pointed'),
+      'home .st read over SFTP, phones stay on staging',
+    );
 
-  // "Fieldkit": its own job manager, the server built from the plan's publishing target.
-  const jobs = new JobManager(() => b.site.path('journal'), { onUpdate: () => undefined, onLog: () => undefined });
-  jobs.register(createFirmwareWaveJob({
-    site: () => b.site, secrets: b.secrets,
-    server: (_site, p, jobId) => siteFirmwareServer(service, { targetId: p.options.publishTarget, ...(p.options.serverUrl ? { url: p.options.serverUrl } : {}), tempTag: jobId }),
-  }));
-  const job = await jobs.start('firmware-wave', { planId: plan.id, confirm: plan.confirmToken });
-  const info = await jobs.wait(job.id);
-  assert.equal(info.state, 'succeeded', info.error);
-  assert.equal(info.counters.verified, 6);
-  await jobs.shutdown();
-  await service.dispose();
+    // "Fieldkit": its own job manager, the server built from the plan's publishing target.
+    const jobs = new JobManager(() => b.site.path('journal'), { onUpdate: () => undefined, onLog: () => undefined });
+    jobs.register(
+      createFirmwareWaveJob({
+        site: () => b.site,
+        secrets: b.secrets,
+        server: (_site, p, jobId) =>
+          siteFirmwareServer(service, {
+            targetId: p.options.publishTarget,
+            ...(p.options.serverUrl ? { url: p.options.serverUrl } : {}),
+            tempTag: jobId,
+          }),
+      }),
+    );
+    const job = await jobs.start('firmware-wave', { planId: plan.id, confirm: plan.confirmToken });
+    const info = await jobs.wait(job.id);
+    assert.equal(info.state, 'succeeded', info.error);
+    assert.equal(info.counters.verified, 6);
+    await jobs.shutdown();
+    await service.dispose();
 
-  // The staging folder is on the server, with the image and the config copies (no server lines).
-  const staged = join(folder, 'fw', '6867i-5.0.0.1018');
-  const entry = (await findLibraryEntry(b.site, '6867i', '5.0.0.1018'))!;
-  assert.equal(sha256Hex(await readFile(join(staged, '6867i.st'))), sha256Hex(await readLibraryImage(b.site, entry)));
-  assert.equal(await readFile(join(staged, 'startup.cfg'), 'utf8'), await readFile(join(folder, 'startup.cfg'), 'utf8'));
-  assert.doesNotMatch(await readFile(join(staged, '6867i.cfg'), 'utf8'), /http path/, 'the copy leaves out where the config server is');
-  assert.equal(sha256Hex(await readFile(join(folder, '6867i.st'))), sha256Hex(homeImage), 'home is untouched');
-  for (const p of b.lab.phones) {
-    const mac = p.mac.replace(/:/g, '');
-    assert.match(await readFile(join(staged, `${mac}.cfg`), 'utf8'), /sip line1 user name/);
-    const phone = b.lab.phone(p.mac);
-    assert.equal(phone.firmware, '5.0.0.1018');
-    assert.equal(b.flashes(p.mac), 1);
-    assert.equal(phone.setting('http path'), 'prov/fw/6867i-5.0.0.1018', `${p.mac} left on the staging folder`);
-    assert.ok(fetched.some((f) => f.ip === p.address && f.path === '/prov/fw/6867i-5.0.0.1018/6867i.st' && f.status === 200));
-  }
+    // The staging folder is on the server, with the image and the config copies (no server lines).
+    const staged = join(folder, 'fw', '6867i-5.0.0.1018');
+    const entry = (await findLibraryEntry(b.site, '6867i', '5.0.0.1018'))!;
+    assert.equal(sha256Hex(await readFile(join(staged, '6867i.st'))), sha256Hex(await readLibraryImage(b.site, entry)));
+    assert.equal(
+      await readFile(join(staged, 'startup.cfg'), 'utf8'),
+      await readFile(join(folder, 'startup.cfg'), 'utf8'),
+    );
+    assert.doesNotMatch(
+      await readFile(join(staged, '6867i.cfg'), 'utf8'),
+      /http path/,
+      'the copy leaves out where the config server is',
+    );
+    assert.equal(sha256Hex(await readFile(join(folder, '6867i.st'))), sha256Hex(homeImage), 'home is untouched');
+    for (const p of b.lab.phones) {
+      const mac = p.mac.replace(/:/g, '');
+      assert.match(await readFile(join(staged, `${mac}.cfg`), 'utf8'), /sip line1 user name/);
+      const phone = b.lab.phone(p.mac);
+      assert.equal(phone.firmware, '5.0.0.1018');
+      assert.equal(b.flashes(p.mac), 1);
+      assert.equal(phone.setting('http path'), 'prov/fw/6867i-5.0.0.1018', `${p.mac} left on the staging folder`);
+      assert.ok(
+        fetched.some((f) => f.ip === p.address && f.path === '/prov/fw/6867i-5.0.0.1018/6867i.st' && f.status === 200),
+      );
+    }
 
-  // Fieldkit is gone: a phone left on the staging folder reboots, finds its folder and keeps its version.
-  const left = b.lab.phones[0]!;
-  const before = fetched.length;
-  await b.lab.powerCycle(left.mac);
-  const phone = b.lab.phone(left.mac);
-  for (let i = 0; phone.state !== 'online' && i < 200; i++) await new Promise((r) => setTimeout(r, 50));
-  const after = fetched.slice(before).filter((f) => f.ip === left.address);
-  assert.ok(after.some((f) => f.path === `/prov/fw/6867i-5.0.0.1018/${left.mac.replace(/:/g, '')}.cfg` && f.status === 200), JSON.stringify(after));
-  assert.equal(phone.firmware, '5.0.0.1018', 'no flip back');
-  assert.equal(b.flashes(left.mac), 1);
-});
+    // Fieldkit is gone: a phone left on the staging folder reboots, finds its folder and keeps its version.
+    const left = b.lab.phones[0]!;
+    const before = fetched.length;
+    await b.lab.powerCycle(left.mac);
+    const phone = b.lab.phone(left.mac);
+    for (let i = 0; phone.state !== 'online' && i < 200; i++) await new Promise((r) => setTimeout(r, 50));
+    const after = fetched.slice(before).filter((f) => f.ip === left.address);
+    assert.ok(
+      after.some((f) => f.path === `/prov/fw/6867i-5.0.0.1018/${left.mac.replace(/:/g, '')}.cfg` && f.status === 200),
+      JSON.stringify(after),
+    );
+    assert.equal(phone.firmware, '5.0.0.1018', 'no flip back');
+    assert.equal(b.flashes(left.mac), 1);
+  },
+);

@@ -16,8 +16,16 @@ import { Journal } from '../../../electron/core/jobs/journal';
 const runner = fileURLToPath(new URL('./kill-runner.ts', import.meta.url));
 const repo = fileURLToPath(new URL('../../..', import.meta.url));
 
-function spawnRunner(args: string[]): { child: ChildProcess; lines: string[]; firstLine: Promise<Record<string, unknown>>; exit: Promise<number | null> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', runner, ...args], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
+function spawnRunner(args: string[]): {
+  child: ChildProcess;
+  lines: string[];
+  firstLine: Promise<Record<string, unknown>>;
+  exit: Promise<number | null>;
+} {
+  const child = spawn(process.execPath, ['--import', 'tsx', runner, ...args], {
+    cwd: repo,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const lines: string[] = [];
   let err = '';
   child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
@@ -27,7 +35,10 @@ function spawnRunner(args: string[]): { child: ChildProcess; lines: string[]; fi
       buf += c.toString();
       const parts = buf.split('\n');
       buf = parts.pop()!;
-      for (const l of parts) { lines.push(l); if (lines.length === 1) resolve(JSON.parse(l)); }
+      for (const l of parts) {
+        lines.push(l);
+        if (lines.length === 1) resolve(JSON.parse(l));
+      }
     });
     child.once('exit', (code) => reject(new Error(`runner exited ${code} before answering: ${err}`)));
   });
@@ -38,7 +49,10 @@ function spawnRunner(args: string[]): { child: ChildProcess; lines: string[]; fi
 let b: Bench;
 before(async () => {
   b = await startBench({
-    name: 'fw-kill', loopbackBase: '127.66.0.0', bootMs: 400, flashMs: 1500,
+    name: 'fw-kill',
+    loopbackBase: '127.66.0.0',
+    bootMs: 400,
+    flashMs: 1500,
     groups: [
       { count: 16, model: '6867i', versions: ['6.5.0.224', '6.4.0.140'], macStart: '00:08:5D:6B:00:01' },
       { count: 16, model: '6865i', versions: ['6.5.0.224'], macStart: '00:08:5D:6C:00:01' },
@@ -50,7 +64,13 @@ before(async () => {
 after(() => b.close());
 
 test('kill -9 mid-wave, resume in a new process: every phone flashed exactly once and verified', async () => {
-  const plan = await makeFirmwarePlan(b.planDeps(), { targets: [{ model: '6867i', version: '5.0.0.1018' }, { model: '6865i', version: '5.0.0.1018' }], options: { ...FAST, waveSize: 10, concurrency: 10 } });
+  const plan = await makeFirmwarePlan(b.planDeps(), {
+    targets: [
+      { model: '6867i', version: '5.0.0.1018' },
+      { model: '6865i', version: '5.0.0.1018' },
+    ],
+    options: { ...FAST, waveSize: 10, concurrency: 10 },
+  });
   assert.equal(plan.summary.flash, 32);
   // From here the runner process is Fieldkit: its built-in server is the phones' home (and staging), and
   // it dies with the process.
@@ -70,7 +90,10 @@ test('kill -9 mid-wave, resume in a new process: every phone flashed exactly onc
   first.child.kill('SIGKILL');
   await first.exit;
   const killedAt = await Journal.read(journalPath);
-  assert.ok(!killedAt.entries.some((e) => e.type.startsWith('job-') && e.type !== 'job-started'), 'the job did not finish before the kill');
+  assert.ok(
+    !killedAt.entries.some((e) => e.type.startsWith('job-') && e.type !== 'job-started'),
+    'the job did not finish before the kill',
+  );
   const inFlight = new Set<string>();
   for (const e of killedAt.entries) {
     if (e.type !== 'step-begin' || typeof e.key !== 'string' || !e.key.startsWith('reboot:')) continue;
@@ -94,6 +117,11 @@ test('kill -9 mid-wave, resume in a new process: every phone flashed exactly onc
   assert.ok(entries.some((e) => e.type === 'job-resumed'));
   const rechecks = entries.filter((e) => e.type === 'phone-recheck');
   const rechecked = new Set(rechecks.map((r) => `reboot:${String(r.mac)}#1`));
-  for (const key of inFlight) assert.ok(rechecked.has(key), `${key} was begun but not confirmed: re-checked before any new action`);
-  for (const r of rechecks) assert.match(String(r.decision), /already flashed by the interrupted run|still on its old version|it was not flashed; restart it once more/);
+  for (const key of inFlight)
+    assert.ok(rechecked.has(key), `${key} was begun but not confirmed: re-checked before any new action`);
+  for (const r of rechecks)
+    assert.match(
+      String(r.decision),
+      /already flashed by the interrupted run|still on its old version|it was not flashed; restart it once more/,
+    );
 });

@@ -17,7 +17,12 @@ export async function freePort(): Promise<number> {
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls `check` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 30_000, everyMs = 25): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 30_000,
+  everyMs = 25,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -37,32 +42,57 @@ export interface KilledRun {
  * Runs job-runner.ts in a child process, waits until the job's journal satisfies `killWhen`, then
  * SIGKILLs the child. Fails if the job ended before it could be killed.
  */
-export async function startAndKill(opts: { appDataDir: string; siteDir: string; kind: string; params: unknown; env?: NodeJS.ProcessEnv; killWhen: (entries: JournalEntry[]) => boolean; timeoutMs?: number }): Promise<KilledRun> {
+export async function startAndKill(opts: {
+  appDataDir: string;
+  siteDir: string;
+  kind: string;
+  params: unknown;
+  env?: NodeJS.ProcessEnv;
+  killWhen: (entries: JournalEntry[]) => boolean;
+  timeoutMs?: number;
+}): Promise<KilledRun> {
   const runner = fileURLToPath(new URL('./job-runner.ts', import.meta.url));
   const repo = fileURLToPath(new URL('../../..', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', runner, opts.appDataDir, opts.siteDir, opts.kind, JSON.stringify(opts.params)], {
-    cwd: repo, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...opts.env },
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', runner, opts.appDataDir, opts.siteDir, opts.kind, JSON.stringify(opts.params)],
+    {
+      cwd: repo,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...opts.env },
+    },
+  );
   let out = '';
   let err = '';
   child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   try {
-    const id = await waitFor('the child to start the job', () => {
-      if (child.exitCode !== null) throw new Error(`runner exited ${child.exitCode}: ${out} ${err}`);
-      const first = out.split('\n')[0];
-      if (!out.includes('\n') || !first) return undefined;
-      const parsed = JSON.parse(first) as { id?: string; error?: unknown };
-      if (!parsed.id) throw new Error(`runner could not start the job: ${first}`);
-      return parsed.id;
-    }, opts.timeoutMs ?? 60_000, 5);
+    const id = await waitFor(
+      'the child to start the job',
+      () => {
+        if (child.exitCode !== null) throw new Error(`runner exited ${child.exitCode}: ${out} ${err}`);
+        const first = out.split('\n')[0];
+        if (!out.includes('\n') || !first) return undefined;
+        const parsed = JSON.parse(first) as { id?: string; error?: unknown };
+        if (!parsed.id) throw new Error(`runner could not start the job: ${first}`);
+        return parsed.id;
+      },
+      opts.timeoutMs ?? 60_000,
+      5,
+    );
     const path = join(opts.siteDir, 'journal', `${id}.jsonl`);
-    await waitFor('the kill point in the journal', async () => {
-      const { entries } = await Journal.read(path);
-      if (entries.some((e) => e.type.startsWith('job-') && e.type !== 'job-started')) throw new Error(`the job ended before it could be killed: ${out}`);
-      return opts.killWhen(entries);
-    }, opts.timeoutMs ?? 60_000, 5);
+    await waitFor(
+      'the kill point in the journal',
+      async () => {
+        const { entries } = await Journal.read(path);
+        if (entries.some((e) => e.type.startsWith('job-') && e.type !== 'job-started'))
+          throw new Error(`the job ended before it could be killed: ${out}`);
+        return opts.killWhen(entries);
+      },
+      opts.timeoutMs ?? 60_000,
+      5,
+    );
     child.kill('SIGKILL');
     await exited;
     return { id, entries: (await Journal.read(path)).entries };

@@ -64,136 +64,223 @@ function pdfStreams(bytes: Buffer): string {
   return parts.join('\n');
 }
 
-test('no secret at rest or in any output after the whole loop; the secrets did reach the phones and the servers', { timeout: 240_000, skip: noSshd ?? false }, async (t) => {
-  const dir = await tempDir(t, 'fk-secrets-');
-  const console_: string[] = [];
-  for (const level of ['log', 'info', 'warn', 'error'] as const) {
-    const original = console[level];
-    console[level] = (...args: unknown[]) => { console_.push(args.map(String).join(' ')); original(...args); };
-    t.after(() => { console[level] = original; });
-  }
+test(
+  'no secret at rest or in any output after the whole loop; the secrets did reach the phones and the servers',
+  { timeout: 240_000, skip: noSshd ?? false },
+  async (t) => {
+    const dir = await tempDir(t, 'fk-secrets-');
+    const console_: string[] = [];
+    for (const level of ['log', 'info', 'warn', 'error'] as const) {
+      const original = console[level];
+      console[level] = (...args: unknown[]) => {
+        console_.push(args.map(String).join(' '));
+        original(...args);
+      };
+      t.after(() => {
+        console[level] = original;
+      });
+    }
 
-  const sshd = await startSshd();
-  t.after(() => sshd.cleanup());
-  const port = await freePort();
-  const lab = await startLab({
-    name: 'harden-secrets', loopbackBase: '127.97.0.0', bootMs: 400, flashMs: 200,
-    groups: [
-      { kind: 'mitel-6800', count: 3, model: '6867i', versions: ['6.5.0.224'], macStart: '00:08:5D:97:00:01', adminPassword: ADMIN },
-      { kind: 'mitel-6800', count: 3, model: '6865i', versions: ['6.5.0.224'], macStart: '00:08:5D:97:01:01', adminPassword: ADMIN },
-    ],
-  }, { mode: 'loopback', provisioningUrl: `http://127.0.0.1:${port}/prov/` });
-  t.after(() => lab.stop());
-  const macs = lab.phones.map((p) => p.mac.replace(/:/g, ''));
+    const sshd = await startSshd();
+    t.after(() => sshd.cleanup());
+    const port = await freePort();
+    const lab = await startLab(
+      {
+        name: 'harden-secrets',
+        loopbackBase: '127.97.0.0',
+        bootMs: 400,
+        flashMs: 200,
+        groups: [
+          {
+            kind: 'mitel-6800',
+            count: 3,
+            model: '6867i',
+            versions: ['6.5.0.224'],
+            macStart: '00:08:5D:97:00:01',
+            adminPassword: ADMIN,
+          },
+          {
+            kind: 'mitel-6800',
+            count: 3,
+            model: '6865i',
+            versions: ['6.5.0.224'],
+            macStart: '00:08:5D:97:01:01',
+            adminPassword: ADMIN,
+          },
+        ],
+      },
+      { mode: 'loopback', provisioningUrl: `http://127.0.0.1:${port}/prov/` },
+    );
+    t.after(() => lab.stop());
+    const macs = lab.phones.map((p) => p.mac.replace(/:/g, ''));
 
-  const secrets = new MemorySecretStore({ 'phone-admin-password': ADMIN });
-  const appData = join(dir, 'data');
-  const siteDir = join(dir, 'site');
-  const exportsDir = join(dir, 'exports');
-  await mkdir(exportsDir);
-  const app = new FieldkitApp(nodePlatform({ appDataDir: appData, defaultSitesRoot: dir, secrets }));
-  t.after(() => app.shutdown());
-  const events: unknown[] = [];
-  app.events.subscribe((name, payload) => events.push({ name, payload }));
-  const { ok, runJob } = callsOf(app);
+    const secrets = new MemorySecretStore({ 'phone-admin-password': ADMIN });
+    const appData = join(dir, 'data');
+    const siteDir = join(dir, 'site');
+    const exportsDir = join(dir, 'exports');
+    await mkdir(exportsDir);
+    const app = new FieldkitApp(nodePlatform({ appDataDir: appData, defaultSitesRoot: dir, secrets }));
+    t.after(() => app.shutdown());
+    const events: unknown[] = [];
+    app.events.subscribe((name, payload) => events.push({ name, payload }));
+    const { ok, runJob } = callsOf(app);
 
-  // discover -> sheet -> settings -> credentials -> generate
-  await ok('site.create', { dir: siteDir, name: 'Secrets site' });
-  await runJob('discovery', { ranges: [`${lab.phones[0]!.address}-${lab.phones.at(-1)!.address}`], methods: { mdns: false, neighbour: false, passive: false } });
-  assert.equal((await ok('inventory.list', {})).rows.filter((r) => r.presence === 'present' && r.mac).length, macs.length);
-  const sheet = ['MAC;DN;Name;Location', ...macs.map((m, i) => `${m};${2108189800 + i};User ${i + 1};Floor 1`)].join('\n');
-  assert.equal((await ok('inventory.importCsv', { text: sheet })).errors.length, 0);
-  await ok('config.settings.save', {
-    settings: {
-      siteName: 'Secrets site',
-      osv: { proxy: { host: '10.20.30.40' }, transport: 'tls', trustedCaFile: 'osv-ca.pem', centralizedConference: 'server', srtp: 'preferred' },
-      ntp: { server1: '10.20.30.1' },
-      provisioning: { protocol: 'HTTP', server: '127.0.0.1', port, path: 'prov' },
-      fieldkitHost: '127.0.0.1',
-    },
-  });
-  for (const mac of macs) await ok('credentials.set', { key: `sip-password:${mac}`, value: sipPassword(mac) });
-  const generated = await ok('config.generate', {});
-  assert.equal(generated.readyToPublish, true, JSON.stringify(generated.missingCredentials));
+    // discover -> sheet -> settings -> credentials -> generate
+    await ok('site.create', { dir: siteDir, name: 'Secrets site' });
+    await runJob('discovery', {
+      ranges: [`${lab.phones[0]!.address}-${lab.phones.at(-1)!.address}`],
+      methods: { mdns: false, neighbour: false, passive: false },
+    });
+    assert.equal(
+      (await ok('inventory.list', {})).rows.filter((r) => r.presence === 'present' && r.mac).length,
+      macs.length,
+    );
+    const sheet = ['MAC;DN;Name;Location', ...macs.map((m, i) => `${m};${2108189800 + i};User ${i + 1};Floor 1`)].join(
+      '\n',
+    );
+    assert.equal((await ok('inventory.importCsv', { text: sheet })).errors.length, 0);
+    await ok('config.settings.save', {
+      settings: {
+        siteName: 'Secrets site',
+        osv: {
+          proxy: { host: '10.20.30.40' },
+          transport: 'tls',
+          trustedCaFile: 'osv-ca.pem',
+          centralizedConference: 'server',
+          srtp: 'preferred',
+        },
+        ntp: { server1: '10.20.30.1' },
+        provisioning: { protocol: 'HTTP', server: '127.0.0.1', port, path: 'prov' },
+        fieldkitHost: '127.0.0.1',
+      },
+    });
+    for (const mac of macs) await ok('credentials.set', { key: `sip-password:${mac}`, value: sipPassword(mac) });
+    const generated = await ok('config.generate', {});
+    assert.equal(generated.readyToPublish, true, JSON.stringify(generated.missingCredentials));
 
-  // publish to a real sshd (secrets must arrive there) ...
-  const folder = join(sshd.home, 'prov');
-  await mkdir(folder, { recursive: true });
-  const home = await stat(sshd.home);
-  await chown(folder, home.uid, home.gid);
-  await ok('provisioning.saveTarget', { target: { id: 'site-sftp', kind: 'sftp', url: `sftp://${sshd.user}@127.0.0.1:${sshd.port}${folder}`, auth: 'password' } });
-  await ok('provisioning.setTargetCredential', { targetId: 'site-sftp', password: sshd.password });
-  const key = await ok('provisioning.hostKey', { targetId: 'site-sftp' });
-  await ok('provisioning.trustHostKey', { targetId: 'site-sftp', fingerprint: key.fingerprint });
-  const sftpPreview = await ok('provisioning.preview', { targetId: 'site-sftp' });
-  await runJob('publish', { targetId: 'site-sftp', previewToken: sftpPreview.token });
-  const onServer = await readFile(join(folder, `${macs[0]}.cfg`), 'utf8');
-  assert.ok(onServer.includes(`sip line1 password: ${sipPassword(macs[0]!)}`), 'the SIP password reached the SFTP server');
-  assert.ok((await Promise.all((await readdir(folder)).map((f) => readFile(join(folder, f), 'utf8')))).some((s) => s.includes(ADMIN)), 'the admin password reached the SFTP server');
+    // publish to a real sshd (secrets must arrive there) ...
+    const folder = join(sshd.home, 'prov');
+    await mkdir(folder, { recursive: true });
+    const home = await stat(sshd.home);
+    await chown(folder, home.uid, home.gid);
+    await ok('provisioning.saveTarget', {
+      target: {
+        id: 'site-sftp',
+        kind: 'sftp',
+        url: `sftp://${sshd.user}@127.0.0.1:${sshd.port}${folder}`,
+        auth: 'password',
+      },
+    });
+    await ok('provisioning.setTargetCredential', { targetId: 'site-sftp', password: sshd.password });
+    const key = await ok('provisioning.hostKey', { targetId: 'site-sftp' });
+    await ok('provisioning.trustHostKey', { targetId: 'site-sftp', fingerprint: key.fingerprint });
+    const sftpPreview = await ok('provisioning.preview', { targetId: 'site-sftp' });
+    await runJob('publish', { targetId: 'site-sftp', previewToken: sftpPreview.token });
+    const onServer = await readFile(join(folder, `${macs[0]}.cfg`), 'utf8');
+    assert.ok(
+      onServer.includes(`sip line1 password: ${sipPassword(macs[0]!)}`),
+      'the SIP password reached the SFTP server',
+    );
+    assert.ok(
+      (await Promise.all((await readdir(folder)).map((f) => readFile(join(folder, f), 'utf8')))).some((s) =>
+        s.includes(ADMIN),
+      ),
+      'the admin password reached the SFTP server',
+    );
 
-  // ... and to the built-in server, from which the phones boot
-  await ok('provisioning.server.start', { config: { address: '127.0.0.1', port, pathPrefix: 'prov' } });
-  const preview = await ok('provisioning.preview', { targetId: 'builtin' });
-  await runJob('publish', { targetId: 'builtin', previewToken: preview.token });
-  const plan = await ok('phones.rebootPlan', { all: true });
-  await runJob('reboot', { all: true, planToken: plan.token, confirmDownMs: 5000, requestTimeoutMs: 1000 });
-  await runJob('verify', { bootTimeoutMs: 8000, pollMs: 250 });
-  assert.deepEqual((await ok('phones.lastVerify', {}))!.summary, { verified: macs.length, failed: 0 });
-  for (const [i, info] of lab.phones.entries()) {
-    assert.equal(lab.phone(info.mac).setting('sip line1 password'), sipPassword(macs[i]!), 'the phone applied its SIP password');
-    assert.equal(lab.phone(info.mac).setting('admin password'), ADMIN, 'the phone applied the admin password');
-  }
+    // ... and to the built-in server, from which the phones boot
+    await ok('provisioning.server.start', { config: { address: '127.0.0.1', port, pathPrefix: 'prov' } });
+    const preview = await ok('provisioning.preview', { targetId: 'builtin' });
+    await runJob('publish', { targetId: 'builtin', previewToken: preview.token });
+    const plan = await ok('phones.rebootPlan', { all: true });
+    await runJob('reboot', { all: true, planToken: plan.token, confirmDownMs: 5000, requestTimeoutMs: 1000 });
+    await runJob('verify', { bootTimeoutMs: 8000, pollMs: 250 });
+    assert.deepEqual((await ok('phones.lastVerify', {}))!.summary, { verified: macs.length, failed: 0 });
+    for (const [i, info] of lab.phones.entries()) {
+      assert.equal(
+        lab.phone(info.mac).setting('sip line1 password'),
+        sipPassword(macs[i]!),
+        'the phone applied its SIP password',
+      );
+      assert.equal(lab.phone(info.mac).setting('admin password'), ADMIN, 'the phone applied the admin password');
+    }
 
-  // firmware wave through the firmware API, then its before/after CSV export
-  const image = join(dir, '6867i-6.5.0.230.st');
-  await writeFile(image, buildFirmwareImage({ model: '6867i', version: '6.5.0.230', sizeBytes: 4096 }));
-  await ok('firmware.import', { path: image });
-  const fwPlan = await ok('firmware.plan', { targets: [{ model: '6867i', version: '6.5.0.230' }], options: { requestTimeoutMs: 1500, rebootStartTimeoutMs: 5000, flashTimeoutMs: 10_000, pollMs: 100 } });
-  assert.ok(fwPlan.confirmToken, JSON.stringify(fwPlan.guardRails));
-  const fwJob = await ok('firmware.run', { planId: fwPlan.id, confirm: fwPlan.confirmToken });
-  const fwDone = await app.jobManager().wait(fwJob.id);
-  assert.equal(fwDone.state, 'succeeded', fwDone.error);
-  for (const info of lab.phones.filter((p) => p.model === '6867i')) assert.equal(lab.phone(info.mac).firmware, '6.5.0.230');
-  await writeFile(join(exportsDir, 'firmware.csv'), (await ok('firmware.exportCsv', { jobId: fwJob.id })).csv);
+    // firmware wave through the firmware API, then its before/after CSV export
+    const image = join(dir, '6867i-6.5.0.230.st');
+    await writeFile(image, buildFirmwareImage({ model: '6867i', version: '6.5.0.230', sizeBytes: 4096 }));
+    await ok('firmware.import', { path: image });
+    const fwPlan = await ok('firmware.plan', {
+      targets: [{ model: '6867i', version: '6.5.0.230' }],
+      options: { requestTimeoutMs: 1500, rebootStartTimeoutMs: 5000, flashTimeoutMs: 10_000, pollMs: 100 },
+    });
+    assert.ok(fwPlan.confirmToken, JSON.stringify(fwPlan.guardRails));
+    const fwJob = await ok('firmware.run', { planId: fwPlan.id, confirm: fwPlan.confirmToken });
+    const fwDone = await app.jobManager().wait(fwJob.id);
+    assert.equal(fwDone.state, 'succeeded', fwDone.error);
+    for (const info of lab.phones.filter((p) => p.model === '6867i'))
+      assert.equal(lab.phone(info.mac).firmware, '6.5.0.230');
+    await writeFile(join(exportsDir, 'firmware.csv'), (await ok('firmware.exportCsv', { jobId: fwJob.id })).csv);
 
-  // checklist report (HTML + PDF), inventory CSV, diagnostics, the CLI
-  await ok('checklist.start', { technician: 'Tess Tech', contactPerson: 'Carl Customer' });
-  const report = await ok('checklist.report', { pdf: true });
-  assert.equal(report.pdfError, null, 'the PDF was made');
-  await writeFile(join(exportsDir, 'inventory.csv'), (await ok('inventory.exportCsv', {})).csv);
-  await writeFile(join(exportsDir, 'diagnostics.txt'), (await ok('diagnostics.export', { jobs: 50, tailLines: 200 })).text);
-  const cliOut: string[] = [];
-  process.env.FIELDKIT_ADMIN_PASSWORD = ADMIN;
-  t.after(() => { delete process.env.FIELDKIT_ADMIN_PASSWORD; });
-  const cliIo = { out: (s: string) => cliOut.push(s), err: (s: string) => cliOut.push(s) };
-  for (const args of [['inventory', 'list', '--json'], ['jobs', 'list', '--json'], ['verify', '--json', '--nonsense']]) await runCli([...args, '--site', siteDir], cliIo);
-  await runCli(['inventory', 'list', '--site', join(dir, ADMIN)], cliIo); // an error whose message names the secret
-  await writeFile(join(exportsDir, 'cli-output.txt'), cliOut.join('\n'));
-  await writeFile(join(exportsDir, 'events.json'), JSON.stringify(events));
-  await writeFile(join(exportsDir, 'console.txt'), console_.join('\n'));
+    // checklist report (HTML + PDF), inventory CSV, diagnostics, the CLI
+    await ok('checklist.start', { technician: 'Tess Tech', contactPerson: 'Carl Customer' });
+    const report = await ok('checklist.report', { pdf: true });
+    assert.equal(report.pdfError, null, 'the PDF was made');
+    await writeFile(join(exportsDir, 'inventory.csv'), (await ok('inventory.exportCsv', {})).csv);
+    await writeFile(
+      join(exportsDir, 'diagnostics.txt'),
+      (await ok('diagnostics.export', { jobs: 50, tailLines: 200 })).text,
+    );
+    const cliOut: string[] = [];
+    process.env.FIELDKIT_ADMIN_PASSWORD = ADMIN;
+    t.after(() => {
+      delete process.env.FIELDKIT_ADMIN_PASSWORD;
+    });
+    const cliIo = { out: (s: string) => cliOut.push(s), err: (s: string) => cliOut.push(s) };
+    for (const args of [
+      ['inventory', 'list', '--json'],
+      ['jobs', 'list', '--json'],
+      ['verify', '--json', '--nonsense'],
+    ])
+      await runCli([...args, '--site', siteDir], cliIo);
+    await runCli(['inventory', 'list', '--site', join(dir, ADMIN)], cliIo); // an error whose message names the secret
+    await writeFile(join(exportsDir, 'cli-output.txt'), cliOut.join('\n'));
+    await writeFile(join(exportsDir, 'events.json'), JSON.stringify(events));
+    await writeFile(join(exportsDir, 'console.txt'), console_.join('\n'));
 
-  // the search
-  const secretList: { name: string; value: string; user?: string }[] = [
-    { name: 'admin password', value: ADMIN, user: 'admin' },
-    { name: 'SFTP password', value: sshd.password, user: sshd.user },
-    ...macs.map((m) => ({ name: `SIP password ${m}`, value: sipPassword(m) })),
-  ];
-  const files = [...(await filesUnder(siteDir)), ...(await filesUnder(appData)), ...(await filesUnder(exportsDir))];
-  let bytes = 0;
-  const hits: string[] = [];
-  for (const file of files) {
-    const raw = await readFile(file);
-    bytes += raw.length;
-    const text = raw.toString('utf8') + (file.endsWith('.pdf') ? pdfStreams(raw) : '');
-    for (const s of secretList) for (const n of needles(s.value, s.user)) if (text.includes(n)) hits.push(`${file}: ${s.name} as ${JSON.stringify(n)}`);
-  }
-  const journals = files.filter((f) => f.endsWith('.jsonl'));
-  t.diagnostic(`secrets scan: ${files.length} files (${bytes} bytes; ${journals.length} journals, ${files.filter((f) => f.endsWith('.pdf')).length} PDF, ${files.filter((f) => f.endsWith('.html')).length} HTML), ${secretList.length} secrets x their encodings, ${hits.length} hits`);
-  assert.deepEqual(hits, []);
-  // The same search finds them where they belong (the scanner itself works).
-  const serverText = (await Promise.all((await filesUnder(folder)).map((f) => readFile(f, 'utf8')))).join('\n');
-  for (const s of secretList.filter((x) => x.name !== 'SFTP password')) assert.ok(needles(s.value).some((n) => serverText.includes(n)), `${s.name} found on the SFTP server`);
-  assert.ok(journals.length >= 7, `journals of every job were searched (${journals.length})`);
-  assert.ok(files.some((f) => f.endsWith('.pdf')) && files.some((f) => f.endsWith('.html')));
-  assert.ok(cliOut.join('\n').includes('[redacted: phone-admin-password]'), 'the CLI error naming a path with the secret was redacted, not silent');
-});
+    // the search
+    const secretList: { name: string; value: string; user?: string }[] = [
+      { name: 'admin password', value: ADMIN, user: 'admin' },
+      { name: 'SFTP password', value: sshd.password, user: sshd.user },
+      ...macs.map((m) => ({ name: `SIP password ${m}`, value: sipPassword(m) })),
+    ];
+    const files = [...(await filesUnder(siteDir)), ...(await filesUnder(appData)), ...(await filesUnder(exportsDir))];
+    let bytes = 0;
+    const hits: string[] = [];
+    for (const file of files) {
+      const raw = await readFile(file);
+      bytes += raw.length;
+      const text = raw.toString('utf8') + (file.endsWith('.pdf') ? pdfStreams(raw) : '');
+      for (const s of secretList)
+        for (const n of needles(s.value, s.user))
+          if (text.includes(n)) hits.push(`${file}: ${s.name} as ${JSON.stringify(n)}`);
+    }
+    const journals = files.filter((f) => f.endsWith('.jsonl'));
+    t.diagnostic(
+      `secrets scan: ${files.length} files (${bytes} bytes; ${journals.length} journals, ${files.filter((f) => f.endsWith('.pdf')).length} PDF, ${files.filter((f) => f.endsWith('.html')).length} HTML), ${secretList.length} secrets x their encodings, ${hits.length} hits`,
+    );
+    assert.deepEqual(hits, []);
+    // The same search finds them where they belong (the scanner itself works).
+    const serverText = (await Promise.all((await filesUnder(folder)).map((f) => readFile(f, 'utf8')))).join('\n');
+    for (const s of secretList.filter((x) => x.name !== 'SFTP password'))
+      assert.ok(
+        needles(s.value).some((n) => serverText.includes(n)),
+        `${s.name} found on the SFTP server`,
+      );
+    assert.ok(journals.length >= 7, `journals of every job were searched (${journals.length})`);
+    assert.ok(files.some((f) => f.endsWith('.pdf')) && files.some((f) => f.endsWith('.html')));
+    assert.ok(
+      cliOut.join('\n').includes('[redacted: phone-admin-password]'),
+      'the CLI error naming a path with the secret was redacted, not silent',
+    );
+  },
+);

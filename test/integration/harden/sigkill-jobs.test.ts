@@ -46,7 +46,13 @@ async function resumeAndWait(app: FieldkitApp, id: string) {
 test('self-test: kill -9 after 10 steps, resume: finished, no step done twice', { timeout: 60_000 }, async (t) => {
   const { app, appDataDir, siteDir } = await newApp(t);
   await app.closeSite();
-  const killed = await startAndKill({ appDataDir, siteDir, kind: 'self-test', params: { steps: 60, stepMs: 20 }, killWhen: (e) => e.filter((x) => x.type === 'step-done').length >= 10 });
+  const killed = await startAndKill({
+    appDataDir,
+    siteDir,
+    kind: 'self-test',
+    params: { steps: 60, stepMs: 20 },
+    killWhen: (e) => e.filter((x) => x.type === 'step-done').length >= 10,
+  });
   const doneBefore = killed.entries.filter((e) => e.type === 'step-done').map((e) => String(e.key));
   await app.openSite(siteDir);
   const done = await resumeAndWait(app, killed.id);
@@ -54,74 +60,152 @@ test('self-test: kill -9 after 10 steps, resume: finished, no step done twice', 
   const { entries } = await Journal.read(join(siteDir, 'journal', `${killed.id}.jsonl`));
   assert.deepEqual(stepsDoneTwice(entries), []);
   assert.equal(entries.filter((e) => e.type === 'step-done').length, 60);
-  for (const key of doneBefore) assert.equal(entries.filter((e) => e.type === 'step-begin' && e.key === key).length, 1, `${key} ran once`);
+  for (const key of doneBefore)
+    assert.equal(entries.filter((e) => e.type === 'step-begin' && e.key === key).length, 1, `${key} ran once`);
 });
 
 const noSshd = sshdUnavailableReason();
-test('publish to a real sshd: kill -9 after the first batch, resume: every file on the server, none sent twice', { timeout: 120_000, skip: noSshd ?? false }, async (t) => {
-  const sshd = await startSshd();
-  t.after(() => sshd.cleanup());
-  const macs = Array.from({ length: 100 }, (_, i) => `00085D77${(i + 1).toString(16).toUpperCase().padStart(4, '0')}`);
-  const secrets: Record<string, string> = { 'phone-admin-password': '4455667788', 'sftp-password:srv': sshd.password };
-  for (const m of macs) secrets[`sip-password:${m}`] = `kill-${m.slice(-4)}`;
-  const { app, ok, appDataDir, siteDir, env } = await newApp(t, secrets);
-  await ok('inventory.importCsv', { text: ['MAC;DN;Name;Model', ...macs.map((m, i) => `${m};${2100 + i};U${i};${i % 2 ? '6865i' : '6867i'}`)].join('\n') });
-  await ok('config.settings.save', { settings: { siteName: 'Kill', osv: { proxy: { host: '10.0.0.1' }, transport: 'tls', trustedCaFile: 'osv-ca.pem' }, ntp: { server1: '10.0.0.1' }, provisioning: { protocol: 'HTTP', server: '10.0.0.2', port: 80, path: 'prov' } } });
-  const generated = await ok('config.generate', {});
-  assert.equal(generated.readyToPublish, true, JSON.stringify({ missing: generated.missingCredentials, findings: generated.findings.filter((f) => f.severity === 'error') }).slice(0, 1000));
-  const folder = join(sshd.home, 'prov');
-  await mkdir(folder);
-  const home = await stat(sshd.home);
-  await chown(folder, home.uid, home.gid);
-  await ok('provisioning.saveTarget', { target: { id: 'srv', kind: 'sftp', url: `sftp://${sshd.user}@127.0.0.1:${sshd.port}${folder}`, auth: 'password' } });
-  await ok('provisioning.trustHostKey', { targetId: 'srv', fingerprint: (await ok('provisioning.hostKey', { targetId: 'srv' })).fingerprint });
-  const preview = await ok('provisioning.preview', { targetId: 'srv' });
-  assert.equal(preview.files.length, 104);
-  await app.closeSite();
+test(
+  'publish to a real sshd: kill -9 after the first batch, resume: every file on the server, none sent twice',
+  { timeout: 120_000, skip: noSshd ?? false },
+  async (t) => {
+    const sshd = await startSshd();
+    t.after(() => sshd.cleanup());
+    const macs = Array.from(
+      { length: 100 },
+      (_, i) => `00085D77${(i + 1).toString(16).toUpperCase().padStart(4, '0')}`,
+    );
+    const secrets: Record<string, string> = {
+      'phone-admin-password': '4455667788',
+      'sftp-password:srv': sshd.password,
+    };
+    for (const m of macs) secrets[`sip-password:${m}`] = `kill-${m.slice(-4)}`;
+    const { app, ok, appDataDir, siteDir, env } = await newApp(t, secrets);
+    await ok('inventory.importCsv', {
+      text: ['MAC;DN;Name;Model', ...macs.map((m, i) => `${m};${2100 + i};U${i};${i % 2 ? '6865i' : '6867i'}`)].join(
+        '\n',
+      ),
+    });
+    await ok('config.settings.save', {
+      settings: {
+        siteName: 'Kill',
+        osv: { proxy: { host: '10.0.0.1' }, transport: 'tls', trustedCaFile: 'osv-ca.pem' },
+        ntp: { server1: '10.0.0.1' },
+        provisioning: { protocol: 'HTTP', server: '10.0.0.2', port: 80, path: 'prov' },
+      },
+    });
+    const generated = await ok('config.generate', {});
+    assert.equal(
+      generated.readyToPublish,
+      true,
+      JSON.stringify({
+        missing: generated.missingCredentials,
+        findings: generated.findings.filter((f) => f.severity === 'error'),
+      }).slice(0, 1000),
+    );
+    const folder = join(sshd.home, 'prov');
+    await mkdir(folder);
+    const home = await stat(sshd.home);
+    await chown(folder, home.uid, home.gid);
+    await ok('provisioning.saveTarget', {
+      target: { id: 'srv', kind: 'sftp', url: `sftp://${sshd.user}@127.0.0.1:${sshd.port}${folder}`, auth: 'password' },
+    });
+    await ok('provisioning.trustHostKey', {
+      targetId: 'srv',
+      fingerprint: (await ok('provisioning.hostKey', { targetId: 'srv' })).fingerprint,
+    });
+    const preview = await ok('provisioning.preview', { targetId: 'srv' });
+    assert.equal(preview.files.length, 104);
+    await app.closeSite();
 
-  const killed = await startAndKill({ appDataDir, siteDir, env, kind: 'publish', params: { targetId: 'srv', previewToken: preview.token }, killWhen: (e) => e.some((x) => x.type === 'step-done') });
-  const before = killed.entries.filter((e) => e.type === 'step-done').map((e) => String(e.key));
-  t.diagnostic(`killed after ${before.length} of 7 batches (${(await readdir(folder)).filter((f) => f.endsWith('.cfg')).length} files on the server)`);
-  assert.ok(before.length < 7, 'killed mid-way');
+    const killed = await startAndKill({
+      appDataDir,
+      siteDir,
+      env,
+      kind: 'publish',
+      params: { targetId: 'srv', previewToken: preview.token },
+      killWhen: (e) => e.some((x) => x.type === 'step-done'),
+    });
+    const before = killed.entries.filter((e) => e.type === 'step-done').map((e) => String(e.key));
+    t.diagnostic(
+      `killed after ${before.length} of 7 batches (${(await readdir(folder)).filter((f) => f.endsWith('.cfg')).length} files on the server)`,
+    );
+    assert.ok(before.length < 7, 'killed mid-way');
 
-  await app.openSite(siteDir);
-  const done = await resumeAndWait(app, killed.id);
-  assert.equal(done.state, 'succeeded', done.error);
-  const { entries } = await Journal.read(join(siteDir, 'journal', `${killed.id}.jsonl`));
-  assert.deepEqual(stepsDoneTwice(entries), []);
-  for (const key of before) assert.equal(entries.filter((e) => e.type === 'step-begin' && e.key === key).length, 1, `${key} was not sent again`);
-  const onServer = (await readdir(folder)).filter((f) => !f.startsWith('.'));
-  for (const f of preview.files) {
-    assert.ok(onServer.includes(f.name), `${f.name} on the server`);
-  }
-  assert.ok(!onServer.some((f) => /\.tmp|\.part|fieldkit-tmp/i.test(f)), `no half-written file under a visible name: ${onServer.filter((f) => !f.endsWith('.cfg')).join(', ')}`);
-  const mine = await readFile(join(folder, `${macs[42]}.cfg`), 'utf8');
-  assert.match(mine, /sip line1 password: kill-/);
-  assert.ok(createHash('sha256').update(mine).digest('hex').length === 64);
-});
+    await app.openSite(siteDir);
+    const done = await resumeAndWait(app, killed.id);
+    assert.equal(done.state, 'succeeded', done.error);
+    const { entries } = await Journal.read(join(siteDir, 'journal', `${killed.id}.jsonl`));
+    assert.deepEqual(stepsDoneTwice(entries), []);
+    for (const key of before)
+      assert.equal(
+        entries.filter((e) => e.type === 'step-begin' && e.key === key).length,
+        1,
+        `${key} was not sent again`,
+      );
+    const onServer = (await readdir(folder)).filter((f) => !f.startsWith('.'));
+    for (const f of preview.files) {
+      assert.ok(onServer.includes(f.name), `${f.name} on the server`);
+    }
+    assert.ok(
+      !onServer.some((f) => /\.tmp|\.part|fieldkit-tmp/i.test(f)),
+      `no half-written file under a visible name: ${onServer.filter((f) => !f.endsWith('.cfg')).join(', ')}`,
+    );
+    const mine = await readFile(join(folder, `${macs[42]}.cfg`), 'utf8');
+    assert.match(mine, /sip line1 password: kill-/);
+    assert.ok(createHash('sha256').update(mine).digest('hex').length === 64);
+  },
+);
 
-test('discovery is not resumable: a killed scan shows as interrupted, resume is refused, a new scan works, the inventory is intact', { timeout: 90_000 }, async (t) => {
-  const lab = await startLab({ name: 'kill-disc', loopbackBase: '127.98.0.0', bootMs: 0, groups: [{ kind: 'mitel-6800', count: 4, model: '6867i', versions: ['6.5.0.224'], macStart: '00:08:5D:98:00:01' }] }, { mode: 'loopback' });
-  t.after(() => lab.stop());
-  const { app, ok, appDataDir, siteDir } = await newApp(t, { 'phone-admin-password': '22222' });
-  const scan = { ranges: [`${lab.phones[0]!.address}-${lab.phones.at(-1)!.address}`], methods: { mdns: false, neighbour: false, passive: false } };
-  const first = await ok('jobs.start', { kind: 'discovery', params: scan });
-  assert.equal((await app.jobManager().wait(first.id)).state, 'succeeded');
-  const inventoryBefore = await readFile(join(siteDir, DEVICES_FILE), 'utf8');
-  await app.closeSite();
+test(
+  'discovery is not resumable: a killed scan shows as interrupted, resume is refused, a new scan works, the inventory is intact',
+  { timeout: 90_000 },
+  async (t) => {
+    const lab = await startLab(
+      {
+        name: 'kill-disc',
+        loopbackBase: '127.98.0.0',
+        bootMs: 0,
+        groups: [
+          { kind: 'mitel-6800', count: 4, model: '6867i', versions: ['6.5.0.224'], macStart: '00:08:5D:98:00:01' },
+        ],
+      },
+      { mode: 'loopback' },
+    );
+    t.after(() => lab.stop());
+    const { app, ok, appDataDir, siteDir } = await newApp(t, { 'phone-admin-password': '22222' });
+    const scan = {
+      ranges: [`${lab.phones[0]!.address}-${lab.phones.at(-1)!.address}`],
+      methods: { mdns: false, neighbour: false, passive: false },
+    };
+    const first = await ok('jobs.start', { kind: 'discovery', params: scan });
+    assert.equal((await app.jobManager().wait(first.id)).state, 'succeeded');
+    const inventoryBefore = await readFile(join(siteDir, DEVICES_FILE), 'utf8');
+    await app.closeSite();
 
-  // A slow sweep of a /22 of loopback (mostly silent addresses) to kill in the middle.
-  const killed = await startAndKill({ appDataDir, siteDir, kind: 'discovery', params: { ranges: ['127.98.0.0/22'], methods: { mdns: false, neighbour: false, passive: false } }, killWhen: (e) => e.some((x) => x.type === 'discovery-start') });
-  assert.equal(await readFile(join(siteDir, DEVICES_FILE), 'utf8'), inventoryBefore, 'the inventory file is intact after the kill');
+    // A slow sweep of a /22 of loopback (mostly silent addresses) to kill in the middle.
+    const killed = await startAndKill({
+      appDataDir,
+      siteDir,
+      kind: 'discovery',
+      params: { ranges: ['127.98.0.0/22'], methods: { mdns: false, neighbour: false, passive: false } },
+      killWhen: (e) => e.some((x) => x.type === 'discovery-start'),
+    });
+    assert.equal(
+      await readFile(join(siteDir, DEVICES_FILE), 'utf8'),
+      inventoryBefore,
+      'the inventory file is intact after the kill',
+    );
 
-  await app.openSite(siteDir);
-  const listed = (await app.jobManager().list()).find((j) => j.id === killed.id)!;
-  assert.equal(listed.state, 'interrupted');
-  assert.equal(listed.resumable, false);
-  const refused = await app.dispatch('jobs.resume', { id: killed.id });
-  assert.ok(!refused.ok && /cannot be resumed; start a new one/.test(refused.error.message), JSON.stringify(refused));
-  const again = await ok('jobs.start', { kind: 'discovery', params: scan });
-  assert.equal((await app.jobManager().wait(again.id)).state, 'succeeded');
-  const rows = (await ok('inventory.list', {})).rows;
-  assert.equal(rows.filter((r) => r.presence === 'present').length, 4);
-});
+    await app.openSite(siteDir);
+    const listed = (await app.jobManager().list()).find((j) => j.id === killed.id)!;
+    assert.equal(listed.state, 'interrupted');
+    assert.equal(listed.resumable, false);
+    const refused = await app.dispatch('jobs.resume', { id: killed.id });
+    assert.ok(!refused.ok && /cannot be resumed; start a new one/.test(refused.error.message), JSON.stringify(refused));
+    const again = await ok('jobs.start', { kind: 'discovery', params: scan });
+    assert.equal((await app.jobManager().wait(again.id)).state, 'succeeded');
+    const rows = (await ok('inventory.list', {})).rows;
+    assert.equal(rows.filter((r) => r.presence === 'present').length, 4);
+  },
+);

@@ -17,16 +17,32 @@ async function cli(args: string[]) {
 }
 
 test('generate, reboot (plan, then --yes) and verify from the command line', { timeout: 60_000 }, async (t) => {
-  const lab = await startLab({
-    name: 'cli-loop', loopbackBase: '127.97.0.0', bootMs: 500,
-    groups: [{ kind: 'mitel-6800', count: 3, model: '6867i', versions: ['6.5.0.224'], macStart: '00:08:5D:97:00:01', adminPassword: ADMIN }],
-  }, { mode: 'loopback' });
+  const lab = await startLab(
+    {
+      name: 'cli-loop',
+      loopbackBase: '127.97.0.0',
+      bootMs: 500,
+      groups: [
+        {
+          kind: 'mitel-6800',
+          count: 3,
+          model: '6867i',
+          versions: ['6.5.0.224'],
+          macStart: '00:08:5D:97:00:01',
+          adminPassword: ADMIN,
+        },
+      ],
+    },
+    { mode: 'loopback' },
+  );
   t.after(() => lab.stop());
   const dir = await tempDir(t);
   const site = join(dir, 'site');
   const macs = lab.phones.map((p) => p.mac.replace(/:/g, ''));
   const saved = { ...process.env };
-  t.after(() => { process.env = saved; });
+  t.after(() => {
+    process.env = saved;
+  });
   process.env.FIELDKIT_DATA_DIR = join(dir, 'data');
   process.env.FIELDKIT_ADMIN_PASSWORD = ADMIN;
 
@@ -40,15 +56,29 @@ test('generate, reboot (plan, then --yes) and verify from the command line', { t
     assert.ok(r.ok, JSON.stringify(r));
     return r.value;
   };
-  const job = (await call('jobs.start', { kind: 'discovery', params: { ranges: lab.phones.map((p) => p.address), methods: { mdns: false, neighbour: false, passive: false } } })) as { id: string };
+  const job = (await call('jobs.start', {
+    kind: 'discovery',
+    params: { ranges: lab.phones.map((p) => p.address), methods: { mdns: false, neighbour: false, passive: false } },
+  })) as { id: string };
   assert.equal((await app.jobManager().wait(job.id)).state, 'succeeded');
   await call('inventory.importCsv', { text: ['MAC,DN', ...macs.map((m, i) => `${m},${500 + i}`)].join('\n') });
-  await call('config.settings.save', { settings: { osv: { proxy: { host: '10.0.0.1' }, trustedCaFile: 'ca.pem' }, ntp: { server1: '10.0.0.2' }, provisioning: { server: '10.0.0.3' } } });
+  await call('config.settings.save', {
+    settings: {
+      osv: { proxy: { host: '10.0.0.1' }, trustedCaFile: 'ca.pem' },
+      ntp: { server1: '10.0.0.2' },
+      provisioning: { server: '10.0.0.3' },
+    },
+  });
   await app.shutdown();
 
   const missing = await cli(['generate', '--json', '--site', site]);
   assert.equal(missing.code, 1, 'not ready: SIP passwords missing');
-  assert.deepEqual(JSON.parse(missing.out).missingCredentials.map((m: { key: string }) => m.key).sort(), macs.map((m) => `sip-password:${m}`).sort());
+  assert.deepEqual(
+    JSON.parse(missing.out)
+      .missingCredentials.map((m: { key: string }) => m.key)
+      .sort(),
+    macs.map((m) => `sip-password:${m}`).sort(),
+  );
   for (const m of macs) process.env[`FIELDKIT_SECRET_SIP_PASSWORD_${m}`] = `pw-${m}`;
   const ready = await cli(['generate', '--site', site]);
   assert.equal(ready.code, 0, ready.out + ready.err);
@@ -57,15 +87,24 @@ test('generate, reboot (plan, then --yes) and verify from the command line', { t
   const planOnly = await cli(['reboot', '--all', '--site', site]);
   assert.equal(planOnly.code, 3);
   assert.match(planOnly.out, /Would restart 3 phone\(s\).*Nothing was restarted/s);
-  assert.ok(lab.phones.every((p) => !lab.phone(p.mac).history.some((e) => e.type === 'sip-check-sync')), 'nothing restarted without --yes');
+  assert.ok(
+    lab.phones.every((p) => !lab.phone(p.mac).history.some((e) => e.type === 'sip-check-sync')),
+    'nothing restarted without --yes',
+  );
 
   const rebooted = await cli(['reboot', '--phones', macs.slice(0, 2).join(','), '--yes', '--json', '--site', site]);
   assert.equal(rebooted.code, 0, rebooted.out + rebooted.err);
-  assert.deepEqual(JSON.parse(rebooted.out).report.results.map((r: { method: string }) => r.method), ['sip-notify', 'sip-notify']);
+  assert.deepEqual(
+    JSON.parse(rebooted.out).report.results.map((r: { method: string }) => r.method),
+    ['sip-notify', 'sip-notify'],
+  );
 
   const verified = await cli(['verify', '--json', '--boot-timeout', '10', '--site', site]);
   const report = JSON.parse(verified.out).report;
-  assert.deepEqual(report.results.map((r: { mac: string }) => r.mac), macs.slice(0, 2));
+  assert.deepEqual(
+    report.results.map((r: { mac: string }) => r.mac),
+    macs.slice(0, 2),
+  );
   // nothing was published (this test has no server), so the phones still show no configuration server: verify says so
   assert.equal(verified.code, 1);
   assert.match(report.results[0].reasons.join(' '), /server "" instead of "10\.0\.0\.3"/);

@@ -49,38 +49,65 @@ test('20 simulated phones boot from the built-in server after a confirmed publis
   const call = caller(app);
 
   const targets = await call('provisioning.targets', {});
-  assert.deepEqual(targets.map((x) => x.id), ['builtin'], 'the built-in server is the default target');
+  assert.deepEqual(
+    targets.map((x) => x.id),
+    ['builtin'],
+    'the built-in server is the default target',
+  );
   await call('provisioning.server.start', { config: { address: '127.0.0.1', port, pathPrefix: 'prov' } });
-  t.after(async () => { await app.dispatch('provisioning.server.stop', {}); });
+  t.after(async () => {
+    await app.dispatch('provisioning.server.stop', {});
+  });
 
   const preview = await call('provisioning.preview', { targetId: 'builtin' });
   assert.equal(preview.counts.new, preview.files.length);
-  const started = await call('jobs.start', { kind: 'publish', params: { targetId: 'builtin', previewToken: preview.token } });
+  const started = await call('jobs.start', {
+    kind: 'publish',
+    params: { targetId: 'builtin', previewToken: preview.token },
+  });
   const finished = await app.jobManager().wait(started.id);
   assert.equal(finished.state, 'succeeded', finished.error);
   const status = await call('provisioning.server.status', {});
   assert.equal(status.running, true);
   assert.equal(status.files.length, preview.files.length);
 
-  const phones = fx.macs.map((mac, i) => new SimPhone({
-    model: i % 2 ? '6865i' : '6867i', mac, firmware: '6.5.0.224', address: `127.61.0.${i + 1}`,
-    bannerPrefix: i % 3 === 0 ? 'Aastra' : 'Mitel', sipPort: null, httpPort: null, httpsPort: null,
-    provisioningUrl: `http://127.0.0.1:${port}/prov/`, bootMs: 10, globalCfgMode: 'startup-then-aastra',
-  }));
+  const phones = fx.macs.map(
+    (mac, i) =>
+      new SimPhone({
+        model: i % 2 ? '6865i' : '6867i',
+        mac,
+        firmware: '6.5.0.224',
+        address: `127.61.0.${i + 1}`,
+        bannerPrefix: i % 3 === 0 ? 'Aastra' : 'Mitel',
+        sipPort: null,
+        httpPort: null,
+        httpsPort: null,
+        provisioningUrl: `http://127.0.0.1:${port}/prov/`,
+        bootMs: 10,
+        globalCfgMode: 'startup-then-aastra',
+      }),
+  );
   t.after(() => Promise.all(phones.map((p) => p.stop())).then(() => undefined));
   await Promise.all(phones.map((p) => p.start()));
   for (const [i, p] of phones.entries()) {
     const applied = p.history.find((e) => e.type === 'config-applied');
     assert.deepEqual(applied?.detail.files, ['startup.cfg', `${p.model}.cfg`, `${p.mac}.cfg`], p.mac);
     assert.equal(p.setting('sip line1 auth name'), String(2108180000 + i), 'the phone took its own file');
-    assert.equal(p.setting('sip line1 password'), fx.secretValues[i + 1], 'with its SIP password from the credential store');
+    assert.equal(
+      p.setting('sip line1 password'),
+      fx.secretValues[i + 1],
+      'with its SIP password from the credential store',
+    );
   }
 
   const log = await call('provisioning.fetchLog', { limit: 1000 });
   for (const p of phones) {
     const mine = log.filter((e) => e.ip === p.address && e.status === 200).map((e) => e.file);
     assert.deepEqual(mine, ['startup.cfg', `${p.model}.cfg`, `${p.mac}.cfg`], p.mac);
-    assert.ok(log.some((e) => e.ip === p.address && e.file === `${p.model}.st` && e.status === 404), 'the firmware request is logged too');
+    assert.ok(
+      log.some((e) => e.ip === p.address && e.file === `${p.model}.st` && e.status === 404),
+      'the firmware request is logged too',
+    );
   }
   const seen = app.passive.observations();
   for (const p of phones) {
@@ -95,7 +122,9 @@ test('20 simulated phones boot from the built-in server after a confirmed publis
 
   // A restarted server serves the same published set again, rebuilt from the credential store.
   await call('provisioning.server.stop', {});
-  const restarted = await call('provisioning.server.start', { config: { address: '127.0.0.1', port, pathPrefix: 'prov' } });
+  const restarted = await call('provisioning.server.start', {
+    config: { address: '127.0.0.1', port, pathPrefix: 'prov' },
+  });
   assert.equal(restarted.files.length, preview.files.length);
   assert.deepEqual(restarted.stale, []);
   const again = await call('provisioning.preview', { targetId: 'builtin' });

@@ -53,7 +53,8 @@ describe('fieldkit push', { skip: unavailable ?? false }, () => {
     url = `sftp://${sshd.user}@127.0.0.1:${sshd.port}${remote}`;
     process.env.FIELDKIT_DATA_DIR = join(root, 'appdata');
     process.env.FIELDKIT_ADMIN_PASSWORD = ADMIN_PASSWORD;
-    for (const [i, mac] of fx.macs.entries()) process.env[envNameFor(secretKeys.sipPassword(mac))] = fx.secretValues[i + 1];
+    for (const [i, mac] of fx.macs.entries())
+      process.env[envNameFor(secretKeys.sipPassword(mac))] = fx.secretValues[i + 1];
     process.env[envNameFor(secretKeys.sftpPassword('sftp-127-0-0-1'))] = sshd.password;
   });
   after(async () => {
@@ -68,11 +69,27 @@ describe('fieldkit push', { skip: unavailable ?? false }, () => {
     assert.equal(error.code, 'host-key-unknown');
     assert.equal(error.fingerprint, await sshd.hostKeyFingerprint());
 
-    const wrong = await cli(['push', '--target', url, '--trust-host-key', 'SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', '--site', fx.site.root]);
+    const wrong = await cli([
+      'push',
+      '--target',
+      url,
+      '--trust-host-key',
+      'SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+      '--site',
+      fx.site.root,
+    ]);
     assert.equal(wrong.code, 1);
     assert.match(wrong.err, /offers host key SHA256:.*not SHA256:AAAA/);
 
-    const unconfirmed = await cli(['push', '--target', url, '--trust-host-key', error.fingerprint, '--site', fx.site.root]);
+    const unconfirmed = await cli([
+      'push',
+      '--target',
+      url,
+      '--trust-host-key',
+      error.fingerprint,
+      '--site',
+      fx.site.root,
+    ]);
     assert.equal(unconfirmed.code, 1);
     assert.match(unconfirmed.out, /new +startup\.cfg/);
     assert.match(unconfirmed.err, /--yes/);
@@ -91,7 +108,17 @@ describe('fieldkit push', { skip: unavailable ?? false }, () => {
 
   test('--target builtin publishes to the built-in server; usage errors say what is missing', async () => {
     await saveServerConfig(fx.site, { address: '127.0.0.1', port: serverPort, pathPrefix: 'prov' });
-    const res = await cli(['push', '--target', 'builtin', '--yes', '--serve-seconds', '0', '--site', fx.site.root, '--json']);
+    const res = await cli([
+      'push',
+      '--target',
+      'builtin',
+      '--yes',
+      '--serve-seconds',
+      '0',
+      '--site',
+      fx.site.root,
+      '--json',
+    ]);
     assert.equal(res.code, 0, res.out + res.err);
     assert.equal(res.json.published, true);
     const usage = await cli(['push', '--site', fx.site.root]);

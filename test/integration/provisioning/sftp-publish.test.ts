@@ -31,7 +31,12 @@ interface Rig {
   appDataDir: string;
 }
 
-async function rig(sshd: SshdHarness, root: string, phones: number, auth: 'password' | 'key' = 'password'): Promise<Rig> {
+async function rig(
+  sshd: SshdHarness,
+  root: string,
+  phones: number,
+  auth: 'password' | 'key' = 'password',
+): Promise<Rig> {
   const dir = await mkdtemp(join(root, 'rig-'));
   const fx = await siteWithConfigs(dir, phones);
   const appDataDir = join(dir, 'appdata');
@@ -39,10 +44,21 @@ async function rig(sshd: SshdHarness, root: string, phones: number, auth: 'passw
   await mkdir(remoteDir);
   execFileSync('chown', [sshd.user, remoteDir]);
   const service = new ProvisioningService({ site: fx.site, secrets: fx.secrets, appDataDir });
-  await service.saveTarget({ id: 'osv', kind: 'sftp', url: `sftp://${sshd.user}@127.0.0.1:${sshd.port}${remoteDir}`, auth });
-  await service.setSftpCredential('osv', auth === 'password' ? { password: sshd.password } : { privateKey: sshd.clientKey });
+  await service.saveTarget({
+    id: 'osv',
+    kind: 'sftp',
+    url: `sftp://${sshd.user}@127.0.0.1:${sshd.port}${remoteDir}`,
+    auth,
+  });
+  await service.setSftpCredential(
+    'osv',
+    auth === 'password' ? { password: sshd.password } : { privateKey: sshd.clientKey },
+  );
   const updates: JobInfo[] = [];
-  const jobs = new JobManager(() => fx.site.path('journal'), { onUpdate: (i) => updates.push(i), onLog: () => undefined });
+  const jobs = new JobManager(() => fx.site.path('journal'), {
+    onUpdate: (i) => updates.push(i),
+    onLog: () => undefined,
+  });
   jobs.register(publishJob(() => service));
   return { fx, service, jobs, updates, remoteDir, appDataDir };
 }
@@ -77,7 +93,8 @@ async function allFiles(dir: string): Promise<string[]> {
 async function assertNoSecretsInSite(fx: PublishFixture): Promise<void> {
   for (const path of await allFiles(fx.site.root)) {
     const text = await readFile(path, 'utf8');
-    for (const secret of fx.secretValues) assert.ok(!text.includes(secret), `${path} contains a secret (${secret.slice(0, 4)}…)`);
+    for (const secret of fx.secretValues)
+      assert.ok(!text.includes(secret), `${path} contains a secret (${secret.slice(0, 4)}…)`);
   }
 }
 
@@ -112,7 +129,11 @@ describe('publishing over SFTP to a real sshd', { skip: unavailable ?? false }, 
     assert.equal(info.state, 'succeeded', info.error);
     const expected = await expectedBytes(r.fx);
     for (const [name, bytes] of expected) assert.deepEqual(await readFile(join(r.remoteDir, name)), bytes, name);
-    assert.deepEqual((await readdir(r.remoteDir)).filter((n) => n.startsWith('.') && n !== '.fieldkit-backup'), [], 'no temporary file left');
+    assert.deepEqual(
+      (await readdir(r.remoteDir)).filter((n) => n.startsWith('.') && n !== '.fieldkit-backup'),
+      [],
+      'no temporary file left',
+    );
 
     const again = await r.service.preview('osv');
     assert.equal(again.counts.unchanged, again.files.length, 'a second preview finds everything up to date');
@@ -125,7 +146,9 @@ describe('publishing over SFTP to a real sshd', { skip: unavailable ?? false }, 
     assert.match(phone0.diffVsLastPublished, /Renamed/);
     assert.ok(!phone0.diffVsTarget.includes(r.fx.secretValues[1]!), 'the diff hides the SIP password');
     const oldBytes = await readFile(join(r.remoteDir, phone0.name));
-    const second = await r.jobs.wait((await r.jobs.start('publish', { targetId: 'osv', previewToken: changed.token })).id);
+    const second = await r.jobs.wait(
+      (await r.jobs.start('publish', { targetId: 'osv', previewToken: changed.token })).id,
+    );
     assert.equal(second.state, 'succeeded', second.error);
     assert.match(await readFile(join(r.remoteDir, phone0.name), 'utf8'), /Renamed/);
     const backups = await readdir(join(r.remoteDir, '.fieldkit-backup'));
@@ -166,7 +189,9 @@ describe('publishing over SFTP to a real sshd', { skip: unavailable ?? false }, 
     const victim = `${r.fx.macs[0]}.cfg`;
     await writeFile(join(r.remoteDir, victim), '# edited by another technician\n');
     const startupBefore = await readFile(join(r.remoteDir, 'startup.cfg'));
-    const info = await r.jobs.wait((await r.jobs.start('publish', { targetId: 'osv', previewToken: preview.token })).id);
+    const info = await r.jobs.wait(
+      (await r.jobs.start('publish', { targetId: 'osv', previewToken: preview.token })).id,
+    );
     assert.equal(info.state, 'failed');
     assert.match(info.error ?? '', new RegExp(victim.replace('.', '\\.')));
     assert.match(info.error ?? '', /changed|Nothing was written|did not overwrite/);
@@ -174,11 +199,19 @@ describe('publishing over SFTP to a real sshd', { skip: unavailable ?? false }, 
     assert.deepEqual(await readFile(join(r.remoteDir, 'startup.cfg')), startupBefore);
 
     const next = await r.service.preview('osv');
-    assert.equal(next.files.find((f) => f.name === victim)!.status, 'conflict', 'the next preview shows it as changed by someone else');
-    const refused = await r.jobs.wait((await r.jobs.start('publish', { targetId: 'osv', previewToken: next.token })).id);
+    assert.equal(
+      next.files.find((f) => f.name === victim)!.status,
+      'conflict',
+      'the next preview shows it as changed by someone else',
+    );
+    const refused = await r.jobs.wait(
+      (await r.jobs.start('publish', { targetId: 'osv', previewToken: next.token })).id,
+    );
     assert.equal(refused.state, 'failed');
     assert.match(refused.error ?? '', /overwrite changed files/);
-    const stale = await r.jobs.wait((await r.jobs.start('publish', { targetId: 'osv', previewToken: preview.token })).id);
+    const stale = await r.jobs.wait(
+      (await r.jobs.start('publish', { targetId: 'osv', previewToken: preview.token })).id,
+    );
     assert.match(stale.error ?? '', /out of date/);
   });
 
@@ -202,28 +235,49 @@ describe('publishing over SFTP to a real sshd', { skip: unavailable ?? false }, 
     });
     await sshd.kill();
     const failed = await r.jobs.wait(job.id);
-    assert.equal(failed.state, 'failed', `the job should fail when the server dies mid-push (${failed.done}/${failed.total} done; ${failed.error ?? 'no error'})`);
+    assert.equal(
+      failed.state,
+      'failed',
+      `the job should fail when the server dies mid-push (${failed.done}/${failed.total} done; ${failed.error ?? 'no error'})`,
+    );
     assert.match(failed.error ?? '', /Lost the connection|connection/i);
     assert.match(failed.error ?? '', /resume/i);
     const present = (await readdir(r.remoteDir)).filter((n) => !n.startsWith('.'));
-    assert.ok(present.length > 0 && present.length < expected.size, `some files were published before the kill (${present.length})`);
-    for (const name of present) assert.deepEqual(await readFile(join(r.remoteDir, name)), expected.get(name), `${name} is complete`);
+    assert.ok(
+      present.length > 0 && present.length < expected.size,
+      `some files were published before the kill (${present.length})`,
+    );
+    for (const name of present)
+      assert.deepEqual(await readFile(join(r.remoteDir, name)), expected.get(name), `${name} is complete`);
 
     await sshd.start();
     // A file sent again would be a new inode (temp + rename): the ones already placed must keep theirs.
-    const inodes = new Map(await Promise.all(present.map(async (n) => [n, (await stat(join(r.remoteDir, n))).ino] as const)));
+    const inodes = new Map(
+      await Promise.all(present.map(async (n) => [n, (await stat(join(r.remoteDir, n))).ino] as const)),
+    );
     const { entries: before } = await Journal.read(r.fx.site.path('journal', `${job.id}.jsonl`));
     const doneBefore = new Set(before.filter((e) => e.type === 'step-done').map((e) => String(e.key)));
     await r.jobs.resume(job.id);
     const resumed = await r.jobs.wait(job.id);
     assert.equal(resumed.state, 'succeeded', resumed.error);
     for (const [name, bytes] of expected) assert.deepEqual(await readFile(join(r.remoteDir, name)), bytes, name);
-    assert.deepEqual((await readdir(r.remoteDir)).filter((n) => n.startsWith('.') && n !== '.fieldkit-backup'), [], 'no temporary file left');
-    for (const [name, ino] of inodes) assert.equal((await stat(join(r.remoteDir, name))).ino, ino, `${name} was not sent again`);
+    assert.deepEqual(
+      (await readdir(r.remoteDir)).filter((n) => n.startsWith('.') && n !== '.fieldkit-backup'),
+      [],
+      'no temporary file left',
+    );
+    for (const [name, ino] of inodes)
+      assert.equal((await stat(join(r.remoteDir, name))).ino, ino, `${name} was not sent again`);
     const { entries } = await Journal.read(r.fx.site.path('journal', `${job.id}.jsonl`));
     const resumedAt = entries.findIndex((e) => e.type === 'job-resumed');
-    const begunAfter = entries.slice(resumedAt).filter((e) => e.type === 'step-begin').map((e) => String(e.key));
-    assert.ok(begunAfter.length > 0 && begunAfter.every((k) => !doneBefore.has(k)), 'steps done before the kill are not run again');
+    const begunAfter = entries
+      .slice(resumedAt)
+      .filter((e) => e.type === 'step-begin')
+      .map((e) => String(e.key));
+    assert.ok(
+      begunAfter.length > 0 && begunAfter.every((k) => !doneBefore.has(k)),
+      'steps done before the kill are not run again',
+    );
     await assertNoSecretsInSite(r.fx);
   });
 

@@ -9,7 +9,12 @@ import { cleanupStaleLabs, namespaceArgv, startLab } from '../../sim/lab';
 import type { LabHandle } from '../../sim/lab';
 import { isRoot } from '../../sim/netns';
 
-const missing = [!isRoot() && 'root', !existsSync('/usr/sbin/ip') && !existsSync('/sbin/ip') && 'ip', !existsSync('/usr/bin/nmap') && 'nmap', !existsSync('/usr/bin/svmap') && 'svmap'].filter(Boolean);
+const missing = [
+  !isRoot() && 'root',
+  !existsSync('/usr/sbin/ip') && !existsSync('/sbin/ip') && 'ip',
+  !existsSync('/usr/bin/nmap') && 'nmap',
+  !existsSync('/usr/bin/svmap') && 'svmap',
+].filter(Boolean);
 const skip = missing.length > 0 ? `namespace lab test needs ${missing.join(', ')}` : false;
 
 // Serves startup.cfg from the technician namespace and prints each request's User-Agent as a JSON line.
@@ -43,28 +48,33 @@ describe('namespace-mode lab', { skip }, () => {
 
   before(async () => {
     const spec = JSON.parse(readFileSync(new URL('../../sim/labs/small-mixed.json', import.meta.url), 'utf8'));
-    lab = await startLab({ ...spec, bootMs: 100, flashMs: 100 }, {
-      mode: 'namespace',
-      provisioningUrl: 'http://198.18.0.1:8080/prov/',
-      onNamespacesReady: async (ns) => {
-        const [cmd, ...pre] = namespaceArgv(ns.tech);
-        const child = spawn(cmd!, [...pre, process.execPath, '-e', PROVISIONING_SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
-        provisioning = child;
-        await new Promise<void>((resolve, reject) => {
-          let buf = '';
-          child.stdout!.on('data', (c: Buffer) => {
-            buf += c.toString();
-            for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
-              const line = buf.slice(0, nl);
-              buf = buf.slice(nl + 1);
-              if (line === 'ready') resolve();
-              else requests.push(JSON.parse(line));
-            }
+    lab = await startLab(
+      { ...spec, bootMs: 100, flashMs: 100 },
+      {
+        mode: 'namespace',
+        provisioningUrl: 'http://198.18.0.1:8080/prov/',
+        onNamespacesReady: async (ns) => {
+          const [cmd, ...pre] = namespaceArgv(ns.tech);
+          const child = spawn(cmd!, [...pre, process.execPath, '-e', PROVISIONING_SERVER], {
+            stdio: ['ignore', 'pipe', 'inherit'],
           });
-          child.once('exit', (code) => reject(new Error(`provisioning server exited ${code}`)));
-        });
+          provisioning = child;
+          await new Promise<void>((resolve, reject) => {
+            let buf = '';
+            child.stdout!.on('data', (c: Buffer) => {
+              buf += c.toString();
+              for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
+                const line = buf.slice(0, nl);
+                buf = buf.slice(nl + 1);
+                if (line === 'ready') resolve();
+                else requests.push(JSON.parse(line));
+              }
+            });
+            child.once('exit', (code) => reject(new Error(`provisioning server exited ${code}`)));
+          });
+        },
       },
-    });
+    );
   });
 
   after(async () => {
@@ -87,7 +97,9 @@ describe('namespace-mode lab', { skip }, () => {
   });
 
   test('nmap sip-methods finds every SIP-enabled device and reads its Allow header', async () => {
-    const r = await lab!.execInTech('nmap', ['-n', '-sU', '-p', '5060', '--script', 'sip-methods', '198.18.0.10-20'], { timeoutMs: 120_000 });
+    const r = await lab!.execInTech('nmap', ['-n', '-sU', '-p', '5060', '--script', 'sip-methods', '198.18.0.10-20'], {
+      timeoutMs: 120_000,
+    });
     const open = r.stdout.match(/5060\/udp open\s+sip/g) ?? [];
     const sipDevices = lab!.devices.filter((d) => d.sipPort !== null);
     assert.equal(open.length, sipDevices.length, r.stdout);
@@ -100,7 +112,13 @@ describe('namespace-mode lab', { skip }, () => {
     for (const extra of [[], ['-m', 'INVITE']]) {
       const r = await lab!.execInTech('svmap', [...extra, '198.18.0.10-198.18.0.20'], { timeoutMs: 120_000 });
       for (const d of lab!.devices.filter((x) => x.sipPort !== null && x.kind === 'mitel-6800')) {
-        assert.match(r.stdout, new RegExp(`${d.address.replace(/\./g, '\\.')}:5060 \\| ${d.bannerPrefix} ${d.model}/${d.firmware!.replace(/\./g, '\\.')}`), `svmap ${extra.join(' ')}:\n${r.stdout}`);
+        assert.match(
+          r.stdout,
+          new RegExp(
+            `${d.address.replace(/\./g, '\\.')}:5060 \\| ${d.bannerPrefix} ${d.model}/${d.firmware!.replace(/\./g, '\\.')}`,
+          ),
+          `svmap ${extra.join(' ')}:\n${r.stdout}`,
+        );
       }
       assert.match(r.stdout, /Yealink SIP-T46S 66\.86\.0\.15/);
       assert.match(r.stdout, /Mitel 6930\/6\.4\.0\.140/);
@@ -110,7 +128,10 @@ describe('namespace-mode lab', { skip }, () => {
   test('neighbour table holds distinct real MACs per phone', async () => {
     const r = await lab!.execInTech('ip', ['neigh', 'show', 'dev', 'br0']);
     for (const d of lab!.devices.slice(0, 4)) {
-      assert.match(r.stdout, new RegExp(`${d.address.replace(/\./g, '\\.')} lladdr ${d.mac.toLowerCase().match(/../g)!.join(':')}`));
+      assert.match(
+        r.stdout,
+        new RegExp(`${d.address.replace(/\./g, '\\.')} lladdr ${d.mac.toLowerCase().match(/../g)!.join(':')}`),
+      );
     }
   });
 

@@ -9,7 +9,16 @@ import { tempDir } from '../../helpers/temp-dir';
 
 async function app(t: Parameters<typeof tempDir>[0]) {
   const dir = await tempDir(t);
-  return { dir, app: new FieldkitApp(nodePlatform({ appDataDir: join(dir, 'data'), defaultSitesRoot: join(dir, 'sites'), secrets: new MemorySecretStore() })) };
+  return {
+    dir,
+    app: new FieldkitApp(
+      nodePlatform({
+        appDataDir: join(dir, 'data'),
+        defaultSitesRoot: join(dir, 'sites'),
+        secrets: new MemorySecretStore(),
+      }),
+    ),
+  };
 }
 
 test('every call has a summary and schemas; events are declared', () => {
@@ -20,7 +29,10 @@ test('every call has a summary and schemas; events are declared', () => {
 
 test('unknown calls and invalid input are refused at the boundary', async (t) => {
   const { app: a } = await app(t);
-  assert.deepEqual(await a.dispatch('site.delete-everything', {}), { ok: false, error: { code: 'invalid-input', message: 'Unknown call "site.delete-everything".' } });
+  assert.deepEqual(await a.dispatch('site.delete-everything', {}), {
+    ok: false,
+    error: { code: 'invalid-input', message: 'Unknown call "site.delete-everything".' },
+  });
   const bad = await a.dispatch('site.create', { name: 'x', dir: '/tmp/x', extra: 1 });
   assert.equal(bad.ok, false);
   const missing = await a.dispatch('site.open', {});
@@ -46,7 +58,11 @@ test('create, reopen and list through the contract; events announce the site', a
   const updated = await a.dispatch('site.update', { notes: 'n' });
   assert.ok(updated.ok);
   assert.equal((updated.value as { name: string }).name, 'Zürich HQ');
-  assert.equal((updated.value as { customer: string }).customer, 'ACME', 'fields left out of an update stay as they were');
+  assert.equal(
+    (updated.value as { customer: string }).customer,
+    'ACME',
+    'fields left out of an update stay as they were',
+  );
   const recent = await a.dispatch('site.recent', {});
   assert.ok(recent.ok && (recent.value as unknown[]).length === 1);
   assert.ok(seen.includes('site.changed'));

@@ -4,13 +4,26 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import {
-  appendComment, appendParam, createCfgDocument, effectiveValues, getParam, isLocked, isOverride,
-  mergeEffectiveValues, parseCfg, removeParam, serializeCfg, setParam, CfgValueError,
+  appendComment,
+  appendParam,
+  createCfgDocument,
+  effectiveValues,
+  getParam,
+  isLocked,
+  isOverride,
+  mergeEffectiveValues,
+  parseCfg,
+  removeParam,
+  serializeCfg,
+  setParam,
+  CfgValueError,
 } from '../../../electron/core/config/cfg-format';
 import type { CfgParamLine } from '../../../electron/core/config/cfg-format';
 
 const fixtures = join(import.meta.dirname, 'fixtures');
-const fixtureNames = readdirSync(fixtures).filter((n) => n.endsWith('.cfg')).sort();
+const fixtureNames = readdirSync(fixtures)
+  .filter((n) => n.endsWith('.cfg'))
+  .sort();
 const read = (name: string) => readFileSync(join(fixtures, name), 'utf8');
 
 function params(text: string): CfgParamLine[] {
@@ -30,7 +43,10 @@ describe('round trip', () => {
       const lf = read(name).replace(/\r\n/g, '\n');
       const variants = [
         lf.replace(/\n/g, '\r\n'),
-        lf.split('\n').map((l, i, all) => (i % 2 && i < all.length - 1 ? `${l}\r` : l)).join('\n'),
+        lf
+          .split('\n')
+          .map((l, i, all) => (i % 2 && i < all.length - 1 ? `${l}\r` : l))
+          .join('\n'),
         `\uFEFF${lf}`,
         lf.replace(/\n+$/, ''),
         `${lf}\n\n`,
@@ -78,7 +94,10 @@ describe('lines', () => {
   test('! locks and ^ overrides, alone or together', () => {
     const eff = effectiveValues(parseCfg(text).doc);
     assert.deepEqual([eff.get('admin password')?.lock, eff.get('admin password')?.override], [true, false]);
-    assert.deepEqual([eff.get('sip line1 display name')?.lock, eff.get('sip line1 display name')?.override], [false, true]);
+    assert.deepEqual(
+      [eff.get('sip line1 display name')?.lock, eff.get('sip line1 display name')?.override],
+      [false, true],
+    );
     const both = params(text).find((p) => p.name === 'sip line1 mode')!;
     assert.ok(isLocked(both) && isOverride(both));
   });
@@ -115,7 +134,10 @@ describe('parse errors', () => {
   test('carry line numbers and a fix, and keep the line verbatim', () => {
     const text = 'ok: 1\nno colon here\n: novalue\nlabel: "open\nlabel: "a" b\nname"x: 1\n';
     const { doc, errors } = parseCfg(text);
-    assert.deepEqual(errors.map((e) => e.line), [2, 3, 4, 5, 6]);
+    assert.deepEqual(
+      errors.map((e) => e.line),
+      [2, 3, 4, 5, 6],
+    );
     for (const e of errors) assert.ok(e.fix.length > 10, e.fix);
     assert.match(errors[0]!.message, /no ':'/);
     assert.match(errors[2]!.message, /does not close/);
@@ -166,14 +188,29 @@ describe('setters and injection', () => {
   });
   test('line breaks and control characters in values, names and comments are refused', () => {
     const doc = createCfgDocument();
-    const evil = ['1\nadmin password: 0000', '1\radmin password: 0', 'a\0b', 'tab\there', 'esc\u001b[2J', 'del\u007f', 'nel\u0085x', 'ls\u2028x', 'ps\u2029x'];
+    const evil = [
+      '1\nadmin password: 0000',
+      '1\radmin password: 0',
+      'a\0b',
+      'tab\there',
+      'esc\u001b[2J',
+      'del\u007f',
+      'nel\u0085x',
+      'ls\u2028x',
+      'ps\u2029x',
+    ];
     for (const v of evil) {
-      assert.throws(() => appendParam(doc, 'sip line1 display name', v), (e: unknown) => e instanceof CfgValueError && /control character/.test(e.message), JSON.stringify(v));
+      assert.throws(
+        () => appendParam(doc, 'sip line1 display name', v),
+        (e: unknown) => e instanceof CfgValueError && /control character/.test(e.message),
+        JSON.stringify(v),
+      );
       assert.throws(() => appendParam(doc, `name${v}`, '1'), CfgValueError);
       assert.throws(() => appendComment(doc, v), CfgValueError);
     }
     assert.throws(() => setParam(parseCfg('a: 1\n').doc, 'a', 'x\ny: 2'), CfgValueError);
-    for (const bad of ['', ' a', 'a:b', '!a', '^a', 'a#b']) assert.throws(() => appendParam(doc, bad, '1'), CfgValueError, bad);
+    for (const bad of ['', ' a', 'a:b', '!a', '^a', 'a#b'])
+      assert.throws(() => appendParam(doc, bad, '1'), CfgValueError, bad);
     assert.equal(doc.lines.length, 0);
   });
   test('serialise refuses a document tampered with directly', () => {
@@ -193,39 +230,74 @@ describe('setters and injection', () => {
 describe('properties', () => {
   const nameArb = fc.stringMatching(/^[a-z][a-z0-9]{0,8}(?: [a-z0-9]{1,8}){0,3}$/);
   const valueArb = fc.string({ unit: fc.constantFrom(...'ab 1:#^!x+|*"\'./-ü€'.split('')), maxLength: 20 });
-  const safeValue = valueArb.filter((v) => !(v.includes('"') && (v !== v.trim() || v.startsWith('"') || /(^|\s)#/.test(v))));
+  const safeValue = valueArb.filter(
+    (v) => !(v.includes('"') && (v !== v.trim() || v.startsWith('"') || /(^|\s)#/.test(v))),
+  );
 
   test('parse(serialise(doc)) gives back every name, value, lock and override', () => {
     fc.assert(
-      fc.property(fc.array(fc.record({ name: nameArb, value: safeValue, lock: fc.boolean(), override: fc.boolean(), quoted: fc.boolean() }), { maxLength: 30 }), fc.boolean(), (entries, crlf) => {
-        const doc = createCfgDocument(crlf ? '\r\n' : '\n');
-        const kept = entries.filter((e) => !(e.quoted && e.value.includes('"')));
-        for (const e of kept) appendParam(doc, e.name, e.value, { lock: e.lock, override: e.override, quoted: e.quoted });
-        const text = serializeCfg(doc);
-        const back = parseCfg(text);
-        assert.deepEqual(back.errors, []);
-        const got = back.doc.lines.map((l) => (l.kind === 'param' ? [l.name, l.value, isLocked(l), isOverride(l)] : null));
-        assert.deepEqual(got, kept.map((e) => [e.name, e.value, e.lock, e.override]));
-        assert.equal(serializeCfg(back.doc), text);
-      }),
+      fc.property(
+        fc.array(
+          fc.record({
+            name: nameArb,
+            value: safeValue,
+            lock: fc.boolean(),
+            override: fc.boolean(),
+            quoted: fc.boolean(),
+          }),
+          { maxLength: 30 },
+        ),
+        fc.boolean(),
+        (entries, crlf) => {
+          const doc = createCfgDocument(crlf ? '\r\n' : '\n');
+          const kept = entries.filter((e) => !(e.quoted && e.value.includes('"')));
+          for (const e of kept)
+            appendParam(doc, e.name, e.value, { lock: e.lock, override: e.override, quoted: e.quoted });
+          const text = serializeCfg(doc);
+          const back = parseCfg(text);
+          assert.deepEqual(back.errors, []);
+          const got = back.doc.lines.map((l) =>
+            l.kind === 'param' ? [l.name, l.value, isLocked(l), isOverride(l)] : null,
+          );
+          assert.deepEqual(
+            got,
+            kept.map((e) => [e.name, e.value, e.lock, e.override]),
+          );
+          assert.equal(serializeCfg(back.doc), text);
+        },
+      ),
       { numRuns: 300 },
     );
   });
 
   test('the parser never throws, and text without control characters round-trips byte for byte', () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'grapheme', maxLength: 200 }), fc.string({ unit: fc.constantFrom('a', ':', ' ', '\t', '#', '"', '!', '^', '\n', '\r\n', '\r', '\u0000', 'x'), maxLength: 80 }), (s1, s2) => {
-        for (const s of [s1, s2, s1 + s2]) {
-          const { doc } = parseCfg(s);
-          if (!/[\u0000-\u0008\u000B-\u001F\u007F\u0085\u2028\u2029]|\r(?!\n)/.test(s)) assert.equal(serializeCfg(doc), s);
-        }
-      }),
+      fc.property(
+        fc.string({ unit: 'grapheme', maxLength: 200 }),
+        fc.string({
+          unit: fc.constantFrom('a', ':', ' ', '\t', '#', '"', '!', '^', '\n', '\r\n', '\r', '\u0000', 'x'),
+          maxLength: 80,
+        }),
+        (s1, s2) => {
+          for (const s of [s1, s2, s1 + s2]) {
+            const { doc } = parseCfg(s);
+            if (!/[\u0000-\u0008\u000B-\u001F\u007F\u0085\u2028\u2029]|\r(?!\n)/.test(s))
+              assert.equal(serializeCfg(doc), s);
+          }
+        },
+      ),
       { numRuns: 500 },
     );
   });
 
   test('a 1 MB line parses in bounded time', () => {
-    const cases = [`name: ${'a '.repeat(500_000)}`, `${'x'.repeat(1_000_000)}`, `k: "${'#'.repeat(1_000_000)}`, `${' !^'.repeat(333_333)}a: 1`, `k: ${' #'.repeat(500_000)}`];
+    const cases = [
+      `name: ${'a '.repeat(500_000)}`,
+      `${'x'.repeat(1_000_000)}`,
+      `k: "${'#'.repeat(1_000_000)}`,
+      `${' !^'.repeat(333_333)}a: 1`,
+      `k: ${' #'.repeat(500_000)}`,
+    ];
     for (const line of cases) {
       const started = performance.now();
       const { doc } = parseCfg(line);

@@ -7,8 +7,10 @@ import { checkParameter, isSecretParameter, validateDocument } from '../../../el
 
 const plain = { osvProfile: false };
 const osv = { osvProfile: true };
-const errorsFor = (name: string, value: string, ctx = plain) => checkParameter(name, value, ctx).filter((f) => f.severity === 'error');
-const ok = (name: string, value: string, ctx = plain) => assert.deepEqual(errorsFor(name, value, ctx), [], `${name}: ${value}`);
+const errorsFor = (name: string, value: string, ctx = plain) =>
+  checkParameter(name, value, ctx).filter((f) => f.severity === 'error');
+const ok = (name: string, value: string, ctx = plain) =>
+  assert.deepEqual(errorsFor(name, value, ctx), [], `${name}: ${value}`);
 const bad = (name: string, value: string, pattern: RegExp, ctx = plain) => {
   const errs = errorsFor(name, value, ctx);
   assert.equal(errs.length, 1, `${name}: ${value} should have one error, got ${JSON.stringify(errs)}`);
@@ -31,7 +33,13 @@ describe('parameter rules', () => {
     bad('http digest username', 'a'.repeat(41), /41 characters.*at most 40/);
   });
   test('switches take 0 or 1', () => {
-    for (const name of ['openscape enable', 'contact rcs', 'tagging enabled', 'sips persistent tls', 'https validate certificates']) {
+    for (const name of [
+      'openscape enable',
+      'contact rcs',
+      'tagging enabled',
+      'sips persistent tls',
+      'https validate certificates',
+    ]) {
       ok(name, '0');
       ok(name, '1');
       bad(name, 'yes', /0 or 1/);
@@ -45,7 +53,10 @@ describe('parameter rules', () => {
     bad('sip proxy port', '65536', /not a port/);
     bad('log server port', '51a', /not a port/);
     const zero = checkParameter('sip registrar port', '0', plain);
-    assert.deepEqual(zero.map((f) => f.severity), ['warning']);
+    assert.deepEqual(
+      zero.map((f) => f.severity),
+      ['warning'],
+    );
     assert.match(zero[0]!.message, /SRV/);
   });
   test('sip transport protocol is 1, 2 or 4', () => {
@@ -67,7 +78,10 @@ describe('parameter rules', () => {
     ok('auto resync time', '23:59');
     bad('auto resync time', '24:00', /not a time/);
     bad('auto resync time', '3:00', /not a time/);
-    assert.deepEqual(checkParameter('auto resync time', '00h00', plain).map((f) => f.severity), ['info']);
+    assert.deepEqual(
+      checkParameter('auto resync time', '00h00', plain).map((f) => f.severity),
+      ['info'],
+    );
     ok('auto resync max delay', '1439');
     bad('auto resync max delay', '1440', /0 to 1439/);
     ok('auto resync days', '0');
@@ -81,7 +95,8 @@ describe('parameter rules', () => {
     for (const v of ['10.1.2.3', 'osv.example.net', 'fd00::1', 'osv-a', '']) ok('sip proxy ip', v);
     ok('sip line2 backup registrar ip', 'b.example.net');
     ok('time server2', 'pool.ntp.org');
-    for (const v of ['sip:10.1.2.3', '10.1.2.3:5060', '10.1.2', 'osv_a.example', 'a b']) bad('sip registrar ip', v, /neither an IP address nor a host name/);
+    for (const v of ['sip:10.1.2.3', '10.1.2.3:5060', '10.1.2', 'osv_a.example', 'a b'])
+      bad('sip registrar ip', v, /neither an IP address nor a host name/);
   });
   test('xml application post list is a comma-separated list of hosts', () => {
     ok('xml application post list', '10.1.2.50,prov.example.net');
@@ -103,16 +118,20 @@ describe('parameter rules', () => {
     assert.match(f!.fix, /directory number/);
     assert.equal(f!.ruleId, 'osv.digest-dn');
   });
-  test('unknown parameters are not judged', () => assert.deepEqual(checkParameter('some future thing', '$$$', osv), []));
+  test('unknown parameters are not judged', () =>
+    assert.deepEqual(checkParameter('some future thing', '$$$', osv), []));
   test('secret-bearing names', () => {
-    for (const n of ['admin password', 'sip line3 password', 'http digest password', 'ftp password', 'user password']) assert.ok(isSecretParameter(n), n);
+    for (const n of ['admin password', 'sip line3 password', 'http digest password', 'ftp password', 'user password'])
+      assert.ok(isSecretParameter(n), n);
     for (const n of ['sip line1 user name', 'http digest username', 'contact rcs']) assert.ok(!isSecretParameter(n), n);
   });
 });
 
 describe('validateDocument', () => {
   test('reports syntax errors, rule violations and repeated names with line numbers', () => {
-    const doc = parseCfg('# x\nadmin password: abc\nno colon\nsip transport protocol: 3\nvlan id: 20\nVLAN ID: 30\n').doc;
+    const doc = parseCfg(
+      '# x\nadmin password: abc\nno colon\nsip transport protocol: 3\nvlan id: 20\nVLAN ID: 30\n',
+    ).doc;
     const findings = validateDocument(doc, { osvProfile: false, file: 'startup.cfg' });
     const summary = findings.map((f) => [f.severity, f.line, f.ruleId]);
     assert.deepEqual(summary, [
@@ -126,12 +145,18 @@ describe('validateDocument', () => {
   });
   test('lines holding secret placeholders are not judged by value', () => {
     const doc = parseCfg('!admin password: ********\n').doc;
-    assert.deepEqual(validateDocument(doc, { osvProfile: true }).map((f) => f.ruleId), ['param.numeric-password']);
+    assert.deepEqual(
+      validateDocument(doc, { osvProfile: true }).map((f) => f.ruleId),
+      ['param.numeric-password'],
+    );
     assert.deepEqual(validateDocument(doc, { osvProfile: true, secretLines: new Set([1]) }), []);
   });
   test('the WAZO-style fixture has only the expected findings', () => {
     const text = readFileSync(join(import.meta.dirname, 'fixtures', 'wazo-mac.cfg'), 'utf8');
     const findings = validateDocument(parseCfg(text).doc, { osvProfile: true });
-    assert.deepEqual(findings.map((f) => [f.ruleId, f.name]), [['param.admin-password-not-default', 'admin password']]);
+    assert.deepEqual(
+      findings.map((f) => [f.ruleId, f.name]),
+      [['param.admin-password-not-default', 'admin password']],
+    );
   });
 });

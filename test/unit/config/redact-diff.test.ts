@@ -24,7 +24,8 @@ describe('redactCfgText', () => {
       '',
     ].join('\r\n');
     const { text: out, redacted } = redactCfgText(text);
-    for (const secret of ['4711', '1234', '9999', 'pass #word', 'aastra', 'ftp-secret', 'oldsecret', '7788']) assert.ok(!out.includes(secret), secret);
+    for (const secret of ['4711', '1234', '9999', 'pass #word', 'aastra', 'ftp-secret', 'oldsecret', '7788'])
+      assert.ok(!out.includes(secret), secret);
     assert.deepEqual(out.split('\r\n'), [
       `!admin password: ${REDACTED}`,
       `User Password: ${REDACTED}`,
@@ -39,7 +40,10 @@ describe('redactCfgText', () => {
       'sip line2 password:',
       '',
     ]);
-    assert.deepEqual(redacted.map((r) => r.line), [1, 2, 3, 5, 6, 7, 9]);
+    assert.deepEqual(
+      redacted.map((r) => r.line),
+      [1, 2, 3, 5, 6, 7, 9],
+    );
   });
   test('control characters in unreadable lines are escaped, so logs cannot be forged', () => {
     const { text } = redactCfgText('a: 1\u001b[2J\nb: 2\rc: 3\n');
@@ -80,10 +84,27 @@ describe('diffText', () => {
     const d = diffText(a, b);
     assert.equal(d.identical, false);
     assert.deepEqual([d.added, d.removed, d.hunks.length], [1, 1, 1]);
-    assert.equal(formatUnifiedDiff(d, 'on-target/startup.cfg', 'generated/startup.cfg'), [
-      '--- on-target/startup.cfg', '+++ generated/startup.cfg', '@@ -2,7 +2,7 @@', ' b: 2', ' c: 3', ' d: 4', '-e: 5', '+e: 50', ' f: 6', ' g: 7', ' h: 8', '',
-    ].join('\n'));
-    assert.deepEqual(d.hunks[0]!.lines.find((l) => l.kind === 'add'), { kind: 'add', text: 'e: 50', newLine: 5 });
+    assert.equal(
+      formatUnifiedDiff(d, 'on-target/startup.cfg', 'generated/startup.cfg'),
+      [
+        '--- on-target/startup.cfg',
+        '+++ generated/startup.cfg',
+        '@@ -2,7 +2,7 @@',
+        ' b: 2',
+        ' c: 3',
+        ' d: 4',
+        '-e: 5',
+        '+e: 50',
+        ' f: 6',
+        ' g: 7',
+        ' h: 8',
+        '',
+      ].join('\n'),
+    );
+    assert.deepEqual(
+      d.hunks[0]!.lines.find((l) => l.kind === 'add'),
+      { kind: 'add', text: 'e: 50', newLine: 5 },
+    );
   });
   test('far-apart changes give separate hunks; near ones merge', () => {
     const a = Array.from({ length: 30 }, (_, i) => `p${i}: ${i}`).join('\n');
@@ -91,11 +112,24 @@ describe('diffText', () => {
     assert.equal(diffText(a, a.replace('p2: 2', 'p2: x').replace('p8: 8', 'p8: x')).hunks.length, 1);
   });
   test('identical texts, new file, deleted file', () => {
-    assert.deepEqual(diffText('a\n', 'a\n'), { identical: true, hunks: [], added: 0, removed: 0, notes: [], approximate: false });
+    assert.deepEqual(diffText('a\n', 'a\n'), {
+      identical: true,
+      hunks: [],
+      added: 0,
+      removed: 0,
+      notes: [],
+      approximate: false,
+    });
     const created = diffText('', 'a\nb\n');
-    assert.deepEqual(created.hunks.map((h) => [h.oldStart, h.oldLines, h.newStart, h.newLines]), [[0, 0, 1, 2]]);
+    assert.deepEqual(
+      created.hunks.map((h) => [h.oldStart, h.oldLines, h.newStart, h.newLines]),
+      [[0, 0, 1, 2]],
+    );
     const deleted = diffText('a\nb\n', '');
-    assert.deepEqual(deleted.hunks.map((h) => [h.oldStart, h.oldLines, h.newStart, h.newLines]), [[1, 2, 0, 0]]);
+    assert.deepEqual(
+      deleted.hunks.map((h) => [h.oldStart, h.oldLines, h.newStart, h.newLines]),
+      [[1, 2, 0, 0]],
+    );
   });
   test('line-ending and final-newline differences are reported as notes, not as changed lines', () => {
     const d = diffText('a: 1\r\nb: 2\r\n', 'a: 1\nb: 2');
@@ -122,18 +156,23 @@ describe('diffText', () => {
   test('property: hunks turn the old text into the new one, and the edit is minimal-ish', () => {
     const lineArb = fc.constantFrom('a: 1', 'b: 2', 'c: 3', '', '# x', 'd: 4');
     fc.assert(
-      fc.property(fc.array(lineArb, { maxLength: 40 }), fc.array(lineArb, { maxLength: 40 }), fc.integer({ min: 0, max: 4 }), (a, b, context) => {
-        const oldText = a.length ? `${a.join('\n')}\n` : '';
-        const newText = b.length ? `${b.join('\n')}\n` : '';
-        const d = diffText(oldText, newText, { context });
-        assert.deepEqual(applyHunks(oldText, d), linesOf(newText));
-        assert.equal(d.hunks.length === 0, oldText === newText);
-        assert.ok(d.added + d.removed <= a.length + b.length);
-        for (const h of d.hunks) {
-          assert.equal(h.lines.filter((l) => l.kind !== 'add').length, h.oldLines);
-          assert.equal(h.lines.filter((l) => l.kind !== 'remove').length, h.newLines);
-        }
-      }),
+      fc.property(
+        fc.array(lineArb, { maxLength: 40 }),
+        fc.array(lineArb, { maxLength: 40 }),
+        fc.integer({ min: 0, max: 4 }),
+        (a, b, context) => {
+          const oldText = a.length ? `${a.join('\n')}\n` : '';
+          const newText = b.length ? `${b.join('\n')}\n` : '';
+          const d = diffText(oldText, newText, { context });
+          assert.deepEqual(applyHunks(oldText, d), linesOf(newText));
+          assert.equal(d.hunks.length === 0, oldText === newText);
+          assert.ok(d.added + d.removed <= a.length + b.length);
+          for (const h of d.hunks) {
+            assert.equal(h.lines.filter((l) => l.kind !== 'add').length, h.oldLines);
+            assert.equal(h.lines.filter((l) => l.kind !== 'remove').length, h.newLines);
+          }
+        },
+      ),
       { numRuns: 400 },
     );
   });

@@ -16,9 +16,21 @@ export const siteInput: SiteSettingsInput = {
 };
 
 export const phonesInput: PhoneEntryInput[] = [
-  { mac: '00:08:5d:1a:2b:3c', model: '6867i', directoryNumber: '2108189795', displayName: 'Anna Schmidt', location: 'Raum 3.14' },
+  {
+    mac: '00:08:5d:1a:2b:3c',
+    model: '6867i',
+    directoryNumber: '2108189795',
+    displayName: 'Anna Schmidt',
+    location: 'Raum 3.14',
+  },
   { mac: '00-10-bc-00-00-01', model: '6865i', directoryNumber: '2108189796', displayName: 'Empfang' },
-  { mac: '00085d0000ff', model: '6867i', directoryNumber: '2108189797', displayName: '', overrides: { 'sip line1 vmail': '*98' } },
+  {
+    mac: '00085d0000ff',
+    model: '6867i',
+    directoryNumber: '2108189797',
+    displayName: '',
+    overrides: { 'sip line1 vmail': '*98' },
+  },
 ];
 
 export const site = (patch: Partial<SiteSettingsInput> = {}) => parseSiteSettings({ ...siteInput, ...patch });

@@ -3,7 +3,11 @@ import assert from 'node:assert/strict';
 import { parsePhoneEntries, parseSiteSettings } from '../../../electron/core/config/site-settings';
 import { FieldkitError } from '../../../electron/core/util/errors';
 
-const minimal = { osv: { proxy: { host: 'osv.example.net' } }, ntp: { server1: '10.0.0.1' }, provisioning: { server: '10.0.0.2' } };
+const minimal = {
+  osv: { proxy: { host: 'osv.example.net' } },
+  ntp: { server1: '10.0.0.1' },
+  provisioning: { server: '10.0.0.2' },
+};
 
 describe('site settings', () => {
   test('a minimal sheet gets the defaults a technician expects', () => {
@@ -29,16 +33,29 @@ describe('site settings', () => {
       resync: { time: '3:00' },
       globalOverrides: { 'sip line1 screen name': 'a\nadmin password: 1' },
     };
-    assert.throws(() => parseSiteSettings(input), (e: unknown) => {
-      assert.ok(e instanceof FieldkitError && e.code === 'invalid-input');
-      for (const part of ['osv.proxy.host: must be an IP address or a host name', 'osv.proxy.port: must be 1-65535', 'osv.transport', 'vlan: a VLAN id (1-4094) is needed', 'resync.time: must be hh:mm', 'globalOverrides.sip line1 screen name: An override value must not contain line breaks']) {
-        assert.ok(e.message.includes(part), `missing "${part}" in\n${e.message}`);
-      }
-      return true;
-    });
+    assert.throws(
+      () => parseSiteSettings(input),
+      (e: unknown) => {
+        assert.ok(e instanceof FieldkitError && e.code === 'invalid-input');
+        for (const part of [
+          'osv.proxy.host: must be an IP address or a host name',
+          'osv.proxy.port: must be 1-65535',
+          'osv.transport',
+          'vlan: a VLAN id (1-4094) is needed',
+          'resync.time: must be hh:mm',
+          'globalOverrides.sip line1 screen name: An override value must not contain line breaks',
+        ]) {
+          assert.ok(e.message.includes(part), `missing "${part}" in\n${e.message}`);
+        }
+        return true;
+      },
+    );
   });
   test('override names that would break the format are refused', () => {
-    assert.throws(() => parseSiteSettings({ ...minimal, modelOverrides: { '6867i': { 'a: b': '1' } } }), /override parameter names/);
+    assert.throws(
+      () => parseSiteSettings({ ...minimal, modelOverrides: { '6867i': { 'a: b': '1' } } }),
+      /override parameter names/,
+    );
     assert.throws(() => parseSiteSettings({ ...minimal, modelOverrides: { '6869i': { a: '1' } } }), /modelOverrides/);
   });
 });
@@ -49,13 +66,28 @@ describe('phone entries', () => {
       { mac: '00:08:5d:1a:2b:3c', model: '6867i', directoryNumber: ' 2108189795 ' },
       { mac: '0010.bc00.0001', model: '6865i', directoryNumber: '1' },
     ]);
-    assert.deepEqual(list.map((p) => [p.mac, p.directoryNumber, p.displayName, p.ownAdminPassword]), [['00085D1A2B3C', '2108189795', '', false], ['0010BC000001', '1', '', false]]);
+    assert.deepEqual(
+      list.map((p) => [p.mac, p.directoryNumber, p.displayName, p.ownAdminPassword]),
+      [
+        ['00085D1A2B3C', '2108189795', '', false],
+        ['0010BC000001', '1', '', false],
+      ],
+    );
   });
   test('bad rows are refused with their index', () => {
-    assert.throws(() => parsePhoneEntries([{ mac: 'xx', model: '6869i', directoryNumber: '', displayName: 'A\u2028B' }]), (e: unknown) => {
-      const m = (e as Error).message;
-      for (const part of ['0.mac: is not a MAC address', '0.model', '0.directoryNumber: is empty', '0.displayName: The display name must not contain line breaks']) assert.ok(m.includes(part), `missing "${part}" in\n${m}`);
-      return true;
-    });
+    assert.throws(
+      () => parsePhoneEntries([{ mac: 'xx', model: '6869i', directoryNumber: '', displayName: 'A\u2028B' }]),
+      (e: unknown) => {
+        const m = (e as Error).message;
+        for (const part of [
+          '0.mac: is not a MAC address',
+          '0.model',
+          '0.directoryNumber: is empty',
+          '0.displayName: The display name must not contain line breaks',
+        ])
+          assert.ok(m.includes(part), `missing "${part}" in\n${m}`);
+        return true;
+      },
+    );
   });
 });

@@ -3,7 +3,15 @@ import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir, type NetworkInterfaceInfo } from 'node:os';
 import { join } from 'node:path';
-import { ArpBudget, countOnLink, minimumOnLinkMs, onLinkDurationWarning, onLinkMatcher, onLinkRanges, systemArpBudget } from '../../../electron/core/discovery/arp-budget';
+import {
+  ArpBudget,
+  countOnLink,
+  minimumOnLinkMs,
+  onLinkDurationWarning,
+  onLinkMatcher,
+  onLinkRanges,
+  systemArpBudget,
+} from '../../../electron/core/discovery/arp-budget';
 import { parseTargets } from '../../../electron/core/discovery/ranges';
 
 const iface = (address: string, netmask: string, internal = false): NetworkInterfaceInfo =>
@@ -13,7 +21,9 @@ const tick = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms)
 
 describe('onLinkMatcher', () => {
   test('addresses in the laptop own subnets are on-link; loopback and other subnets are not', () => {
-    const onLink = onLinkMatcher(onLinkRanges({ eth0: [iface('198.18.3.7', '255.255.0.0')], lo: [iface('127.0.0.1', '255.0.0.0', true)] }));
+    const onLink = onLinkMatcher(
+      onLinkRanges({ eth0: [iface('198.18.3.7', '255.255.0.0')], lo: [iface('127.0.0.1', '255.0.0.0', true)] }),
+    );
     assert.equal(onLink('198.18.200.1'), true);
     assert.equal(onLink('198.19.0.1'), false);
     assert.equal(onLink('127.0.0.5'), false);
@@ -35,7 +45,10 @@ describe('how long the OS makes a scan of the own segment take', () => {
     const settings = { slots: 819, holdMs: 3300 };
     assert.equal(minimumOnLinkMs(65_534, settings), 81 * 3300);
     const text = onLinkDurationWarning(countOnLink(parseTargets(['198.18.0.0/16'], {}).ranges, onLink), settings);
-    assert.match(text ?? '', /^65,534 addresses are on the laptop's own network segment\. .* about 819 of them at once .* takes about 4 min\. To go faster/);
+    assert.match(
+      text ?? '',
+      /^65,534 addresses are on the laptop's own network segment\. .* about 819 of them at once .* takes about 4 min\. To go faster/,
+    );
     assert.equal(onLinkDurationWarning(254, settings), null);
   });
 });
@@ -47,7 +60,7 @@ describe('systemArpBudget', () => {
     assert.ok(b.holdMs >= 1000 && b.holdMs <= 60_000, `holdMs ${b.holdMs}`);
   });
 
-  test('reads the table size and the slowest interface\'s ARP give-up time; without /proc it falls back', async () => {
+  test("reads the table size and the slowest interface's ARP give-up time; without /proc it falls back", async () => {
     const dir = await mkdtemp(join(tmpdir(), 'fieldkit-neigh-'));
     try {
       const write = async (iface: string, values: Record<string, number>) => {
@@ -59,7 +72,11 @@ describe('systemArpBudget', () => {
       await write('wlan0', { mcast_solicit: 5, app_solicit: 1, retrans_time_ms: 2000 });
       await write('lo', { mcast_solicit: 9, retrans_time_ms: 9000 });
       assert.deepEqual(systemArpBudget(dir, ['lo', 'eth0']), { slots: 1638, holdMs: 3300 });
-      assert.deepEqual(systemArpBudget(dir, ['lo', 'eth0', 'wlan0', 'gone0']), { slots: 1638, holdMs: 12_300 }, '(5 + 1) x 2 s on wlan0');
+      assert.deepEqual(
+        systemArpBudget(dir, ['lo', 'eth0', 'wlan0', 'gone0']),
+        { slots: 1638, holdMs: 12_300 },
+        '(5 + 1) x 2 s on wlan0',
+      );
       assert.deepEqual(systemArpBudget(join(dir, 'missing'), ['eth0']), { slots: 512, holdMs: 3300 });
     } finally {
       await rm(dir, { recursive: true, force: true });

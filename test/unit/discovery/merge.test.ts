@@ -21,7 +21,17 @@ describe('DeviceMerger', () => {
     const obs: Observation[] = [
       { method: 'sysinfo', ip: IP, at: t(1), model: '6867i', firmware: '6.5.0.224' },
       { method: 'http', ip: IP, at: t(2), model: '6865i', vendor: 'Aastra', httpPort: 80 },
-      { method: 'sip', ip: IP, at: t(3), model: '6867i', firmware: '6.4.0.140', vendor: 'Mitel', answeredSip: true, sipPort: 5060, banner: 'Mitel 6867i/6.4.0.140' },
+      {
+        method: 'sip',
+        ip: IP,
+        at: t(3),
+        model: '6867i',
+        firmware: '6.4.0.140',
+        vendor: 'Mitel',
+        answeredSip: true,
+        sipPort: 5060,
+        banner: 'Mitel 6867i/6.4.0.140',
+      },
       { method: 'passive', ip: IP, at: t(4), model: '6867i', firmware: '6.5.0.100', mac: MAC },
     ];
     for (const order of [obs, [...obs].reverse()]) {
@@ -44,7 +54,15 @@ describe('DeviceMerger', () => {
 
   test('an address-keyed record is re-keyed when a MAC arrives, and keeps what it had', () => {
     const m = new DeviceMerger();
-    m.add({ method: 'sip', ip: IP, at: t(1), model: '6867i', firmware: '6.5.0.224', vendor: 'Mitel', answeredSip: true });
+    m.add({
+      method: 'sip',
+      ip: IP,
+      at: t(1),
+      model: '6867i',
+      firmware: '6.5.0.224',
+      vendor: 'Mitel',
+      answeredSip: true,
+    });
     assert.equal(m.records()[0]!.key, `ip:${IP}`);
     m.add({ method: 'neighbour', ip: IP, at: t(2), mac: '00-08-5d-1a-2b-3c', vendor: 'Aastra' });
     const records = m.records();
@@ -94,9 +112,32 @@ describe('DeviceMerger', () => {
 
   test('classification and flags', () => {
     const [supported, otherMitel, otherSip, unknown] = merged([
-      { method: 'sip', ip: '192.0.2.1', at: t(1), model: '6867i', firmware: '5.1.0.2051', vendor: 'Mitel', answeredSip: true },
-      { method: 'sip', ip: '192.0.2.2', at: t(1), model: '6930', firmware: '6.4.0.140', vendor: 'Mitel', answeredSip: true },
-      { method: 'sip', ip: '192.0.2.3', at: t(1), vendor: 'Yealink', banner: 'Yealink SIP-T46S 66.86.0.15', answeredSip: true },
+      {
+        method: 'sip',
+        ip: '192.0.2.1',
+        at: t(1),
+        model: '6867i',
+        firmware: '5.1.0.2051',
+        vendor: 'Mitel',
+        answeredSip: true,
+      },
+      {
+        method: 'sip',
+        ip: '192.0.2.2',
+        at: t(1),
+        model: '6930',
+        firmware: '6.4.0.140',
+        vendor: 'Mitel',
+        answeredSip: true,
+      },
+      {
+        method: 'sip',
+        ip: '192.0.2.3',
+        at: t(1),
+        vendor: 'Yealink',
+        banner: 'Yealink SIP-T46S 66.86.0.15',
+        answeredSip: true,
+      },
       { method: 'neighbour', ip: '192.0.2.4', at: t(1), mac: '02:00:00:00:00:04' },
     ]);
     assert.equal(supported!.classification, 'supported');

@@ -1,6 +1,11 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { neighbourObservation, parseArpA, parseIpNeighJson, parseIpNeighText } from '../../../electron/core/discovery/neighbours';
+import {
+  neighbourObservation,
+  parseArpA,
+  parseIpNeighJson,
+  parseIpNeighText,
+} from '../../../electron/core/discovery/neighbours';
 
 // Captured output shapes (addresses changed to documentation ranges).
 const IP_J = JSON.stringify([
@@ -51,27 +56,39 @@ describe('neighbour table parsers', () => {
   });
 
   test('ip neigh text, with router flag and dead entries', () => {
-    assert.deepEqual(parseIpNeighText(IP_TEXT).map((e) => [e.ip, e.mac, e.state]), [
-      ['192.0.2.1', '02:FC:00:00:00:05', 'STALE'],
-      ['192.0.2.20', '00:08:5D:1A:2B:3C', 'REACHABLE'],
-      ['192.0.2.30', '08:00:0F:00:00:01', 'DELAY'],
-    ]);
+    assert.deepEqual(
+      parseIpNeighText(IP_TEXT).map((e) => [e.ip, e.mac, e.state]),
+      [
+        ['192.0.2.1', '02:FC:00:00:00:05', 'STALE'],
+        ['192.0.2.20', '00:08:5D:1A:2B:3C', 'REACHABLE'],
+        ['192.0.2.30', '08:00:0F:00:00:01', 'DELAY'],
+      ],
+    );
   });
 
   test('macOS arp -a: short octets, incomplete, multicast and broadcast dropped', () => {
-    assert.deepEqual(parseArpA(MAC_ARP).map((e) => [e.ip, e.mac, e.interface]), [
-      ['192.0.2.1', '02:FC:00:00:00:05', 'en0'],
-      ['192.0.2.20', '00:08:5D:1A:2B:3C', 'en0'],
-    ]);
-    assert.deepEqual(parseArpA(LINUX_NET_TOOLS_ARP).map((e) => [e.ip, e.mac, e.interface]), [['192.0.2.20', '00:08:5D:1A:2B:3C', 'eth0']]);
+    assert.deepEqual(
+      parseArpA(MAC_ARP).map((e) => [e.ip, e.mac, e.interface]),
+      [
+        ['192.0.2.1', '02:FC:00:00:00:05', 'en0'],
+        ['192.0.2.20', '00:08:5D:1A:2B:3C', 'en0'],
+      ],
+    );
+    assert.deepEqual(
+      parseArpA(LINUX_NET_TOOLS_ARP).map((e) => [e.ip, e.mac, e.interface]),
+      [['192.0.2.20', '00:08:5D:1A:2B:3C', 'eth0']],
+    );
   });
 
   test('Windows arp -a: per-interface blocks, static multicast/broadcast dropped', () => {
-    assert.deepEqual(parseArpA(WINDOWS_ARP.replace(/\n/g, '\r\n')).map((e) => [e.ip, e.mac, e.interface, e.state]), [
-      ['192.0.2.1', '02:FC:00:00:00:05', '192.0.2.10', 'dynamic'],
-      ['192.0.2.20', '00:08:5D:1A:2B:3C', '192.0.2.10', 'dynamic'],
-      ['198.51.100.9', '14:00:E9:00:00:09', '198.51.100.4', 'dynamic'],
-    ]);
+    assert.deepEqual(
+      parseArpA(WINDOWS_ARP.replace(/\n/g, '\r\n')).map((e) => [e.ip, e.mac, e.interface, e.state]),
+      [
+        ['192.0.2.1', '02:FC:00:00:00:05', '192.0.2.10', 'dynamic'],
+        ['192.0.2.20', '00:08:5D:1A:2B:3C', '192.0.2.10', 'dynamic'],
+        ['198.51.100.9', '14:00:E9:00:00:09', '198.51.100.4', 'dynamic'],
+      ],
+    );
   });
 
   test('garbage never throws', () => {
@@ -84,8 +101,17 @@ describe('neighbour table parsers', () => {
 
   test('observations carry the OUI vendor', () => {
     const at = '2026-01-01T00:00:00.000Z';
-    assert.equal(neighbourObservation({ ip: '192.0.2.20', mac: '00:08:5D:1A:2B:3C', interface: null, state: null }, at).vendor, 'Aastra');
-    assert.equal(neighbourObservation({ ip: '192.0.2.9', mac: '14:00:E9:00:00:09', interface: null, state: null }, at).vendor, 'Mitel');
-    assert.equal(neighbourObservation({ ip: '192.0.2.1', mac: '02:FC:00:00:00:05', interface: null, state: null }, at).vendor, null);
+    assert.equal(
+      neighbourObservation({ ip: '192.0.2.20', mac: '00:08:5D:1A:2B:3C', interface: null, state: null }, at).vendor,
+      'Aastra',
+    );
+    assert.equal(
+      neighbourObservation({ ip: '192.0.2.9', mac: '14:00:E9:00:00:09', interface: null, state: null }, at).vendor,
+      'Mitel',
+    );
+    assert.equal(
+      neighbourObservation({ ip: '192.0.2.1', mac: '02:FC:00:00:00:05', interface: null, state: null }, at).vendor,
+      null,
+    );
   });
 });

@@ -1,8 +1,16 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { intToIpv4, iterateAddresses, localSubnets, parseTargets, rangesContain } from '../../../electron/core/discovery/ranges';
+import {
+  intToIpv4,
+  iterateAddresses,
+  localSubnets,
+  parseTargets,
+  rangesContain,
+} from '../../../electron/core/discovery/ranges';
 
-const all = (specs: string[], confirmLarge = false): string[] => [...iterateAddresses(parseTargets(specs, { confirmLarge }).ranges)];
+const all = (specs: string[], confirmLarge = false): string[] => [
+  ...iterateAddresses(parseTargets(specs, { confirmLarge }).ranges),
+];
 
 describe('parseTargets', () => {
   test('a /24 leaves out network and broadcast', () => {
@@ -25,7 +33,16 @@ describe('parseTargets', () => {
   });
 
   test('ranges in both spellings, host lists with commas and spaces', () => {
-    assert.deepEqual(all(['10.1.1.250-10.1.2.1']), ['10.1.1.250', '10.1.1.251', '10.1.1.252', '10.1.1.253', '10.1.1.254', '10.1.1.255', '10.1.2.0', '10.1.2.1']);
+    assert.deepEqual(all(['10.1.1.250-10.1.2.1']), [
+      '10.1.1.250',
+      '10.1.1.251',
+      '10.1.1.252',
+      '10.1.1.253',
+      '10.1.1.254',
+      '10.1.1.255',
+      '10.1.2.0',
+      '10.1.2.1',
+    ]);
     assert.deepEqual(all(['10.1.1.5-7']), ['10.1.1.5', '10.1.1.6', '10.1.1.7']);
     assert.deepEqual(all(['10.0.0.9, 10.0.0.3 10.0.0.4']), ['10.0.0.3', '10.0.0.4', '10.0.0.9']);
   });
@@ -82,13 +99,55 @@ describe('parseTargets', () => {
 describe('localSubnets', () => {
   test('proposes IPv4 subnets of non-internal interfaces, marks large ones', () => {
     const subnets = localSubnets({
-      lo: [{ address: '127.0.0.1', netmask: '255.0.0.0', family: 'IPv4', mac: '00:00:00:00:00:00', internal: true, cidr: '127.0.0.1/8' }],
-      eth0: [
-        { address: '192.168.10.7', netmask: '255.255.255.0', family: 'IPv4', mac: '02:00:00:00:00:01', internal: false, cidr: '192.168.10.7/24' },
-        { address: 'fe80::1', netmask: 'ffff:ffff:ffff:ffff::', family: 'IPv6', mac: '02:00:00:00:00:01', internal: false, cidr: 'fe80::1/64', scopeid: 2 },
+      lo: [
+        {
+          address: '127.0.0.1',
+          netmask: '255.0.0.0',
+          family: 'IPv4',
+          mac: '00:00:00:00:00:00',
+          internal: true,
+          cidr: '127.0.0.1/8',
+        },
       ],
-      wlan0: [{ address: '10.20.30.40', netmask: '255.254.0.0', family: 'IPv4', mac: '02:00:00:00:00:02', internal: false, cidr: '10.20.30.40/15' }],
-      zc: [{ address: '169.254.3.3', netmask: '255.255.0.0', family: 'IPv4', mac: '02:00:00:00:00:03', internal: false, cidr: '169.254.3.3/16' }],
+      eth0: [
+        {
+          address: '192.168.10.7',
+          netmask: '255.255.255.0',
+          family: 'IPv4',
+          mac: '02:00:00:00:00:01',
+          internal: false,
+          cidr: '192.168.10.7/24',
+        },
+        {
+          address: 'fe80::1',
+          netmask: 'ffff:ffff:ffff:ffff::',
+          family: 'IPv6',
+          mac: '02:00:00:00:00:01',
+          internal: false,
+          cidr: 'fe80::1/64',
+          scopeid: 2,
+        },
+      ],
+      wlan0: [
+        {
+          address: '10.20.30.40',
+          netmask: '255.254.0.0',
+          family: 'IPv4',
+          mac: '02:00:00:00:00:02',
+          internal: false,
+          cidr: '10.20.30.40/15',
+        },
+      ],
+      zc: [
+        {
+          address: '169.254.3.3',
+          netmask: '255.255.0.0',
+          family: 'IPv4',
+          mac: '02:00:00:00:00:03',
+          internal: false,
+          cidr: '169.254.3.3/16',
+        },
+      ],
     });
     assert.deepEqual(subnets, [
       { interface: 'eth0', address: '192.168.10.7', cidr: '192.168.10.0/24', size: 254, large: false },

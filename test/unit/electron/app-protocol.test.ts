@@ -3,7 +3,11 @@ import assert from 'node:assert/strict';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CONTENT_SECURITY_POLICY, createAppProtocolHandler, resolveAppFile } from '../../../electron/electron/app-protocol';
+import {
+  CONTENT_SECURITY_POLICY,
+  createAppProtocolHandler,
+  resolveAppFile,
+} from '../../../electron/electron/app-protocol';
 
 let base: string;
 let root: string;
@@ -36,7 +40,9 @@ describe('app:// protocol', () => {
   });
 
   test('the CSP allows only our own scripts and styles, no plugins, no base or framing', () => {
-    const directives = new Map(CONTENT_SECURITY_POLICY.split('; ').map((d) => [d.split(' ')[0], d.slice(d.indexOf(' ') + 1)]));
+    const directives = new Map(
+      CONTENT_SECURITY_POLICY.split('; ').map((d) => [d.split(' ')[0], d.slice(d.indexOf(' ') + 1)]),
+    );
     assert.equal(directives.get('default-src'), "'self'");
     assert.equal(directives.get('script-src'), "'self'");
     assert.equal(directives.get('style-src'), "'self'");

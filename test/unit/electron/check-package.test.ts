@@ -2,18 +2,31 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EXPECTED_FUSES, REQUIRED_FILES, fuseProblems, packagingProblems } from '../../../build/check-package';
 
-const good = [...REQUIRED_FILES, '/dist/renderer/assets/index-abc.js', '/node_modules/zod/index.d.ts', '/node_modules/zod/index.js'];
+const good = [
+  ...REQUIRED_FILES,
+  '/dist/renderer/assets/index-abc.js',
+  '/node_modules/zod/index.d.ts',
+  '/node_modules/zod/index.js',
+];
 
 test('a clean listing passes', () => {
   assert.deepEqual(packagingProblems(good, ['typescript', 'vite']), []);
 });
 
 test('missing bundles, tests, sources, maps and dev dependencies are each reported', () => {
-  const problems = packagingProblems([
-    '/package.json', '/dist/renderer/index.html',
-    '/test/unit/a.test.ts', '/electron/main.ts', '/renderer/src/App.svelte', '/dist-electron/main.cjs.map',
-    '/node_modules/typescript/lib/tsc.js', '/node_modules/@playwright/test/index.js',
-  ], ['typescript', '@playwright/test', 'vite']);
+  const problems = packagingProblems(
+    [
+      '/package.json',
+      '/dist/renderer/index.html',
+      '/test/unit/a.test.ts',
+      '/electron/main.ts',
+      '/renderer/src/App.svelte',
+      '/dist-electron/main.cjs.map',
+      '/node_modules/typescript/lib/tsc.js',
+      '/node_modules/@playwright/test/index.js',
+    ],
+    ['typescript', '@playwright/test', 'vite'],
+  );
   const text = problems.join('\n');
   assert.match(text, /missing \/dist-electron\/main\.cjs/);
   assert.match(text, /missing \/dist-electron\/preload\.cjs/);
@@ -27,8 +40,16 @@ test('missing bundles, tests, sources, maps and dev dependencies are each report
 });
 
 test('fuse wire: expected states pass, Electron defaults fail on every configured fuse', () => {
-  const order = ['runAsNode', 'enableCookieEncryption', 'enableNodeOptionsEnvironmentVariable', 'enableNodeCliInspectArguments',
-    'enableEmbeddedAsarIntegrityValidation', 'onlyLoadAppFromAsar', 'loadBrowserProcessSpecificV8Snapshot', 'grantFileProtocolExtraPrivileges'];
+  const order = [
+    'runAsNode',
+    'enableCookieEncryption',
+    'enableNodeOptionsEnvironmentVariable',
+    'enableNodeCliInspectArguments',
+    'enableEmbeddedAsarIntegrityValidation',
+    'onlyLoadAppFromAsar',
+    'loadBrowserProcessSpecificV8Snapshot',
+    'grantFileProtocolExtraPrivileges',
+  ];
   const flipped: Record<string, unknown> = { version: '1' };
   order.forEach((name, i) => {
     flipped[String(i)] = name in EXPECTED_FUSES ? (EXPECTED_FUSES[name] ? 49 : 48) : 48;

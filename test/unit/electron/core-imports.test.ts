@@ -29,8 +29,13 @@ test('the pattern catches every way of importing electron', () => {
     "const { app } = require('electron');",
     'const e = await import(`electron`);',
     "const e = require ( 'electron' )",
-  ]) assert.match(line, ELECTRON_IMPORT, line);
-  for (const line of ["import { x } from './electron';", "import { x } from 'electron-store';", "// talks to electronics"]) {
+  ])
+    assert.match(line, ELECTRON_IMPORT, line);
+  for (const line of [
+    "import { x } from './electron';",
+    "import { x } from 'electron-store';",
+    '// talks to electronics',
+  ]) {
     assert.doesNotMatch(line, ELECTRON_IMPORT, line);
   }
 });

@@ -46,7 +46,8 @@ export class FakeShell {
 type BeforeRequest = (details: { url: string }, callback: (response: { cancel: boolean }) => void) => void;
 
 export class FakeSession {
-  permissionRequest: ((contents: unknown, permission: string, callback: (granted: boolean) => void) => void) | undefined;
+  permissionRequest:
+    ((contents: unknown, permission: string, callback: (granted: boolean) => void) => void) | undefined;
   permissionCheck: ((contents: unknown, permission: string) => boolean) | undefined;
   devicePermission: ((details: unknown) => boolean) | undefined;
   beforeRequest: BeforeRequest | undefined;
@@ -75,7 +76,10 @@ export class FakeSession {
   }
 }
 
-type InvokeListener = (event: { senderFrame: { url: string; parent: unknown } | null }, message: unknown) => Promise<unknown>;
+type InvokeListener = (
+  event: { senderFrame: { url: string; parent: unknown } | null },
+  message: unknown,
+) => Promise<unknown>;
 
 export class FakeIpcMain {
   readonly handlers = new Map<string, InvokeListener>();
@@ -113,11 +117,20 @@ export class FakeSafeStorage {
   }
   encryptString(plainText: string): Buffer {
     if (!this.available) throw new Error('Encryption is not available.');
-    return Buffer.from(Buffer.from(`v10${plainText}`, 'utf8').map((b) => b ^ 0x5a).reverse());
+    return Buffer.from(
+      Buffer.from(`v10${plainText}`, 'utf8')
+        .map((b) => b ^ 0x5a)
+        .reverse(),
+    );
   }
   decryptString(encrypted: Buffer): string {
-    const text = Buffer.from(Buffer.from(encrypted).reverse().map((b) => b ^ 0x5a)).toString('utf8');
-    if (!text.startsWith('v10')) throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
+    const text = Buffer.from(
+      Buffer.from(encrypted)
+        .reverse()
+        .map((b) => b ^ 0x5a),
+    ).toString('utf8');
+    if (!text.startsWith('v10'))
+      throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
     return text.slice(3);
   }
 }

@@ -22,7 +22,10 @@ const topFrame = (url: string) => ({ url, parent: null });
 describe('IPC sender validation', () => {
   test('a call from the top frame of app://fieldkit reaches the dispatcher with its name and input', async () => {
     const { ipcMain, dispatched } = setUp();
-    const result = await ipcMain.invoke(IPC_CALL_CHANNEL, topFrame('app://fieldkit/index.html'), { name: 'app.info', input: {} });
+    const result = await ipcMain.invoke(IPC_CALL_CHANNEL, topFrame('app://fieldkit/index.html'), {
+      name: 'app.info',
+      input: {},
+    });
     assert.deepEqual(result, { ok: true, value: 'ran app.info' });
     assert.deepEqual(dispatched, [{ name: 'app.info', input: {} }]);
   });

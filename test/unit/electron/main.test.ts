@@ -67,27 +67,43 @@ async function startMain(options: { gotLock: boolean }) {
   const electron = {
     app,
     BrowserWindow: FakeBrowserWindow,
-    dialog: { showOpenDialog: async () => ({ canceled: true, filePaths: [] }), showErrorBox: (title: string, body: string) => calls.push(`error ${title}: ${body}`) },
+    dialog: {
+      showOpenDialog: async () => ({ canceled: true, filePaths: [] }),
+      showErrorBox: (title: string, body: string) => calls.push(`error ${title}: ${body}`),
+    },
     ipcMain,
     protocol: {
       registerSchemesAsPrivileged: (schemes: unknown[]) => {
         calls.push('registerSchemesAsPrivileged');
         privileged.push(...schemes);
       },
-      handle: (scheme: string, handler: (request: Request) => Promise<Response>) => protocolHandlers.set(scheme, handler),
+      handle: (scheme: string, handler: (request: Request) => Promise<Response>) =>
+        protocolHandlers.set(scheme, handler),
     },
     safeStorage: new FakeSafeStorage(),
-    session: { defaultSession, fromPartition: (name: string) => (name === 'fieldkit-pdf' ? pdfSession : new FakeSession()) },
+    session: {
+      defaultSession,
+      fromPartition: (name: string) => (name === 'fieldkit-pdf' ? pdfSession : new FakeSession()),
+    },
     shell: new FakeShell(),
   };
   const module = { exports: {} };
   const requireWithElectron = (id: string) => (id === 'electron' ? electron : nodeRequire(id));
   new Function('require', 'module', 'exports', '__dirname', '__filename', code)(
-    requireWithElectron, module, module.exports, join(base, 'dist-electron'), join(base, 'dist-electron', 'main.cjs'),
+    requireWithElectron,
+    module,
+    module.exports,
+    join(base, 'dist-electron'),
+    join(base, 'dist-electron', 'main.cjs'),
   );
   // Let whenReady().then(start) finish its awaits.
-  for (let i = 0; i < 50 && FakeBrowserWindow.all.length === 0 && options.gotLock; i++) await new Promise((r) => setTimeout(r, 10));
-  assert.deepEqual(calls.filter((c) => c.startsWith('error') || c.startsWith('exit')), [], 'main started without errors');
+  for (let i = 0; i < 50 && FakeBrowserWindow.all.length === 0 && options.gotLock; i++)
+    await new Promise((r) => setTimeout(r, 10));
+  assert.deepEqual(
+    calls.filter((c) => c.startsWith('error') || c.startsWith('exit')),
+    [],
+    'main started without errors',
+  );
   return { app, calls, defaultSession, pdfSession, ipcMain, privileged, protocolHandlers, electron };
 }
 
@@ -102,7 +118,9 @@ describe('main process wiring', () => {
   test('registers app:// as privileged and enables the sandbox before anything else', async () => {
     const { calls, privileged } = await startMain({ gotLock: true });
     assert.deepEqual(calls.slice(0, 2), ['registerSchemesAsPrivileged', 'enableSandbox']);
-    assert.deepEqual(privileged, [{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+    assert.deepEqual(privileged, [
+      { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } },
+    ]);
   });
 
   test('opens one hardened window on app://fieldkit with the preload next to the bundle', async () => {
@@ -149,15 +167,29 @@ describe('main process wiring', () => {
     const info = await ipcMain.invoke(IPC_CALL_CHANNEL, ours, { name: 'app.info', input: {} });
     assert.deepEqual(info, {
       ok: true,
-      value: { version: '9.8.7', transport: 'ipc', canPickFolders: true, defaultSitesRoot: join(base, 'paths', 'documents', 'Fieldkit Sites') },
+      value: {
+        version: '9.8.7',
+        transport: 'ipc',
+        canPickFolders: true,
+        defaultSitesRoot: join(base, 'paths', 'documents', 'Fieldkit Sites'),
+      },
     });
-    const foreign = await ipcMain.invoke(IPC_CALL_CHANNEL, { url: 'https://evil.example/', parent: null }, { name: 'app.info', input: {} });
+    const foreign = await ipcMain.invoke(
+      IPC_CALL_CHANNEL,
+      { url: 'https://evil.example/', parent: null },
+      { name: 'app.info', input: {} },
+    );
     assert.equal((foreign as { ok: boolean }).ok, false);
 
-    const created = await ipcMain.invoke(IPC_CALL_CHANNEL, ours, { name: 'site.create', input: { dir: join(base, 'site-a'), name: 'Site A' } });
+    const created = await ipcMain.invoke(IPC_CALL_CHANNEL, ours, {
+      name: 'site.create',
+      input: { dir: join(base, 'site-a'), name: 'Site A' },
+    });
     assert.equal((created as { ok: boolean }).ok, true, JSON.stringify(created));
     const sent = FakeBrowserWindow.all[0]!.webContents.sent;
-    assert.ok(sent.some((m) => m.channel === IPC_EVENT_CHANNEL && (m.message as { name: string }).name === 'site.changed'));
+    assert.ok(
+      sent.some((m) => m.channel === IPC_EVENT_CHANNEL && (m.message as { name: string }).name === 'site.changed'),
+    );
   });
 
   test('a closed window is forgotten: later events are not sent to it', async () => {
@@ -166,18 +198,31 @@ describe('main process wiring', () => {
     window.emit('closed');
     const before = window.webContents.sent.length;
     const ours = { url: 'app://fieldkit/index.html', parent: null };
-    await ipcMain.invoke(IPC_CALL_CHANNEL, ours, { name: 'site.create', input: { dir: join(base, 'site-b'), name: 'Site B' } });
+    await ipcMain.invoke(IPC_CALL_CHANNEL, ours, {
+      name: 'site.create',
+      input: { dir: join(base, 'site-b'), name: 'Site B' },
+    });
     assert.equal(window.webContents.sent.length, before);
   });
 
   test('quitting waits for the app to shut down, then quits for real', async () => {
     const { app, calls } = await startMain({ gotLock: true });
-    const event = { defaultPrevented: false, preventDefault() { this.defaultPrevented = true; } };
+    const event = {
+      defaultPrevented: false,
+      preventDefault() {
+        this.defaultPrevented = true;
+      },
+    };
     app.emit('before-quit', event);
     assert.equal(event.defaultPrevented, true);
     for (let i = 0; i < 50 && !calls.includes('quit'); i++) await new Promise((r) => setTimeout(r, 10));
     assert.ok(calls.includes('quit'));
-    const second = { defaultPrevented: false, preventDefault() { this.defaultPrevented = true; } };
+    const second = {
+      defaultPrevented: false,
+      preventDefault() {
+        this.defaultPrevented = true;
+      },
+    };
     app.emit('before-quit', second);
     assert.equal(second.defaultPrevented, false, 'the second before-quit goes through');
   });

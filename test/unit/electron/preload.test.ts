@@ -50,7 +50,9 @@ describe('preload', () => {
   test('call invokes the one call channel with {name, input} and returns the answer', async () => {
     const { bridge, ipcRenderer } = runPreload();
     assert.deepEqual(await bridge.call('site.open', { dir: '/x' }), { ok: true, value: 'answered' });
-    assert.deepEqual(ipcRenderer.invoked, [{ channel: IPC_CALL_CHANNEL, message: { name: 'site.open', input: { dir: '/x' } } }]);
+    assert.deepEqual(ipcRenderer.invoked, [
+      { channel: IPC_CALL_CHANNEL, message: { name: 'site.open', input: { dir: '/x' } } },
+    ]);
   });
 
   test('onEvent passes only name and payload, never the IPC event, and unsubscribes', () => {

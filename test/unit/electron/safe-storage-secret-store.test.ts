@@ -38,7 +38,8 @@ async function everythingOnDisk(): Promise<string> {
 describe('SafeStorageSecretStore', () => {
   test('round-trips secrets and lists keys only', async () => {
     for (const [key, value] of Object.entries(SECRETS)) await store.set(key as keyof typeof SECRETS, value);
-    for (const [key, value] of Object.entries(SECRETS)) assert.equal(await store.get(key as keyof typeof SECRETS), value);
+    for (const [key, value] of Object.entries(SECRETS))
+      assert.equal(await store.get(key as keyof typeof SECRETS), value);
     assert.deepEqual((await store.list()).sort(), Object.keys(SECRETS).sort());
     assert.equal(await store.get('sftp-password:other'), undefined);
     await store.delete('phone-admin-password');
@@ -60,11 +61,14 @@ describe('SafeStorageSecretStore', () => {
 
   test('refuses to store anything when OS encryption is unavailable, and leaves no file', async () => {
     safeStorage.available = false;
-    await assert.rejects(store.set('phone-admin-password', SECRETS['phone-admin-password']), (e: Error & { code?: string }) => {
-      assert.equal(e.code, 'unavailable');
-      assert.match(e.message, /keychain is not available/);
-      return true;
-    });
+    await assert.rejects(
+      store.set('phone-admin-password', SECRETS['phone-admin-password']),
+      (e: Error & { code?: string }) => {
+        assert.equal(e.code, 'unavailable');
+        assert.match(e.message, /keychain is not available/);
+        return true;
+      },
+    );
     assert.deepEqual(await readdir(dir), []);
   });
 
@@ -84,7 +88,9 @@ describe('SafeStorageSecretStore', () => {
   });
 
   test('concurrent sets all survive', async () => {
-    await Promise.all(Array.from({ length: 20 }, (_, i) => store.set(`sip-password:${String(i).padStart(12, '0')}`, `pw-${i}`)));
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) => store.set(`sip-password:${String(i).padStart(12, '0')}`, `pw-${i}`)),
+    );
     assert.equal((await store.list()).length, 20);
   });
 
@@ -96,7 +102,10 @@ describe('SafeStorageSecretStore', () => {
   });
 
   test('a ciphertext from another keychain gives a clear error, not garbage', async () => {
-    await writeFile(file, JSON.stringify({ version: 1, entries: { 'phone-admin-password': Buffer.from('garbage').toString('base64') } }));
+    await writeFile(
+      file,
+      JSON.stringify({ version: 1, entries: { 'phone-admin-password': Buffer.from('garbage').toString('base64') } }),
+    );
     await assert.rejects(store.get('phone-admin-password'), /could not be decrypted/);
   });
 

@@ -1,6 +1,11 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { createSecureWindow, hardenSession, hardenWebContents, type SecureWebPreferences } from '../../../electron/electron/security';
+import {
+  createSecureWindow,
+  hardenSession,
+  hardenWebContents,
+  type SecureWebPreferences,
+} from '../../../electron/electron/security';
 import { allowedExternalUrl } from '../../../electron/electron/external-links';
 import { FakeEvent, FakeSession, FakeShell, FakeWebContents } from './fake-electron';
 
@@ -15,7 +20,14 @@ describe('navigation', () => {
   test('navigation away from app://fieldkit is refused for every navigation event', () => {
     const { contents } = hardened();
     for (const event of ['will-navigate', 'will-frame-navigate', 'will-redirect'] as const) {
-      for (const url of ['https://evil.example/', 'file:///etc/passwd', 'app://other/index.html', 'http://127.0.0.1:8080/', 'javascript:alert(1)', 'not a url']) {
+      for (const url of [
+        'https://evil.example/',
+        'file:///etc/passwd',
+        'app://other/index.html',
+        'http://127.0.0.1:8080/',
+        'javascript:alert(1)',
+        'not a url',
+      ]) {
         assert.equal(contents.navigate(event, url), true, `${event} to ${url} must be refused`);
       }
     }
@@ -38,7 +50,9 @@ describe('navigation', () => {
 describe('new windows and openExternal', () => {
   test('every window.open is denied; allowlisted https goes to the system browser', () => {
     const { contents, shell } = hardened();
-    assert.deepEqual(contents.windowOpenHandler?.({ url: 'https://www.mitel.com/document-center' }), { action: 'deny' });
+    assert.deepEqual(contents.windowOpenHandler?.({ url: 'https://www.mitel.com/document-center' }), {
+      action: 'deny',
+    });
     assert.deepEqual(shell.opened, ['https://www.mitel.com/document-center']);
   });
 
@@ -85,7 +99,15 @@ describe('session', () => {
   test('every permission request and check is denied', () => {
     const session = new FakeSession();
     hardenSession(session);
-    for (const permission of ['media', 'geolocation', 'notifications', 'openExternal', 'clipboard-read', 'fullscreen', 'unknown']) {
+    for (const permission of [
+      'media',
+      'geolocation',
+      'notifications',
+      'openExternal',
+      'clipboard-read',
+      'fullscreen',
+      'unknown',
+    ]) {
       let granted: boolean | undefined;
       session.permissionRequest?.({}, permission, (g) => {
         granted = g;
@@ -99,10 +121,21 @@ describe('session', () => {
   test('remote content is blocked; our origin, inline data and DevTools are not', () => {
     const session = new FakeSession();
     hardenSession(session);
-    for (const url of ['https://cdn.example/x.js', 'http://127.0.0.1:5173/', 'ws://127.0.0.1:1/', 'file:///etc/passwd', 'app://other/x']) {
+    for (const url of [
+      'https://cdn.example/x.js',
+      'http://127.0.0.1:5173/',
+      'ws://127.0.0.1:1/',
+      'file:///etc/passwd',
+      'app://other/x',
+    ]) {
       assert.equal(session.blocks(url), true, url);
     }
-    for (const url of ['app://fieldkit/index.html', 'app://fieldkit/assets/a.js', 'data:image/png;base64,AA==', 'devtools://devtools/bundled/x']) {
+    for (const url of [
+      'app://fieldkit/index.html',
+      'app://fieldkit/assets/a.js',
+      'data:image/png;base64,AA==',
+      'devtools://devtools/bundled/x',
+    ]) {
       assert.equal(session.blocks(url), false, url);
     }
   });
@@ -112,7 +145,11 @@ test('every window gets the baseline webPreferences, whatever the caller asks fo
   class RecordingWindow {
     constructor(readonly options: { title: string; webPreferences: SecureWebPreferences }) {}
   }
-  const { options } = createSecureWindow(RecordingWindow, { window: { title: 'Fieldkit' }, preload: '/p.cjs', devTools: false });
+  const { options } = createSecureWindow(RecordingWindow, {
+    window: { title: 'Fieldkit' },
+    preload: '/p.cjs',
+    devTools: false,
+  });
   const prefs = options.webPreferences;
   assert.equal(options.title, 'Fieldkit');
   assert.equal(prefs.preload, '/p.cjs');
@@ -129,7 +166,12 @@ test('every window gets the baseline webPreferences, whatever the caller asks fo
   assert.equal(prefs.javascript, true);
   assert.equal('enableBlinkFeatures' in prefs, false);
   assert.equal('partition' in prefs, false);
-  const pdf = createSecureWindow(RecordingWindow, { window: { title: 'pdf' }, devTools: false, javascript: false, partition: 'p' });
+  const pdf = createSecureWindow(RecordingWindow, {
+    window: { title: 'pdf' },
+    devTools: false,
+    javascript: false,
+    partition: 'p',
+  });
   assert.equal(pdf.options.webPreferences.javascript, false);
   assert.equal(pdf.options.webPreferences.partition, 'p');
   assert.equal('preload' in pdf.options.webPreferences, false);

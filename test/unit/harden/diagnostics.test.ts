@@ -26,7 +26,10 @@ test('diagnostics.export: version, site, last jobs with journal tails and errors
   // A journal holding a secret written by an older Fieldkit (before redaction): the export still hides it.
   const old = await Journal.open(app.currentSite().path('journal', '20200101-000000-self-test-abcdef.jsonl'));
   await old.append('job-started', { kind: 'self-test', params: { steps: 1, stepMs: 0 } });
-  await old.append('step-failed', { key: 'step-1', error: 'phone said admin password: 8675309142 is wrong; GET /x?password=4711' });
+  await old.append('step-failed', {
+    key: 'step-1',
+    error: 'phone said admin password: 8675309142 is wrong; GET /x?password=4711',
+  });
   await old.append('job-failed', { error: 'sftp://tech:hunter22@10.0.0.9/prov refused' });
   await old.close();
 

@@ -7,7 +7,12 @@ import assert from 'node:assert/strict';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
-import { parseProvisioningUserAgent, parseSipBanner, parseSipMessage, parseSysinfo } from '../../../electron/core/phone';
+import {
+  parseProvisioningUserAgent,
+  parseSipBanner,
+  parseSipMessage,
+  parseSysinfo,
+} from '../../../electron/core/phone';
 import { parseCfg, serializeCfg } from '../../../electron/core/config/cfg-format';
 import { parseCsv } from '../../../electron/core/inventory/csv';
 import { parseSheetCsv } from '../../../electron/core/inventory/sheet';
@@ -43,7 +48,9 @@ describe('deep nesting and hostile structure', () => {
     const deep = `${'<table><tr><td>'.repeat(100_000)}Firmware Version</td><td>6.5.0.224${'</td></tr></table>'.repeat(100_000)}`;
     timed(1000, 'nested tables', () => parseSysinfo(deep));
     timed(500, 'unterminated comment', () => parseSysinfo(`<!--${'<td>x</td>'.repeat(100_000)}`));
-    timed(500, 'megabyte attribute', () => parseSysinfo(`<td title="${'"'.repeat(MB)}">Firmware Version</td><td>6.5.0.224</td>`));
+    timed(500, 'megabyte attribute', () =>
+      parseSysinfo(`<td title="${'"'.repeat(MB)}">Firmware Version</td><td>6.5.0.224</td>`),
+    );
     const ok = parseSysinfo('<table><tr><td>Firmware Version</td><td>6.5.0.224</td></tr></table>');
     assert.equal(ok?.firmwareVersion, '6.5.0.224');
   });
@@ -52,26 +59,40 @@ describe('deep nesting and hostile structure', () => {
     const head = 'SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 127.0.0.1;branch=z9hG4bK1\r\nCSeq: 1 OPTIONS\r\n';
     timed(1000, '100k headers', () => parseSipMessage(`${head}${'X-A: b\r\n'.repeat(100_000)}\r\n`));
     timed(1000, 'folding', () => parseSipMessage(`${head}Server: Aastra${'\r\n x'.repeat(MB / 4)}\r\n\r\n`));
-    timed(500, 'angle brackets', () => parseSipMessage(`${head}From: ${'<'.repeat(MB / 2)}sip:a@b${'>'.repeat(MB / 2)}\r\n\r\n`));
+    timed(500, 'angle brackets', () =>
+      parseSipMessage(`${head}From: ${'<'.repeat(MB / 2)}sip:a@b${'>'.repeat(MB / 2)}\r\n\r\n`),
+    );
     timed(500, 'banner of brackets', () => parseSipBanner(`Aastra 6867i/${'('.repeat(MB)}`));
-    timed(500, 'UA of separators', () => parseProvisioningUserAgent(`Aastra6867i MAC:${'-'.repeat(MB)} V:6.5.0.224-SIP`));
+    timed(500, 'UA of separators', () =>
+      parseProvisioningUserAgent(`Aastra6867i MAC:${'-'.repeat(MB)} V:6.5.0.224-SIP`),
+    );
   });
 });
 
 describe('invalid UTF-8 through the file readers', () => {
   test('cfg: random bytes decoded leniently never throw, and what parses re-serialises to the same text', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 400 }), fc.constantFrom('', 'sip line1 password: ', '!admin password: "', '# c\n'), (bytes, prefix) => {
-      const text = prefix + decode(Buffer.concat([bytes, invalidUtf8]));
-      const { doc, errors } = parseCfg(text);
-      if (errors.length === 0) assert.equal(serializeCfg(doc), text);
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ maxLength: 400 }),
+        fc.constantFrom('', 'sip line1 password: ', '!admin password: "', '# c\n'),
+        (bytes, prefix) => {
+          const text = prefix + decode(Buffer.concat([bytes, invalidUtf8]));
+          const { doc, errors } = parseCfg(text);
+          if (errors.length === 0) assert.equal(serializeCfg(doc), text);
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 
   test('CSV and the sheet: random bytes decoded leniently never throw; a megabyte of invalid UTF-8 is bounded', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 400 }), (bytes) => {
-      parseCsv(decode(bytes));
-      parseSheetCsv(`MAC;DN;Name\n${decode(Buffer.concat([bytes, invalidUtf8]))}`);
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 400 }), (bytes) => {
+        parseCsv(decode(bytes));
+        parseSheetCsv(`MAC;DN;Name\n${decode(Buffer.concat([bytes, invalidUtf8]))}`);
+      }),
+      { numRuns: 500 },
+    );
     const big = decode(Buffer.concat(Array.from({ length: (MB / invalidUtf8.length) | 0 }, () => invalidUtf8)));
     timed(2000, 'sheet of invalid UTF-8', () => parseSheetCsv(`MAC;DN;Name\n${big}`));
     timed(2000, 'cfg of invalid UTF-8', () => parseCfg(big));
@@ -97,7 +118,8 @@ describe('memory stays bounded on repeated megabyte inputs', () => {
 
 describe('the Redactor on hostile text', () => {
   const redactor = new Redactor();
-  for (let i = 0; i < 1000; i++) redactor.learn(`Sip-${i.toString(36)}-pw-${(i * 7919).toString(16)}`, `sip-password:${i}`);
+  for (let i = 0; i < 1000; i++)
+    redactor.learn(`Sip-${i.toString(36)}-pw-${(i * 7919).toString(16)}`, `sip-password:${i}`);
   const cases: [string, string][] = [
     ['a megabyte of "a."', 'a.'.repeat(MB / 2)],
     ['a megabyte of "a:"', 'a:'.repeat(MB / 2)],
@@ -125,9 +147,12 @@ describe('the Redactor on hostile text', () => {
 
   test('never throws and never lets a known secret through, whatever surrounds it', () => {
     const r = new Redactor().learn('K3y-Val&ue', 'k');
-    fc.assert(fc.property(fc.string({ maxLength: 200 }), fc.string({ maxLength: 200 }), (a, b) => {
-      const out = r.redact(`${a}K3y-Val&ue${b}`);
-      assert.ok(!out.includes('K3y-Val&ue') || `${a}${b}`.includes('K3y-Val&ue'));
-    }), { numRuns: 1000 });
+    fc.assert(
+      fc.property(fc.string({ maxLength: 200 }), fc.string({ maxLength: 200 }), (a, b) => {
+        const out = r.redact(`${a}K3y-Val&ue${b}`);
+        assert.ok(!out.includes('K3y-Val&ue') || `${a}${b}`.includes('K3y-Val&ue'));
+      }),
+      { numRuns: 1000 },
+    );
   });
 });

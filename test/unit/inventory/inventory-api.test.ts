@@ -14,7 +14,9 @@ async function openApp(t: Parameters<typeof tempDir>[0]) {
   const dir = await tempDir(t);
   // The simulated phones keep the firmware's default admin password, so discovery can read /sysinfo.html (MAC).
   const secrets = new MemorySecretStore({ 'phone-admin-password': '22222' });
-  const app = new FieldkitApp(nodePlatform({ appDataDir: join(dir, 'data'), defaultSitesRoot: join(dir, 'sites'), secrets }));
+  const app = new FieldkitApp(
+    nodePlatform({ appDataDir: join(dir, 'data'), defaultSitesRoot: join(dir, 'sites'), secrets }),
+  );
   t.after(() => app.shutdown());
   const { ok } = callsOf(app);
   await ok('site.create', { dir: join(dir, 'sites', 'api'), name: 'API site' });
@@ -25,8 +27,14 @@ test('import, list, get and export through the dispatcher; bad input is refused 
   const { app, ok } = await openApp(t);
   const events: string[] = [];
   app.events.subscribe((name) => events.push(name));
-  const imported = await ok('inventory.importCsv', { text: 'MAC;DN;Name\n00085D000001;100;=cmd()\n00085D000002;x1;Ben\nbad;1;x\n', fileName: 'plan.csv' });
-  assert.deepEqual([imported.imported, imported.errors.map((e) => e.row), imported.warnings.map((w) => w.row)], [2, [4], [3]]);
+  const imported = await ok('inventory.importCsv', {
+    text: 'MAC;DN;Name\n00085D000001;100;=cmd()\n00085D000002;x1;Ben\nbad;1;x\n',
+    fileName: 'plan.csv',
+  });
+  assert.deepEqual(
+    [imported.imported, imported.errors.map((e) => e.row), imported.warnings.map((w) => w.row)],
+    [2, [4], [3]],
+  );
   assert.equal(imported.separator, ';');
   assert.ok(events.includes('inventory.changed'));
 
@@ -43,7 +51,11 @@ test('import, list, get and export through the dispatcher; bad input is refused 
   assert.ok(exported.csv.includes(",'=cmd(),"), 'a formula cell is guarded');
   assert.ok(exported.csv.startsWith('MAC,IP,Model'));
   const reimported = await ok('inventory.importCsv', { text: exported.csv, fileName: exported.fileName });
-  assert.deepEqual([reimported.imported, reimported.updated, reimported.unchanged, reimported.errors.length], [0, 0, 2, 0], 'the export imports back unchanged');
+  assert.deepEqual(
+    [reimported.imported, reimported.updated, reimported.unchanged, reimported.errors.length],
+    [0, 0, 2, 0],
+    'the export imports back unchanged',
+  );
 
   const tooBig = await app.dispatch('inventory.importCsv', { text: 'x'.repeat(5 * 1024 * 1024 + 1) });
   assert.equal(tooBig.ok, false);
@@ -53,12 +65,17 @@ test('import, list, get and export through the dispatcher; bad input is refused 
   assert.ok(!unknown.ok && unknown.error.code === 'not-found');
 });
 
-test('range proposals and checks: the laptop\'s subnets, sizes, and a /16+ needing confirmation', async (t) => {
+test("range proposals and checks: the laptop's subnets, sizes, and a /16+ needing confirmation", async (t) => {
   const { ok } = await openApp(t);
   const { subnets, lastUsed } = await ok('discovery.proposeRanges', {});
   for (const s of subnets) assert.match(s.cidr, /^\d+\.\d+\.\d+\.\d+\/\d+$/);
   assert.equal(lastUsed, null, 'a new site has no scan of its own to propose');
-  assert.deepEqual(await ok('discovery.checkRanges', { ranges: '192.168.10.0/24' }), { total: 254, large: false, warnings: [], error: null });
+  assert.deepEqual(await ok('discovery.checkRanges', { ranges: '192.168.10.0/24' }), {
+    total: 254,
+    large: false,
+    warnings: [],
+    error: null,
+  });
   const big = await ok('discovery.checkRanges', { ranges: '10.0.0.0/15' });
   assert.equal(big.large, true);
   assert.match(big.error ?? '', /more than a \/16.*confirm/);
@@ -67,19 +84,42 @@ test('range proposals and checks: the laptop\'s subnets, sizes, and a /16+ needi
 });
 
 test('a discovery job against loopback phones fills the inventory; a re-scan marks an unreachable phone gone', async (t) => {
-  const lab = await startLab({
-    name: 'inv-api',
-    loopbackBase: '127.66.0.0',
-    bootMs: 0,
-    groups: [
-      { kind: 'mitel-6800', count: 2, model: '6867i', versions: ['6.5.0.224', '5.1.0.2051'], macStart: '00:08:5D:66:00:01', ports: { sip: 15060, http: 18080, https: null } },
-      { kind: 'mitel-6800', count: 1, model: '6865i', versions: ['6.4.0.140'], macStart: '00:08:5D:66:00:10', ports: { sip: 15060, http: 18080, https: null } },
-    ],
-  }, { mode: 'loopback' });
+  const lab = await startLab(
+    {
+      name: 'inv-api',
+      loopbackBase: '127.66.0.0',
+      bootMs: 0,
+      groups: [
+        {
+          kind: 'mitel-6800',
+          count: 2,
+          model: '6867i',
+          versions: ['6.5.0.224', '5.1.0.2051'],
+          macStart: '00:08:5D:66:00:01',
+          ports: { sip: 15060, http: 18080, https: null },
+        },
+        {
+          kind: 'mitel-6800',
+          count: 1,
+          model: '6865i',
+          versions: ['6.4.0.140'],
+          macStart: '00:08:5D:66:00:10',
+          ports: { sip: 15060, http: 18080, https: null },
+        },
+      ],
+    },
+    { mode: 'loopback' },
+  );
   t.after(() => lab.stop());
   const { app, ok } = await openApp(t);
   await ok('inventory.importCsv', { text: 'MAC,DN,Name\n00085D660001,2001,Reception\n', fileName: 'plan.csv' });
-  const params = { ranges: ['127.66.0.1-127.66.0.3'], sipPorts: [15060], httpPorts: [18080], onlyListedPorts: true, methods: { mdns: false, neighbour: false, passive: false } };
+  const params = {
+    ranges: ['127.66.0.1-127.66.0.3'],
+    sipPorts: [15060],
+    httpPorts: [18080],
+    onlyListedPorts: true,
+    methods: { mdns: false, neighbour: false, passive: false },
+  };
 
   const job = await ok('jobs.start', { kind: 'discovery', params });
   const done = await app.jobManager().wait(job.id);
@@ -88,7 +128,9 @@ test('a discovery job against loopback phones fills the inventory; a re-scan mar
   const present = list.rows.filter((r) => r.presence === 'present');
   assert.equal(present.length, 3, JSON.stringify(list.rows));
   assert.deepEqual(present.map((r) => [r.ip, r.model, r.firmware]).sort(), [
-    ['127.66.0.1', '6867i', '6.5.0.224'], ['127.66.0.2', '6867i', '5.1.0.2051'], ['127.66.0.3', '6865i', '6.4.0.140'],
+    ['127.66.0.1', '6867i', '6.5.0.224'],
+    ['127.66.0.2', '6867i', '5.1.0.2051'],
+    ['127.66.0.3', '6865i', '6.4.0.140'],
   ]);
   assert.ok(present.every((r) => r.changes.includes('new')));
   assert.equal(list.lastScan?.id, job.id);
@@ -106,6 +148,14 @@ test('a discovery job against loopback phones fills the inventory; a re-scan mar
   const journal = await ok('jobs.journal', { id: again.id });
   assert.ok(journal.some((e) => e.type === 'inventory-updated'));
   const { lastUsed } = await ok('discovery.proposeRanges', {});
-  assert.deepEqual(lastUsed && { ranges: lastUsed.ranges, sip: lastUsed.sipPorts, http: lastUsed.httpPorts, only: lastUsed.onlyListedPorts },
-    { ranges: ['127.66.0.1-127.66.0.3'], sip: [15060], http: [18080], only: true }, 'the next scan proposes how this site was scanned');
+  assert.deepEqual(
+    lastUsed && {
+      ranges: lastUsed.ranges,
+      sip: lastUsed.sipPorts,
+      http: lastUsed.httpPorts,
+      only: lastUsed.onlyListedPorts,
+    },
+    { ranges: ['127.66.0.1-127.66.0.3'], sip: [15060], http: [18080], only: true },
+    'the next scan proposes how this site was scanned',
+  );
 });

@@ -28,10 +28,18 @@ export function phoneRecord(spec: PhoneSpec): DeviceRecord {
     services: [],
     classification: 'supported',
     sources: ['sip', 'neighbour'],
-    flags: { belowOsvMinimum: firmware !== null && firmware < '6.5.0.224', vulnerable: [], possiblyVulnerable: [], notes: [] },
+    flags: {
+      belowOsvMinimum: firmware !== null && firmware < '6.5.0.224',
+      vulnerable: [],
+      possiblyVulnerable: [],
+      notes: [],
+    },
     firstSeen: at,
     lastSeen: at,
   };
 }
 
-export const inSubnet = (prefix: string) => (ip: string | null): boolean => ip !== null && ip.startsWith(prefix);
+export const inSubnet =
+  (prefix: string) =>
+  (ip: string | null): boolean =>
+    ip !== null && ip.startsWith(prefix);

@@ -14,7 +14,19 @@ test('header aliases in any case and spacing, any separator, and MACs in every s
   for (const text of variants) {
     const parsed = parseSheetCsv(text);
     assert.deepEqual(parsed.errors, [], text);
-    assert.deepEqual(parsed.rows.map((r) => r.values), [{ mac: '00:08:5D:1A:2B:3C', directoryNumber: '4711', displayName: 'Dana Weber', location: '3.14', model: '6867i' }], text);
+    assert.deepEqual(
+      parsed.rows.map((r) => r.values),
+      [
+        {
+          mac: '00:08:5D:1A:2B:3C',
+          directoryNumber: '4711',
+          displayName: 'Dana Weber',
+          location: '3.14',
+          model: '6867i',
+        },
+      ],
+      text,
+    );
     assert.deepEqual(parsed.present.sort(), ['directoryNumber', 'displayName', 'location', 'mac', 'model']);
   }
 });
@@ -33,13 +45,27 @@ test('bad rows are reported with their row number and what to fix; good rows sti
     '00085D000005,105,Hal,Lab,6730i',
   ].join('\n');
   const parsed = parseSheetCsv(text);
-  assert.deepEqual(parsed.rows.map((r) => [r.row, r.values.mac]), [[2, '00:08:5D:00:00:01'], [8, '00:08:5D:00:00:03'], [9, '00:08:5D:00:00:04'], [10, '00:08:5D:00:00:05']]);
-  assert.deepEqual(parsed.errors.map((e) => e.row), [3, 4, 6, 7]);
+  assert.deepEqual(
+    parsed.rows.map((r) => [r.row, r.values.mac]),
+    [
+      [2, '00:08:5D:00:00:01'],
+      [8, '00:08:5D:00:00:03'],
+      [9, '00:08:5D:00:00:04'],
+      [10, '00:08:5D:00:00:05'],
+    ],
+  );
+  assert.deepEqual(
+    parsed.errors.map((e) => e.row),
+    [3, 4, 6, 7],
+  );
   assert.match(parsed.errors[0]!.message, /^Row 3: "not-a-mac" is not a MAC address\. Write 12 hex digits/);
   assert.match(parsed.errors[1]!.message, /^Row 4: the MAC is empty/);
   assert.match(parsed.errors[2]!.message, /^Row 6: MAC 00:08:5D:00:00:01 is already on row 2/);
   assert.match(parsed.errors[3]!.message, /^Row 7: .*never closes/);
-  assert.deepEqual(parsed.warnings.map((w) => w.row), [8, 9, 10]);
+  assert.deepEqual(
+    parsed.warnings.map((w) => w.row),
+    [8, 9, 10],
+  );
   assert.match(parsed.warnings[0]!.message, /not only digits.*DTP-73963/);
   assert.match(parsed.warnings[1]!.message, /"Polycom VVX" is not a phone model/);
   assert.match(parsed.warnings[2]!.message, /6730i is not a 6867i or 6865i/);
@@ -48,7 +74,11 @@ test('bad rows are reported with their row number and what to fix; good rows sti
 });
 
 test('a file without a MAC column, an empty file and an oversized file are refused with a clear message', () => {
-  assert.throws(() => parseSheetCsv('Name;Room\nDana;3.14\n'), (e: FieldkitError) => e.code === 'invalid-input' && /No MAC column found.*"Name", "Room".*"MAC address"/.test(e.message));
+  assert.throws(
+    () => parseSheetCsv('Name;Room\nDana;3.14\n'),
+    (e: FieldkitError) =>
+      e.code === 'invalid-input' && /No MAC column found.*"Name", "Room".*"MAC address"/.test(e.message),
+  );
   assert.throws(() => parseSheetCsv('00085D000001;100\n'), /looks like data: add a header row/);
   assert.throws(() => parseSheetCsv('\n\n'), /file is empty/);
   assert.throws(() => parseSheetCsv('MAC\n' + 'x'.repeat(6 * 1024 * 1024)), /too large.*5 MB/);
@@ -64,23 +94,35 @@ test('unused and duplicate columns are named once as warnings', () => {
 });
 
 test('more than 20,000 rows: the rest is reported, not silently dropped', () => {
-  const text = 'MAC\n' + Array.from({ length: 20_010 }, (_, i) => (0x00085d000000 + i).toString(16).padStart(12, '0')).join('\n');
+  const text =
+    'MAC\n' + Array.from({ length: 20_010 }, (_, i) => (0x00085d000000 + i).toString(16).padStart(12, '0')).join('\n');
   const parsed = parseSheetCsv(text);
   assert.equal(parsed.rows.length, 20_000);
   assert.match(parsed.errors.at(-1)!.message, /more than 20,000 rows/);
 });
 
 test('property: any text either parses into rows and issues, or is refused with a FieldkitError; never anything else', () => {
-  const cell = fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('00:08:5D:00:00:01', '0008.5d00.0002', '4711', '"', '""', '=1+1', 'a;b', '\r\n'));
-  const line = fc.array(cell, { maxLength: 6 }).map((cells) => cells.join(fc.sample(fc.constantFrom(',', ';', '\t'), 1)[0]));
-  const file = fc.tuple(fc.constantFrom('MAC,DN,Name', 'mac;number;room', 'Name', ''), fc.array(line, { maxLength: 20 })).map(([h, ls]) => [h, ...ls].join('\n'));
-  fc.assert(fc.property(fc.oneof(file, fc.string({ maxLength: 500 })), (text) => {
-    try {
-      const parsed = parseSheetCsv(text);
-      for (const r of parsed.rows) assert.match(r.values.mac, /^([0-9A-F]{2}:){5}[0-9A-F]{2}$/);
-      for (const issue of [...parsed.errors, ...parsed.warnings]) assert.ok(issue.row >= 1 && issue.message.length > 0);
-    } catch (e) {
-      assert.ok(e instanceof FieldkitError, String(e));
-    }
-  }), { numRuns: 500 });
+  const cell = fc.oneof(
+    fc.string({ maxLength: 30 }),
+    fc.constantFrom('00:08:5D:00:00:01', '0008.5d00.0002', '4711', '"', '""', '=1+1', 'a;b', '\r\n'),
+  );
+  const line = fc
+    .array(cell, { maxLength: 6 })
+    .map((cells) => cells.join(fc.sample(fc.constantFrom(',', ';', '\t'), 1)[0]));
+  const file = fc
+    .tuple(fc.constantFrom('MAC,DN,Name', 'mac;number;room', 'Name', ''), fc.array(line, { maxLength: 20 }))
+    .map(([h, ls]) => [h, ...ls].join('\n'));
+  fc.assert(
+    fc.property(fc.oneof(file, fc.string({ maxLength: 500 })), (text) => {
+      try {
+        const parsed = parseSheetCsv(text);
+        for (const r of parsed.rows) assert.match(r.values.mac, /^([0-9A-F]{2}:){5}[0-9A-F]{2}$/);
+        for (const issue of [...parsed.errors, ...parsed.warnings])
+          assert.ok(issue.row >= 1 && issue.message.length > 0);
+      } catch (e) {
+        assert.ok(e instanceof FieldkitError, String(e));
+      }
+    }),
+    { numRuns: 500 },
+  );
 });

@@ -27,7 +27,10 @@ test('start returns an id at once; progress streams; the job ends succeeded with
   assert.equal(final.state, 'succeeded');
   assert.equal(final.done, 5);
   assert.equal(final.counters.steps, 5);
-  assert.ok(updates.some((u) => u.id === info.id && u.done > 0 && u.done < 5), 'intermediate progress was sent');
+  assert.ok(
+    updates.some((u) => u.id === info.id && u.done > 0 && u.done < 5),
+    'intermediate progress was sent',
+  );
   assert.equal(updates.at(-1)!.state, 'succeeded');
   const { entries } = await Journal.read(join(dir, `${info.id}.jsonl`));
   assert.equal(entries[0]!.type, 'job-started');
@@ -37,8 +40,14 @@ test('start returns an id at once; progress streams; the job ends succeeded with
 
 test('invalid parameters and unknown kinds are refused with a clear message', async (t) => {
   const jobs = manager(await tempDir(t));
-  await assert.rejects(jobs.start('self-test', { steps: -1 }), (e: FieldkitError) => e.code === 'invalid-input' && /steps/.test(e.message));
-  await assert.rejects(jobs.start('teleport', {}), (e: FieldkitError) => e.code === 'invalid-input' && /self-test/.test(e.message));
+  await assert.rejects(
+    jobs.start('self-test', { steps: -1 }),
+    (e: FieldkitError) => e.code === 'invalid-input' && /steps/.test(e.message),
+  );
+  await assert.rejects(
+    jobs.start('teleport', {}),
+    (e: FieldkitError) => e.code === 'invalid-input' && /self-test/.test(e.message),
+  );
 });
 
 test('cancel stops a job, which ends cancelled and journals it', async (t) => {
@@ -111,7 +120,10 @@ test('a job can stop and wait for the technician, and continues with the answer'
   const info = await jobs.start('asking', {});
   await new Promise((r) => setTimeout(r, 30));
   assert.equal(updates.at(-1)!.state, 'waiting');
-  assert.throws(() => jobs.answer(info.id, 'maybe'), (e: FieldkitError) => e.code === 'invalid-input');
+  assert.throws(
+    () => jobs.answer(info.id, 'maybe'),
+    (e: FieldkitError) => e.code === 'invalid-input',
+  );
   jobs.answer(info.id, 'stop');
   assert.equal((await jobs.wait(info.id)).state, 'succeeded');
   assert.equal(answer, 'stop');

@@ -10,8 +10,18 @@ test('entries are appended in order with sequence numbers, one JSON object per l
   const journal = await Journal.open(path);
   await Promise.all([journal.append('a', { n: 1 }), journal.append('b', { n: 2 }), journal.append('c', { n: 3 })]);
   await journal.close();
-  const lines = (await readFile(path, 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
-  assert.deepEqual(lines.map((l) => [l.seq, l.type, l.n]), [[1, 'a', 1], [2, 'b', 2], [3, 'c', 3]]);
+  const lines = (await readFile(path, 'utf8'))
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+  assert.deepEqual(
+    lines.map((l) => [l.seq, l.type, l.n]),
+    [
+      [1, 'a', 1],
+      [2, 'b', 2],
+      [3, 'c', 3],
+    ],
+  );
 });
 
 test('a line torn by a crash is reported, kept on disk, and appending continues on a new line', async (t) => {
@@ -29,7 +39,13 @@ test('a line torn by a crash is reported, kept on disk, and appending continues 
   const text = await readFile(path, 'utf8');
   assert.ok(text.includes('"half-writ\n'), 'the torn line stays as evidence');
   const final = await Journal.read(path);
-  assert.deepEqual(final.entries.map((e) => [e.seq, e.type]), [[1, 'first'], [2, 'after-crash']]);
+  assert.deepEqual(
+    final.entries.map((e) => [e.seq, e.type]),
+    [
+      [1, 'first'],
+      [2, 'after-crash'],
+    ],
+  );
 });
 
 test('reading a journal that does not exist gives no entries', async (t) => {

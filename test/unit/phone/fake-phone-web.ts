@@ -35,7 +35,8 @@ const VISIT_SYSINFO = '<html><body>Please visit the System Information page (sys
 
 function configPage(c: Record<string, string>): string {
   const opt = (v: string): string => `<option value="${v}"${c['protocol'] === v ? ' selected' : ''}>${v}</option>`;
-  const input = (name: string, type = 'text'): string => `<input type="${type}" name="${name}" value="${c[name] ?? ''}">`;
+  const input = (name: string, type = 'text'): string =>
+    `<input type="${type}" name="${name}" value="${c[name] ?? ''}">`;
   return `<html><body><a href="/sysinfo.html">System Information</a><form method=post action="/configurationServer.html">
   <select name="protocol">${['TFTP', 'FTP', 'HTTP', 'HTTPS'].map(opt).join('')}</select>
   ${['tftp', 'tftppath', 'alttftp', 'alttftppath', 'ftpserv', 'ftppath', 'ftpuser', 'httpserv', 'httppath', 'httpport', 'httpsserv', 'httpspath', 'httpsport', 'autoResyncTime', 'maxDelay', 'days', 'postList'].map((n) => input(n)).join('\n')}
@@ -49,8 +50,22 @@ export async function startFakePhone(options: FakePhoneOptions = {}): Promise<Fa
   const password = options.password ?? '22222';
   const expected = `Basic ${Buffer.from(`admin:${password}`).toString('base64')}`;
   const state: FakePhone = {
-    port: 0, resets: [], pushes: [], requests: [],
-    config: { protocol: 'TFTP', tftp: '10.0.0.2', httpport: '80', httpsport: '443', autoResyncMode: '0', autoResyncTime: '00:00', maxDelay: '15', days: '0', postList: '', ftppass: 'ftpsecret' },
+    port: 0,
+    resets: [],
+    pushes: [],
+    requests: [],
+    config: {
+      protocol: 'TFTP',
+      tftp: '10.0.0.2',
+      httpport: '80',
+      httpsport: '443',
+      autoResyncMode: '0',
+      autoResyncTime: '00:00',
+      maxDelay: '15',
+      days: '0',
+      postList: '',
+      ftppass: 'ftpsecret',
+    },
     close: async () => {},
   };
   let visited = false;
@@ -102,13 +117,16 @@ export async function startFakePhone(options: FakePhoneOptions = {}): Promise<Fa
       res.end('not found');
     });
   };
-  const server = options.tls ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, handler) : http.createServer(handler);
+  const server = options.tls
+    ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, handler)
+    : http.createServer(handler);
   server.keepAliveTimeout = 0;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   state.port = (server.address() as AddressInfo).port;
-  state.close = () => new Promise<void>((resolve) => {
-    server.closeAllConnections();
-    server.close(() => resolve());
-  });
+  state.close = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
   return state;
 }

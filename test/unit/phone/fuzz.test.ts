@@ -4,8 +4,15 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
-  parseFirmwareVersion, parseMac, parseProvisioningUserAgent, parseSipBanner, parseSipMessage, parseSysinfo, normaliseModel,
-  parseBasicRealm, isVisitSysinfoFirstAnswer,
+  parseFirmwareVersion,
+  parseMac,
+  parseProvisioningUserAgent,
+  parseSipBanner,
+  parseSipMessage,
+  parseSysinfo,
+  normaliseModel,
+  parseBasicRealm,
+  isVisitSysinfoFirstAnswer,
 } from '../../../electron/core/phone';
 import { parseFormValues } from '../../../electron/core/phone/html-form';
 
@@ -40,10 +47,42 @@ const byteParsers: [string, (b: Uint8Array) => unknown][] = [
 
 // Fragments that steer random input towards the interesting paths of each grammar.
 const fragments = fc.constantFrom(
-  'SIP/2.0 200 OK\r\n', 'OPTIONS sip:x SIP/2.0\r\n', 'Via: SIP/2.0/UDP a;branch=z9hG4bK1\r\n', 'l: 5\r\n', '\r\n\r\n', ' \t',
-  'Aastra', 'Mitel', ' 6867i/', '6.5.0.224', '-SIP', ' MAC:', ' V:', '00-08-5D-1A-2B-3C', '<td>', '</td>', '<tr>', '<TD x="',
-  'Firmware Version', 'Platform', 'MAC Address', '&#', '&amp;', ';', ':', '@', '<', '>', '"', '<select name="a">', '<option selected>',
-  '<input name=b value=', 'realm="', 'Basic ', 'visit', 'sysinfo',
+  'SIP/2.0 200 OK\r\n',
+  'OPTIONS sip:x SIP/2.0\r\n',
+  'Via: SIP/2.0/UDP a;branch=z9hG4bK1\r\n',
+  'l: 5\r\n',
+  '\r\n\r\n',
+  ' \t',
+  'Aastra',
+  'Mitel',
+  ' 6867i/',
+  '6.5.0.224',
+  '-SIP',
+  ' MAC:',
+  ' V:',
+  '00-08-5D-1A-2B-3C',
+  '<td>',
+  '</td>',
+  '<tr>',
+  '<TD x="',
+  'Firmware Version',
+  'Platform',
+  'MAC Address',
+  '&#',
+  '&amp;',
+  ';',
+  ':',
+  '@',
+  '<',
+  '>',
+  '"',
+  '<select name="a">',
+  '<option selected>',
+  '<input name=b value=',
+  'realm="',
+  'Basic ',
+  'visit',
+  'sysinfo',
 );
 const hostile = fc.oneof(
   fc.string({ maxLength: 300 }),
@@ -53,16 +92,22 @@ const hostile = fc.oneof(
 describe('fuzz: no throw, bounded time', () => {
   for (const [name, parse] of stringParsers) {
     test(`${name} on random and grammar-shaped strings`, () => {
-      fc.assert(fc.property(hostile, (s) => {
-        timed(200, name, () => parse(s));
-      }), { numRuns: 400 });
+      fc.assert(
+        fc.property(hostile, (s) => {
+          timed(200, name, () => parse(s));
+        }),
+        { numRuns: 400 },
+      );
     });
   }
   for (const [name, parse] of byteParsers) {
     test(`${name} on random bytes (invalid UTF-8)`, () => {
-      fc.assert(fc.property(fc.uint8Array({ maxLength: 600 }), (b) => {
-        timed(200, name, () => parse(b));
-      }), { numRuns: 300 });
+      fc.assert(
+        fc.property(fc.uint8Array({ maxLength: 600 }), (b) => {
+          timed(200, name, () => parse(b));
+        }),
+        { numRuns: 300 },
+      );
     });
   }
 
@@ -79,7 +124,10 @@ describe('fuzz: no throw, bounded time', () => {
   for (const [label, input] of megabyteInputs) {
     test(`megabyte input: ${label}`, () => {
       for (const [name, parse] of stringParsers) timed(250, `${name} on ${label}`, () => parse(input));
-      const bytes = Buffer.concat([Buffer.from(input.slice(0, MB / 2)), Buffer.from([0xc3, 0x28, 0xa0, 0xa1, 0xe2, 0x28, 0xa1, 0xff])]);
+      const bytes = Buffer.concat([
+        Buffer.from(input.slice(0, MB / 2)),
+        Buffer.from([0xc3, 0x28, 0xa0, 0xa1, 0xe2, 0x28, 0xa1, 0xff]),
+      ]);
       for (const [name, parse] of byteParsers) timed(250, `${name} on bytes of ${label}`, () => parse(bytes));
     });
   }

@@ -1,19 +1,48 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  assessFirmware, classifyDevice, compareFirmware, formatFirmwareVersion, isSupportedModel, lookupOui, macFileStem,
-  normaliseModel, OSV_MINIMUM, parseFirmwareVersion, parseMac, parseProvisioningUserAgent, parseSipBanner, parseSysinfo,
+  assessFirmware,
+  classifyDevice,
+  compareFirmware,
+  formatFirmwareVersion,
+  isSupportedModel,
+  lookupOui,
+  macFileStem,
+  normaliseModel,
+  OSV_MINIMUM,
+  parseFirmwareVersion,
+  parseMac,
+  parseProvisioningUserAgent,
+  parseSipBanner,
+  parseSysinfo,
   requireMac,
 } from '../../../electron/core/phone';
 
 describe('mac', () => {
   test('every spelling gives the canonical form', () => {
-    for (const s of ['00:08:5D:1A:2B:3C', '00-08-5d-1a-2b-3c', '0008.5d1a.2b3c', '00085D1A2B3C', '00085d1a2b3c', ' 00:08:5d:1A:2b:3C ', '0:8:5d:1a:2b:3c']) {
+    for (const s of [
+      '00:08:5D:1A:2B:3C',
+      '00-08-5d-1a-2b-3c',
+      '0008.5d1a.2b3c',
+      '00085D1A2B3C',
+      '00085d1a2b3c',
+      ' 00:08:5d:1A:2b:3C ',
+      '0:8:5d:1a:2b:3c',
+    ]) {
       assert.equal(parseMac(s), '00:08:5D:1A:2B:3C', s);
     }
   });
   test('garbage is refused', () => {
-    for (const s of ['', '00:08:5D:1A:2B', '00:08:5D:1A:2B:3C:4D', '00:08-5D:1A:2B:3C', 'GG085D1A2B3C', '00085D1A2B3', 'x'.repeat(1000), '000:08:5D:1A:2B:3C']) {
+    for (const s of [
+      '',
+      '00:08:5D:1A:2B',
+      '00:08:5D:1A:2B:3C:4D',
+      '00:08-5D:1A:2B:3C',
+      'GG085D1A2B3C',
+      '00085D1A2B3',
+      'x'.repeat(1000),
+      '000:08:5D:1A:2B:3C',
+    ]) {
       assert.equal(parseMac(s), null, s);
     }
   });
@@ -36,9 +65,20 @@ describe('mac', () => {
 describe('models', () => {
   test('normalisation', () => {
     const cases: [string, string | null][] = [
-      ['6867i', '6867i'], ['6867', '6867i'], ['Mitel 6867i', '6867i'], ['Aastra6867i', '6867i'], ['AastraIPPhone6867i', '6867i'],
-      ['MitelMINET_6930', '6930'], ['Mitel-6920-SIP', '6920'], ['6865I', '6865i'], ['Aastra 6757i', '6757i'], ['57i', '57i'],
-      ['Mitel 6915', '6915'], ['', null], ['Yealink T46', null], ['6867i Revision 0', null],
+      ['6867i', '6867i'],
+      ['6867', '6867i'],
+      ['Mitel 6867i', '6867i'],
+      ['Aastra6867i', '6867i'],
+      ['AastraIPPhone6867i', '6867i'],
+      ['MitelMINET_6930', '6930'],
+      ['Mitel-6920-SIP', '6920'],
+      ['6865I', '6865i'],
+      ['Aastra 6757i', '6757i'],
+      ['57i', '57i'],
+      ['Mitel 6915', '6915'],
+      ['', null],
+      ['Yealink T46', null],
+      ['6867i Revision 0', null],
     ];
     for (const [input, want] of cases) assert.equal(normaliseModel(input), want, input);
   });
@@ -56,15 +96,26 @@ describe('models', () => {
 
 describe('firmware version', () => {
   test('accepted spellings', () => {
-    for (const s of ['6.5.0.224', 'V6.5.0.224', 'V 6.5.0.224', 'V:6.5.0.224-SIP', '6.5.0.224-SIP', ' 6.5.0.224 ', 'v:6.5.0.224-sip']) {
+    for (const s of [
+      '6.5.0.224',
+      'V6.5.0.224',
+      'V 6.5.0.224',
+      'V:6.5.0.224-SIP',
+      '6.5.0.224-SIP',
+      ' 6.5.0.224 ',
+      'v:6.5.0.224-sip',
+    ]) {
       assert.deepEqual(parseFirmwareVersion(s), { major: 6, minor: 5, patch: 0, build: 224 }, s);
     }
   });
   test('refused spellings', () => {
-    for (const s of ['6.5.0', '6.5.0.224.1', '6.5.x.224', '', 'R6.4.0.SP4', '1'.repeat(100)]) assert.equal(parseFirmwareVersion(s), null, s);
+    for (const s of ['6.5.0', '6.5.0.224.1', '6.5.x.224', '', 'R6.4.0.SP4', '1'.repeat(100)])
+      assert.equal(parseFirmwareVersion(s), null, s);
   });
   test('compare and format (facts §2 versions)', () => {
-    const order = ['4.1.0.128', '4.2.0.181', '4.2.0.2023', '4.3.0.2036', '5.0.0.1018', '6.4.0.140', '6.5.0.224'].map((s) => parseFirmwareVersion(s)!);
+    const order = ['4.1.0.128', '4.2.0.181', '4.2.0.2023', '4.3.0.2036', '5.0.0.1018', '6.4.0.140', '6.5.0.224'].map(
+      (s) => parseFirmwareVersion(s)!,
+    );
     for (let k = 1; k < order.length; k++) assert.ok(compareFirmware(order[k - 1]!, order[k]!) < 0);
     assert.equal(compareFirmware(parseFirmwareVersion('6.5.0.224')!, OSV_MINIMUM), 0);
     assert.equal(formatFirmwareVersion(OSV_MINIMUM), '6.5.0.224');
@@ -81,7 +132,15 @@ describe('firmware assessment', () => {
   test('5.0.0.1018 is below the OSV minimum and named by CVE-2024-31963..31967 and 41710', () => {
     const a = assessFirmware('V:5.0.0.1018-SIP', 'Aastra6867i');
     assert.equal(a.belowOsvMinimum, true);
-    assert.deepEqual(a.vulnerable, ['CVE-2024-31963', 'CVE-2024-31964', 'CVE-2024-31965', 'CVE-2024-31966', 'CVE-2024-31967', 'CVE-2024-41710', 'CVE-2025-47188']);
+    assert.deepEqual(a.vulnerable, [
+      'CVE-2024-31963',
+      'CVE-2024-31964',
+      'CVE-2024-31965',
+      'CVE-2024-31966',
+      'CVE-2024-31967',
+      'CVE-2024-41710',
+      'CVE-2025-47188',
+    ]);
   });
   test('6.3.x cannot be placed relative to "6.3 SP3 HF4": possibly vulnerable, with a note', () => {
     const a = assessFirmware('6.3.0.1020', '6865i');
@@ -123,10 +182,30 @@ describe('SIP banners (facts §3)', () => {
     }
   });
   test('other vendors, best effort', () => {
-    assert.deepEqual(pick(parseSipBanner('Yealink SIP-T46S 66.85.0.5')), { vendor: 'Yealink', product: 'SIP-T46S', version: '66.85.0.5', mitel: false });
-    assert.deepEqual(pick(parseSipBanner('Asterisk PBX 18.20.0')), { vendor: 'Asterisk', product: 'PBX', version: '18.20.0', mitel: false });
-    assert.deepEqual(pick(parseSipBanner('Cisco-SIPGateway/IOS-15.x')), { vendor: 'Cisco', product: 'SIPGateway', version: 'IOS-15.x', mitel: false });
-    assert.deepEqual(pick(parseSipBanner('Mitel SIP Phone')), { vendor: 'Mitel', product: 'SIP Phone', version: null, mitel: false });
+    assert.deepEqual(pick(parseSipBanner('Yealink SIP-T46S 66.85.0.5')), {
+      vendor: 'Yealink',
+      product: 'SIP-T46S',
+      version: '66.85.0.5',
+      mitel: false,
+    });
+    assert.deepEqual(pick(parseSipBanner('Asterisk PBX 18.20.0')), {
+      vendor: 'Asterisk',
+      product: 'PBX',
+      version: '18.20.0',
+      mitel: false,
+    });
+    assert.deepEqual(pick(parseSipBanner('Cisco-SIPGateway/IOS-15.x')), {
+      vendor: 'Cisco',
+      product: 'SIPGateway',
+      version: 'IOS-15.x',
+      mitel: false,
+    });
+    assert.deepEqual(pick(parseSipBanner('Mitel SIP Phone')), {
+      vendor: 'Mitel',
+      product: 'SIP Phone',
+      version: null,
+      mitel: false,
+    });
     assert.equal(parseSipBanner(''), null);
     assert.equal(parseSipBanner('A'.repeat(5000)), null);
   });
@@ -138,10 +217,18 @@ describe('SIP banners (facts §3)', () => {
 describe('provisioning User-Agent (facts §3)', () => {
   test('6867i form', () => {
     const ua = parseProvisioningUserAgent('Aastra6867i MAC:00-08-5D-1A-2B-3C V:6.5.0.224-SIP')!;
-    assert.deepEqual({ ...ua, firmware: undefined }, {
-      raw: 'Aastra6867i MAC:00-08-5D-1A-2B-3C V:6.5.0.224-SIP', vendor: 'Aastra', model: '6867i', mac: '00:08:5D:1A:2B:3C',
-      version: '6.5.0.224', firmware: undefined, minet: false,
-    });
+    assert.deepEqual(
+      { ...ua, firmware: undefined },
+      {
+        raw: 'Aastra6867i MAC:00-08-5D-1A-2B-3C V:6.5.0.224-SIP',
+        vendor: 'Aastra',
+        model: '6867i',
+        mac: '00:08:5D:1A:2B:3C',
+        version: '6.5.0.224',
+        firmware: undefined,
+        minet: false,
+      },
+    );
   });
   test('WAZO examples and tolerated variants', () => {
     assert.equal(parseProvisioningUserAgent('Aastra6863i MAC:00-08-5D-40-90-5F V:4.1.0.128-SIP')?.version, '4.1.0.128');
@@ -181,7 +268,9 @@ describe('sysinfo.html (facts §3)', () => {
     assert.equal(info.line1User, '1000');
   });
   test('entities, case, attributes and odd whitespace', () => {
-    const info = parseSysinfo(`<td class=a>firmware&nbsp;version</td>\n<td\nalign="left">&#54;.5.0.224</td><td>mac</td><td>00085D1A2B3C</td><td>PLATFORM :</td><td>9112i&#x20;Revision 2</td>`)!;
+    const info = parseSysinfo(
+      `<td class=a>firmware&nbsp;version</td>\n<td\nalign="left">&#54;.5.0.224</td><td>mac</td><td>00085D1A2B3C</td><td>PLATFORM :</td><td>9112i&#x20;Revision 2</td>`,
+    )!;
     assert.equal(info.firmwareVersion, '6.5.0.224');
     assert.equal(info.mac, '00:08:5D:1A:2B:3C');
     assert.equal(info.model, '9112i');

@@ -1,6 +1,14 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildSipResponse, createSipProber, getHeader, headerParam, sendCheckSyncNotify, sipOptionsProbe, topVia } from '../../../electron/core/phone';
+import {
+  buildSipResponse,
+  createSipProber,
+  getHeader,
+  headerParam,
+  sendCheckSyncNotify,
+  sipOptionsProbe,
+  topVia,
+} from '../../../electron/core/phone';
 import { startResponder } from './sip-responder';
 import type { Responder } from './sip-responder';
 
@@ -52,7 +60,13 @@ describe('sipOptionsProbe', () => {
 
   test('lost packets: retransmission with the same transaction succeeds', async () => {
     const phone = await responder({ dropFirst: 2 });
-    const result = await sipOptionsProbe({ host: '127.0.0.1', port: phone.port, timeoutMs: 2000, retransmits: 3, t1Ms: 50 });
+    const result = await sipOptionsProbe({
+      host: '127.0.0.1',
+      port: phone.port,
+      timeoutMs: 2000,
+      retransmits: 3,
+      t1Ms: 50,
+    });
     assert.ok(result.ok, JSON.stringify(result));
     if (!result.ok) return;
     assert.equal(result.attempts, 3);
@@ -70,10 +84,32 @@ describe('sipOptionsProbe', () => {
       junkBefore: (req) => [
         'garbage \x00\xff',
         Buffer.from([0xc3, 0x28, 0xff]),
-        buildSipResponse(200, 'OK', [['Via', 'SIP/2.0/UDP 1.2.3.4;branch=z9hG4bKother'], ['Call-ID', getHeader(req, 'Call-ID')!], ['CSeq', '1 OPTIONS']]),
-        buildSipResponse(200, 'OK', [['Via', getHeader(req, 'Via')!], ['Call-ID', 'wrong-call-id'], ['CSeq', '1 OPTIONS']]),
-        buildSipResponse(200, 'OK', [['Via', getHeader(req, 'Via')!], ['Call-ID', getHeader(req, 'Call-ID')!], ['CSeq', '1 INVITE']]),
-        buildSipResponse(200, 'OK', [['Via', getHeader(req, 'Via')!], ['Call-ID', getHeader(req, 'Call-ID')!], ['CSeq', '1 OPTIONS'], ['Server', 'Evil/1']], 'x'.repeat(40_000)),
+        buildSipResponse(200, 'OK', [
+          ['Via', 'SIP/2.0/UDP 1.2.3.4;branch=z9hG4bKother'],
+          ['Call-ID', getHeader(req, 'Call-ID')!],
+          ['CSeq', '1 OPTIONS'],
+        ]),
+        buildSipResponse(200, 'OK', [
+          ['Via', getHeader(req, 'Via')!],
+          ['Call-ID', 'wrong-call-id'],
+          ['CSeq', '1 OPTIONS'],
+        ]),
+        buildSipResponse(200, 'OK', [
+          ['Via', getHeader(req, 'Via')!],
+          ['Call-ID', getHeader(req, 'Call-ID')!],
+          ['CSeq', '1 INVITE'],
+        ]),
+        buildSipResponse(
+          200,
+          'OK',
+          [
+            ['Via', getHeader(req, 'Via')!],
+            ['Call-ID', getHeader(req, 'Call-ID')!],
+            ['CSeq', '1 OPTIONS'],
+            ['Server', 'Evil/1'],
+          ],
+          'x'.repeat(40_000),
+        ),
       ],
       server: 'Aastra 6865i/6.5.0.224',
     });
@@ -87,7 +123,13 @@ describe('sipOptionsProbe', () => {
 
   test('an oversized answer alone is ignored: timeout', async () => {
     const phone = await responder({ padBody: 40_000 });
-    const result = await sipOptionsProbe({ host: '127.0.0.1', port: phone.port, timeoutMs: 300, retransmits: 1, t1Ms: 100 });
+    const result = await sipOptionsProbe({
+      host: '127.0.0.1',
+      port: phone.port,
+      timeoutMs: 300,
+      retransmits: 1,
+      t1Ms: 100,
+    });
     assert.equal(result.ok, false);
     assert.equal(!result.ok && result.error, 'timeout');
   });
@@ -95,7 +137,13 @@ describe('sipOptionsProbe', () => {
   test('silence: timeout after the bounded retransmissions, on time', async () => {
     const phone = await responder({ silent: true });
     const started = performance.now();
-    const result = await sipOptionsProbe({ host: '127.0.0.1', port: phone.port, timeoutMs: 400, retransmits: 5, t1Ms: 50 });
+    const result = await sipOptionsProbe({
+      host: '127.0.0.1',
+      port: phone.port,
+      timeoutMs: 400,
+      retransmits: 5,
+      t1Ms: 50,
+    });
     const elapsed = performance.now() - started;
     assert.equal(result.ok, false);
     if (result.ok) return;
@@ -120,7 +168,9 @@ describe('sipOptionsProbe', () => {
 
 describe('createSipProber: one socket for a sweep', () => {
   test('200 phones on 127.0.1.x answer through one socket; empty addresses time out', async () => {
-    const phones = await Promise.all(Array.from({ length: 200 }, (_, k) => responder({ server: `Mitel 6867i/6.5.0.${k}` }, `127.0.1.${k + 1}`, 25060)));
+    const phones = await Promise.all(
+      Array.from({ length: 200 }, (_, k) => responder({ server: `Mitel 6867i/6.5.0.${k}` }, `127.0.1.${k + 1}`, 25060)),
+    );
     const prober = await createSipProber({ timeoutMs: 800, t1Ms: 100 });
     const port = prober.localPort;
     const started = performance.now();
@@ -135,19 +185,29 @@ describe('createSipProber: one socket for a sweep', () => {
       const k = Number(r.host.split('.')[3]) - 1;
       assert.equal(r.banner?.firmware?.build, k, `${r.host} matched to the wrong answer`);
     }
-    assert.deepEqual(results.filter((r) => !r.ok).map((r) => r.host), ['127.0.2.1', '127.0.2.2']);
+    assert.deepEqual(
+      results.filter((r) => !r.ok).map((r) => r.host),
+      ['127.0.2.1', '127.0.2.2'],
+    );
     assert.equal(prober.inFlight, 0);
     assert.ok(elapsed < 1500, `sweep took ${elapsed} ms`);
     await prober.close();
   });
 
   test('several sockets: probes are spread over them and every answer is matched to its probe', async () => {
-    const phones = await Promise.all(Array.from({ length: 40 }, (_, k) => responder({ server: `Mitel 6865i/6.5.0.${k}` }, `127.0.3.${k + 1}`, 25061)));
+    const phones = await Promise.all(
+      Array.from({ length: 40 }, (_, k) => responder({ server: `Mitel 6865i/6.5.0.${k}` }, `127.0.3.${k + 1}`, 25061)),
+    );
     const prober = await createSipProber({ timeoutMs: 800, t1Ms: 100, sockets: 4 });
     const results = await Promise.all(phones.map((p) => prober.probe(p.address, 25061)));
     for (const r of results) {
       assert.ok(r.ok, JSON.stringify(r));
-      if (r.ok) assert.equal(r.banner?.firmware?.build, Number(r.host.split('.')[3]) - 1, `${r.host} matched to the wrong answer`);
+      if (r.ok)
+        assert.equal(
+          r.banner?.firmware?.build,
+          Number(r.host.split('.')[3]) - 1,
+          `${r.host} matched to the wrong answer`,
+        );
     }
     const viaPorts = new Set(phones.map((p) => /:(\d+);branch/.exec(topVia(p.received[0]!)!)![1]));
     assert.equal(viaPorts.size, 4, 'each socket sent its share');

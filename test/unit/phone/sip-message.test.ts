@@ -1,7 +1,15 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  buildSipRequest, buildSipResponse, getHeader, getHeaders, headerParam, MAX_SIP_HEADERS, parseCSeq, parseSipMessage, topVia,
+  buildSipRequest,
+  buildSipResponse,
+  getHeader,
+  getHeaders,
+  headerParam,
+  MAX_SIP_HEADERS,
+  parseCSeq,
+  parseSipMessage,
+  topVia,
 } from '../../../electron/core/phone';
 
 describe('SIP message', () => {
@@ -37,7 +45,15 @@ describe('SIP message', () => {
   });
 
   test('build → parse round trip; Content-Length is computed in bytes', () => {
-    const text = buildSipRequest('NOTIFY', 'sip:10.0.0.5:5060', [['Event', 'check-sync'], ['Content-Length', '99']], 'ü');
+    const text = buildSipRequest(
+      'NOTIFY',
+      'sip:10.0.0.5:5060',
+      [
+        ['Event', 'check-sync'],
+        ['Content-Length', '99'],
+      ],
+      'ü',
+    );
     assert.match(text, /\r\nContent-Length: 2\r\n\r\nü$/);
     assert.equal(text.match(/Content-Length/g)!.length, 1);
     const r = parseSipMessage(text);
@@ -59,9 +75,16 @@ describe('SIP message', () => {
 
   test('garbage and limits give errors, not exceptions', () => {
     const bad: (string | Uint8Array)[] = [
-      '', 'hello', 'HTTP/1.1 200 OK\r\n\r\n', 'SIP/2.0 999 Nope\r\n\r\n', 'SIP/2.0 200 OK\r\n continuation first\r\n\r\n',
-      'SIP/2.0 200 OK\r\nNoColonHere\r\n\r\n', 'SIP/2.0 200 OK\r\nContent-Length: 50\r\n\r\nshort', 'SIP/2.0 200 OK\r\nl: -1\r\n\r\n',
-      'SIP/2.0 200 OK\r\n' + 'X-H: 1\r\n'.repeat(MAX_SIP_HEADERS + 1) + '\r\n', 'x'.repeat(40 * 1024),
+      '',
+      'hello',
+      'HTTP/1.1 200 OK\r\n\r\n',
+      'SIP/2.0 999 Nope\r\n\r\n',
+      'SIP/2.0 200 OK\r\n continuation first\r\n\r\n',
+      'SIP/2.0 200 OK\r\nNoColonHere\r\n\r\n',
+      'SIP/2.0 200 OK\r\nContent-Length: 50\r\n\r\nshort',
+      'SIP/2.0 200 OK\r\nl: -1\r\n\r\n',
+      'SIP/2.0 200 OK\r\n' + 'X-H: 1\r\n'.repeat(MAX_SIP_HEADERS + 1) + '\r\n',
+      'x'.repeat(40 * 1024),
       new Uint8Array([0xff, 0xfe, 0x00, 0xc3, 0x28]),
     ];
     for (const input of bad) {
@@ -69,7 +92,19 @@ describe('SIP message', () => {
       assert.equal(r.ok, false, String(input).slice(0, 40));
       if (!r.ok) assert.ok(r.error.length > 0);
     }
-    assert.deepEqual(getHeaders({ headers: [{ name: 'Via', value: 'a' }, { name: 'Via', value: 'b' }], body: '' }, 'v'), ['a', 'b']);
+    assert.deepEqual(
+      getHeaders(
+        {
+          headers: [
+            { name: 'Via', value: 'a' },
+            { name: 'Via', value: 'b' },
+          ],
+          body: '',
+        },
+        'v',
+      ),
+      ['a', 'b'],
+    );
   });
 
   test('bare LF line endings are tolerated', () => {

@@ -28,7 +28,11 @@ export interface Responder {
   close(): Promise<void>;
 }
 
-export async function startResponder(behaviour: ResponderBehaviour = {}, address = '127.0.0.1', port = 0): Promise<Responder> {
+export async function startResponder(
+  behaviour: ResponderBehaviour = {},
+  address = '127.0.0.1',
+  port = 0,
+): Promise<Responder> {
   const socket = dgram.createSocket('udp4');
   const received: SipRequest[] = [];
   let dropped = 0;
@@ -55,7 +59,10 @@ export async function startResponder(behaviour: ResponderBehaviour = {}, address
     for (const junk of behaviour.junkBefore?.(req) ?? []) send(junk);
     if (behaviour.trying) send(buildSipResponse(100, 'Trying', echo()));
     const headers = echo();
-    headers.push([behaviour.bannerInUserAgent ? 'User-Agent' : 'Server', behaviour.server ?? 'Aastra 6867i/6.5.0.224'], ['Allow', 'INVITE, ACK, CANCEL, BYE, NOTIFY, OPTIONS']);
+    headers.push(
+      [behaviour.bannerInUserAgent ? 'User-Agent' : 'Server', behaviour.server ?? 'Aastra 6867i/6.5.0.224'],
+      ['Allow', 'INVITE, ACK, CANCEL, BYE, NOTIFY, OPTIONS'],
+    );
     send(buildSipResponse(behaviour.status ?? 200, 'OK', headers, 'x'.repeat(behaviour.padBody ?? 0)));
   });
   await new Promise<void>((resolve) => socket.bind(port, address, () => resolve()));

@@ -9,8 +9,15 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  dangerousFactoryReset, fingerprint, getConfigurationServer, isPhoneError, PhoneError, readSysinfo, restart,
-  setConfigurationServer, xmlPush,
+  dangerousFactoryReset,
+  fingerprint,
+  getConfigurationServer,
+  isPhoneError,
+  PhoneError,
+  readSysinfo,
+  restart,
+  setConfigurationServer,
+  xmlPush,
 } from '../../../electron/core/phone';
 import { startFakePhone } from './fake-phone-web';
 import type { FakePhone, FakePhoneOptions } from './fake-phone-web';
@@ -33,10 +40,13 @@ async function rawServer(onConnection: (socket: net.Socket) => void): Promise<nu
     onConnection(s);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  closers.push(() => new Promise<void>((resolve) => {
-    for (const s of sockets) s.destroy();
-    server.close(() => resolve());
-  }));
+  closers.push(
+    () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  );
   return (server.address() as AddressInfo).port;
 }
 async function expectPhoneError(promise: Promise<unknown>, code: string, message?: RegExp): Promise<PhoneError> {
@@ -55,9 +65,18 @@ describe('fingerprint', () => {
   test('401 realm names the model; Server: Aragorn', async () => {
     const p = await phone();
     const fp = await fingerprint('127.0.0.1', p.port, 'http');
-    assert.deepEqual({ ...fp }, {
-      status: 401, realm: 'Aastra 6867i', server: 'Aragorn', modelFromRealm: '6867i', prefix: 'Aastra', looksLikePhone: true, certFingerprint256: null,
-    });
+    assert.deepEqual(
+      { ...fp },
+      {
+        status: 401,
+        realm: 'Aastra 6867i',
+        server: 'Aragorn',
+        modelFromRealm: '6867i',
+        prefix: 'Aastra',
+        looksLikePhone: true,
+        certFingerprint256: null,
+      },
+    );
     assert.equal(p.requests[0]!.authorization, undefined, 'fingerprint must not send credentials');
   });
   test('Mitel prefix (6900 README form) is accepted too', async () => {
@@ -67,7 +86,9 @@ describe('fingerprint', () => {
     assert.equal(fp.modelFromRealm, '6915');
   });
   test('a web server that is not a phone', async () => {
-    const port = await rawServer((s) => s.once('data', () => s.end('HTTP/1.1 200 OK\r\nServer: nginx\r\nContent-Length: 2\r\n\r\nhi')));
+    const port = await rawServer((s) =>
+      s.once('data', () => s.end('HTTP/1.1 200 OK\r\nServer: nginx\r\nContent-Length: 2\r\n\r\nhi')),
+    );
     const fp = await fingerprint('127.0.0.1', port);
     assert.equal(fp.looksLikePhone, false);
     assert.equal(fp.realm, null);
@@ -85,7 +106,25 @@ describe('fingerprint', () => {
   test('HTTPS with a self-signed certificate; fingerprint recorded', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fk-cert-'));
     try {
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem'), '-days', '1', '-subj', '/CN=phone'], { stdio: 'ignore' });
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'rsa:2048',
+          '-nodes',
+          '-keyout',
+          join(dir, 'k.pem'),
+          '-out',
+          join(dir, 'c.pem'),
+          '-days',
+          '1',
+          '-subj',
+          '/CN=phone',
+        ],
+        { stdio: 'ignore' },
+      );
       const key = readFileSync(join(dir, 'k.pem'), 'utf8');
       const cert = readFileSync(join(dir, 'c.pem'), 'utf8');
       const p = await phone({ tls: { key, cert } });
@@ -112,48 +151,75 @@ describe('readSysinfo', () => {
   });
   test('wrong password: auth-failed, message helps and never contains the password', async () => {
     const p = await phone({ password: '98765' });
-    const err = await expectPhoneError(readSysinfo({ host: '127.0.0.1', port: p.port }, { password: 'secret-4711' }), 'auth-failed', /rejected the admin password.*default 22222/);
+    const err = await expectPhoneError(
+      readSysinfo({ host: '127.0.0.1', port: p.port }, { password: 'secret-4711' }),
+      'auth-failed',
+      /rejected the admin password.*default 22222/,
+    );
     assert.ok(!err.message.includes('secret-4711'));
     assert.ok(!err.message.includes('98765'));
   });
   test('endless body is capped: too-large, quickly', async () => {
-    const port = await rawServer((s) => s.once('data', () => {
-      s.write('HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n');
-      const chunk = Buffer.alloc(64 * 1024, 'A');
-      const pump = (): void => {
-        while (!s.destroyed && s.write(chunk)) { /* fill */ }
-        if (!s.destroyed) s.once('drain', pump);
-      };
-      pump();
-    }));
+    const port = await rawServer((s) =>
+      s.once('data', () => {
+        s.write('HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n');
+        const chunk = Buffer.alloc(64 * 1024, 'A');
+        const pump = (): void => {
+          while (!s.destroyed && s.write(chunk)) {
+            /* fill */
+          }
+          if (!s.destroyed) s.once('drain', pump);
+        };
+        pump();
+      }),
+    );
     const started = performance.now();
     await expectPhoneError(readSysinfo({ host: '127.0.0.1', port, timeoutMs: 5000 }, creds), 'too-large');
     assert.ok(performance.now() - started < 2000);
   });
   test('endless chunked body is capped too, and fingerprint truncates instead of failing', async () => {
-    const port = await rawServer((s) => s.once('data', () => {
-      s.write('HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm="Aastra 6865i"\r\nTransfer-Encoding: chunked\r\n\r\n');
-      const timer = setInterval(() => (s.destroyed ? clearInterval(timer) : s.write(`4000\r\n${'B'.repeat(0x4000)}\r\n`)), 1);
-    }));
+    const port = await rawServer((s) =>
+      s.once('data', () => {
+        s.write(
+          'HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm="Aastra 6865i"\r\nTransfer-Encoding: chunked\r\n\r\n',
+        );
+        const timer = setInterval(
+          () => (s.destroyed ? clearInterval(timer) : s.write(`4000\r\n${'B'.repeat(0x4000)}\r\n`)),
+          1,
+        );
+      }),
+    );
     const fp = await fingerprint('127.0.0.1', port, 'http', { timeoutMs: 3000 });
     assert.equal(fp.modelFromRealm, '6865i');
   });
   test('slowloris server: timeout at the deadline even though bytes keep trickling', async () => {
-    const port = await rawServer((s) => s.once('data', () => {
-      s.write('HTTP/1.1 200 OK\r\n');
-      const timer = setInterval(() => (s.destroyed ? clearInterval(timer) : s.write('X')), 50);
-    }));
+    const port = await rawServer((s) =>
+      s.once('data', () => {
+        s.write('HTTP/1.1 200 OK\r\n');
+        const timer = setInterval(() => (s.destroyed ? clearInterval(timer) : s.write('X')), 50);
+      }),
+    );
     const started = performance.now();
-    await expectPhoneError(readSysinfo({ host: '127.0.0.1', port, timeoutMs: 400 }, creds), 'timeout', /did not answer within 400 ms/);
+    await expectPhoneError(
+      readSysinfo({ host: '127.0.0.1', port, timeoutMs: 400 }, creds),
+      'timeout',
+      /did not answer within 400 ms/,
+    );
     const elapsed = performance.now() - started;
     assert.ok(elapsed >= 390 && elapsed < 1000, `elapsed ${elapsed}`);
   });
   test('header flood: protocol error, bounded', async () => {
-    const port = await rawServer((s) => s.once('data', () => {
-      s.write('HTTP/1.1 200 OK\r\n');
-      s.write(`X-Junk: ${'j'.repeat(40 * 1024)}\r\n`);
-    }));
-    await expectPhoneError(readSysinfo({ host: '127.0.0.1', port, timeoutMs: 2000 }, creds), 'protocol', /HTTP headers/);
+    const port = await rawServer((s) =>
+      s.once('data', () => {
+        s.write('HTTP/1.1 200 OK\r\n');
+        s.write(`X-Junk: ${'j'.repeat(40 * 1024)}\r\n`);
+      }),
+    );
+    await expectPhoneError(
+      readSysinfo({ host: '127.0.0.1', port, timeoutMs: 2000 }, creds),
+      'protocol',
+      /HTTP headers/,
+    );
   });
   test('404: not-a-phone', async () => {
     const port = await rawServer((s) => s.once('data', () => s.end('HTTP/1.0 404 Not Found\r\n\r\n')));
@@ -166,14 +232,20 @@ describe('restart (facts §4 quirk)', () => {
     const p = await phone();
     const result = await restart({ host: '127.0.0.1', port: p.port }, creds);
     assert.deepEqual(result, { status: 200, confirmed: true });
-    assert.deepEqual(p.requests.map((r) => `${r.method} ${r.url}`), ['GET /sysinfo.html', 'POST /reset.html']);
+    assert.deepEqual(
+      p.requests.map((r) => `${r.method} ${r.url}`),
+      ['GET /sysinfo.html', 'POST /reset.html'],
+    );
     assert.deepEqual(p.resets, ['0']);
   });
   test('"visit sysinfo first" answer: retried once, then it works', async () => {
     const p = await phone({ forgetOnce: true });
     const result = await restart({ host: '127.0.0.1', port: p.port }, creds);
     assert.equal(result.confirmed, true);
-    assert.deepEqual(p.requests.map((r) => `${r.method} ${r.url}`), ['GET /sysinfo.html', 'POST /reset.html', 'GET /sysinfo.html', 'POST /reset.html']);
+    assert.deepEqual(
+      p.requests.map((r) => `${r.method} ${r.url}`),
+      ['GET /sysinfo.html', 'POST /reset.html', 'GET /sysinfo.html', 'POST /reset.html'],
+    );
     assert.deepEqual(p.resets, ['0']);
   });
   test('a phone that keeps asking: clear protocol error after one retry', async () => {
@@ -206,7 +278,13 @@ describe('configuration server', () => {
     assert.ok(!JSON.stringify(before).includes('ftpsecret'));
 
     const result = await setConfigurationServer(target, creds, {
-      protocol: 'HTTP', httpserv: '10.0.0.50', httppath: 'fieldkit', httpport: '8080', autoResyncMode: '3', autoResyncTime: '02:30', postList: '10.0.0.50',
+      protocol: 'HTTP',
+      httpserv: '10.0.0.50',
+      httppath: 'fieldkit',
+      httpport: '8080',
+      autoResyncMode: '3',
+      autoResyncTime: '02:30',
+      postList: '10.0.0.50',
     });
     assert.equal(result.settings.httpserv, '10.0.0.50');
     assert.equal(p.config['protocol'], 'HTTP');
@@ -229,12 +307,20 @@ describe('configuration server', () => {
     assert.equal(p.requests.length, 0);
   });
   test('no "Provisioning complete": protocol error', async () => {
-    const port = await rawServer((s) => s.on('data', (d) => {
-      const isGetConfig = d.toString().startsWith('GET /configurationServer.html');
-      const body = isGetConfig ? '<select name="protocol"><option value="TFTP" selected>TFTP</option></select>' : '<html>Error</html>';
-      s.end(`HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
-    }));
-    await expectPhoneError(setConfigurationServer({ host: '127.0.0.1', port }, creds, { protocol: 'HTTP' }), 'protocol', /Provisioning complete/);
+    const port = await rawServer((s) =>
+      s.on('data', (d) => {
+        const isGetConfig = d.toString().startsWith('GET /configurationServer.html');
+        const body = isGetConfig
+          ? '<select name="protocol"><option value="TFTP" selected>TFTP</option></select>'
+          : '<html>Error</html>';
+        s.end(`HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+      }),
+    );
+    await expectPhoneError(
+      setConfigurationServer({ host: '127.0.0.1', port }, creds, { protocol: 'HTTP' }),
+      'protocol',
+      /Provisioning complete/,
+    );
   });
 });
 
@@ -255,18 +341,27 @@ describe('xmlPush (facts §4)', () => {
   });
   test('403: refused-by-post-list names the address to add', async () => {
     const p = await phone({ postList: ['10.9.9.9'] });
-    await expectPhoneError(xmlPush('127.0.0.1', p.port, 'Reset'), 'refused-by-post-list', /Add 127\.0\.0\.1 to the phone's "XML Push Server List"/);
+    await expectPhoneError(
+      xmlPush('127.0.0.1', p.port, 'Reset'),
+      'refused-by-post-list',
+      /Add 127\.0\.0\.1 to the phone's "XML Push Server List"/,
+    );
   });
   test('headers and body arrive in one write', async () => {
     let first = '';
-    const port = await rawServer((s) => s.once('data', (d) => {
-      first = d.toString('latin1');
-      s.end('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n');
-    }));
+    const port = await rawServer((s) =>
+      s.once('data', (d) => {
+        first = d.toString('latin1');
+        s.end('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n');
+      }),
+    );
     await xmlPush('127.0.0.1', port, 'Reset');
     assert.match(first, /^POST \/ HTTP\/1\.1\r\n/);
     assert.match(first, /\r\nContent-Type: text\/xml\r\n/);
-    assert.ok(first.endsWith('\r\n\r\nxml=<AastraIPPhoneExecute><ExecuteItem URI="Command: Reset"/></AastraIPPhoneExecute>'), first);
+    assert.ok(
+      first.endsWith('\r\n\r\nxml=<AastraIPPhoneExecute><ExecuteItem URI="Command: Reset"/></AastraIPPhoneExecute>'),
+      first,
+    );
   });
   test('unknown command is refused', async () => {
     await expectPhoneError(xmlPush('127.0.0.1', 80, 'Lock' as 'Reset'), 'bad-input', /Reset or FastReboot/);

@@ -12,7 +12,13 @@ import { callsOf } from '../../helpers/app-calls';
 
 export const SETTINGS = {
   siteName: 'Unit site',
-  osv: { proxy: { host: '10.1.2.3' }, transport: 'tls', trustedCaFile: 'ca.pem', centralizedConference: 'server', srtp: 'preferred' },
+  osv: {
+    proxy: { host: '10.1.2.3' },
+    transport: 'tls',
+    trustedCaFile: 'ca.pem',
+    centralizedConference: 'server',
+    srtp: 'preferred',
+  },
   ntp: { server1: '10.1.2.10' },
   timeZone: 'DE-Berlin',
   provisioning: { protocol: 'HTTP', server: '10.1.2.20', port: 8080, path: 'prov' },
@@ -21,7 +27,9 @@ export const SETTINGS = {
 async function openApp(t: Parameters<typeof tempDir>[0]) {
   const dir = await tempDir(t);
   const secrets = new MemorySecretStore();
-  const app = new FieldkitApp(nodePlatform({ appDataDir: join(dir, 'data'), defaultSitesRoot: join(dir, 'sites'), secrets }));
+  const app = new FieldkitApp(
+    nodePlatform({ appDataDir: join(dir, 'data'), defaultSitesRoot: join(dir, 'sites'), secrets }),
+  );
   t.after(() => app.shutdown());
   const { ok } = callsOf(app);
   const siteDir = join(dir, 'sites', 'prov');
@@ -33,26 +41,44 @@ test('settings: a wrong field is refused naming it; saved settings come back as 
   const { app, ok, siteDir } = await openApp(t);
   assert.deepEqual(await ok('config.settings.get', {}), { settings: null, phones: {}, updatedAt: null });
 
-  const bad = await app.dispatch('config.settings.save', { settings: { ...SETTINGS, osv: { ...SETTINGS.osv, proxy: { host: 'sip:10.1.2.3:5060' } }, vlan: { enabled: true } } });
+  const bad = await app.dispatch('config.settings.save', {
+    settings: { ...SETTINGS, osv: { ...SETTINGS.osv, proxy: { host: 'sip:10.1.2.3:5060' } }, vlan: { enabled: true } },
+  });
   assert.ok(!bad.ok);
   assert.equal(bad.error.code, 'invalid-input');
   assert.match(bad.error.message, /osv\.proxy\.host: must be an IP address or a host name/);
   assert.match(bad.error.message, /vlan: a VLAN id \(1-4094\) is needed/);
 
-  const badPhone = await app.dispatch('config.settings.save', { settings: SETTINGS, phones: { nonsense: { overrides: {} } } });
+  const badPhone = await app.dispatch('config.settings.save', {
+    settings: SETTINGS,
+    phones: { nonsense: { overrides: {} } },
+  });
   assert.ok(!badPhone.ok && /phones\.nonsense.*not a MAC address/.test(badPhone.error.message));
 
-  const saved = await ok('config.settings.save', { settings: SETTINGS, phones: { '00:08:5d:00:00:01': { overrides: { 'sip line1 vmail': '*98' } } } });
+  const saved = await ok('config.settings.save', {
+    settings: SETTINGS,
+    phones: { '00:08:5d:00:00:01': { overrides: { 'sip line1 vmail': '*98' } } },
+  });
   assert.deepEqual(saved.settings, SETTINGS);
-  assert.deepEqual(saved.phones, { '00085D000001': { overrides: { 'sip line1 vmail': '*98' }, ownAdminPassword: false } });
+  assert.deepEqual(saved.phones, {
+    '00085D000001': { overrides: { 'sip line1 vmail': '*98' }, ownAdminPassword: false },
+  });
   const onDisk = JSON.parse(await readFile(join(siteDir, 'configs', 'site-settings.json'), 'utf8'));
   assert.equal(onDisk.format, 'fieldkit-site-settings');
   assert.deepEqual((await ok('config.settings.get', {})).settings, SETTINGS);
 
   // a settings file damaged by hand is reported by name, not silently replaced
-  await writeFile(join(siteDir, 'configs', 'site-settings.json'), JSON.stringify({ ...onDisk, settings: { ...SETTINGS, timeZone: 'x\ny' } }));
+  await writeFile(
+    join(siteDir, 'configs', 'site-settings.json'),
+    JSON.stringify({ ...onDisk, settings: { ...SETTINGS, timeZone: 'x\ny' } }),
+  );
   const broken = await app.dispatch('config.settings.get', {});
-  assert.ok(!broken.ok && broken.error.code === 'workspace-corrupt' && /site-settings\.json/.test(broken.error.message) && /timeZone/.test(broken.error.message));
+  assert.ok(
+    !broken.ok &&
+      broken.error.code === 'workspace-corrupt' &&
+      /site-settings\.json/.test(broken.error.message) &&
+      /timeZone/.test(broken.error.message),
+  );
 });
 
 test('generate: sheet + inventory model, findings with fix and guide section, missing SIP passwords listed, nothing secret in the site', async (t) => {
@@ -60,17 +86,39 @@ test('generate: sheet + inventory model, findings with fix and guide section, mi
   const none = await app.dispatch('config.generate', {});
   assert.ok(!none.ok && /no provisioning settings yet/.test(none.error.message));
 
-  await ok('config.settings.save', { settings: SETTINGS, phones: { '00085D000001': { overrides: { 'sip line1 vmail': '*98' } } } });
-  await ok('inventory.importCsv', { text: 'MAC;DN;Name;Model\n00085D000001;2108189795;Anna;6867i\n00085D000002;2108189796;Ben;\n00085D000003;;Cleo;6865i\n00085D000004;2108189798;Dora;\n' });
+  await ok('config.settings.save', {
+    settings: SETTINGS,
+    phones: { '00085D000001': { overrides: { 'sip line1 vmail': '*98' } } },
+  });
+  await ok('inventory.importCsv', {
+    text: 'MAC;DN;Name;Model\n00085D000001;2108189795;Anna;6867i\n00085D000002;2108189796;Ben;\n00085D000003;;Cleo;6865i\n00085D000004;2108189798;Dora;\n',
+  });
   // discovery saw phone 2 as a 6865i; phone 4 was never seen
   const at = '2026-03-01T10:00:00.000Z';
-  await writeFile(join(siteDir, 'inventory', 'devices.json'), JSON.stringify({
-    format: 'fieldkit-inventory', formatVersion: 1, updatedAt: at,
-    devices: [{ record: phoneRecord({ ip: '10.1.3.2', mac: '00:08:5D:00:00:02', model: '6865i', firmware: '6.5.0.224' }), state: 'present', changes: [], changedAt: null, goneSince: null, previousIps: [] }],
-  }));
+  await writeFile(
+    join(siteDir, 'inventory', 'devices.json'),
+    JSON.stringify({
+      format: 'fieldkit-inventory',
+      formatVersion: 1,
+      updatedAt: at,
+      devices: [
+        {
+          record: phoneRecord({ ip: '10.1.3.2', mac: '00:08:5D:00:00:02', model: '6865i', firmware: '6.5.0.224' }),
+          state: 'present',
+          changes: [],
+          changedAt: null,
+          goneSince: null,
+          previousIps: [],
+        },
+      ],
+    }),
+  );
 
   const report = await ok('config.generate', {});
-  assert.deepEqual(report.files.map((f) => f.name), ['startup.cfg', 'aastra.cfg', '6867i.cfg', '6865i.cfg', '00085D000001.cfg', '00085D000002.cfg']);
+  assert.deepEqual(
+    report.files.map((f) => f.name),
+    ['startup.cfg', 'aastra.cfg', '6867i.cfg', '6865i.cfg', '00085D000001.cfg', '00085D000002.cfg'],
+  );
   assert.equal(report.publishable, false, 'sheet errors block publishing');
   const byRule = (id: string) => report.findings.filter((f) => f.ruleId === id);
   assert.equal(byRule('sheet.no-directory-number')[0]!.file, '00085D000003.cfg');
@@ -79,10 +127,21 @@ test('generate: sheet + inventory model, findings with fix and guide section, mi
   assert.ok(report.findings.every((f) => f.section.length > 0 && f.fix.length > 0));
   const phone2 = report.files.find((f) => f.name === '00085D000002.cfg')!;
   assert.match(phone2.text, /Mitel 6865i, directory number 2108189796/, 'the model came from the inventory');
-  assert.match(report.files.find((f) => f.name === '00085D000001.cfg')!.text, /sip line1 vmail: \*98/, 'per-phone override');
+  assert.match(
+    report.files.find((f) => f.name === '00085D000001.cfg')!.text,
+    /sip line1 vmail: \*98/,
+    'per-phone override',
+  );
   assert.match(report.files[0]!.text, /^!?admin password: \*{8}$/m);
-  assert.deepEqual(report.missingCredentials.map((m) => m.key).sort(), ['phone-admin-password', 'sip-password:00085D000001', 'sip-password:00085D000002']);
-  assert.match(report.missingCredentials.find((m) => m.mac === '00085D000002')!.what, /No SIP password stored for phone 00085D000002 \(directory number 2108189796\)/);
+  assert.deepEqual(report.missingCredentials.map((m) => m.key).sort(), [
+    'phone-admin-password',
+    'sip-password:00085D000001',
+    'sip-password:00085D000002',
+  ]);
+  assert.match(
+    report.missingCredentials.find((m) => m.mac === '00085D000002')!.what,
+    /No SIP password stored for phone 00085D000002 \(directory number 2108189796\)/,
+  );
   assert.equal(report.readyToPublish, false);
 
   // an alphanumeric user name gets the DTP-73963 explanation with its guide section
@@ -96,8 +155,12 @@ test('generate: sheet + inventory model, findings with fix and guide section, mi
   assert.ok(!letters.ok && /numeric|digits/i.test(letters.error.message) && !letters.error.message.includes('abc123'));
   const badKey = await app.dispatch('credentials.set', { key: 'sip-password:00085d000001', value: 'x' });
   assert.ok(!badKey.ok && /is not a credential name/.test(badKey.error.message));
-  assert.deepEqual(await ok('credentials.set', { key: 'phone-admin-password', value: '7391548260' }), { key: 'phone-admin-password', set: true });
-  for (const mac of ['00085D000001', '00085D000002', '00085D000003', '00085D000004']) await ok('credentials.set', { key: `sip-password:${mac}`, value: `S3cret-${mac}` });
+  assert.deepEqual(await ok('credentials.set', { key: 'phone-admin-password', value: '7391548260' }), {
+    key: 'phone-admin-password',
+    set: true,
+  });
+  for (const mac of ['00085D000001', '00085D000002', '00085D000003', '00085D000004'])
+    await ok('credentials.set', { key: `sip-password:${mac}`, value: `S3cret-${mac}` });
   const status = await ok('credentials.status', {});
   assert.equal(status.adminPassword, true);
   assert.equal(status.missing.length, 0);

@@ -24,7 +24,11 @@ test('a generated set round-trips through the workspace without secrets and mate
   const result = generate(settings, phones);
   const manifest = await saveGenerated(site, result, '0.1.0');
   assert.equal(manifest.files.length, result.files.length);
-  const store = new MemorySecretStore({ [secretKeys.sipPassword('00085D1A2B3C')]: 'sip-secret-1', [secretKeys.sipPassword('0010BC000001')]: 'sip-secret-2', [secretKeys.adminPassword()]: '4821390517' });
+  const store = new MemorySecretStore({
+    [secretKeys.sipPassword('00085D1A2B3C')]: 'sip-secret-1',
+    [secretKeys.sipPassword('0010BC000001')]: 'sip-secret-2',
+    [secretKeys.adminPassword()]: '4821390517',
+  });
   for (const name of await readdir(site.path(GENERATED_DIR))) {
     const text = await readFile(site.path(GENERATED_DIR, name), 'utf8');
     assert.ok(!text.includes('sip-secret-1') && !text.includes('4821390517'), `${name} holds no secret`);
@@ -42,7 +46,10 @@ test('files edited by hand after generation are refused, naming the file', async
   await saveGenerated(site, generate(settings, phones), '0.1.0');
   const path = site.path(GENERATED_DIR, '00085D1A2B3C.cfg');
   await writeFile(path, (await readFile(path, 'utf8')).replace('Reception', 'Lobby'));
-  await assert.rejects(loadGenerated(site), (e: FieldkitError) => e.code === 'conflict' && e.message.includes('00085D1A2B3C.cfg'));
+  await assert.rejects(
+    loadGenerated(site),
+    (e: FieldkitError) => e.code === 'conflict' && e.message.includes('00085D1A2B3C.cfg'),
+  );
 });
 
 test('a phone removed from the sheet loses its file at the next generation', async (t) => {

@@ -18,7 +18,14 @@ async function setup(t: Parameters<typeof tempDir>[0], phones: number) {
   const jobs = (svc: ProvisioningService) => {
     const m = new JobManager(() => fx.site.path('journal'), { onUpdate: () => undefined, onLog: () => undefined });
     // A fresh environment object, as after a restart: the preview's bytes are not at hand and are rebuilt.
-    m.register(publishJob(() => ({ site: svc.site, secrets: svc.secrets, appDataDir: svc.appDataDir, openTarget: (id, tag) => svc.openTarget(id, tag) })));
+    m.register(
+      publishJob(() => ({
+        site: svc.site,
+        secrets: svc.secrets,
+        appDataDir: svc.appDataDir,
+        openTarget: (id, tag) => svc.openTarget(id, tag),
+      })),
+    );
     return m;
   };
   return { fx, service, jobs, dir };

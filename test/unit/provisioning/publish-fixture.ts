@@ -21,7 +21,11 @@ export function fixtureMac(i: number): string {
   return `00085D${(0x100000 + i).toString(16).toUpperCase().padStart(6, '0')}`;
 }
 
-export async function siteWithConfigs(dir: string, count: number, provisioning: { server: string; port: number; path: string } = { server: '127.0.0.1', port: 8080, path: 'prov' }): Promise<PublishFixture> {
+export async function siteWithConfigs(
+  dir: string,
+  count: number,
+  provisioning: { server: string; port: number; path: string } = { server: '127.0.0.1', port: 8080, path: 'prov' },
+): Promise<PublishFixture> {
   const site = await SiteWorkspace.create(join(dir, 'site'), { name: 'Publish test' });
   const macs = Array.from({ length: count }, (_, i) => fixtureMac(i));
   const settings = parseSiteSettings({
@@ -29,7 +33,14 @@ export async function siteWithConfigs(dir: string, count: number, provisioning: 
     ntp: { server1: '198.18.0.3' },
     provisioning: { protocol: 'HTTP', ...provisioning },
   });
-  const phones = parsePhoneEntries(macs.map((mac, i) => ({ mac, model: i % 2 ? '6865i' : '6867i', directoryNumber: String(2108180000 + i), displayName: `Phone ${i}` })));
+  const phones = parsePhoneEntries(
+    macs.map((mac, i) => ({
+      mac,
+      model: i % 2 ? '6865i' : '6867i',
+      directoryNumber: String(2108180000 + i),
+      displayName: `Phone ${i}`,
+    })),
+  );
   await saveGenerated(site, generate(settings, phones), '0.1.0');
   const secrets = new MemorySecretStore();
   const secretValues = [ADMIN_PASSWORD];
@@ -43,12 +54,22 @@ export async function siteWithConfigs(dir: string, count: number, provisioning: 
 }
 
 /** Regenerates with a changed display name for the first phone (a real change to publish). */
-export async function regenerateWithChange(fx: PublishFixture, provisioning: { server: string; port: number; path: string } = { server: '127.0.0.1', port: 8080, path: 'prov' }): Promise<void> {
+export async function regenerateWithChange(
+  fx: PublishFixture,
+  provisioning: { server: string; port: number; path: string } = { server: '127.0.0.1', port: 8080, path: 'prov' },
+): Promise<void> {
   const settings = parseSiteSettings({
     osv: { proxy: { host: '198.18.0.10', port: 5061 }, trustedCaFile: 'osv-ca.pem' },
     ntp: { server1: '198.18.0.3' },
     provisioning: { protocol: 'HTTP', ...provisioning },
   });
-  const phones = parsePhoneEntries(fx.macs.map((mac, i) => ({ mac, model: i % 2 ? '6865i' : '6867i', directoryNumber: String(2108180000 + i), displayName: i === 0 ? 'Renamed' : `Phone ${i}` })));
+  const phones = parsePhoneEntries(
+    fx.macs.map((mac, i) => ({
+      mac,
+      model: i % 2 ? '6865i' : '6867i',
+      directoryNumber: String(2108180000 + i),
+      displayName: i === 0 ? 'Renamed' : `Phone ${i}`,
+    })),
+  );
   await saveGenerated(fx.site, generate(settings, phones), '0.1.0');
 }

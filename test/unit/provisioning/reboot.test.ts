@@ -13,14 +13,35 @@ const fast = { confirmDownMs: 3000, pollMs: 100, requestTimeoutMs: 800 };
 describe('rebootPhone', () => {
   let lab: LabHandle;
   before(async () => {
-    lab = await startLab({
-      name: 'reboot-unit', loopbackBase: '127.91.0.0', bootMs: 600, flashMs: 100,
-      groups: [
-        { kind: 'mitel-6800', count: 2, macStart: '00:08:5D:91:00:01', model: '6867i', versions: ['6.5.0.224'], adminPassword: PASSWORD },
-        // no SIP: only the web UI and XML push can restart these
-        { kind: 'mitel-6800', count: 3, macStart: '00:08:5D:91:01:01', model: '6865i', versions: ['6.5.0.224'], adminPassword: PASSWORD, ports: { sip: null, http: 80, https: null } },
-      ],
-    }, { mode: 'loopback' });
+    lab = await startLab(
+      {
+        name: 'reboot-unit',
+        loopbackBase: '127.91.0.0',
+        bootMs: 600,
+        flashMs: 100,
+        groups: [
+          {
+            kind: 'mitel-6800',
+            count: 2,
+            macStart: '00:08:5D:91:00:01',
+            model: '6867i',
+            versions: ['6.5.0.224'],
+            adminPassword: PASSWORD,
+          },
+          // no SIP: only the web UI and XML push can restart these
+          {
+            kind: 'mitel-6800',
+            count: 3,
+            macStart: '00:08:5D:91:01:01',
+            model: '6865i',
+            versions: ['6.5.0.224'],
+            adminPassword: PASSWORD,
+            ports: { sip: null, http: 80, https: null },
+          },
+        ],
+      },
+      { mode: 'loopback' },
+    );
   });
   after(() => lab.stop());
 
@@ -29,7 +50,8 @@ describe('rebootPhone', () => {
     return { mac: p.mac.replace(/:/g, ''), ip: p.address, sipPort: p.sipPort, httpPort: p.httpPort };
   };
   const boots = (i: number) => lab.phone(lab.phones[i]!.mac).history.filter((e) => e.type === 'boot-started');
-  const waitOnline = (i: number, afterSeq: number) => lab.phone(lab.phones[i]!.mac).waitForEvent('online', { afterSeq, timeoutMs: 10_000 });
+  const waitOnline = (i: number, afterSeq: number) =>
+    lab.phone(lab.phones[i]!.mac).waitForEvent('online', { afterSeq, timeoutMs: 10_000 });
 
   test('SIP NOTIFY check-sync is tried first and the phone is seen going down', async () => {
     const seq = lab.phone(lab.phones[0]!.mac).lastSeq;
@@ -92,7 +114,10 @@ describe('rebootPhone', () => {
     const r = await rebootPhone(target(1), { ...fast, adminPassword: PASSWORD });
     await lab.setFaults(lab.phones[1]!.mac, {});
     assert.equal(r.ok, false);
-    assert.deepEqual(r.attempts.map((a) => a.method), ['sip-notify', 'web-restart', 'xml-reset']);
+    assert.deepEqual(
+      r.attempts.map((a) => a.method),
+      ['sip-notify', 'web-restart', 'xml-reset'],
+    );
     assert.match(r.message, /did not answer: it may be switched off, unplugged or at another address/);
     assert.ok(Date.now() - started < 8000, 'gives up within the request timeouts');
   });

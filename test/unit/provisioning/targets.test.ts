@@ -13,8 +13,18 @@ import { SiteWorkspace } from '../../../electron/core/workspace/site-workspace';
 import { tempDir } from '../../helpers/temp-dir';
 
 test('sftp URLs: user, host, port and folder; home-relative with /~/; bad ones say how to write them', () => {
-  assert.deepEqual(parseSftpUrl('sftp://prov@10.0.0.5:2222/srv/prov/'), { user: 'prov', host: '10.0.0.5', port: 2222, path: '/srv/prov' });
-  assert.deepEqual(parseSftpUrl('sftp://prov@osv-prov.example.net/~/mitel'), { user: 'prov', host: 'osv-prov.example.net', port: 22, path: 'mitel' });
+  assert.deepEqual(parseSftpUrl('sftp://prov@10.0.0.5:2222/srv/prov/'), {
+    user: 'prov',
+    host: '10.0.0.5',
+    port: 2222,
+    path: '/srv/prov',
+  });
+  assert.deepEqual(parseSftpUrl('sftp://prov@osv-prov.example.net/~/mitel'), {
+    user: 'prov',
+    host: 'osv-prov.example.net',
+    port: 22,
+    path: 'mitel',
+  });
   assert.equal(formatSftpUrl(parseSftpUrl('sftp://a@h/~/x')), 'sftp://a@h:22/~/x');
   for (const [bad, why] of [
     ['ftp://a@h/x', /sftp:\/\//],
@@ -26,7 +36,11 @@ test('sftp URLs: user, host, port and folder; home-relative with /~/; bad ones s
     ['sftp://a@h/x?y=1', /\?/],
     ['not a url', /not a URL/],
   ] as const) {
-    assert.throws(() => parseSftpUrl(bad), (e: Error) => why.test(e.message) && /sftp:\/\/provision@/.test(e.message), bad);
+    assert.throws(
+      () => parseSftpUrl(bad),
+      (e: Error) => why.test(e.message) && /sftp:\/\/provision@/.test(e.message),
+      bad,
+    );
   }
 });
 
@@ -46,7 +60,9 @@ test('host keys: fingerprints as OpenSSH prints them; trust is pinned per host:p
   await assert.rejects(hosts.trust('10.0.0.5', 22, other), /already pinned/);
   await hosts.trust('10.0.0.5', 22, other, { replace: true });
   assert.equal(await hosts.lookup('10.0.0.5', 22), other);
-  const stored = JSON.parse(await readFile(join(dir, 'known-hosts.json'), 'utf8')) as { hosts: Record<string, unknown> };
+  const stored = JSON.parse(await readFile(join(dir, 'known-hosts.json'), 'utf8')) as {
+    hosts: Record<string, unknown>;
+  };
   assert.deepEqual(Object.keys(stored.hosts), ['10.0.0.5:22']);
 });
 
@@ -62,21 +78,41 @@ test('API: targets are saved in the site, credentials only in the store and neve
     return r.value;
   };
   assert.deepEqual(await call('provisioning.targets', {}), [{ id: 'builtin', kind: 'builtin' }]);
-  await call('provisioning.saveTarget', { target: { id: 'osv', kind: 'sftp', url: 'sftp://prov@127.0.0.1:2222/srv/prov', auth: 'password' } });
+  await call('provisioning.saveTarget', {
+    target: { id: 'osv', kind: 'sftp', url: 'sftp://prov@127.0.0.1:2222/srv/prov', auth: 'password' },
+  });
   const stored = await call('provisioning.setTargetCredential', { targetId: 'osv', password: 'Very-Secret-1' });
   assert.deepEqual(stored, { stored: 'password' });
   assert.equal(await secrets.get(secretKeys.sftpPassword('osv')), 'Very-Secret-1');
   const listed = JSON.stringify(await call('provisioning.targets', {}));
   assert.ok(listed.includes('osv') && !listed.includes('Very-Secret-1'));
   assert.ok(!(await readFile(site.path('provisioning/targets.json'), 'utf8')).includes('Very-Secret-1'));
-  await assert.rejects(call('provisioning.saveTarget', { target: { id: 'x', kind: 'sftp', url: 'http://h/x', auth: 'password' } }), /sftp:\/\/user@host/);
-  await assert.rejects(call('provisioning.setTargetCredential', { targetId: 'osv', privateKey: 'not a key' }), /not a private key/);
-  await assert.rejects(call('provisioning.setTargetCredential', { targetId: 'osv', password: 'a', privateKey: 'b' }), /either a password or a private key/);
+  await assert.rejects(
+    call('provisioning.saveTarget', { target: { id: 'x', kind: 'sftp', url: 'http://h/x', auth: 'password' } }),
+    /sftp:\/\/user@host/,
+  );
+  await assert.rejects(
+    call('provisioning.setTargetCredential', { targetId: 'osv', privateKey: 'not a key' }),
+    /not a private key/,
+  );
+  await assert.rejects(
+    call('provisioning.setTargetCredential', { targetId: 'osv', password: 'a', privateKey: 'b' }),
+    /either a password or a private key/,
+  );
   await call('provisioning.removeTarget', { targetId: 'osv' });
-  assert.equal(await secrets.get(secretKeys.sftpPassword('osv')), undefined, 'removing a target forgets its credential');
+  assert.equal(
+    await secrets.get(secretKeys.sftpPassword('osv')),
+    undefined,
+    'removing a target forgets its credential',
+  );
   await assert.rejects(call('provisioning.preview', { targetId: 'osv' }), /No publishing target "osv"/);
-  await assert.rejects(call('jobs.start', { kind: 'publish', params: { targetId: 'builtin', previewToken: '0'.repeat(24) } }).then(async (info) => {
-    const done = await app.jobManager().wait((info as { id: string }).id);
-    throw new Error(done.error);
-  }), /no preview/);
+  await assert.rejects(
+    call('jobs.start', { kind: 'publish', params: { targetId: 'builtin', previewToken: '0'.repeat(24) } }).then(
+      async (info) => {
+        const done = await app.jobManager().wait((info as { id: string }).id);
+        throw new Error(done.error);
+      },
+    ),
+    /no preview/,
+  );
 });

@@ -16,41 +16,93 @@ describe('verdict rules', () => {
     assert.equal(firmwareCheck(null).ok, null);
   });
   test('settings: each differing value is named, with the local-override explanation', () => {
-    assert.equal(settingsCheck({ protocol: 'HTTP', httpserv: '127.0.0.1', httppath: '/prov/', httpport: '8080', autoResyncMode: '1' }, PROV, 'config').ok, true);
+    assert.equal(
+      settingsCheck(
+        { protocol: 'HTTP', httpserv: '127.0.0.1', httppath: '/prov/', httpport: '8080', autoResyncMode: '1' },
+        PROV,
+        'config',
+      ).ok,
+      true,
+    );
     const c = settingsCheck({ protocol: 'TFTP', httpserv: '10.0.0.9', httppath: 'prov', httpport: '8080' }, PROV);
     assert.equal(c.ok, false);
-    assert.match(c.detail, /download protocol "TFTP" instead of "HTTP", server "10\.0\.0\.9" instead of "127\.0\.0\.1"/);
+    assert.match(
+      c.detail,
+      /download protocol "TFTP" instead of "HTTP", server "10\.0\.0\.9" instead of "127\.0\.0\.1"/,
+    );
     assert.match(c.detail, /local change in the phone's web UI wins/);
   });
   test('fetch records carry the MAC from the provisioning User-Agent', () => {
     const r = fetchRecords([
-      { at: 't1', file: '00085D1A2B3C.cfg', status: 200, userAgent: 'Aastra6867i MAC:00-08-5D-1A-2B-3C V:6.5.0.224-SIP' },
+      {
+        at: 't1',
+        file: '00085D1A2B3C.cfg',
+        status: 200,
+        userAgent: 'Aastra6867i MAC:00-08-5D-1A-2B-3C V:6.5.0.224-SIP',
+      },
       { at: 't2', file: null, status: 404, userAgent: 'curl/8' },
       { at: 't3', file: 'startup.cfg', status: 200, userAgent: null },
     ]);
-    assert.deepEqual(r, [{ at: 't1', name: '00085D1A2B3C.cfg', mac: '00085D1A2B3C', status: 200 }, { at: 't3', name: 'startup.cfg', mac: null, status: 200 }]);
+    assert.deepEqual(r, [
+      { at: 't1', name: '00085D1A2B3C.cfg', mac: '00085D1A2B3C', status: 200 },
+      { at: 't3', name: 'startup.cfg', mac: null, status: 200 },
+    ]);
   });
 });
 
 describe('verifyPhone against simulated phones', () => {
   let lab: LabHandle;
   before(async () => {
-    lab = await startLab({
-      name: 'verify-unit', loopbackBase: '127.92.0.0', bootMs: 300,
-      groups: [{ kind: 'mitel-6800', count: 3, macStart: '00:08:5D:92:00:01', model: '6867i', versions: ['6.5.0.224', '6.4.0.140', '6.5.0.224'], adminPassword: '4711' }],
-    }, { mode: 'loopback', provisioningUrl: 'http://127.0.0.1:8080/prov/' });
+    lab = await startLab(
+      {
+        name: 'verify-unit',
+        loopbackBase: '127.92.0.0',
+        bootMs: 300,
+        groups: [
+          {
+            kind: 'mitel-6800',
+            count: 3,
+            macStart: '00:08:5D:92:00:01',
+            model: '6867i',
+            versions: ['6.5.0.224', '6.4.0.140', '6.5.0.224'],
+            adminPassword: '4711',
+          },
+        ],
+      },
+      { mode: 'loopback', provisioningUrl: 'http://127.0.0.1:8080/prov/' },
+    );
   });
   after(() => lab.stop());
-  const target = (i: number) => ({ mac: lab.phones[i]!.mac.replace(/:/g, ''), ip: lab.phones[i]!.address, sipPort: 5060, httpPort: 80 });
+  const target = (i: number) => ({
+    mac: lab.phones[i]!.mac.replace(/:/g, ''),
+    ip: lab.phones[i]!.address,
+    sipPort: 5060,
+    httpPort: 80,
+  });
   const quick = { adminPassword: '4711', bootTimeoutMs: 1500, pollMs: 100, requestTimeoutMs: 500 };
 
-  test('a phone showing the site\'s server and the expected firmware is verified; fetches are checked when a log is given', async () => {
+  test("a phone showing the site's server and the expected firmware is verified; fetches are checked when a log is given", async () => {
     const t = target(0);
-    const fetches = [{ at: '2030-01-01T00:00:01Z', name: `${t.mac}.cfg`, mac: t.mac, status: 200 }, { at: '2030-01-01T00:00:01Z', name: 'startup.cfg', mac: t.mac, status: 200 }];
-    const r = await verifyPhone(t, { provisioning: PROV, firmware: '6.5.0.224', since: '2030-01-01T00:00:00Z', fetches: () => fetches }, quick);
+    const fetches = [
+      { at: '2030-01-01T00:00:01Z', name: `${t.mac}.cfg`, mac: t.mac, status: 200 },
+      { at: '2030-01-01T00:00:01Z', name: 'startup.cfg', mac: t.mac, status: 200 },
+    ];
+    const r = await verifyPhone(
+      t,
+      { provisioning: PROV, firmware: '6.5.0.224', since: '2030-01-01T00:00:00Z', fetches: () => fetches },
+      quick,
+    );
     assert.equal(r.verdict, 'verified', r.reasons.join(' '));
     assert.equal(r.firmware, '6.5.0.224');
-    assert.deepEqual(r.checks.map((c) => [c.id, c.ok]), [['came-back', true], ['fetched', true], ['firmware', true], ['settings', true]]);
+    assert.deepEqual(
+      r.checks.map((c) => [c.id, c.ok]),
+      [
+        ['came-back', true],
+        ['fetched', true],
+        ['firmware', true],
+        ['settings', true],
+      ],
+    );
     const stale = await verifyPhone(t, { since: '2030-01-01T00:00:02Z', fetches: () => fetches }, quick);
     assert.equal(stale.verdict, 'failed');
     assert.match(stale.reasons[0]!, /did not fetch anything from the built-in server after the restart/);

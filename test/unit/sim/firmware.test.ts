@@ -13,9 +13,17 @@ const phones: SimPhone[] = [];
 function phone(extra: Partial<SimPhoneOptions> = {}): SimPhone {
   n++;
   const p = new SimPhone({
-    model: '6867i', mac: `00:08:5D:00:0F:${n.toString(16).padStart(2, '0')}`, firmware: '6.4.0.140',
-    address: `127.203.0.${n}`, sipPort: null, httpPort: 18081, httpsPort: null,
-    provisioningUrl: server.url, bootMs: 20, flashMs: 80, ...extra,
+    model: '6867i',
+    mac: `00:08:5D:00:0F:${n.toString(16).padStart(2, '0')}`,
+    firmware: '6.4.0.140',
+    address: `127.203.0.${n}`,
+    sipPort: null,
+    httpPort: 18081,
+    httpsPort: null,
+    provisioningUrl: server.url,
+    bootMs: 20,
+    flashMs: 80,
+    ...extra,
   });
   phones.push(p);
   return p;
@@ -34,9 +42,16 @@ describe('firmware images and flashing', () => {
   });
 
   test('image format round-trips and detects damage and wrong model', () => {
-    assert.deepEqual(verifyFirmwareImage(image('6.5.0.224'), '6867i'), { ok: true, model: '6867i', version: '6.5.0.224' });
+    assert.deepEqual(verifyFirmwareImage(image('6.5.0.224'), '6867i'), {
+      ok: true,
+      model: '6867i',
+      version: '6.5.0.224',
+    });
     assert.equal(verifyFirmwareImage(image('6.5.0.224', { corrupt: true }), '6867i').ok, false);
-    assert.match(JSON.stringify(verifyFirmwareImage(image('6.5.0.224'), '6865i')), /image is for 6867i, phone is 6865i/);
+    assert.match(
+      JSON.stringify(verifyFirmwareImage(image('6.5.0.224'), '6865i')),
+      /image is for 6867i, phone is 6865i/,
+    );
     assert.equal(verifyFirmwareImage(Buffer.from('garbage'), '6867i').ok, false);
     assert.throws(() => buildFirmwareImage({ model: '6867i', version: '6.5' }), /four numeric fields/);
   });
@@ -100,21 +115,32 @@ describe('firmware images and flashing', () => {
     server.files.delete('prov/6867i.st');
     const p = phone();
     await p.start();
-    await httpRequest(`http://${p.address}:18081/configurationServer.html`, { method: 'POST', auth: 'admin:22222', body: 'postList=127.0.0.1' });
+    await httpRequest(`http://${p.address}:18081/configurationServer.html`, {
+      method: 'POST',
+      auth: 'admin:22222',
+      body: 'postList=127.0.0.1',
+    });
     server.files.set('prov/6867i.st', image('6.5.0.224'));
     server.requests.length = 0;
     let seq = p.lastSeq;
     const fast = await httpRequest(`http://${p.address}:18081/`, {
-      method: 'POST', body: 'xml=<AastraIPPhoneExecute><ExecuteItem URI="Command: FastReboot"/></AastraIPPhoneExecute>', contentType: 'text/xml',
+      method: 'POST',
+      body: 'xml=<AastraIPPhoneExecute><ExecuteItem URI="Command: FastReboot"/></AastraIPPhoneExecute>',
+      contentType: 'text/xml',
     });
     assert.equal(fast.status, 200);
     await p.waitForEvent('online', { afterSeq: seq });
     assert.equal(p.firmware, '6.4.0.140');
     assert.ok(!server.requests.some((r) => r.path.endsWith('.st')), 'no .st fetched on FastReboot');
-    assert.ok(server.requests.some((r) => r.path.endsWith('startup.cfg')), 'config still fetched');
+    assert.ok(
+      server.requests.some((r) => r.path.endsWith('startup.cfg')),
+      'config still fetched',
+    );
     seq = p.lastSeq;
     await httpRequest(`http://${p.address}:18081/`, {
-      method: 'POST', body: 'xml=' + encodeURIComponent('<AastraIPPhoneExecute><ExecuteItem URI="Command: Reset"/></AastraIPPhoneExecute>'),
+      method: 'POST',
+      body:
+        'xml=' + encodeURIComponent('<AastraIPPhoneExecute><ExecuteItem URI="Command: Reset"/></AastraIPPhoneExecute>'),
     });
     await p.waitForEvent('online', { afterSeq: seq, timeoutMs: 5000 });
     assert.equal(p.firmware, '6.5.0.224');

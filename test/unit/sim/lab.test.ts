@@ -18,13 +18,20 @@ test('cfg parser: prefixes, case, quotes, comments, junk lines', () => {
 });
 
 test('lab spec: example files are valid, bad input names the problem', () => {
-  for (const f of ['small-mixed', 'scale-200', 'demo-24']) readLabFile(new URL(`../../sim/labs/${f}.json`, import.meta.url).pathname);
-  assert.throws(() => parseLabSpec({ groups: [{ kind: 'mitel-6800', count: 1, model: '6869i', versions: ['6.5'], macStart: '01:00:00:00:00:00' }] }), (err: Error) => {
-    assert.match(err.message, /groups\.0\.model/);
-    assert.match(err.message, /groups\.0\.versions\.0: firmware version must be four numeric fields/);
-    assert.match(err.message, /groups\.0\.macStart: MAC must be unicast/);
-    return true;
-  });
+  for (const f of ['small-mixed', 'scale-200', 'demo-24'])
+    readLabFile(new URL(`../../sim/labs/${f}.json`, import.meta.url).pathname);
+  assert.throws(
+    () =>
+      parseLabSpec({
+        groups: [{ kind: 'mitel-6800', count: 1, model: '6869i', versions: ['6.5'], macStart: '01:00:00:00:00:00' }],
+      }),
+    (err: Error) => {
+      assert.match(err.message, /groups\.0\.model/);
+      assert.match(err.message, /groups\.0\.versions\.0: firmware version must be four numeric fields/);
+      assert.match(err.message, /groups\.0\.macStart: MAC must be unicast/);
+      return true;
+    },
+  );
 });
 
 describe('loopback lab', () => {
@@ -34,7 +41,10 @@ describe('loopback lab', () => {
     server = await startProvisioningServer('127.0.0.1');
     server.files.set('prov/startup.cfg', 'sip line1 user name: 5555\n');
     const spec = JSON.parse(readFileSync(new URL('../../sim/labs/small-mixed.json', import.meta.url), 'utf8'));
-    lab = await startLab({ ...spec, loopbackBase: '127.206.0.0', bootMs: 20, flashMs: 20 }, { mode: 'loopback', provisioningUrl: server.url });
+    lab = await startLab(
+      { ...spec, loopbackBase: '127.206.0.0', bootMs: 20, flashMs: 20 },
+      { mode: 'loopback', provisioningUrl: server.url },
+    );
   });
   after(async () => {
     await lab.stop();
@@ -44,11 +54,14 @@ describe('loopback lab', () => {
   test('devices get consecutive loopback addresses, round-robin versions and alternating prefixes', () => {
     assert.equal(lab.devices.length, 11);
     assert.equal(lab.phones.length, 9);
-    assert.deepEqual(lab.devices.slice(0, 3).map((d) => [d.address, d.firmware, d.bannerPrefix, d.mac]), [
-      ['127.206.0.1', '6.5.0.224', 'Mitel', '00085D100001'],
-      ['127.206.0.2', '5.1.0.2051', 'Aastra', '00085D100002'],
-      ['127.206.0.3', '6.5.0.224', 'Mitel', '00085D100003'],
-    ]);
+    assert.deepEqual(
+      lab.devices.slice(0, 3).map((d) => [d.address, d.firmware, d.bannerPrefix, d.mac]),
+      [
+        ['127.206.0.1', '6.5.0.224', 'Mitel', '00085D100001'],
+        ['127.206.0.2', '5.1.0.2051', 'Aastra', '00085D100002'],
+        ['127.206.0.3', '6.5.0.224', 'Mitel', '00085D100003'],
+      ],
+    );
   });
 
   test('phones downloaded from the lab provisioning URL', async () => {
@@ -62,10 +75,19 @@ describe('loopback lab', () => {
     const yealink = await sendSip({ method: 'OPTIONS', to: { host: byKind('other-sip').address, port: 5060 } });
     assert.equal(headerOf(yealink!, 'User-Agent'), 'Yealink SIP-T46S 66.86.0.15');
     const mitel6930 = byKind('other-mitel');
-    assert.equal(headerOf((await sendSip({ method: 'OPTIONS', to: { host: mitel6930.address, port: 5060 } }))!, 'Server'), 'Mitel 6930/6.4.0.140');
-    assert.equal((await httpRequest(`http://${mitel6930.address}/`)).headers['www-authenticate'], 'Basic realm="Mitel 6930"');
+    assert.equal(
+      headerOf((await sendSip({ method: 'OPTIONS', to: { host: mitel6930.address, port: 5060 } }))!, 'Server'),
+      'Mitel 6930/6.4.0.140',
+    );
+    assert.equal(
+      (await httpRequest(`http://${mitel6930.address}/`)).headers['www-authenticate'],
+      'Basic realm="Mitel 6930"',
+    );
     const httpOnly = lab.phones.find((d) => d.sipPort === null)!;
-    assert.equal(await sendSip({ method: 'OPTIONS', to: { host: httpOnly.address, port: 5060 }, timeoutMs: 300 }), null);
+    assert.equal(
+      await sendSip({ method: 'OPTIONS', to: { host: httpOnly.address, port: 5060 }, timeoutMs: 300 }),
+      null,
+    );
     assert.equal((await httpRequest(`http://${httpOnly.address}/sysinfo.html`)).status, 401);
     const sipOnly = lab.phones.find((d) => d.httpPort === null)!;
     await assert.rejects(httpRequest(`http://${sipOnly.address}/`), /ECONNREFUSED/);

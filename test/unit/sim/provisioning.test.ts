@@ -12,11 +12,20 @@ const phones: SimPhone[] = [];
 
 function phone(extra: Partial<SimPhoneOptions> = {}): SimPhone {
   n++;
-  return track(new SimPhone({
-    model: '6867i', mac: `00:08:5D:00:01:${n.toString(16).padStart(2, '0')}`, firmware: '6.5.0.224',
-    address: `127.202.0.${n}`, sipPort: null, httpPort: 18080, httpsPort: null,
-    provisioningUrl: server.url, bootMs: 20, ...extra,
-  }));
+  return track(
+    new SimPhone({
+      model: '6867i',
+      mac: `00:08:5D:00:01:${n.toString(16).padStart(2, '0')}`,
+      firmware: '6.5.0.224',
+      address: `127.202.0.${n}`,
+      sipPort: null,
+      httpPort: 18080,
+      httpsPort: null,
+      provisioningUrl: server.url,
+      bootMs: 20,
+      ...extra,
+    }),
+  );
 }
 
 function track(p: SimPhone): SimPhone {
@@ -39,9 +48,15 @@ describe('simulated phone provisioning', () => {
     const p = phone({ bannerPrefix: 'Aastra', mac: '00:08:5D:1A:2B:3C' });
     await p.start();
     await p.stop();
-    assert.deepEqual(server.requests.map((r) => r.path), ['prov/startup.cfg', 'prov/aastra.cfg', 'prov/6867i.cfg', 'prov/00085D1A2B3C.cfg', 'prov/6867i.st']);
+    assert.deepEqual(
+      server.requests.map((r) => r.path),
+      ['prov/startup.cfg', 'prov/aastra.cfg', 'prov/6867i.cfg', 'prov/00085D1A2B3C.cfg', 'prov/6867i.st'],
+    );
     assert.ok(server.requests.every((r) => r.userAgent === 'Aastra6867i MAC:00-08-5D-1A-2B-3C V:6.5.0.224-SIP'));
-    assert.ok(server.requests.every((r) => r.from === p.address), 'downloads come from the phone address');
+    assert.ok(
+      server.requests.every((r) => r.from === p.address),
+      'downloads come from the phone address',
+    );
   });
 
   test('startup.cfg present: aastra.cfg is not asked for; globalCfgMode both asks for both; Mitel UA prefix', async () => {
@@ -57,13 +72,20 @@ describe('simulated phone provisioning', () => {
     const q = phone({ globalCfgMode: 'both' });
     await q.start();
     await q.stop();
-    assert.deepEqual(server.requests.map((r) => r.path.split('/')[1]).slice(0, 3), ['startup.cfg', 'aastra.cfg', '6867i.cfg']);
+    assert.deepEqual(server.requests.map((r) => r.path.split('/')[1]).slice(0, 3), [
+      'startup.cfg',
+      'aastra.cfg',
+      '6867i.cfg',
+    ]);
   });
 
   test('precedence: last file wins, names are case-insensitive, quotes and comments handled', async () => {
     const p = phone();
     server.files.clear();
-    server.files.set('prov/startup.cfg', '# global\nSIP Line1 Display Name: "Global Name"\ntime server1: 10.0.0.1 # ntp\n');
+    server.files.set(
+      'prov/startup.cfg',
+      '# global\nSIP Line1 Display Name: "Global Name"\ntime server1: 10.0.0.1 # ntp\n',
+    );
     server.files.set('prov/6867i.cfg', 'sip line1 display name: Model Name\n');
     server.files.set(`prov/${p.mac}.cfg`, 'sip LINE1   display name: "Mac Name"\n');
     await p.start();
@@ -129,13 +151,24 @@ describe('simulated phone provisioning', () => {
     await p.start();
     const dead = await startProvisioningServer('127.0.0.1');
     await dead.close();
-    await httpRequest(`http://${p.address}:18080/configurationServer.html`, { method: 'POST', auth: 'admin:22222', body: `httpserv=127.0.0.1&httpport=${new URL(dead.url).port}` });
+    await httpRequest(`http://${p.address}:18080/configurationServer.html`, {
+      method: 'POST',
+      auth: 'admin:22222',
+      body: `httpserv=127.0.0.1&httpport=${new URL(dead.url).port}`,
+    });
     await p.reboot('full', 'test');
     assert.equal(p.setting('sip line1 user name'), '2002');
     assert.ok(p.history.some((e) => e.type === 'config-kept'));
-    await httpRequest(`http://${p.address}:18080/configurationServer.html`, { method: 'POST', auth: 'admin:22222', body: 'protocol=TFTP' });
+    await httpRequest(`http://${p.address}:18080/configurationServer.html`, {
+      method: 'POST',
+      auth: 'admin:22222',
+      body: 'protocol=TFTP',
+    });
     await p.reboot('full', 'test');
-    assert.match(String(p.history.findLast((e) => e.type === 'download-skipped')?.detail.reason), /TFTP is not simulated/);
+    assert.match(
+      String(p.history.findLast((e) => e.type === 'download-skipped')?.detail.reason),
+      /TFTP is not simulated/,
+    );
     await p.stop();
   });
 });

@@ -25,7 +25,19 @@ describe('auto resync driven by the test clock', () => {
   before(async () => {
     server = await startProvisioningServer('127.0.0.1');
     server.files.set('prov/startup.cfg', 'auto resync mode: 2\nauto resync time: 03:00\n');
-    p = new SimPhone({ model: '6867i', mac: '00:08:5D:00:AA:01', firmware: '6.4.0.140', address: '127.205.0.1', sipPort: null, httpPort: null, httpsPort: null, provisioningUrl: server.url, bootMs: 20, flashMs: 20, clock });
+    p = new SimPhone({
+      model: '6867i',
+      mac: '00:08:5D:00:AA:01',
+      firmware: '6.4.0.140',
+      address: '127.205.0.1',
+      sipPort: null,
+      httpPort: null,
+      httpsPort: null,
+      provisioningUrl: server.url,
+      bootMs: 20,
+      flashMs: 20,
+      clock,
+    });
     await p.start();
   });
   after(async () => {

@@ -6,8 +6,27 @@ import { headerOf, sendSip } from '../../sim/testing';
 const SIP_PORT = 15060;
 
 describe('simulated phone SIP', () => {
-  const mitel = new SimPhone({ model: '6867i', mac: '00:08:5D:1A:2B:3C', firmware: '6.5.0.224', address: '127.201.0.1', bannerPrefix: 'Mitel', sipPort: SIP_PORT, httpPort: null, httpsPort: null, bootMs: 50 });
-  const aastra = new SimPhone({ model: '6865i', mac: '00:10:BC:00:00:02', firmware: '5.1.0.2051', address: '127.201.0.2', bannerPrefix: 'Aastra', sipPort: SIP_PORT, httpPort: null, httpsPort: null });
+  const mitel = new SimPhone({
+    model: '6867i',
+    mac: '00:08:5D:1A:2B:3C',
+    firmware: '6.5.0.224',
+    address: '127.201.0.1',
+    bannerPrefix: 'Mitel',
+    sipPort: SIP_PORT,
+    httpPort: null,
+    httpsPort: null,
+    bootMs: 50,
+  });
+  const aastra = new SimPhone({
+    model: '6865i',
+    mac: '00:10:BC:00:00:02',
+    firmware: '5.1.0.2051',
+    address: '127.201.0.2',
+    bannerPrefix: 'Aastra',
+    sipPort: SIP_PORT,
+    httpPort: null,
+    httpsPort: null,
+  });
   before(async () => Promise.all([mitel.start(), aastra.start()]));
   after(async () => Promise.all([mitel.stop(), aastra.stop()]));
 
@@ -20,7 +39,12 @@ describe('simulated phone SIP', () => {
   });
 
   test('response copies Via with received/rport, From, Call-ID, CSeq and adds a To tag', async () => {
-    const r = (await sendSip({ method: 'OPTIONS', to: { host: '127.201.0.1', port: SIP_PORT }, viaRport: true, localAddress: '127.0.0.9' }))!;
+    const r = (await sendSip({
+      method: 'OPTIONS',
+      to: { host: '127.201.0.1', port: SIP_PORT },
+      viaRport: true,
+      localAddress: '127.0.0.9',
+    }))!;
     assert.match(headerOf(r, 'Via')!, /;rport=\d+/);
     assert.match(headerOf(r, 'Via')!, /;received=127\.0\.0\.9/);
     assert.equal(headerOf(r, 'From'), '<sip:tester@127.0.0.9>;tag=abc123');
@@ -43,7 +67,10 @@ describe('simulated phone SIP', () => {
 
   test('malformed messages are ignored', async () => {
     const to = { host: '127.201.0.1', port: SIP_PORT };
-    assert.equal(await sendSip({ method: 'OPTIONS', to, raw: 'OPTIONS sip:x SIP/2.0\r\nVia: nonsense\r\n\r\n', timeoutMs: 300 }), null);
+    assert.equal(
+      await sendSip({ method: 'OPTIONS', to, raw: 'OPTIONS sip:x SIP/2.0\r\nVia: nonsense\r\n\r\n', timeoutMs: 300 }),
+      null,
+    );
     assert.equal(await sendSip({ method: 'OPTIONS', to, raw: '\u0000\u0001garbage', timeoutMs: 300 }), null);
     // still alive afterwards
     assert.match((await sendSip({ method: 'OPTIONS', to }))!, /200 OK/);
@@ -51,7 +78,11 @@ describe('simulated phone SIP', () => {
 
   test('NOTIFY check-sync answers 200 and then reboots with a firmware check', async () => {
     const seq = mitel.lastSeq;
-    const r = await sendSip({ method: 'NOTIFY', to: { host: '127.201.0.1', port: SIP_PORT }, extraHeaders: ['Event: check-sync;reboot=true'] });
+    const r = await sendSip({
+      method: 'NOTIFY',
+      to: { host: '127.201.0.1', port: SIP_PORT },
+      extraHeaders: ['Event: check-sync;reboot=true'],
+    });
     assert.match(r!, /^SIP\/2\.0 200 OK/);
     const boot = await mitel.waitForEvent('boot-started', { afterSeq: seq });
     assert.deepEqual([boot.detail.kind, boot.detail.reason], ['full', 'sip check-sync']);
@@ -62,7 +93,19 @@ describe('simulated phone SIP', () => {
     const net = await import('node:net');
     const reply = await new Promise<string>((resolve, reject) => {
       const s = net.connect(SIP_PORT, '127.201.0.2', () => {
-        s.write(['OPTIONS sip:127.201.0.2 SIP/2.0', 'Via: SIP/2.0/TCP 127.0.0.1:5999;branch=z9hG4bKt1', 'From: <sip:a@b>;tag=1', 'To: <sip:c@d>', 'Call-ID: tcp1', 'CSeq: 7 OPTIONS', 'Content-Length: 0', '', ''].join('\r\n'));
+        s.write(
+          [
+            'OPTIONS sip:127.201.0.2 SIP/2.0',
+            'Via: SIP/2.0/TCP 127.0.0.1:5999;branch=z9hG4bKt1',
+            'From: <sip:a@b>;tag=1',
+            'To: <sip:c@d>',
+            'Call-ID: tcp1',
+            'CSeq: 7 OPTIONS',
+            'Content-Length: 0',
+            '',
+            '',
+          ].join('\r\n'),
+        );
       });
       s.on('data', (d) => {
         resolve(d.toString());

@@ -7,7 +7,18 @@ const HTTP = 18082;
 const HTTPS = 18443;
 
 describe('simulated phone web UI', () => {
-  const p = new SimPhone({ model: '6865i', mac: '08:00:0F:AA:BB:CC', firmware: '6.5.0.224', address: '127.204.0.1', bannerPrefix: 'Aastra', sipPort: null, httpPort: HTTP, httpsPort: HTTPS, bootMs: 20, factoryState: true });
+  const p = new SimPhone({
+    model: '6865i',
+    mac: '08:00:0F:AA:BB:CC',
+    firmware: '6.5.0.224',
+    address: '127.204.0.1',
+    bannerPrefix: 'Aastra',
+    sipPort: null,
+    httpPort: HTTP,
+    httpsPort: HTTPS,
+    bootMs: 20,
+    factoryState: true,
+  });
   const base = `http://127.204.0.1:${HTTP}`;
   before(async () => p.start());
   after(async () => p.stop());
@@ -24,7 +35,12 @@ describe('simulated phone web UI', () => {
   });
 
   test('factory state: POSTs are ignored until /sysinfo.html was fetched', async () => {
-    const post = () => httpRequest(`${base}/configurationServer.html`, { method: 'POST', auth: 'admin:22222', body: 'httpserv=10.1.2.3' });
+    const post = () =>
+      httpRequest(`${base}/configurationServer.html`, {
+        method: 'POST',
+        auth: 'admin:22222',
+        body: 'httpserv=10.1.2.3',
+      });
     const first = await post();
     assert.match(first.body, /visit the <A HREF="\/sysinfo.html">System Information<\/A> page/);
     assert.equal(p.setting('http server'), undefined);
@@ -50,13 +66,29 @@ describe('simulated phone web UI', () => {
 
   test('XML push honours the post list (raw and URL-encoded bodies)', async () => {
     const xml = 'xml=<AastraIPPhoneExecute><ExecuteItem URI="Command: Lock"/></AastraIPPhoneExecute>';
-    const denied = await httpRequest(`${base}/`, { method: 'POST', body: xml, localAddress: '127.0.0.7', contentType: 'text/xml' });
+    const denied = await httpRequest(`${base}/`, {
+      method: 'POST',
+      body: xml,
+      localAddress: '127.0.0.7',
+      contentType: 'text/xml',
+    });
     assert.equal(denied.status, 403);
-    await httpRequest(`${base}/configurationServer.html`, { method: 'POST', auth: 'admin:22222', body: 'postList=127.0.0.5, 127.0.0.6' });
+    await httpRequest(`${base}/configurationServer.html`, {
+      method: 'POST',
+      auth: 'admin:22222',
+      body: 'postList=127.0.0.5, 127.0.0.6',
+    });
     assert.equal((await httpRequest(`${base}/`, { method: 'POST', body: xml, localAddress: '127.0.0.7' })).status, 403);
-    assert.equal((await httpRequest(`${base}/`, { method: 'POST', body: xml, localAddress: '127.0.0.6', contentType: 'text/xml' })).status, 200);
+    assert.equal(
+      (await httpRequest(`${base}/`, { method: 'POST', body: xml, localAddress: '127.0.0.6', contentType: 'text/xml' }))
+        .status,
+      200,
+    );
     const encoded = 'xml=' + encodeURIComponent(xml.slice(4));
-    assert.equal((await httpRequest(`${base}/`, { method: 'POST', body: encoded, localAddress: '127.0.0.5' })).status, 200);
+    assert.equal(
+      (await httpRequest(`${base}/`, { method: 'POST', body: encoded, localAddress: '127.0.0.5' })).status,
+      200,
+    );
     assert.equal(p.history.filter((e) => e.type === 'xml-command-ignored').length, 2);
     assert.equal(p.history.filter((e) => e.type === 'xml-push-denied').length, 2);
   });
@@ -76,7 +108,8 @@ describe('simulated phone web UI', () => {
   });
 
   test('reset.html: 2 removes local config, 1 factory default (quirk again), 0 restarts', async () => {
-    const reset = (n: number) => httpRequest(`${base}/reset.html`, { method: 'POST', auth: 'admin:22222', body: `resetOption=${n}` });
+    const reset = (n: number) =>
+      httpRequest(`${base}/reset.html`, { method: 'POST', auth: 'admin:22222', body: `resetOption=${n}` });
     let seq = p.lastSeq;
     await reset(2);
     await p.waitForEvent('online', { afterSeq: seq });

@@ -7,15 +7,27 @@ export type Outcome = Item['outcome'];
 export type AnswerStatus = Item['allowed'][number];
 
 export const OUTCOME_LABELS: Record<Outcome, string> = {
-  pass: 'Passed', warn: 'Passed with notes', fail: 'Failed', deviation: 'Deviation', 'not-applicable': 'Not applicable', noted: 'Noted', open: 'Open',
+  pass: 'Passed',
+  warn: 'Passed with notes',
+  fail: 'Failed',
+  deviation: 'Deviation',
+  'not-applicable': 'Not applicable',
+  noted: 'Noted',
+  open: 'Open',
 };
 
 export const ANSWER_LABELS: Record<AnswerStatus, string> = {
-  pass: 'Passed', fail: 'Failed', deviation: 'Deviation (agreed with the customer)', 'not-applicable': 'Not applicable', noted: 'Noted',
+  pass: 'Passed',
+  fail: 'Failed',
+  deviation: 'Deviation (agreed with the customer)',
+  'not-applicable': 'Not applicable',
+  noted: 'Noted',
 };
 
 export const KIND_LABELS: Record<Item['kind'], string> = {
-  automatic: 'Checked by Fieldkit', confirm: 'You confirm', info: 'Information',
+  automatic: 'Checked by Fieldkit',
+  confirm: 'You confirm',
+  info: 'Information',
 };
 
 /** Items that still need the technician: open ones, and failed ones that have no deviation. */
@@ -33,6 +45,7 @@ export function nextMatching(items: readonly Item[], from: number, match: (i: It
 export function answerProblem(status: AnswerStatus | null, reason: string, agreedWith: string): string | null {
   if (!status) return 'Choose a result.';
   if (status === 'deviation' && reason.trim() === '') return 'A deviation needs its reason (guide §2.2).';
-  if (status === 'deviation' && agreedWith.trim() === '') return 'A deviation needs the customer\'s contact person who agreed to it.';
+  if (status === 'deviation' && agreedWith.trim() === '')
+    return "A deviation needs the customer's contact person who agreed to it.";
   return null;
 }

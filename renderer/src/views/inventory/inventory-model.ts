@@ -3,7 +3,8 @@ import type { CallOutput } from '$api/contract';
 
 export type Row = CallOutput<'inventory.list'>['rows'][number];
 export type ScanSummary = NonNullable<CallOutput<'inventory.lastChanges'>>;
-export type ColumnId = 'ip' | 'mac' | 'model' | 'firmware' | 'presence' | 'classification' | 'change' | 'dn' | 'name' | 'location';
+export type ColumnId =
+  'ip' | 'mac' | 'model' | 'firmware' | 'presence' | 'classification' | 'change' | 'dn' | 'name' | 'location';
 
 export const COLUMNS: { id: ColumnId; label: string }[] = [
   { id: 'ip', label: 'IP' },
@@ -18,20 +19,40 @@ export const COLUMNS: { id: ColumnId; label: string }[] = [
   { id: 'location', label: 'Location' },
 ];
 
-export const PRESENCE_LABELS: Record<Row['presence'], string> = { present: 'Present', gone: 'Gone', expected: 'Not seen yet' };
+export const PRESENCE_LABELS: Record<Row['presence'], string> = {
+  present: 'Present',
+  gone: 'Gone',
+  expected: 'Not seen yet',
+};
 export const CLASS_LABELS: Record<NonNullable<Row['classification']>, string> = {
-  supported: 'Supported', 'other-mitel': 'Other Mitel', 'other-sip': 'Other SIP', unknown: 'Unknown',
+  supported: 'Supported',
+  'other-mitel': 'Other Mitel',
+  'other-sip': 'Other SIP',
+  unknown: 'Unknown',
 };
 export const CHANGE_LABELS: Record<Row['changes'][number], string> = {
-  new: 'New', gone: 'Gone', returned: 'Back', moved: 'Moved', firmware: 'Firmware', model: 'Model',
+  new: 'New',
+  gone: 'Gone',
+  returned: 'Back',
+  moved: 'Moved',
+  firmware: 'Firmware',
+  model: 'Model',
 };
 
 const ipKey = (ip: string | null): number => {
   if (!ip) return Number.MAX_SAFE_INTEGER;
   const parts = ip.split('.').map(Number);
-  return parts.length === 4 ? ((parts[0]! * 256 + parts[1]!) * 256 + parts[2]!) * 256 + parts[3]! : Number.MAX_SAFE_INTEGER - 1;
+  return parts.length === 4
+    ? ((parts[0]! * 256 + parts[1]!) * 256 + parts[2]!) * 256 + parts[3]!
+    : Number.MAX_SAFE_INTEGER - 1;
 };
-const firmwareKey = (fw: string | null): string => (fw ? fw.split('.').map((p) => p.padStart(6, '0')).join('.') : '\uffff');
+const firmwareKey = (fw: string | null): string =>
+  fw
+    ? fw
+        .split('.')
+        .map((p) => p.padStart(6, '0'))
+        .join('.')
+    : '\uffff';
 const text = (v: string | null | undefined): string => (v ? v.toLowerCase() : '\uffff');
 
 const sortKeys: Record<ColumnId, (r: Row) => string | number> = {
@@ -69,7 +90,14 @@ export interface Filters {
   change: '' | 'any' | Row['changes'][number];
 }
 
-export const NO_FILTERS: Filters = { search: '', model: '', firmware: '', presence: '', classification: '', change: '' };
+export const NO_FILTERS: Filters = {
+  search: '',
+  model: '',
+  firmware: '',
+  presence: '',
+  classification: '',
+  change: '',
+};
 
 export function filterRows(rows: readonly Row[], f: Filters): Row[] {
   const needle = f.search.trim().toLowerCase();
@@ -84,7 +112,8 @@ export function filterRows(rows: readonly Row[], f: Filters): Row[] {
     if (f.change === 'any' && r.changes.length === 0) return false;
     if (f.change && f.change !== 'any' && !r.changes.includes(f.change)) return false;
     if (needle) {
-      const hay = `${r.ip ?? ''} ${r.directoryNumber} ${r.displayName} ${r.location} ${r.model ?? ''} ${r.firmware ?? ''}`.toLowerCase();
+      const hay =
+        `${r.ip ?? ''} ${r.directoryNumber} ${r.displayName} ${r.location} ${r.model ?? ''} ${r.firmware ?? ''}`.toLowerCase();
       const macHit = macNeedle.length >= 4 && (r.mac ?? '').replace(/:/g, '').toLowerCase().includes(macNeedle);
       if (!hay.includes(needle) && !macHit) return false;
     }

@@ -41,9 +41,26 @@ export interface SettingsForm {
 
 export function emptyForm(): SettingsForm {
   return {
-    siteName: ui.site?.name ?? '', proxyHost: '', proxyPort: '', registrarHost: '', transport: 'tls', trustedCaFile: '',
-    centralizedConference: 'server', srtp: 'preferred', ntp1: '', ntp2: '', timeZone: 'DE-Berlin', vlanEnabled: false, vlanId: '',
-    resyncMode: 'config', resyncTime: '03:00', provProtocol: 'HTTP', provServer: '', provPort: '', provPath: '', fieldkitHost: '',
+    siteName: ui.site?.name ?? '',
+    proxyHost: '',
+    proxyPort: '',
+    registrarHost: '',
+    transport: 'tls',
+    trustedCaFile: '',
+    centralizedConference: 'server',
+    srtp: 'preferred',
+    ntp1: '',
+    ntp2: '',
+    timeZone: 'DE-Berlin',
+    vlanEnabled: false,
+    vlanId: '',
+    resyncMode: 'config',
+    resyncTime: '03:00',
+    provProtocol: 'HTTP',
+    provServer: '',
+    provPort: '',
+    provPath: '',
+    fieldkitHost: '',
   };
 }
 
@@ -60,14 +77,25 @@ export function formFromSettings(s: Record<string, unknown> | null): SettingsFor
   const resync = obj(s.resync);
   return {
     siteName: str(s.siteName, f.siteName),
-    proxyHost: str(obj(osv?.proxy)?.host), proxyPort: str(obj(osv?.proxy)?.port), registrarHost: str(obj(osv?.registrar)?.host),
-    transport: (osv?.transport as SettingsForm['transport']) ?? f.transport, trustedCaFile: str(osv?.trustedCaFile),
-    centralizedConference: (osv?.centralizedConference as SettingsForm['centralizedConference']) ?? f.centralizedConference,
+    proxyHost: str(obj(osv?.proxy)?.host),
+    proxyPort: str(obj(osv?.proxy)?.port),
+    registrarHost: str(obj(osv?.registrar)?.host),
+    transport: (osv?.transport as SettingsForm['transport']) ?? f.transport,
+    trustedCaFile: str(osv?.trustedCaFile),
+    centralizedConference:
+      (osv?.centralizedConference as SettingsForm['centralizedConference']) ?? f.centralizedConference,
     srtp: (osv?.srtp as SettingsForm['srtp']) ?? f.srtp,
-    ntp1: str(obj(s.ntp)?.server1), ntp2: str(obj(s.ntp)?.server2), timeZone: str(s.timeZone, f.timeZone),
-    vlanEnabled: Boolean(vlan?.enabled), vlanId: str(vlan?.id),
-    resyncMode: (resync?.mode as SettingsForm['resyncMode']) ?? f.resyncMode, resyncTime: str(resync?.time, f.resyncTime),
-    provProtocol: (prov?.protocol as SettingsForm['provProtocol']) ?? f.provProtocol, provServer: str(prov?.server), provPort: str(prov?.port), provPath: str(prov?.path),
+    ntp1: str(obj(s.ntp)?.server1),
+    ntp2: str(obj(s.ntp)?.server2),
+    timeZone: str(s.timeZone, f.timeZone),
+    vlanEnabled: Boolean(vlan?.enabled),
+    vlanId: str(vlan?.id),
+    resyncMode: (resync?.mode as SettingsForm['resyncMode']) ?? f.resyncMode,
+    resyncTime: str(resync?.time, f.resyncTime),
+    provProtocol: (prov?.protocol as SettingsForm['provProtocol']) ?? f.provProtocol,
+    provServer: str(prov?.server),
+    provPort: str(prov?.port),
+    provPath: str(prov?.path),
     fieldkitHost: str(s.fieldkitHost),
   };
 }
@@ -77,7 +105,8 @@ const num = (text: string): number | string => (/^\d+$/.test(text.trim()) ? Numb
 /** What config.settings.save receives; empty optional fields are left out, the server validates the rest. */
 export function settingsFromForm(f: SettingsForm): Record<string, unknown> {
   const opt = <T>(cond: boolean, value: T) => (cond ? value : undefined);
-  const clean = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+  const clean = (o: Record<string, unknown>) =>
+    Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
   return clean({
     siteName: f.siteName.trim(),
     osv: clean({
@@ -92,14 +121,20 @@ export function settingsFromForm(f: SettingsForm): Record<string, unknown> {
     timeZone: f.timeZone.trim(),
     vlan: clean({ enabled: f.vlanEnabled, id: opt(f.vlanId.trim() !== '', num(f.vlanId)) }),
     resync: { mode: f.resyncMode, time: f.resyncTime.trim() },
-    provisioning: clean({ protocol: f.provProtocol, server: f.provServer.trim(), port: opt(f.provPort.trim() !== '', num(f.provPort)), path: f.provPath.trim().replace(/^\/+|\/+$/g, '') }),
+    provisioning: clean({
+      protocol: f.provProtocol,
+      server: f.provServer.trim(),
+      port: opt(f.provPort.trim() !== '', num(f.provPort)),
+      path: f.provPath.trim().replace(/^\/+|\/+$/g, ''),
+    }),
     fieldkitHost: opt(f.fieldkitHost.trim() !== '', f.fieldkitHost.trim()),
   });
 }
 
 /** The live job with this id (updated by job.updated events), or null. */
 export function jobById(id: string | null) {
-  return id ? ui.jobs.find((j) => j.id === id) ?? null : null;
+  return id ? (ui.jobs.find((j) => j.id === id) ?? null) : null;
 }
 
-export const finished = (state: string | undefined) => state === 'succeeded' || state === 'failed' || state === 'cancelled';
+export const finished = (state: string | undefined) =>
+  state === 'succeeded' || state === 'failed' || state === 'cancelled';
