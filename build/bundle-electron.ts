@@ -1,10 +1,10 @@
 // Bundles the Electron main process and the preload into dist-electron/ (CommonJS, no source maps).
 // `npm run build:electron`. The preload imports only electron/api/transport.ts (no zod, no core code),
 // so it stays tiny and sandbox-safe.
-import { build, type BuildOptions, type OutputFile, type Plugin } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { mkdir, writeFile } from 'node:fs/promises';
+import { build, type BuildOptions, type OutputFile, type Plugin } from 'esbuild';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const OUT_DIR = join(ROOT, 'dist-electron');

@@ -66,6 +66,7 @@ export async function runElectronegativity(inputDir: string): Promise<Finding[]>
     } catch (e) {
       throw new Error(
         `electronegativity wrote no readable report (${(e as Error).message}); its output was:\n${run.stdout}\n${run.stderr}`,
+        { cause: e },
       );
     }
     if (!Array.isArray(sarif.runs) || sarif.runs.length === 0) throw new Error('electronegativity report has no runs');

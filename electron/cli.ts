@@ -6,7 +6,7 @@ import { FieldkitApp } from './app/fieldkit-app';
 import { nodePlatform, fieldkitVersion } from './app/node-platform';
 import { SITE_FILE } from './core/workspace/site-workspace';
 import { isFieldkitError } from './core/util/errors';
-import { UsageError, type CliCommand, type CliContext, type CliIo } from './cli/command';
+import { CallError, dispatchOrThrow, UsageError, type CliCommand, type CliContext, type CliIo } from './cli/command';
 import { cliCommands } from './cli/commands';
 import { Redactor } from './core/security/redactor';
 
@@ -74,12 +74,15 @@ export async function runCli(
       if (dir) await app.openSite(dir);
       return app;
     },
+    async call(callName, input) {
+      return dispatchOrThrow(await ctx.app(), callName, input);
+    },
   };
   try {
     return await command.run(ctx);
   } catch (e) {
     const usage = e instanceof UsageError;
-    const code = usage ? 'usage' : isFieldkitError(e) ? e.code : 'internal';
+    const code = usage ? 'usage' : isFieldkitError(e) || e instanceof CallError ? e.code : 'internal';
     // The terminal output ends up in scripts' logs and tickets: hide the environment's secrets in it.
     const redactor = app?.redactor ?? new Redactor(platform.secrets);
     await redactor.refresh();

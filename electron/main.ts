@@ -1,15 +1,15 @@
 // Electron main process: thin wiring of the hardened window, the app:// protocol and the contract on IPC.
-import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session, shell } from 'electron';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session, shell } from 'electron';
 import { FieldkitApp } from './app/fieldkit-app';
-import { APP_SCHEME, APP_SCHEME_PRIVILEGES } from './electron/app-origin';
-import { createAppProtocolHandler } from './electron/app-protocol';
-import { createElectronPlatform } from './electron/electron-platform';
-import { eventForwarder, registerCallHandler } from './electron/ipc';
-import { createMainWindow } from './electron/main-window';
-import { PDF_PARTITION, isPdfSourceRequest, renderHtmlToPdf } from './electron/pdf';
-import { hardenSession, hardenWebContents } from './electron/security';
+import { APP_SCHEME, APP_SCHEME_PRIVILEGES } from './shell/app-origin';
+import { createAppProtocolHandler } from './shell/app-protocol';
+import { createElectronPlatform } from './shell/electron-platform';
+import { eventForwarder, registerCallHandler } from './shell/ipc';
+import { createMainWindow } from './shell/main-window';
+import { PDF_PARTITION, isPdfSourceRequest, renderHtmlToPdf } from './shell/pdf';
+import { hardenSession, hardenWebContents } from './shell/security';
 
 // The bundle lives in dist-electron/; the renderer build in dist/renderer/ next to it.
 const RENDERER_DIR = join(__dirname, '..', 'dist', 'renderer');

@@ -28,6 +28,7 @@ function lastNumber(text: string, pattern: RegExp): number {
 
 const stages: Stage[] = [
   { name: 'typecheck', command: ['npm', 'run', '--silent', 'typecheck'] },
+  { name: 'lint', command: ['npm', 'run', '--silent', 'lint'] },
   { name: 'build', command: ['npm', 'run', '--silent', 'build'] },
   { name: 'unit', command: ['npm', 'run', '--silent', 'test:unit'], counts: nodeCounts },
   { name: 'integration', command: ['npm', 'run', '--silent', 'test:integration'], counts: nodeCounts },
@@ -54,7 +55,9 @@ function run(stage: Stage): Promise<{ code: number; output: string; seconds: num
   });
 }
 
-/** The failing tests and their first error lines, without stack frames: at most 16 lines, so the summary stays in view. */
+/**
+ * The failing tests and their first error lines, without stack frames: at most 16 lines, so the summary stays in view.
+ */
 function failureDigest(output: string): string[] {
   const plain = output.replace(/\x1b\[[0-9;]*m/g, '');
   const nodeSection = plain.lastIndexOf('✖ failing tests:');

@@ -1,10 +1,11 @@
 // Runs every *.test.ts under the given folders with Node's own test runner (tsx loads TypeScript).
-// Usage: tsx test/run-node-tests.ts <dir>... [--grep PATTERN]
+// Usage: tsx test/run-node-tests.ts <dir or file>... [--grep PATTERN]
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 function findTests(dir: string, out: string[] = []): string[] {
+  if (statSync(dir).isFile()) return [...out, dir];
   for (const name of readdirSync(dir).sort()) {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) findTests(path, out);

@@ -2,8 +2,6 @@
 // schema, in electron/api/calls/<area>.ts and gathered here; Electron IPC, the preload bridge, the browser
 // host and the renderer client all derive from this object.
 // To add a call: declare it in its area file and implement it in electron/app/handlers/<area>.ts.
-import type { z } from 'zod';
-import type { SiteSummarySchema } from './calls/common';
 import { siteCalls } from './calls/site';
 import { jobCalls, coreEvents } from './calls/jobs';
 import { checklistCalls } from './calls/checklist';
@@ -13,6 +11,8 @@ import { phoneCalls } from './calls/phones';
 import { provisioningCalls } from './calls/provisioning';
 import { diagnosticsCalls } from './calls/diagnostics';
 import { firmwareCalls } from './calls/firmware';
+import type { SiteSummarySchema } from './calls/common';
+import type { z } from 'zod';
 
 export const calls = {
   ...siteCalls,

@@ -1,6 +1,6 @@
 // Validates a call at the boundary (the renderer is untrusted) and runs its handler.
-import { calls, type CallName, type CallParsedInput, type CallOutput, type CallResult } from './contract';
 import { isFieldkitError } from '../core/util/errors';
+import { calls, type CallName, type CallParsedInput, type CallOutput, type CallResult } from './contract';
 import type { JobRedactor } from '../core/jobs/job-manager';
 
 export type Handlers = { [N in CallName]: (input: CallParsedInput<N>) => Promise<CallOutput<N>> };

@@ -4,8 +4,10 @@ import { RecentSites } from '../core/workspace/recent-sites';
 import { JobManager } from '../core/jobs/job-manager';
 import { FieldkitError } from '../core/util/errors';
 import { PassiveObserver } from '../core/discovery/passive';
-import { ProvisioningService } from '../core/provisioning/service';
+import { PublishingService } from '../core/provisioning/publishing-service';
 import { createDispatcher, type Dispatch, type Handlers } from '../api/dispatcher';
+import { Redactor } from '../core/security/redactor';
+import { libraryImageFolder } from '../core/firmware/paths';
 import { siteHandlers } from './handlers/site';
 import { jobHandlers } from './handlers/jobs';
 import { checklistHandlers } from './handlers/checklist';
@@ -16,16 +18,15 @@ import { provisioningHandlers } from './handlers/provisioning';
 import { diagnosticsHandlers } from './handlers/diagnostics';
 import { firmwareHandlers } from './handlers/firmware';
 import { EventBus } from './event-bus';
-import type { Platform } from './platform';
 import { registerJobKinds } from './job-kinds';
-import { Redactor } from '../core/security/redactor';
+import type { Platform } from './platform';
 
 export class FieldkitApp {
   readonly events = new EventBus();
   readonly recent: RecentSites;
   private site: SiteWorkspace | undefined;
   private jobs: JobManager | undefined;
-  private provisioningHeld: { site: SiteWorkspace; service: ProvisioningService } | undefined;
+  private publishingHeld: { site: SiteWorkspace; service: PublishingService } | undefined;
   /** Phones seen fetching from the built-in server (passive discovery reads it). */
   readonly passive = new PassiveObserver();
   readonly dispatch: Dispatch;
@@ -72,31 +73,32 @@ export class FieldkitApp {
   }
 
   /** The open site's provisioning (targets, built-in server, preview); one per site. */
-  provisioning(): ProvisioningService {
+  publishing(): PublishingService {
     const site = this.currentSite();
-    if (this.provisioningHeld?.site !== site) {
-      void this.provisioningHeld?.service.dispose();
-      const service = new ProvisioningService({
+    if (this.publishingHeld?.site !== site) {
+      void this.publishingHeld?.service.dispose();
+      const service = new PublishingService({
         site,
         secrets: this.platform.secrets,
         appDataDir: this.platform.appDataDir,
         onRequest: (r) => this.passive.recordProvisioningRequest(r),
+        folderImages: libraryImageFolder,
       });
-      this.provisioningHeld = { site, service };
+      this.publishingHeld = { site, service };
     }
-    return this.provisioningHeld.service;
+    return this.publishingHeld.service;
   }
 
   /** Stops the built-in server of the site being left. */
-  private async disposeProvisioning(): Promise<void> {
-    const held = this.provisioningHeld;
-    this.provisioningHeld = undefined;
+  private async disposePublishing(): Promise<void> {
+    const held = this.publishingHeld;
+    this.publishingHeld = undefined;
     await held?.service.dispose();
   }
 
   async activate(site: SiteWorkspace): Promise<void> {
     await this.refuseWhileJobsRun('switching sites');
-    await this.disposeProvisioning();
+    await this.disposePublishing();
     this.site = site;
     const jobs = new JobManager(
       () => site.path('journal'),
@@ -121,7 +123,7 @@ export class FieldkitApp {
   /** Closes the open site; refused while its jobs run. */
   async closeSite(): Promise<void> {
     await this.refuseWhileJobsRun('closing the site');
-    await this.disposeProvisioning();
+    await this.disposePublishing();
     this.site = undefined;
     this.jobs = undefined;
     this.events.emit('site.changed', null);
@@ -129,7 +131,7 @@ export class FieldkitApp {
 
   async shutdown(): Promise<void> {
     await this.jobs?.shutdown();
-    await this.disposeProvisioning();
+    await this.disposePublishing();
   }
 
   private handlers(): Handlers {

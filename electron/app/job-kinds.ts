@@ -1,5 +1,4 @@
 // Every kind of job the app can run. Later capabilities (discovery, publish, reboot, firmware waves) register here.
-import type { JobManager } from '../core/jobs/job-manager';
 import { selfTestJob } from '../core/jobs/self-test-job';
 import { inventoryDiscoveryJob } from '../core/inventory/discovery-to-inventory';
 import { createRebootJob } from '../core/provisioning/reboot-job';
@@ -7,6 +6,7 @@ import { createVerifyJob, builtinFetchRecords } from '../core/provisioning/verif
 import { publishJob } from '../core/provisioning/publish';
 import { createFirmwareWaveJob } from '../core/firmware/wave-job';
 import { firmwareServerForPlan } from './handlers/firmware';
+import type { JobManager } from '../core/jobs/job-manager';
 import type { FieldkitApp } from './fieldkit-app';
 
 export interface JobDeps {
@@ -22,13 +22,13 @@ export function registerJobKinds(jobs: JobManager, { app }: JobDeps): void {
       server: (_site, plan, jobId) => firmwareServerForPlan(app, plan, jobId),
     }),
   );
-  jobs.register(publishJob(() => app.provisioning()));
+  jobs.register(publishJob(() => app.publishing()));
   jobs.register(createRebootJob({ site: () => app.currentSite(), secrets: app.platform.secrets }));
   jobs.register(
     createVerifyJob({
       site: () => app.currentSite(),
       secrets: app.platform.secrets,
-      builtinFetches: () => builtinFetchRecords(app.provisioning()),
+      builtinFetches: () => builtinFetchRecords(app.publishing()),
     }),
   );
   jobs.register(

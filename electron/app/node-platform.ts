@@ -2,9 +2,10 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
+import { EnvSecretStore } from '../core/secrets/env-secret-store';
+import { chromiumPrintToPdf } from './chromium-pdf';
 import type { Platform } from './platform';
 import type { SecretStore } from '../core/secrets/secret-store';
-import { EnvSecretStore } from '../core/secrets/env-secret-store';
 
 export function fieldkitVersion(): string {
   try {
@@ -33,6 +34,7 @@ export function nodePlatform(options: NodePlatformOptions = {}, env: NodeJS.Proc
     defaultSitesRoot: options.defaultSitesRoot ?? env.FIELDKIT_SITES_DIR ?? join(homedir(), 'Fieldkit Sites'),
     secrets: options.secrets ?? new EnvSecretStore(env),
     version: fieldkitVersion(),
+    printToPdf: chromiumPrintToPdf,
     ...(options.mdnsInterface ? { mdns: { interface: options.mdnsInterface, bind: '0.0.0.0' } } : {}),
   };
 }

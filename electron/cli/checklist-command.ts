@@ -1,8 +1,7 @@
-import { printJson, UsageError, type CliCommand } from './command';
 import { checklistStatus, type ChecklistStatus } from '../core/checklist/checklist-runs';
 import { saveChecklistReport } from '../core/checklist/report-files';
-import { chromiumPrintToPdf } from '../core/checklist/chromium-pdf';
 import { OUTCOME_LABELS } from '../core/checklist/checklist-engine';
+import { printJson, UsageError, type CliCommand } from './command';
 
 function statusText(s: ChecklistStatus): string {
   const lines = [
@@ -52,7 +51,7 @@ export const checklistCommand: CliCommand = {
       ...options,
       fieldkitVersion: app.platform.version,
       ...(runId ? { runId } : {}),
-      ...(rest.includes('--pdf') ? { pdf: chromiumPrintToPdf } : {}),
+      ...(rest.includes('--pdf') && app.platform.printToPdf ? { pdf: app.platform.printToPdf } : {}),
     });
     if (ctx.json) printJson(ctx.io, saved);
     else {

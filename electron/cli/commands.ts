@@ -1,5 +1,4 @@
 // Every CLI command. Later capabilities add theirs here.
-import type { CliCommand } from './command';
 import { siteCommand } from './site-commands';
 import { jobsCommand } from './jobs-commands';
 import { discoverCommand } from './discover-command';
@@ -10,6 +9,7 @@ import { checklistCommand } from './checklist-command';
 import { inventoryCommand } from './inventory-command';
 import { pushCommand } from './push-command';
 import { firmwareCommand } from './firmware-command';
+import type { CliCommand } from './command';
 
 export function cliCommands(): CliCommand[] {
   return [

@@ -1,10 +1,10 @@
 // `fieldkit discover <range>...`: finds phones and prints one line (or with --json one object) per device.
 import { parseArgs } from 'node:util';
 import { discover } from '../core/discovery/discover';
-import type { DiscoverProgress } from '../core/discovery/discover';
-import type { DeviceRecord } from '../core/inventory/device-record';
 import { EnvSecretStore } from '../core/secrets/env-secret-store';
 import { printJson, UsageError } from './command';
+import type { DiscoverProgress } from '../core/discovery/discover';
+import type { DeviceRecord } from '../core/discovery/device-record';
 import type { CliCommand } from './command';
 
 function portList(flag: string, text: string | undefined): number[] {

@@ -1,13 +1,12 @@
 // `fieldkit firmware import|library|plan|run|resume|status`: the firmware library, a plan with guard rails,
 // and the canary/wave run, which starts only with --yes. A wave that halts is answered by --on-halt.
 import { parseArgs } from 'node:util';
-import { printJson, UsageError } from './command';
+import { HALT_CHOICES } from '../core/firmware/wave-job';
+import { printJson, UsageError, dispatchOrThrow as callOrThrow } from './command';
 import type { CliCommand, CliContext } from './command';
-import { callOrThrow } from './generate-command';
 import type { FieldkitApp } from '../app/fieldkit-app';
 import type { FirmwarePlan } from '../core/firmware/plan-types';
 import type { FirmwareResult } from '../core/firmware/results';
-import { HALT_CHOICES } from '../core/firmware/wave-job';
 
 const USAGE = [
   'fieldkit firmware import <file.st|package.zip> [--model 6867i] [--version A.B.C.D --confirm-version] --site DIR [--json]',

@@ -1,10 +1,6 @@
 // `fieldkit generate`: builds and validates every configuration file of the site and stores them.
 import { printJson, UsageError } from './command';
 import type { CliCommand } from './command';
-import type { CallInput, CallName, CallOutput } from '../api/contract';
-import type { FieldkitApp } from '../app/fieldkit-app';
-import { FieldkitError } from '../core/util/errors';
-import type { FieldkitErrorCode } from '../core/util/errors';
 
 export const generateCommand: CliCommand = {
   name: 'generate',
@@ -13,8 +9,7 @@ export const generateCommand: CliCommand = {
     "fieldkit generate --site DIR [--json]\n  Reads the site's provisioning settings, the sheet and the inventory; checks which credentials are missing.",
   async run(ctx) {
     if (ctx.args.length > 0) throw new UsageError(`Unexpected argument "${ctx.args[0]}".`);
-    const app = await ctx.app();
-    const report = await callOrThrow(app, 'config.generate', {});
+    const report = await ctx.call('config.generate', {});
     if (ctx.json) {
       printJson(ctx.io, { ...report, files: report.files.map(({ text: _text, ...f }) => f) });
     } else {
@@ -40,14 +35,3 @@ export const generateCommand: CliCommand = {
     return report.readyToPublish ? 0 : 1;
   },
 };
-
-/** Runs a contract call from the CLI through the same dispatcher as the UI (input validated at the boundary). */
-export async function callOrThrow<N extends CallName>(
-  app: FieldkitApp,
-  name: N,
-  input: CallInput<N>,
-): Promise<CallOutput<N>> {
-  const result = await app.dispatch(name, input);
-  if (!result.ok) throw new FieldkitError(result.error.code as FieldkitErrorCode, result.error.message);
-  return result.value as CallOutput<N>;
-}

@@ -5,9 +5,9 @@ import { parseArgs } from 'node:util';
 import { InventoryStore } from '../core/inventory/inventory-store';
 import { inventoryToCsv, exportFileName } from '../core/inventory/inventory-export';
 import { SHEET_LIMITS } from '../core/inventory/sheet';
-import type { InventoryRow } from '../core/inventory/inventory-rows';
 import { FieldkitError, describeFsError } from '../core/util/errors';
 import { printJson, UsageError, type CliCommand, type CliContext } from './command';
+import type { InventoryRow } from '../core/inventory/inventory-rows';
 
 function line(r: InventoryRow): string {
   const cells = [

@@ -1,9 +1,6 @@
 // `fieldkit push`: preview the generated configuration against a target, ask (or take --yes), publish
 // as a job. For the built-in server the files live only in this process, so it then keeps serving.
 import { createInterface } from 'node:readline/promises';
-import { printJson, UsageError, type CliCommand, type CliContext } from './command';
-import type { PublishPreview } from '../core/provisioning/publish';
-import type { ProvisioningService } from '../core/provisioning/service';
 import { HostKeyError } from '../core/provisioning/sftp-target';
 import { BUILTIN_TARGET_ID } from '../core/provisioning/targets-config';
 import { parseSftpUrl, formatSftpUrl } from '../core/provisioning/target-url';
@@ -11,6 +8,9 @@ import { normaliseFingerprint } from '../core/provisioning/known-hosts';
 import { envNameFor } from '../core/secrets/env-secret-store';
 import { secretKeys } from '../core/secrets/secret-store';
 import { FieldkitError } from '../core/util/errors';
+import { printJson, UsageError, type CliCommand, type CliContext } from './command';
+import type { PublishingService } from '../core/provisioning/publishing-service';
+import type { PublishPreview } from '../core/provisioning/publish';
 
 interface PushOptions {
   target: string;
@@ -50,7 +50,7 @@ function parseOptions(args: string[]): PushOptions {
 }
 
 /** The saved target for the URL, or a new one (id from --target-id or the host) using whichever credential is set. */
-async function sftpTargetId(svc: ProvisioningService, url: string, wantedId?: string): Promise<string> {
+async function sftpTargetId(svc: PublishingService, url: string, wantedId?: string): Promise<string> {
   const location = parseSftpUrl(url);
   const canonical = formatSftpUrl(location);
   const existing = (await svc.targets()).find(
@@ -72,7 +72,7 @@ async function sftpTargetId(svc: ProvisioningService, url: string, wantedId?: st
 }
 
 async function previewTrusting(
-  svc: ProvisioningService,
+  svc: PublishingService,
   targetId: string,
   trust: string | undefined,
 ): Promise<PublishPreview> {
@@ -122,11 +122,7 @@ async function confirm(question: string): Promise<boolean> {
   }
 }
 
-async function serveUntilStopped(
-  ctx: CliContext,
-  svc: ProvisioningService,
-  seconds: number | undefined,
-): Promise<void> {
+async function serveUntilStopped(ctx: CliContext, svc: PublishingService, seconds: number | undefined): Promise<void> {
   const status = await svc.serverStatus();
   if (!ctx.json)
     ctx.io.err(
@@ -157,7 +153,7 @@ export const pushCommand: CliCommand = {
   async run(ctx) {
     const options = parseOptions(ctx.args);
     const app = await ctx.app();
-    const svc = app.provisioning();
+    const svc = app.publishing();
     const targetId =
       options.target === 'builtin' ? BUILTIN_TARGET_ID : await sftpTargetId(svc, options.target, options.targetId);
     let preview: PublishPreview;

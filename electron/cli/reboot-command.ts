@@ -1,9 +1,8 @@
 // `fieldkit reboot`: shows which phones would restart and how; restarts them only with --yes.
 import { parseArgs } from 'node:util';
-import { printJson, UsageError } from './command';
-import type { CliCommand } from './command';
-import { callOrThrow } from './generate-command';
 import { RebootReportSchema, PROVISIONING_DIR } from '../core/provisioning/reboot-job';
+import { printJson, UsageError, dispatchOrThrow as callOrThrow } from './command';
+import type { CliCommand } from './command';
 
 export const rebootCommand: CliCommand = {
   name: 'reboot',

@@ -1,9 +1,9 @@
 // `fieldkit verify`: after a reboot, checks each phone and prints a verdict per phone.
 import { parseArgs } from 'node:util';
-import { printJson, UsageError } from './command';
-import type { CliCommand } from './command';
 import { PROVISIONING_DIR } from '../core/provisioning/reboot-job';
 import { VerifyReportSchema } from '../core/provisioning/verify-job';
+import { printJson, UsageError } from './command';
+import type { CliCommand } from './command';
 
 export const verifyCommand: CliCommand = {
   name: 'verify',

@@ -5,9 +5,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { HTTP_CALL_PREFIX, TOKEN_HEADER, WS_EVENTS_PATH, WS_TOKEN_PROTOCOL_PREFIX } from '../api/transport';
+import type { AddressInfo } from 'node:net';
 import type { Dispatch } from '../api/dispatcher';
 import type { EventBus } from '../app/event-bus';
 

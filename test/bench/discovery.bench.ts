@@ -4,10 +4,10 @@
 import { minimumOnLinkMs, systemArpBudget } from '../../electron/core/discovery/arp-budget';
 import { parseMac } from '../../electron/core/phone';
 import { cleanupStaleLabs, startLab } from '../sim/lab';
-import type { LabHandle } from '../sim/lab';
 import { isRoot } from '../sim/netns';
 import { ADMIN_PASSWORD, NON_DEFAULT, SCAN_200_SPEC, SPARSE_16_SPEC } from './discovery-lab-spec';
 import { discoverInTech, timedInTech } from './run-in-namespace';
+import type { LabHandle } from '../sim/lab';
 
 interface Row {
   tool: string;
@@ -202,7 +202,8 @@ async function sparse16(): Promise<void> {
         ms: fk.wallMs,
         note: `SIP ${sipSeen}/${lab.phones.length}; at most ${arpSlots} addresses resolving at once (OS floor ${(minimumOnLinkMs(65_534, budget) / 1000).toFixed(0)} s); peak RSS ${(fk.peakRss / 1048576).toFixed(0)} MiB`,
       },
-      // As root, nmap finds hosts with its own raw-socket ARP requests, so the kernel neighbour table does not limit it.
+      // As root, nmap finds hosts with its own raw-socket ARP requests, so the kernel neighbour table does not limit
+      // it.
       await peer(
         lab,
         'nmap sip-methods',

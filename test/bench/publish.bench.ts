@@ -10,7 +10,7 @@ import { JobManager } from '../../electron/core/jobs/job-manager';
 import { materialize } from '../../electron/core/config';
 import { loadGenerated } from '../../electron/core/provisioning/generated-store';
 import { publishJob } from '../../electron/core/provisioning/publish';
-import { ProvisioningService } from '../../electron/core/provisioning/service';
+import { PublishingService } from '../../electron/core/provisioning/publishing-service';
 import { startSshd, sshdUnavailableReason, type SshdHarness } from '../helpers/sshd';
 import { siteWithConfigs } from '../unit/provisioning/publish-fixture';
 
@@ -47,7 +47,7 @@ async function main(): Promise<number> {
       `${names.length} files (${PHONES} per-phone configs + global and model files), sshd on 127.0.0.1:${sshd.port}`,
     );
 
-    const service = new ProvisioningService({ site: fx.site, secrets: fx.secrets, appDataDir: join(root, 'appdata') });
+    const service = new PublishingService({ site: fx.site, secrets: fx.secrets, appDataDir: join(root, 'appdata') });
     await service.saveTarget({
       id: 'bench',
       kind: 'sftp',

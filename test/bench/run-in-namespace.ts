@@ -1,7 +1,7 @@
 // Runs commands inside a lab's technician namespace and times them (shared by the discovery bench and tests).
 import { fileURLToPath } from 'node:url';
 import type { LabHandle } from '../sim/lab';
-import type { DeviceRecord } from '../../electron/core/inventory/device-record';
+import type { DeviceRecord } from '../../electron/core/discovery/device-record';
 import type { DiscoverSummary } from '../../electron/core/discovery/discover';
 
 export interface NamespaceDiscovery {

@@ -5,8 +5,8 @@ import { readFile, readdir, mkdir } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { test as base, expect, startHost, stopHost, type HostHandle } from './fixtures';
 import { prepareSite } from '../unit/checklist/checklist-fixture';
+import { test as base, expect, startHost, stopHost, type HostHandle } from './fixtures';
 
 const test = base.extend<{ checklistHost: HostHandle }>({
   // The admin password the generated configuration takes, as the CLI/browser host reads credentials.

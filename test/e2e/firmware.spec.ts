@@ -3,13 +3,13 @@
 import { writeFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
-import { test, expect } from './fixtures';
 import { SiteWorkspace } from '../../electron/core/workspace/site-workspace';
 import { saveServerConfig } from '../../electron/core/provisioning/targets-config';
 import { DEVICES_FILE, DevicesFileSchema } from '../../electron/core/inventory/inventory-files';
 import { startLab } from '../sim/lab';
 import { buildFirmwareImage } from '../sim/firmware-image';
 import { deviceFor } from '../integration/firmware/fixture';
+import { test, expect } from './fixtures';
 
 const freePort = () =>
   new Promise<number>((resolve) => {

@@ -1,11 +1,11 @@
 // Starts the real browser host (the same one `npm run dev:web` runs) as a child process with its own
 // data and sites folders, and hands the test its address. The renderer must be built first.
-import { test as base } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { test as base } from '@playwright/test';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 

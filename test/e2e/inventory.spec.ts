@@ -2,9 +2,9 @@
 // (sort, filter, keyboard, detail with sources), export, and a scan of simulated phones on loopback from the UI.
 import { mkdir, writeFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Page } from '@playwright/test';
-import { test, expect, startHost, stopHost } from './fixtures';
 import { startLab } from '../sim/lab';
+import { test, expect, startHost, stopHost } from './fixtures';
+import type { Page } from '@playwright/test';
 
 const SHOTS = join(process.cwd(), 'test-results', 'inventory');
 const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`) });

@@ -3,11 +3,11 @@
 // -> reboot (confirmed) -> verify, with screenshots of every step at 1366x768.
 import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { Page } from '@playwright/test';
-import { test, expect, startHost, stopHost } from './fixtures';
 import { startLab } from '../sim/lab';
+import { test, expect, startHost, stopHost } from './fixtures';
+import type { AddressInfo } from 'node:net';
+import type { Page } from '@playwright/test';
 
 const SHOTS = join(process.cwd(), 'test-results', 'provisioning');
 const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false });

@@ -1,4 +1,4 @@
-// Parser for Aastra/Mitel .cfg files as the phone reads them (facts §1 "Syntax").
+// Parser for Aastra/Mitel .cfg files as the phone reads them (phone-facts §1 "Syntax").
 export const MAX_CFG_BYTES = 1024 * 1024;
 
 export interface CfgEntry {

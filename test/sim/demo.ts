@@ -10,13 +10,13 @@ import { fileURLToPath } from 'node:url';
 import { FieldkitApp } from '../../electron/app/fieldkit-app';
 import { nodePlatform } from '../../electron/app/node-platform';
 import { MemorySecretStore, secretKeys } from '../../electron/core/secrets/secret-store';
-import { saveScanSettings } from '../../electron/core/inventory/scan-settings';
+import { saveScanSettings } from '../../electron/core/inventory/remembered-scan';
 import { startBrowserHost } from '../../electron/host/browser-host';
 import { RENDERER_DIR } from '../../electron/host/serve';
-import type { CallName, CallOutput } from '../../electron/api/contract';
 import { startLab } from './lab';
 import { parseLabSpec, type LabSpecInput } from './lab-spec';
 import { buildFirmwareImage } from './firmware-image';
+import type { CallName, CallOutput } from '../../electron/api/contract';
 
 const DEMO_LAB = fileURLToPath(new URL('./labs/demo-24.json', import.meta.url));
 const PROVISIONING_PORT = 8667;

@@ -1,4 +1,4 @@
-// The simulator's stand-in for Mitel `<model>.st` firmware files (facts §2). Real .st files are opaque;
+// The simulator's stand-in for Mitel `<model>.st` firmware files (phone-facts §2). Real .st files are opaque;
 // this format only has to let a simulated phone tell model, version and integrity apart.
 //   line 1: `FKSIM-ST/1 model=<model> version=<a.b.c.d> size=<payload bytes> sha256=<hex of payload>\n`
 //   then:   the payload

@@ -1,8 +1,8 @@
 // Runs a lab file standalone: prints the device table as JSON, stays until SIGINT/SIGTERM, then cleans up.
 // Usage: npx tsx test/sim/lab-cli.ts <lab.json> [--mode loopback|namespace] [--provisioning-url URL] [--cleanup-stale]
 import { cleanupStaleLabs, startLab } from './lab';
-import type { LabMode } from './lab';
 import { readLabFile } from './lab-spec';
+import type { LabMode } from './lab';
 
 function usage(message: string): never {
   console.error(

@@ -1,9 +1,9 @@
 // Operations on a running set of lab devices, shared by loopback mode (in-process) and the namespace worker.
-import { ManualClock } from './clock';
-import type { PhoneFaults } from './faults';
-import type { LabDevice } from './lab-devices';
+import { type ManualClock } from './clock';
 import { normaliseMac } from './mac';
 import { SimPhone } from './phone';
+import type { PhoneFaults } from './faults';
+import type { LabDevice } from './lab-devices';
 import type { PhoneInspection } from './phone';
 
 export class LabControl {

@@ -1,12 +1,12 @@
 // Turns a parsed lab spec into simulated devices on given addresses, starts and stops them in one process.
 // Used in-process (loopback mode) and by lab-worker.ts inside the phones' namespace.
-import type { SimClock } from './clock';
-import type { LabSpec } from './lab-spec';
 import { addToMac, normaliseMac } from './mac';
 import { advertise } from './mdns';
-import type { Advertisement } from './mdns';
 import { OtherDevice } from './other-device';
 import { SimPhone } from './phone';
+import type { Advertisement } from './mdns';
+import type { LabSpec } from './lab-spec';
+import type { SimClock } from './clock';
 import type { BannerPrefix } from './phone';
 
 export type DeviceKind = 'mitel-6800' | 'other-sip' | 'other-mitel';

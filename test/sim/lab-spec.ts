@@ -27,7 +27,7 @@ export const FaultsSchema = z
 const Common = {
   count: z.number().int().min(1).max(2000),
   macStart: Mac,
-  /** Opt-in mDNS advertisement (real phones show no evidence of mDNS, facts §5). */
+  /** Opt-in mDNS advertisement (real phones show no evidence of mDNS, phone-facts §5). */
   mdns: z.boolean().default(false),
 };
 
@@ -38,7 +38,7 @@ export const MitelPhoneGroupSchema = z
     model: z.enum(['6867i', '6865i']),
     /** Assigned round-robin over the group's phones. */
     versions: z.array(Version).min(1),
-    /** `alternate` gives even phones Mitel and odd phones Aastra: both occur in the field (facts §3). */
+    /** `alternate` gives even phones Mitel and odd phones Aastra: both occur in the field (phone-facts §3). */
     bannerPrefix: z.enum(['Aastra', 'Mitel', 'alternate']).default('Mitel'),
     adminPassword: z.string().max(32).optional(),
     /** null disables a protocol: an HTTP-only or SIP-only phone. */
@@ -80,7 +80,10 @@ export const LabSpecSchema = z
       .ipv4()
       .refine((a) => a.startsWith('127.'), 'loopbackBase must be inside 127.0.0.0/8')
       .default('127.77.0.0'),
-    /** Namespace mode: 'packed' puts devices one after another from 198.18.0.10; 'spread' spreads them over 198.18.0.0/spreadPrefix. */
+    /**
+     * Namespace mode: 'packed' puts devices one after another from 198.18.0.10; 'spread' spreads them over
+     * 198.18.0.0/spreadPrefix.
+     */
     namespaceLayout: z.enum(['packed', 'spread']).default('packed'),
     spreadPrefix: z.number().int().min(16).max(24).default(16),
     bootMs: z.number().int().min(0).max(600_000).default(1500),
@@ -108,7 +111,7 @@ export function readLabFile(path: string): LabSpec {
   try {
     json = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    throw new Error(`cannot read lab file ${path}: ${(err as Error).message}`);
+    throw new Error(`cannot read lab file ${path}: ${(err as Error).message}`, { cause: err });
   }
   return parseLabSpec(json, `lab file ${path}`);
 }

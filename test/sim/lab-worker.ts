@@ -2,8 +2,8 @@
 // of a namespace-mode lab in one process and answering lab.ts over the IPC channel.
 import { ManualClock } from './clock';
 import { buildLabDevices, startLabDevices } from './lab-devices';
-import type { RunningDevices } from './lab-devices';
 import { LabControl } from './lab-control';
+import type { RunningDevices } from './lab-devices';
 import type { WorkerRequest, WorkerResponse } from './lab-worker-protocol';
 
 let running: RunningDevices | null = null;

@@ -1,19 +1,19 @@
 // startLab: runs a lab file's devices either on loopback (each device its own 127.x.y.z, in this process) or in
 // network namespaces (root; one worker process inside the phones' namespace, technician namespace for the caller).
 import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { ManualClock } from './clock';
-import type { SimClock } from './clock';
-import type { PhoneFaults } from './faults';
 import { allocateAddresses, intToIp, ipToInt, spreadAddresses } from './lab-addresses';
 import { LabControl } from './lab-control';
 import { buildLabDevices, countDevices, startLabDevices } from './lab-devices';
-import type { LabDeviceInfo } from './lab-devices';
 import { parseLabSpec } from './lab-spec';
-import type { LabSpecInput } from './lab-spec';
-import type { WorkerCall, WorkerRequest, WorkerResponse } from './lab-worker-protocol';
 import { createLabNamespaces, execInNamespace, removeLabNamespacesSync, TECH_ADDRESS } from './netns';
+import type { WorkerCall, WorkerRequest, WorkerResponse } from './lab-worker-protocol';
+import type { LabSpecInput } from './lab-spec';
+import type { LabDeviceInfo } from './lab-devices';
+import type { PhoneFaults } from './faults';
+import type { SimClock } from './clock';
+import type { ChildProcess } from 'node:child_process';
 import type { ExecResult, LabNamespaces } from './netns';
 import type { PhoneInspection, SimPhone } from './phone';
 

@@ -1,4 +1,4 @@
-// MAC address forms used by the simulator: 12 upper-case hex digits internally (as in `<MAC>.cfg`, facts §1).
+// MAC address forms used by the simulator: 12 upper-case hex digits internally (as in `<MAC>.cfg`, phone-facts §1).
 export function normaliseMac(mac: string): string {
   const hex = mac.replace(/[:\-.]/g, '').toUpperCase();
   if (!/^[0-9A-F]{12}$/.test(hex)) throw new Error(`MAC "${mac}" must be 12 hex digits, e.g. 00:08:5D:1A:2B:3C`);

@@ -1,4 +1,4 @@
-// Opt-in mDNS advertisement of a lab device (real 6800 phones show no evidence of mDNS, facts §5).
+// Opt-in mDNS advertisement of a lab device (real 6800 phones show no evidence of mDNS, phone-facts §5).
 import { Bonjour } from 'bonjour-service';
 import type { ServiceConfig } from 'bonjour-service';
 import type { LabDeviceInfo } from './lab-devices';

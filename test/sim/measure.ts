@@ -3,9 +3,9 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { startLab } from './lab';
-import type { LabMode } from './lab';
 import { readLabFile } from './lab-spec';
 import { startProvisioningServer } from './testing';
+import type { LabMode } from './lab';
 
 const args = process.argv.slice(2);
 const opt = (name: string, fallback: string): string => {

@@ -147,7 +147,9 @@ export function removeLabNamespacesSync(ns: LabNamespaces): void {
   }
 }
 
-/** Removes namespaces left by lab processes that were killed (their pid no longer exists). Returns the names removed. */
+/**
+ * Removes namespaces left by lab processes that were killed (their pid no longer exists). Returns the names removed.
+ */
 export function cleanupStaleLabs(): string[] {
   const removed: string[] = [];
   for (const name of labNamespacesAlive()) {

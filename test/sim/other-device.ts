@@ -11,7 +11,7 @@ export interface OtherDeviceOptions {
   mac: string;
   /** e.g. `Yealink SIP-T46S 66.86.0.15` or `Mitel 6930/6.4.0.140`. */
   sipBanner: string;
-  /** Yealink-style devices put their banner in User-Agent; Mitel/Aastra in Server (facts §3). */
+  /** Yealink-style devices put their banner in User-Agent; Mitel/Aastra in Server (phone-facts §3). */
   sipBannerHeader?: 'Server' | 'User-Agent';
   sipPort?: number | null;
   httpPort?: number | null;

@@ -1,4 +1,4 @@
-// The three layers of a phone's configuration and their precedence (facts §1):
+// The three layers of a phone's configuration and their precedence (phone-facts §1):
 // firmware defaults -> server files (last read wins) -> local Web UI changes, which win unless the file used `^`.
 import { normaliseName } from './cfg-file';
 import type { CfgEntry } from './cfg-file';

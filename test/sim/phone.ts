@@ -2,26 +2,26 @@
 // and an inspection door for tests (real phones have none; the product must never rely on it).
 import { EventEmitter } from 'node:events';
 import { SystemClock, crossedTimeOfDay, parseResyncTime } from './clock';
-import type { SimClock } from './clock';
 import { parseCfg } from './cfg-file';
 import { WRONG_CREDENTIALS_PASSWORD, seededRandom } from './faults';
-import type { PhoneFaults } from './faults';
 import { readFirmwareHeader, verifyFirmwareImage, VERSION_PATTERN } from './firmware-image';
 import { macWithSeparator, normaliseMac } from './mac';
 import { PhoneSettings } from './phone-settings';
 import { fetchFile, fileUrl } from './provisioning-client';
 import { simulatorCertificate } from './self-signed-cert';
 import { SipEndpoint } from './sip-endpoint';
-import type { SipReply } from './sip-endpoint';
 import { header } from './sip-message';
-import type { SipRequest } from './sip-message';
 import { parseExecuteItems, WebUi } from './web-ui';
+import type { SipRequest } from './sip-message';
+import type { SipReply } from './sip-endpoint';
+import type { PhoneFaults } from './faults';
+import type { SimClock } from './clock';
 import type { WebUiHost } from './web-ui';
 import type { SysinfoData } from './web-pages';
 
 export type PhoneModel = '6867i' | '6865i';
 export type BannerPrefix = 'Aastra' | 'Mitel';
-/** Which global file the phone asks for: the name used by 5.x/6.x is uncertain (facts §1). */
+/** Which global file the phone asks for: the name used by 5.x/6.x is uncertain (phone-facts §1). */
 export type GlobalCfgMode = 'startup-then-aastra' | 'startup' | 'aastra' | 'both';
 export type PhoneState = 'off' | 'booting' | 'flashing' | 'online' | 'dead';
 type BootKind = 'full' | 'fast';
@@ -48,7 +48,7 @@ export interface SimPhoneOptions {
   downloadTimeoutMs?: number;
   clock?: SimClock;
   faults?: PhoneFaults;
-  /** Starts as a factory-fresh phone: web POSTs are ignored until /sysinfo.html was fetched (facts §3, ELX). */
+  /** Starts as a factory-fresh phone: web POSTs are ignored until /sysinfo.html was fetched (phone-facts §3, ELX). */
   factoryState?: boolean;
 }
 
@@ -603,7 +603,7 @@ export class SimPhone {
     return reply(489, 'Bad Event');
   }
 
-  // ---- auto resync (facts §1 "Auto resync", §2 "When the phone checks") ------------------------
+  // ---- auto resync (phone-facts §1 "Auto resync", §2 "When the phone checks") ------------------------
 
   private onClockTick(): void {
     const now = this.clock.now();

@@ -1,5 +1,5 @@
 // How a simulated phone downloads files from its configuration server: plain HTTP(S) GET with the phone's
-// User-Agent (facts §3 "Passive version source"), bounded size and time.
+// User-Agent (phone-facts §3 "Passive version source"), bounded size and time.
 import http from 'node:http';
 import https from 'node:https';
 
@@ -30,7 +30,7 @@ export function fetchFile(url: string, opts: FetchOptions): Promise<FetchResult>
       {
         headers: { 'User-Agent': opts.userAgent, Connection: 'close' },
         localAddress: opts.localAddress,
-        // `https validate certificates: 0` is what WAZO sets (facts §1); the simulator does not validate either.
+        // `https validate certificates: 0` is what WAZO sets (phone-facts §1); the simulator does not validate either.
         rejectUnauthorized: false,
         agent: false,
       },

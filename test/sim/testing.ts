@@ -2,8 +2,8 @@
 import dgram from 'node:dgram';
 import http from 'node:http';
 import https from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { bindUdp, listenTcp } from './listen';
+import type { AddressInfo } from 'node:net';
 
 export interface ProvisioningServer {
   url: string;

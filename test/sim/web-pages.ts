@@ -1,5 +1,5 @@
 // HTML as an embedded phone web server writes it: upper-case outer tags, plain lower-case <td> label/value
-// cells (the form NeDi's regexes expect, facts §3), no escaping niceties beyond what is needed.
+// cells (the form NeDi's regexes expect, phone-facts §3), no escaping niceties beyond what is needed.
 
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] ?? c);

@@ -1,7 +1,6 @@
-// The phone's embedded web server (facts §3, §4): Basic auth, sysinfo, reset, configuration server, XML push.
+// The phone's embedded web server (phone-facts §3, §4): Basic auth, sysinfo, reset, configuration server, XML push.
 import http from 'node:http';
 import https from 'node:https';
-import type net from 'node:net';
 import {
   configurationServerPage,
   homePage,
@@ -12,14 +11,18 @@ import {
   unauthorizedPage,
   visitSysinfoFirstPage,
 } from './web-pages';
-import type { SysinfoData } from './web-pages';
 import { listenTcp } from './listen';
+import type net from 'node:net';
+import type { SysinfoData } from './web-pages';
 import type { CertPair } from './self-signed-cert';
 
 const MAX_BODY_BYTES = 64 * 1024;
 const HUNG_SOCKET_MS = 60_000;
 
-/** Form fields of /configurationServer.html (ELX `_enableStaticProvisioning`, facts §4) and the parameter each sets. */
+/**
+ * Form fields of /configurationServer.html (ELX `_enableStaticProvisioning`, phone-facts §4) and the parameter each
+ * sets.
+ */
 export const CONFIG_SERVER_FIELDS: Array<[label: string, field: string, parameter: string]> = [
   ['Download Protocol', 'protocol', 'download protocol'],
   ['TFTP Server', 'tftp', 'tftp server'],

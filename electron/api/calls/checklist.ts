@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { call } from '../schema-kit';
-import { Empty } from './common';
 import { AnswerSchema, AnswerStatusSchema } from '../../core/checklist/checklist-engine';
 import { AnswerInputSchema, RunStartSchema } from '../../core/checklist/checklist-runs';
+import { Empty } from './common';
 
 const OutcomeSchema = z.enum(['pass', 'warn', 'fail', 'deviation', 'not-applicable', 'noted', 'open']);
 const ProgressSchema = z.object({

@@ -2,11 +2,11 @@
 // (job 'firmware-wave', started with the plan's confirm token) and its per-phone result.
 import { z } from 'zod';
 import { call } from '../schema-kit';
-import { Empty } from './common';
 import { JobInfoSchema } from '../../core/jobs/job-types';
 import { LibraryEntrySchema } from '../../core/firmware/library';
 import { FirmwarePlanSchema, PlanOptionsSchema, SelectionSchema, TargetSchema } from '../../core/firmware/plan-types';
 import { FirmwareResultSchema } from '../../core/firmware/results';
+import { Empty } from './common';
 
 const Id = z
   .string()

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ScanSettingsSchema } from '../../core/inventory/scan-settings';
+import { ScanSettingsSchema } from '../../core/inventory/remembered-scan';
 import { call, event } from '../schema-kit';
 import { InventoryRowSchema, InventoryDetailSchema } from '../../core/inventory/inventory-rows';
 import { ScanSummarySchema } from '../../core/inventory/inventory-files';

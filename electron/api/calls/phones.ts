@@ -2,9 +2,9 @@
 // of the last reboot and verification.
 import { z } from 'zod';
 import { call } from '../schema-kit';
-import { Empty } from './common';
 import { RebootSelectionSchema, RebootReportSchema } from '../../core/provisioning/reboot-job';
 import { VerifyReportSchema } from '../../core/provisioning/verify-job';
+import { Empty } from './common';
 
 const SitePhoneSchema = z.object({
   mac: z.string(),

@@ -2,8 +2,8 @@
 // server and its fetch log. Publishing itself is a job: jobs.start('publish', { targetId, previewToken }).
 import { z } from 'zod';
 import { call } from '../schema-kit';
-import { Empty } from './common';
 import { ServerConfigSchema, TargetConfigSchema, TargetIdSchema } from '../../core/provisioning/targets-config';
+import { Empty } from './common';
 
 const TargetId = z.object({ targetId: TargetIdSchema }).strict();
 

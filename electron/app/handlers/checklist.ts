@@ -1,9 +1,10 @@
-import type { Handlers } from '../../api/dispatcher';
-import type { checklistCalls } from '../../api/calls/checklist';
 import { answerItem, checklistStatus, completeRun, startRun } from '../../core/checklist/checklist-runs';
 import { saveChecklistReport } from '../../core/checklist/report-files';
-import { chromiumPrintToPdf } from '../../core/checklist/chromium-pdf';
+import { FieldkitError } from '../../core/util/errors';
+import type { checklistCalls } from '../../api/calls/checklist';
+import type { Handlers } from '../../api/dispatcher';
 import type { FieldkitApp } from '../fieldkit-app';
+import type { Platform } from '../platform';
 
 export function checklistHandlers(app: FieldkitApp): Pick<Handlers, keyof typeof checklistCalls> {
   const options = () => ({ secrets: app.platform.secrets });
@@ -21,14 +22,15 @@ export function checklistHandlers(app: FieldkitApp): Pick<Handlers, keyof typeof
         ...options(),
         fieldkitVersion: app.platform.version,
         ...(runId ? { runId } : {}),
-        // Electron's printToPDF in the app; the system Chromium in the browser host and the CLI.
-        ...(pdf
-          ? {
-              pdf: app.platform.printToPdf
-                ? (html: string) => app.platform.printToPdf!(html)
-                : (html: string) => chromiumPrintToPdf(html),
-            }
-          : {}),
+        // The platform renders PDFs: Electron's printToPDF in the app, the system Chromium elsewhere.
+        ...(pdf ? { pdf: pdfRenderer(app.platform) } : {}),
       }),
   };
+}
+
+function pdfRenderer(platform: Platform): (html: string) => Promise<Uint8Array> {
+  const print = platform.printToPdf;
+  if (!print)
+    throw new FieldkitError('unavailable', 'This Fieldkit cannot render PDF reports; save the HTML report instead.');
+  return (html) => print.call(platform, html);
 }

@@ -1,12 +1,12 @@
 import { checkParameter, profileRules } from '../../core/config';
-import { generateForSite, generatedFileText, lastGenerated } from '../../core/provisioning/generate-service';
-import type { MissingCredential } from '../../core/provisioning/generate-service';
+import { generateForSite, generatedFileText, lastGenerated } from '../../core/provisioning/config-generation';
 import { loadManifest } from '../../core/provisioning/generated-store';
-import { loadSiteSettings, saveSiteSettings } from '../../core/provisioning/site-settings-store';
+import { loadSiteSettings, saveSiteSettings } from '../../core/provisioning/provisioning-settings-file';
 import { loadSitePhones } from '../../core/provisioning/site-phones';
 import { secretKeys } from '../../core/secrets/secret-store';
-import type { SecretKey } from '../../core/secrets/secret-store';
 import { FieldkitError } from '../../core/util/errors';
+import type { SecretKey } from '../../core/secrets/secret-store';
+import type { MissingCredential } from '../../core/provisioning/config-generation';
 import type { Handlers } from '../../api/dispatcher';
 import type { configCalls } from '../../api/calls/config';
 import type { FieldkitApp } from '../fieldkit-app';

@@ -1,6 +1,6 @@
+import { buildDiagnostics } from '../../core/security/diagnostics';
 import type { Handlers } from '../../api/dispatcher';
 import type { diagnosticsCalls } from '../../api/calls/diagnostics';
-import { buildDiagnostics } from '../../core/security/diagnostics';
 import type { FieldkitApp } from '../fieldkit-app';
 
 export function diagnosticsHandlers(app: FieldkitApp): Pick<Handlers, keyof typeof diagnosticsCalls> {

@@ -12,7 +12,7 @@ import type { FieldkitApp } from '../fieldkit-app';
 /** The site's provisioning server for a firmware run of `plan` (its publishing target, host and URL). */
 export function firmwareServerForPlan(app: FieldkitApp, plan: FirmwarePlan, jobId: string): Promise<FirmwareServer> {
   const { publishTarget, serverUrl } = plan.options;
-  return siteFirmwareServer(app.provisioning(), {
+  return siteFirmwareServer(app.publishing(), {
     targetId: publishTarget,
     host: plan.server.host,
     ...(serverUrl ? { url: serverUrl } : {}),
@@ -25,7 +25,7 @@ export function firmwareHandlers(app: FieldkitApp): Pick<Handlers, keyof typeof 
     'firmware.library': async () => readLibrary(app.currentSite()),
     'firmware.import': async (input) => importFirmware(app.currentSite(), input),
     'firmware.plan': async ({ serverHost, ...request }) => {
-      const server = await siteFirmwareServer(app.provisioning(), {
+      const server = await siteFirmwareServer(app.publishing(), {
         targetId: request.options?.publishTarget ?? 'builtin',
         ...(serverHost ? { host: serverHost } : {}),
         ...(request.options?.serverUrl ? { url: request.options.serverUrl } : {}),

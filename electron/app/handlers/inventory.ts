@@ -1,5 +1,5 @@
 import { InventoryStore } from '../../core/inventory/inventory-store';
-import { readScanSettings } from '../../core/inventory/scan-settings';
+import { readScanSettings } from '../../core/inventory/remembered-scan';
 import { inventoryToCsv, exportFileName } from '../../core/inventory/inventory-export';
 import { onLinkScan } from '../../core/discovery/arp-budget';
 import { localSubnets, parseTargets, LARGE_SCAN_ADDRESSES } from '../../core/discovery/ranges';

@@ -1,13 +1,13 @@
-import type { Handlers } from '../../api/dispatcher';
-import type { provisioningCalls } from '../../api/calls/provisioning';
 import { HostKeyError } from '../../core/provisioning/sftp-target';
 import { findTarget } from '../../core/provisioning/targets-config';
 import { parseSftpUrl } from '../../core/provisioning/target-url';
 import { FieldkitError } from '../../core/util/errors';
+import type { provisioningCalls } from '../../api/calls/provisioning';
+import type { Handlers } from '../../api/dispatcher';
 import type { FieldkitApp } from '../fieldkit-app';
 
 export function provisioningHandlers(app: FieldkitApp): Pick<Handlers, keyof typeof provisioningCalls> {
-  const svc = () => app.provisioning();
+  const svc = () => app.publishing();
   return {
     'provisioning.targets': async () => svc().targets(),
     'provisioning.saveTarget': async ({ target }) => svc().saveTarget(target),

@@ -4,9 +4,9 @@
 import { isValidHost } from '../config/host-names';
 import { assessFirmware } from '../phone/firmware-advisories';
 import { compareFirmware, formatFirmwareVersion, OSV_MINIMUM, parseFirmwareVersion } from '../phone/firmware-version';
+import { isMajorOrMinorChange } from '../firmware/firmware-changes';
 import type { AutoCheckId } from './checklist.v1';
 import type { ChecklistInputs, ConfigParam, PhoneConfig } from './checklist-inputs';
-import { isMajorOrMinorChange } from './firmware-changes';
 
 export type AutoStatus = 'pass' | 'warn' | 'fail' | 'unknown';
 

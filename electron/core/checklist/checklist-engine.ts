@@ -2,10 +2,10 @@
 // progress, and whether a new run is due (guide §2.2: after the first installation and after every major
 // or minor upgrade).
 import { z } from 'zod';
-import type { ChecklistDefinition, ChecklistItem } from './checklist.v1';
+import { isMajorOrMinorChange, type FirmwareChange } from '../firmware/firmware-changes';
 import { autoChecks, type AutoResult } from './auto-checks';
+import type { ChecklistDefinition, ChecklistItem } from './checklist.v1';
 import type { ChecklistInputs } from './checklist-inputs';
-import { isMajorOrMinorChange, type FirmwareChange } from './firmware-changes';
 
 export const AnswerStatusSchema = z.enum(['pass', 'fail', 'deviation', 'not-applicable', 'noted']);
 export type AnswerStatus = z.infer<typeof AnswerStatusSchema>;
@@ -123,7 +123,10 @@ function describeChanges(changes: readonly FirmwareChange[]): string[] {
   return [...groups].map(([k, g]) => `${k} on ${g.n} phone${g.n === 1 ? '' : 's'} (${g.last.slice(0, 10)})`);
 }
 
-/** Due after the first installation (no completed run yet) and after every major or minor firmware change since the last completed run. */
+/**
+ * Due after the first installation (no completed run yet) and after every major or minor firmware change since the last
+ * completed run.
+ */
 export function dueState(completedAt: readonly string[], changes: readonly FirmwareChange[]): DueState {
   const last = [...completedAt].sort().at(-1) ?? null;
   if (last === null) {

@@ -3,16 +3,16 @@
 // firmware changes Fieldkit made, and whether the credential store holds usable admin passwords (booleans
 // only: no secret value leaves this module). The engine is a pure function of this snapshot.
 import { mergeEffectiveValues, normaliseParamName } from '../config/cfg-format';
-import type { Finding } from '../config/parameter-rules';
 import { SECRET_PLACEHOLDER } from '../config/generator';
 import { loadGenerated } from '../provisioning/generated-store';
 import { latestVerifyReport, type VerifyReport } from '../provisioning/verify-job';
 import { InventoryStore } from '../inventory/inventory-store';
-import type { InventoryRow } from '../inventory/inventory-rows';
 import { parseMac } from '../phone/mac';
-import type { SecretKey, SecretStore } from '../secrets/secret-store';
+import { readFirmwareChanges, type FirmwareChange } from '../firmware/firmware-changes';
 import type { SiteWorkspace } from '../workspace/site-workspace';
-import { readFirmwareChanges, type FirmwareChange } from './firmware-changes';
+import type { SecretKey, SecretStore } from '../secrets/secret-store';
+import type { InventoryRow } from '../inventory/inventory-rows';
+import type { Finding } from '../config/parameter-rules';
 
 export interface ConfigParam {
   value: string;
@@ -55,7 +55,10 @@ export type VerifyState =
     };
 
 export interface ChecklistInputs {
-  /** Phones of this integration: supported models seen by a scan, and sheet phones not seen yet. Gone phones are left out. */
+  /**
+   * Phones of this integration: supported models seen by a scan, and sheet phones not seen yet. Gone phones are left
+   * out.
+   */
   phones: InventoryRow[];
   /** Other devices present on the scanned networks (not part of the integration). */
   otherDevices: InventoryRow[];

@@ -5,10 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { FieldkitError } from '../util/errors';
-import type { SecretStore } from '../secrets/secret-store';
-import type { SiteWorkspace } from '../workspace/site-workspace';
 import { CURRENT_CHECKLIST, CHECKLIST_V1, type ChecklistDefinition, type ChecklistItem } from './checklist.v1';
-import type { AutoResult } from './auto-checks';
 import { loadChecklistInputs, type ChecklistInputs } from './checklist-inputs';
 import {
   AnswerSchema,
@@ -25,6 +22,9 @@ import {
   type Outcome,
   type Progress,
 } from './checklist-engine';
+import type { SecretStore } from '../secrets/secret-store';
+import type { SiteWorkspace } from '../workspace/site-workspace';
+import type { AutoResult } from './auto-checks';
 
 export const RUNS_FILE = 'checklist/runs.json';
 

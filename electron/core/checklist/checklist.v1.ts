@@ -1,6 +1,6 @@
 // The security and upgrade checklist for Mitel 6867i/6865i on OpenScape Voice, version 1, as data.
-// Every item cites where it comes from: "guide §n" = shared/reference/integration-guide.md (Mitel, 12/2025),
-// "facts §n" = shared/reference/mitel-6800-facts.md. A change to the items is a new version (new file),
+// Every item cites where it comes from: "guide §n" = the Mitel 6867/6865 OSV integration guide (12/2025),
+// "phone-facts §n" = docs/phone-facts.md. A change to the items is a new version (new file),
 // so that a finished run always names the exact list it was checked against.
 
 export type ItemKind = 'automatic' | 'confirm' | 'info';
@@ -32,7 +32,7 @@ export interface ChecklistItem {
   section: string;
   kind: ItemKind;
   title: string;
-  /** Where the item comes from, e.g. "guide §4.1" or "facts §1 Passwords". */
+  /** Where the item comes from, e.g. "guide §4.1" or "phone-facts §1 Passwords". */
   source: string;
   /** What the guide or the facts say, in the technician's words. */
   explanation: string;
@@ -92,7 +92,7 @@ export const CHECKLIST_V1: ChecklistDefinition = {
     { id: 'serviceability', title: 'Serviceability and licensing', source: 'guide §7' },
     { id: 'features', title: 'Feature restrictions (customer handover)', source: 'guide §8' },
     { id: 'known-issues', title: 'Known issues and workarounds', source: 'guide §9' },
-    { id: 'hardening', title: 'Phone hardening', source: 'facts §1, §3, §5' },
+    { id: 'hardening', title: 'Phone hardening', source: 'phone-facts §1, §3, §5' },
   ],
   items: [
     {
@@ -123,7 +123,7 @@ export const CHECKLIST_V1: ChecklistDefinition = {
       kind: 'automatic',
       check: 'firmware-advisories',
       title: 'No phone runs firmware with a published vulnerability',
-      source: 'guide §2.1 Software Updates; facts §3 (CVE-2024-31963..31967)',
+      source: 'guide §2.1 Software Updates; phone-facts §3 (CVE-2024-31963..31967)',
       explanation:
         'The guide recommends installing product updates regularly to remove known vulnerabilities. Public advisories (CVE-2024-31963..31967, CVE-2024-41710, CVE-2025-47188) affect older 6800 firmware, including an unauthenticated bypass of the web UI login.',
       action: "Fieldkit compares every phone's firmware with the advisories it knows. Upgrade affected phones.",
@@ -164,7 +164,7 @@ export const CHECKLIST_V1: ChecklistDefinition = {
       section: 'upgrade',
       kind: 'info',
       title: 'Fallback to earlier firmware is supported; below 6.5.0.224 the OSV parameters are lost',
-      source: 'guide §3, §4.1; facts §2',
+      source: 'guide §3, §4.1; phone-facts §2',
       explanation:
         'Fallback to an earlier firmware version is supported, for troubleshooting or interoperability. A phone takes any firmware file whose version differs from its own at boot. Below 6.5.0.224 the OpenScape Voice parameters are not supported, so a fallback there needs this checklist again.',
       action: 'Plan fallbacks in the Firmware place; Fieldkit records every change it makes.',
@@ -186,7 +186,7 @@ export const CHECKLIST_V1: ChecklistDefinition = {
       kind: 'automatic',
       check: 'auto-resync-firmware',
       title: 'Phones do not pull firmware on their own at night',
-      source: 'facts §1 Auto resync, §2',
+      source: 'phone-facts §1 Auto resync, §2',
       explanation:
         'With auto resync mode 2 or 3 a phone fetches whatever firmware the server offers at the resync time and can silently undo a fallback or upgrade.',
       action: 'Fieldkit checks the generated configuration: auto resync mode must be 0 or 1.',
@@ -268,7 +268,7 @@ export const CHECKLIST_V1: ChecklistDefinition = {
       kind: 'automatic',
       check: 'tls-transport',
       title: 'SIP signalling over TLS with a trusted CA file',
-      source: 'guide §5; facts §1 Transport/TLS',
+      source: 'guide §5; phone-facts §1 Transport/TLS',
       explanation:
         'The phones support certificate-based TLS. With sip transport protocol: 4 the phone needs the CA that issued the OSV certificate, named in sips trusted certificates.',
       action: "Fieldkit checks the transport and the CA file name in every phone's configuration.",
@@ -340,7 +340,7 @@ export const CHECKLIST_V1: ChecklistDefinition = {
       section: 'serviceability',
       kind: 'confirm',
       title: 'Monitoring uses SNMP v2 traps only',
-      source: 'guide §7; facts §1 SNMP',
+      source: 'guide §7; phone-facts §1 SNMP',
       explanation:
         'The product sends SNMP V2 traps; SNMP V3 traps are not supported. No SNMP agent parameters for the 6800 were found in public sources.',
       action: "Confirm that the customer's monitoring does not expect SNMP v3 from the phones.",
@@ -391,7 +391,7 @@ export const CHECKLIST_V1: ChecklistDefinition = {
       kind: 'automatic',
       check: 'admin-password',
       title: 'Default admin password 22222 replaced',
-      source: 'facts §1 Passwords, §3',
+      source: 'phone-facts §1 Passwords, §3',
       explanation:
         "Every phone ships with admin password 22222, which protects its web UI (HTTP Basic). Fieldkit writes the site's admin password from the credential store.",
       action:
@@ -403,7 +403,7 @@ export const CHECKLIST_V1: ChecklistDefinition = {
       kind: 'automatic',
       check: 'numeric-passwords',
       title: 'Passwords are numeric only',
-      source: 'facts §1 Passwords (AG420 p.5-8)',
+      source: 'phone-facts §1 Passwords (AG420 p.5-8)',
       explanation:
         'Only numeric passwords are supported; a password with letters makes the phone fall back to the default password.',
       action: 'Fieldkit checks the stored admin password and the generated configuration.',
@@ -414,7 +414,7 @@ export const CHECKLIST_V1: ChecklistDefinition = {
       kind: 'automatic',
       check: 'locked-parameters',
       title: 'Critical parameters locked with "!"',
-      source: 'facts §1 Syntax',
+      source: 'phone-facts §1 Syntax',
       explanation:
         'A "!" before a parameter makes it read-only in the web and phone UI and in XML, so that the admin password and the security settings cannot be changed on the phone.',
       action:
@@ -426,7 +426,7 @@ export const CHECKLIST_V1: ChecklistDefinition = {
       kind: 'automatic',
       check: 'contact-rcs',
       title: 'contact rcs: 0 (no Mitel redirection service)',
-      source: 'facts §5 RCS',
+      source: 'phone-facts §5 RCS',
       explanation:
         "A phone at factory state asks Mitel's Redirection and Configuration Service over the Internet for its configuration; RCS can change its configuration server and firmware.",
       action: "Fieldkit checks contact rcs: 0 in every phone's configuration.",
@@ -437,7 +437,7 @@ export const CHECKLIST_V1: ChecklistDefinition = {
       kind: 'automatic',
       check: 'xml-post-list',
       title: 'XML push restricted to named hosts',
-      source: 'facts §1 XML, §4 XML push',
+      source: 'phone-facts §1 XML, §4 XML push',
       explanation:
         'A phone accepts XML pushes, including Command: Reset, only from the hosts in xml application post list.',
       action: 'Fieldkit checks that the list is set and names hosts only.',
@@ -448,7 +448,7 @@ export const CHECKLIST_V1: ChecklistDefinition = {
       kind: 'automatic',
       check: 'https-provisioning',
       title: 'Configuration fetched over HTTPS',
-      source: 'facts §1 Config server',
+      source: 'phone-facts §1 Config server',
       explanation:
         'Configuration files carry SIP and admin passwords; over HTTP, TFTP or FTP they cross the network in clear.',
       action: 'Fieldkit checks download protocol: HTTPS. Anything else is a deviation to agree with the customer.',
@@ -459,7 +459,7 @@ export const CHECKLIST_V1: ChecklistDefinition = {
       kind: 'automatic',
       check: 'srtp-sdes',
       title: 'SRTP on, keyed with SDES over TLS',
-      source: 'guide §8, §9; facts §1 SRTP',
+      source: 'guide §8, §9; phone-facts §1 SRTP',
       knownIssues: ['DTP-74233'],
       explanation:
         'The phones support only SDES for SRTP; MIKEY is not supported (DTP-74233). SDES keys travel in the SIP message, so SRTP is only confidential over TLS signalling.',
@@ -471,7 +471,7 @@ export const CHECKLIST_V1: ChecklistDefinition = {
       kind: 'automatic',
       check: 'config-findings',
       title: 'Generated configuration has no errors',
-      source: 'facts §1; guide §4',
+      source: 'phone-facts §1; guide §4',
       explanation:
         'Fieldkit validates every generated file against the parameter rules and the OSV profile before it can be published.',
       action: 'Fix the errors listed as evidence in the Provisioning place and generate again.',

@@ -1,10 +1,12 @@
 // Saves the customer report into the site's reports/ folder: HTML always, PDF when a renderer is given.
 // File names carry the time so that every report handed over stays on record.
 import { writeFileAtomic } from '../workspace/atomic-file';
-import type { SiteWorkspace } from '../workspace/site-workspace';
-import type { PdfRenderer } from './chromium-pdf';
 import { buildReportModel, type ReportModel, type ReportOptions } from './report-model';
 import { renderReportHtml } from './report-html';
+import type { SiteWorkspace } from '../workspace/site-workspace';
+
+/** Turns the report's HTML into PDF bytes; the platform provides it (Electron printToPDF, or Chromium). */
+export type PdfRenderer = (html: string) => Promise<Uint8Array>;
 
 export interface SavedReport {
   /** Paths relative to the site folder. */

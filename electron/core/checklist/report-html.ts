@@ -168,7 +168,7 @@ export function renderReportHtml(m: ReportModel): string {
   </div>
   <div class="note-box">
     <p><strong>Why this checklist was run.</strong> ${m.run?.trigger.length ? m.run.trigger.map(esc).join(' ') : 'The integration guide makes the security checklist mandatory after the first installation and after every major or minor upgrade (guide §2.2).'}</p>
-    <p class="muted">Based on: ${m.checklist.basedOn.map(esc).join('; ')}. "guide §" refers to the Mitel OpenScape Voice integration guide, "facts §" to Fieldkit's compiled public facts about the Mitel 6800 series.</p>
+    <p class="muted">Based on: ${m.checklist.basedOn.map(esc).join('; ')}. "guide §" refers to the Mitel OpenScape Voice integration guide, "phone-facts §" to Fieldkit's compiled public facts about the Mitel 6800 series.</p>
   </div>
 </section>
 

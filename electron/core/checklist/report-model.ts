@@ -1,16 +1,16 @@
 // What the customer report shows, gathered from the site: a run (the open one as a draft, or a completed
 // one with its frozen evidence), the inventory, the firmware changes, and the handover lists of the
 // checklist. Holds no secrets: credentials appear only as "from the credential store".
-import type { SiteWorkspace } from '../workspace/site-workspace';
-import type { SecretStore } from '../secrets/secret-store';
 import { InventoryStore } from '../inventory/inventory-store';
-import type { InventoryRow } from '../inventory/inventory-rows';
 import { FieldkitError } from '../util/errors';
+import { firmwareBeforeAfter, readFirmwareChanges, type FirmwareBeforeAfter } from '../firmware/firmware-changes';
 import { CURRENT_CHECKLIST, type ChecklistDefinition, type ChecklistSection } from './checklist.v1';
 import { isIntegrationPhone } from './checklist-inputs';
 import { dueState, progressOf, type Progress } from './checklist-engine';
 import { checklistStatus, definitionFor, itemViews, readRuns, type ItemView } from './checklist-runs';
-import { firmwareBeforeAfter, readFirmwareChanges, type FirmwareBeforeAfter } from './firmware-changes';
+import type { SiteWorkspace } from '../workspace/site-workspace';
+import type { SecretStore } from '../secrets/secret-store';
+import type { InventoryRow } from '../inventory/inventory-rows';
 
 export interface ReportPhone {
   mac: string;

@@ -1,4 +1,4 @@
-// The Mitel/Aastra .cfg format (facts §1 "Syntax"): one `name: value` per line, `#` comments,
+// The Mitel/Aastra .cfg format (phone-facts §1 "Syntax"): one `name: value` per line, `#` comments,
 // double-quoted values, `!` lock and `^` override prefixes, case-insensitive names, last value wins.
 // The document keeps every line with its exact spacing and line ending, so parse → serialise is
 // byte-identical; only lines changed through the setters are re-rendered.
@@ -525,7 +525,7 @@ export interface MergedParam extends EffectiveParam {
 
 /**
  * What one phone ends up with after reading several files in order
- * (`startup.cfg` → `<model>.cfg` → `<MAC>.cfg`, facts §1): the last file that sets a name wins.
+ * (`startup.cfg` → `<model>.cfg` → `<MAC>.cfg`, phone-facts §1): the last file that sets a name wins.
  */
 export function mergeEffectiveValues(sources: readonly { file: string; doc: CfgDocument }[]): Map<string, MergedParam> {
   const out = new Map<string, MergedParam>();

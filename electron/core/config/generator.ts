@@ -1,9 +1,11 @@
 // Turns the site settings and the phone list into the files the phones fetch: startup.cfg and its
-// alias aastra.cfg, one <model>.cfg per supported model and one <MAC>.cfg per phone (facts §1).
+// alias aastra.cfg, one <model>.cfg per supported model and one <MAC>.cfg per phone (phone-facts §1).
 // Secrets stay out of the generated text: each is a reference that `materialize` fills in from the
 // credential store only when the bytes are published.
 
 import packageJson from '../../../package.json' with { type: 'json' };
+import { SUPPORTED_MODELS } from '../phone/models';
+import { FieldkitError } from '../util/errors';
 import {
   appendBlank,
   appendComment,
@@ -15,23 +17,23 @@ import {
   serializeCfg,
   setParam,
 } from './cfg-format';
-import type { CfgDocument, CfgParamLine } from './cfg-format';
 import { checkParameter, isSecretParameter, validateDocument } from './parameter-rules';
-import type { Finding } from './parameter-rules';
 import { REDACTED } from './redact';
 import { checkOsvProfile, globalAssignments, phoneAssignments, profileRule } from './osv-profile';
+import type { CfgDocument, CfgParamLine } from './cfg-format';
+import type { Finding } from './parameter-rules';
 import type { AssignmentGroup } from './osv-profile';
-import type { PhoneEntry, SiteSettings } from './site-settings';
-import { SUPPORTED_MODELS } from '../phone/models';
+import type { PhoneEntry, SiteSettings } from './provisioning-settings';
 import type { SupportedModel } from '../phone/models';
 import type { SecretKey, SecretStore } from '../secrets/secret-store';
-import { FieldkitError } from '../util/errors';
 
 /** What a secret's value looks like in the workspace, the preview and logs. */
 export const SECRET_PLACEHOLDER = REDACTED;
 
 export const GLOBAL_FILE = 'startup.cfg';
-/** Older firmware asks for aastra.cfg; which name 5.x/6.x asks for is uncertain (facts §1), so both are served. */
+/**
+ * Older firmware asks for aastra.cfg; which name 5.x/6.x asks for is uncertain (phone-facts §1), so both are served.
+ */
 export const GLOBAL_ALIAS_FILE = 'aastra.cfg';
 
 export interface SecretRef {
@@ -72,7 +74,7 @@ export interface GenerateOptions {
   fieldkitVersion?: string;
 }
 
-const GUIDE_SECTIONS = 'OSV integration guide §4.1, §4.2, §5, §8, §9; Mitel 6800 facts §1, §5';
+const GUIDE_SECTIONS = 'OSV integration guide §4.1, §4.2, §5, §8, §9; Mitel 6800 phone-facts §1, §5';
 
 export function macFileName(mac: string): string {
   return `${mac}.cfg`;

@@ -1,12 +1,13 @@
 // The OpenScape Voice integration profile for Mitel 6867i/6865i: what Fieldkit writes into the
 // configuration files and what it checks in them, each rule citing the integration guide
-// (shared/reference/integration-guide.md, "guide §n") or the public facts (mitel-6800-facts.md, "facts §n").
+// (the Mitel 6867/6865 OSV integration guide 12/2025, "guide §n") or the public facts (docs/phone-facts.md,
+// "phone-facts §n").
 // The rules are data so that the checklist and the UI can show them.
 
+import { secretKeys } from '../secrets/secret-store';
 import type { MergedParam } from './cfg-format';
 import type { Finding, Severity } from './parameter-rules';
-import type { PhoneEntry, SiteSettings, Transport } from './site-settings';
-import { secretKeys } from '../secrets/secret-store';
+import type { PhoneEntry, SiteSettings, Transport } from './provisioning-settings';
 import type { SecretKey } from '../secrets/secret-store';
 
 export type ProfileRuleId =
@@ -31,7 +32,7 @@ export type ProfileRuleId =
 export interface ProfileRule {
   id: ProfileRuleId;
   title: string;
-  /** Where the rule comes from, e.g. "guide §4.1" or "facts §5". */
+  /** Where the rule comes from, e.g. "guide §4.1" or "phone-facts §5". */
   source: string;
   /** Known issues from guide §9 the rule works around. */
   knownIssues: string[];
@@ -71,10 +72,10 @@ export const profileRules: readonly ProfileRule[] = [
   {
     id: 'osv.realm',
     title: 'Phone realm (guide example: realm = directory number)',
-    source: 'guide §4.2; facts §1',
+    source: 'guide §4.2; phone-facts §1',
     knownIssues: ['DTP-73963'],
     rationale:
-      'The guide\'s example sets the phone\'s realm to the directory number (OSV subscriber realm "realm3", phone realm 2108189795). No public Mitel source names a realm parameter for these phones (facts §1), and a SIP client normally takes the realm from the server\'s 401 challenge. Fieldkit therefore writes no realm line unless the site names a parameter verified on a bench phone (site option osv.realmParameter, e.g. "sip line{line} realm"); then it writes that parameter with the directory number and reports it as unverified. Either way the technician confirms in the checklist that the phone registers.',
+      'The guide\'s example sets the phone\'s realm to the directory number (OSV subscriber realm "realm3", phone realm 2108189795). No public Mitel source names a realm parameter for these phones (phone-facts §1), and a SIP client normally takes the realm from the server\'s 401 challenge. Fieldkit therefore writes no realm line unless the site names a parameter verified on a bench phone (site option osv.realmParameter, e.g. "sip line{line} realm"); then it writes that parameter with the directory number and reports it as unverified. Either way the technician confirms in the checklist that the phone registers.',
     parameters: ['(site option osv.realmParameter)'],
   },
   {
@@ -83,7 +84,7 @@ export const profileRules: readonly ProfileRule[] = [
     source: 'guide §8, §9',
     knownIssues: ['DTP-74233'],
     rationale:
-      'The phones support only SDES for SRTP key exchange; MIKEY is not supported (DTP-74233), so OSV must offer SDES. SDES keys travel in the SDP, so SRTP is only confidential over TLS signalling. The per-line name sip lineN srtp mode is seen in WAZO; the global sip srtp mode is likely but not seen in a primary source (facts §1), so Fieldkit writes both.',
+      'The phones support only SDES for SRTP key exchange; MIKEY is not supported (DTP-74233), so OSV must offer SDES. SDES keys travel in the SDP, so SRTP is only confidential over TLS signalling. The per-line name sip lineN srtp mode is seen in WAZO; the global sip srtp mode is likely but not seen in a primary source (phone-facts §1), so Fieldkit writes both.',
     parameters: ['sip srtp mode', 'sip lineN srtp mode'],
   },
   {
@@ -98,7 +99,7 @@ export const profileRules: readonly ProfileRule[] = [
   {
     id: 'site.sip-servers',
     title: 'OSV SIP servers',
-    source: 'facts §1 SIP line N',
+    source: 'phone-facts §1 SIP line N',
     knownIssues: [],
     rationale:
       'Proxy and registrar (and their backups) of the OSV node, written as global parameters that every line inherits.',
@@ -116,7 +117,7 @@ export const profileRules: readonly ProfileRule[] = [
   {
     id: 'site.line-identity',
     title: 'Line 1 display and screen name',
-    source: 'facts §1 SIP line N',
+    source: 'phone-facts §1 SIP line N',
     knownIssues: [],
     rationale: "The name from the technician's sheet, shown on the phone and sent as caller name.",
     parameters: ['sip lineN display name', 'sip lineN screen name'],
@@ -124,7 +125,7 @@ export const profileRules: readonly ProfileRule[] = [
   {
     id: 'site.ntp',
     title: 'Time server',
-    source: 'facts §6 WAZO base.tpl',
+    source: 'phone-facts §6 WAZO base.tpl',
     knownIssues: [],
     rationale: 'Correct time is needed to check certificate validity for TLS and HTTPS.',
     parameters: ['time server1', 'time server2', 'time server3'],
@@ -132,7 +133,7 @@ export const profileRules: readonly ProfileRule[] = [
   {
     id: 'site.time-zone',
     title: 'Time zone',
-    source: 'facts §6 WAZO base.tpl',
+    source: 'phone-facts §6 WAZO base.tpl',
     knownIssues: [],
     rationale: 'Local time on the display and in call logs.',
     parameters: ['time zone name'],
@@ -140,7 +141,7 @@ export const profileRules: readonly ProfileRule[] = [
   {
     id: 'site.vlan',
     title: 'Voice VLAN',
-    source: 'facts §6 WAZO base.tpl',
+    source: 'phone-facts §6 WAZO base.tpl',
     knownIssues: [],
     rationale: "Tags voice traffic with the site's voice VLAN when the switch does not assign it by LLDP-MED or DHCP.",
     parameters: ['tagging enabled', 'vlan id'],
@@ -148,7 +149,7 @@ export const profileRules: readonly ProfileRule[] = [
   {
     id: 'site.provisioning',
     title: 'Configuration server',
-    source: 'facts §1 Config server',
+    source: 'phone-facts §1 Config server',
     knownIssues: [],
     rationale:
       'Where the phone fetches its files from at the next boot or resync. The http server/path/port names are seen in WAZO; the https/tftp/ftp variants follow the same pattern but are not verified.',
@@ -167,7 +168,7 @@ export const profileRules: readonly ProfileRule[] = [
   {
     id: 'site.auto-resync',
     title: 'Automatic resync policy',
-    source: 'facts §1 Auto resync',
+    source: 'phone-facts §1 Auto resync',
     knownIssues: [],
     rationale:
       "Phones re-read their configuration at a quiet hour (and wait until idle). Firmware resync (mode 2 or 3) would let phones take new firmware outside Fieldkit's controlled waves, so the default is configuration files only.",
@@ -176,7 +177,7 @@ export const profileRules: readonly ProfileRule[] = [
   {
     id: 'harden.admin-password',
     title: 'Admin password: numeric, not 22222, locked',
-    source: 'facts §1 Passwords, Syntax',
+    source: 'phone-facts §1 Passwords, Syntax',
     knownIssues: [],
     rationale:
       'Every phone ships with admin password 22222. Only numeric passwords work (letters make the phone fall back to the default). The ! prefix locks it against changes in the phone and Web UI. The password comes from the credential store.',
@@ -185,7 +186,7 @@ export const profileRules: readonly ProfileRule[] = [
   {
     id: 'harden.contact-rcs',
     title: "No contact with Mitel's redirection service",
-    source: 'facts §5 RCS',
+    source: 'phone-facts §5 RCS',
     knownIssues: [],
     rationale:
       "A phone at factory state asks Mitel's RCS over the Internet where its configuration is; RCS can change its config server and firmware. contact rcs: 0 stops that.",
@@ -194,7 +195,7 @@ export const profileRules: readonly ProfileRule[] = [
   {
     id: 'harden.xml-post-list',
     title: 'XML push only from Fieldkit and the provisioning server',
-    source: 'facts §1 XML, §4 XML push',
+    source: 'phone-facts §1 XML, §4 XML push',
     knownIssues: [],
     rationale:
       'The phone accepts XML pushes (including Command: Reset) only from the hosts in xml application post list. Fieldkit needs to be listed to reboot phones by XML; nobody else should be.',
@@ -203,7 +204,7 @@ export const profileRules: readonly ProfileRule[] = [
   {
     id: 'harden.https-provisioning',
     title: 'HTTPS for provisioning',
-    source: 'facts §1 Config server; issue 7 hardening',
+    source: 'phone-facts §1 Config server',
     knownIssues: [],
     rationale:
       'Configuration files carry SIP and admin passwords; over HTTP or TFTP they cross the network in clear. HTTPS is recommended; anything else is a deviation to document (guide §2.2).',

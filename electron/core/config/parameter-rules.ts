@@ -1,9 +1,9 @@
 // Per-parameter value rules for Mitel 6867i/6865i configuration files. Each rule says where the
-// constraint comes from (facts = shared/reference/mitel-6800-facts.md, guide = OSV integration guide).
+// constraint comes from (phone-facts = docs/phone-facts.md, guide = the Mitel 6867/6865 OSV integration guide 12/2025).
 
 import { normaliseParamName } from './cfg-format';
-import type { CfgDocument } from './cfg-format';
 import { isValidHost } from './host-names';
+import type { CfgDocument } from './cfg-format';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -93,7 +93,7 @@ const SIP_SERVER_PORTS = pattern(`(?:${LINE} |sip )(?:backup )?(?:proxy|registra
 export const parameterRules: readonly ParameterRule[] = [
   {
     id: 'param.numeric-password',
-    source: 'facts §1 Passwords (AG420 p.5-8)',
+    source: 'phone-facts §1 Passwords (AG420 p.5-8)',
     appliesTo: exact('admin password', 'user password'),
     check: (value, name) =>
       /^\d+$/.test(value) || (value === '' && normaliseParamName(name) === 'user password')
@@ -106,7 +106,7 @@ export const parameterRules: readonly ParameterRule[] = [
   },
   {
     id: 'param.admin-password-not-default',
-    source: 'facts §1 Passwords (default 22222)',
+    source: 'phone-facts §1 Passwords (default 22222)',
     appliesTo: exact('admin password'),
     check: (value, name) =>
       value === '22222'
@@ -119,7 +119,7 @@ export const parameterRules: readonly ParameterRule[] = [
   },
   {
     id: 'param.http-digest-username-length',
-    source: 'facts §1 Syntax (http digest username ≤ 40 chars)',
+    source: 'phone-facts §1 Syntax (http digest username ≤ 40 chars)',
     appliesTo: exact('http digest username'),
     check: (value, name) =>
       value.length <= 40
@@ -132,7 +132,7 @@ export const parameterRules: readonly ParameterRule[] = [
   },
   {
     id: 'param.boolean',
-    source: 'facts §1 (0/1 flags in WAZO, PROV, kazoo templates)',
+    source: 'phone-facts §1 (0/1 flags in WAZO, PROV, kazoo templates)',
     appliesTo: exact(...BOOLEAN_PARAMETERS),
     check: (value, name) =>
       value === '0' || value === '1'
@@ -179,7 +179,7 @@ export const parameterRules: readonly ParameterRule[] = [
   },
   {
     id: 'param.sip-transport',
-    source: 'facts §1 Transport/TLS (1 UDP, 2 TCP, 4 TLS)',
+    source: 'phone-facts §1 Transport/TLS (1 UDP, 2 TCP, 4 TLS)',
     appliesTo: pattern(`sip transport protocol|${LINE} transport protocol`),
     check: (value, name) =>
       ['1', '2', '4'].includes(value)
@@ -192,7 +192,7 @@ export const parameterRules: readonly ParameterRule[] = [
   },
   {
     id: 'param.srtp-mode',
-    source: 'facts §1 SRTP (0 disabled, 1 preferred, 2 required)',
+    source: 'phone-facts §1 SRTP (0 disabled, 1 preferred, 2 required)',
     appliesTo: pattern(`sip srtp mode|${LINE} srtp mode`),
     check: (value, name) =>
       ['0', '1', '2'].includes(value)
@@ -205,7 +205,7 @@ export const parameterRules: readonly ParameterRule[] = [
   },
   {
     id: 'param.auto-resync-mode',
-    source: 'facts §1 Auto resync (AG331 p.A-22)',
+    source: 'phone-facts §1 Auto resync (AG331 p.A-22)',
     appliesTo: exact('auto resync mode'),
     check: (value, name) =>
       integerIn(value, 0, 3)
@@ -218,7 +218,7 @@ export const parameterRules: readonly ParameterRule[] = [
   },
   {
     id: 'param.auto-resync-time',
-    source: 'facts §1 Auto resync (hh:mm; French/Spanish files use 00h00)',
+    source: 'phone-facts §1 Auto resync (hh:mm; French/Spanish files use 00h00)',
     appliesTo: exact('auto resync time'),
     check: (value, name) => {
       if (/^(?:[01]\d|2[0-3]):[0-5]\d$/.test(value)) return undefined;
@@ -238,7 +238,7 @@ export const parameterRules: readonly ParameterRule[] = [
   },
   {
     id: 'param.auto-resync-max-delay',
-    source: 'facts §1 Auto resync (minutes, 0-1439)',
+    source: 'phone-facts §1 Auto resync (minutes, 0-1439)',
     appliesTo: exact('auto resync max delay'),
     check: (value, name) =>
       integerIn(value, 0, 1439)
@@ -251,7 +251,7 @@ export const parameterRules: readonly ParameterRule[] = [
   },
   {
     id: 'param.auto-resync-days',
-    source: 'facts §1 Auto resync (days, default 0)',
+    source: 'phone-facts §1 Auto resync (days, default 0)',
     appliesTo: exact('auto resync days'),
     check: (value, name) =>
       integerIn(value, 0, 999)
@@ -264,7 +264,7 @@ export const parameterRules: readonly ParameterRule[] = [
   },
   {
     id: 'param.download-protocol',
-    source: 'facts §1 Config server (TFTP/FTP/HTTP/HTTPS)',
+    source: 'phone-facts §1 Config server (TFTP/FTP/HTTP/HTTPS)',
     appliesTo: exact('download protocol'),
     check: (value, name) =>
       ['TFTP', 'FTP', 'HTTP', 'HTTPS'].includes(value)
@@ -290,7 +290,7 @@ export const parameterRules: readonly ParameterRule[] = [
   },
   {
     id: 'param.xml-post-list',
-    source: 'facts §1 XML (comma-separated IPs/hosts allowed to push)',
+    source: 'phone-facts §1 XML (comma-separated IPs/hosts allowed to push)',
     appliesTo: exact('xml application post list'),
     check: (value, name) => {
       const wrong = value
@@ -321,7 +321,7 @@ export const parameterRules: readonly ParameterRule[] = [
   },
   {
     id: 'param.vlan-id-port',
-    source: 'facts §6 WAZO base.tpl (vlan id port 1: 4095)',
+    source: 'phone-facts §6 WAZO base.tpl (vlan id port 1: 4095)',
     appliesTo: pattern(String.raw`vlan id port \d`),
     check: (value, name) =>
       integerIn(value, 1, 4095)

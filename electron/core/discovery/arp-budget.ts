@@ -9,7 +9,7 @@
 // given up for it (or it answered). Addresses behind a router need no entry of their own and are not limited.
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import { Semaphore } from './limiter';
+import { Semaphore } from '../util/limiter';
 import { localSubnets, parseTargets, rangesContain } from './ranges';
 import type { AddressRange } from './ranges';
 
@@ -98,7 +98,10 @@ export function onLinkDurationWarning(onLinkAddresses: number, arp: ArpBudgetSet
   );
 }
 
-/** What the OS's ARP limits mean for a scan of `targets`: the budget, the targets on the own segments, and the note for the technician. */
+/**
+ * What the OS's ARP limits mean for a scan of `targets`: the budget, the targets on the own segments, and the note for
+ * the technician.
+ */
 export function onLinkScan(
   targets: readonly AddressRange[],
   options: { onLink?: readonly AddressRange[]; slots?: number } = {},

@@ -3,21 +3,21 @@
 // Used by the discovery job and the CLI.
 import { z } from 'zod';
 import { secretKeys } from '../secrets/secret-store';
-import type { SecretStore } from '../secrets/secret-store';
-import type { DeviceRecord } from '../inventory/device-record';
 import { FieldkitError } from '../util/errors';
 import { onLinkMatcher, onLinkScan } from './arp-budget';
 import { DeviceMerger } from './merge';
 import { browseMdns, mdnsObservations } from './mdns';
-import type { MdnsOptions, MdnsService } from './mdns';
 import { neighbourObservation, systemNeighbourReader } from './neighbours';
-import type { NeighbourEntry, NeighbourReader } from './neighbours';
 import { nowIso } from './observation';
-import type { Observation } from './observation';
-import type { PassiveObserver } from './passive';
 import { parseTargets, rangesContain } from './ranges';
-import type { AddressRange } from './ranges';
 import { sweep } from './sweep';
+import type { AddressRange } from './ranges';
+import type { PassiveObserver } from './passive';
+import type { Observation } from './observation';
+import type { NeighbourEntry, NeighbourReader } from './neighbours';
+import type { MdnsOptions, MdnsService } from './mdns';
+import type { DeviceRecord } from './device-record';
+import type { SecretStore } from '../secrets/secret-store';
 import type { SweepStats } from './sweep';
 
 const Port = z.number().int().min(1).max(65535);

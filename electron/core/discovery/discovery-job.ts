@@ -1,15 +1,15 @@
 // Discovery as a job: live progress (addresses done/total), a found-so-far counter and per-method counters,
 // journalled start and finish, cancel at any moment. The result goes to `onResult`, which the inventory wires to
 // the site workspace.
-import type { DeviceRecord } from '../inventory/device-record';
+import { discover, DiscoverOptionsSchema } from './discover';
+import { parseTargets } from './ranges';
+import type { DeviceRecord } from './device-record';
 import type { JobDefinition } from '../jobs/job-manager';
 import type { SecretStore } from '../secrets/secret-store';
-import { discover, DiscoverOptionsSchema } from './discover';
 import type { DiscoverOptions, DiscoverResult } from './discover';
 import type { MdnsOptions } from './mdns';
 import type { NeighbourReader } from './neighbours';
 import type { PassiveObserver } from './passive';
-import { parseTargets } from './ranges';
 
 export interface DiscoveryJobDeps {
   secrets: SecretStore;

@@ -1,9 +1,10 @@
-// mDNS/DNS-SD browse: reports what the LAN advertises. Real 6800 phones show no evidence of mDNS (facts §5), so an
+// mDNS/DNS-SD browse: reports what the LAN advertises. Real 6800 phones show no evidence of mDNS (phone-facts §5), so
+// an
 // mDNS-only device stays 'unknown' unless another method fingerprints it. Bind to an interface in tests
 // ({ interface: '127.0.0.1', bind: '0.0.0.0' }) so nothing leaves the machine.
+import { isIPv4 } from 'node:net';
 import { Bonjour } from 'bonjour-service';
 import type { Service, ServiceConfig } from 'bonjour-service';
-import { isIPv4 } from 'node:net';
 import type { Observation } from './observation';
 
 export interface MdnsOptions {

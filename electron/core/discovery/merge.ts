@@ -2,12 +2,12 @@
 // an address-keyed record is re-keyed (and merged) when a MAC for that address arrives. Each field keeps the value
 // of the most trusted source that saw it (ties: the latest observation wins).
 import { assessFirmware, classifyDevice, parseMac } from '../phone';
-import type { DeviceRecord, DiscoveryMethod } from '../inventory/device-record';
+import type { DeviceRecord, DiscoveryMethod } from './device-record';
 import type { Observation } from './observation';
 
 type Sourced = { value: string; source: DiscoveryMethod; at: string; rank: number };
 
-// Higher wins. Model/firmware: sysinfo > passive UA > SIP banner > HTTP realm (issue 4, brief §6).
+// Higher wins. Model/firmware: sysinfo > passive UA > SIP banner > HTTP realm .
 const MODEL_RANK: Partial<Record<DiscoveryMethod, number>> = {
   sysinfo: 5,
   passive: 4,

@@ -1,5 +1,5 @@
 // What one discovery method saw about one address at one moment. The merger folds these into DeviceRecords.
-import type { DiscoveryMethod } from '../inventory/device-record';
+import type { DiscoveryMethod } from './device-record';
 
 export interface Observation {
   method: DiscoveryMethod;

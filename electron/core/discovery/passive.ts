@@ -1,5 +1,5 @@
 // Passive discovery: every phone that fetches files from Fieldkit's provisioning server names its model, MAC and
-// firmware in its User-Agent (facts §3 "Passive version source"). The provisioning server calls
+// firmware in its User-Agent (phone-facts §3 "Passive version source"). The provisioning server calls
 // recordProvisioningRequest() for each request; listeners and the next discovery run get the observation.
 import { EventEmitter } from 'node:events';
 import { isIPv4 } from 'node:net';

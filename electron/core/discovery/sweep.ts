@@ -5,14 +5,14 @@
 // (arp-budget.ts): going faster than the OS can resolve makes it drop probes silently. The abort signal stops
 // new sends at once, closes the SIP sockets and ends web requests in flight.
 import { createSipProber, fingerprint, formatFirmwareVersion, isPhoneError, readSysinfo } from '../phone';
-import type { SipProber, SipResult, WebFingerprint, Scheme } from '../phone';
 import { FieldkitError } from '../util/errors';
+import { Pacer, Semaphore } from '../util/limiter';
 import { ArpBudget, onLinkMatcher, systemArpBudget } from './arp-budget';
-import type { ArpBudgetSettings, ArpHold } from './arp-budget';
-import { Pacer, Semaphore } from './limiter';
 import { nowIso } from './observation';
-import type { Observation } from './observation';
 import { iterateAddresses } from './ranges';
+import type { Observation } from './observation';
+import type { ArpBudgetSettings, ArpHold } from './arp-budget';
+import type { SipProber, SipResult, WebFingerprint, Scheme } from '../phone';
 import type { AddressRange } from './ranges';
 
 export interface SweepTiming {
@@ -80,7 +80,9 @@ export interface SweepOptions {
   limits?: Partial<SweepLimits>;
   /** Local address for the SIP socket and TCP connections. */
   localAddress?: string;
-  /** Limit on addresses of the laptop's own segments waiting for ARP at once. Default: read from the OS (arp-budget.ts). */
+  /**
+   * Limit on addresses of the laptop's own segments waiting for ARP at once. Default: read from the OS (arp-budget.ts).
+   */
   arp?: ArpBudgetSettings & { onLink?: (ip: string) => boolean };
 }
 

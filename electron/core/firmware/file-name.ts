@@ -17,7 +17,7 @@ export interface NameFacts {
 const MAX_NAME = 255;
 
 // Mitel packages: <8-digit part>REV<2-digit revision><major><minor><patch><build>[SP<n>]<model>.zip
-//   58015372REV035001018SP16867i.zip -> REV03, 5.0.0.1018, SP1, 6867i   (facts §2, WAZO v5_0_0 pkgs.db)
+//   58015372REV035001018SP16867i.zip -> REV03, 5.0.0.1018, SP1, 6867i   (phone-facts §2, WAZO v5_0_0 pkgs.db)
 //   58015546rev00450416869i.zip      -> REV00, 4.5.0.41, 6869i          (Mitel download URL in a public advisory)
 // Major, minor and patch are one digit each in every example; the build takes the remaining digits up
 // to the service pack or the model. The model is the last four digits plus an optional `i`.

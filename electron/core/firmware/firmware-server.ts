@@ -2,9 +2,9 @@
 // ("home") as a PublishTarget, a staging folder per model and version (a sub-folder of home on the same
 // server, so it lasts as long as that server does), and the address the phones use for each.
 import { subTarget } from '../provisioning/target';
+import { joinPath } from './paths';
 import type { PublishTarget } from '../provisioning/target';
 import type { ConfigServerSettings } from '../phone/web-client';
-import { joinPath } from './paths';
 
 export interface ServerLocation {
   protocol: 'HTTP' | 'HTTPS';

@@ -1,17 +1,17 @@
 // The site's firmware library: firmware/library.json plus the imported files. Originals are copied in
 // byte for byte and never modified; the `<model>.st` image a phone fetches is kept next to them
 // (extracted from a Mitel zip package, or the imported `.st` itself). Every file carries size and sha256.
-import { sha256Hex } from '../provisioning/generated-store';
 import { copyFile, mkdir, readFile, stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { z } from 'zod';
+import { sha256Hex } from '../util/hash';
 import { formatFirmwareVersion, parseFirmwareVersion } from '../phone/firmware-version';
 import { SUPPORTED_MODELS, isSupportedModel, normaliseModel } from '../phone/models';
 import { FieldkitError, describeFsError } from '../util/errors';
 import { writeFileAtomic } from '../workspace/atomic-file';
-import type { SiteWorkspace } from '../workspace/site-workspace';
 import { factsFromFileName } from './file-name';
 import { extractZipEntry, listZipEntries } from './zip-reader';
+import type { SiteWorkspace } from '../workspace/site-workspace';
 
 export const LIBRARY_FILE = 'firmware/library.json';
 export const MAX_FIRMWARE_FILE_BYTES = 512 * 1024 * 1024;
@@ -157,7 +157,7 @@ interface Candidate {
   packageEntry: string | null;
 }
 
-/** The `<model>.st` images inside a zip package (facts §2: file name `<model>.st`). */
+/** The `<model>.st` images inside a zip package (phone-facts §2: file name `<model>.st`). */
 function imagesInZip(zip: Buffer, fileName: string, wantedModel: string | null): Candidate[] {
   const entries = listZipEntries(zip, fileName).filter((e) => /(^|\/)6\d{3}i?\.st$/i.test(e.name));
   const found = entries

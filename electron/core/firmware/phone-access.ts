@@ -1,11 +1,11 @@
 // Reading and pointing one phone over its web UI, with the credentials the site holds for it.
 import { getConfigurationServer, readSysinfo, setConfigurationServer } from '../phone/web-client';
-import type { ConfigServerSettings, PhoneCredentials, PhoneTarget } from '../phone/web-client';
 import { isPhoneError } from '../phone/phone-error';
 import { secretKeys } from '../secrets/secret-store';
+import type { ConfigServerSettings, PhoneCredentials, PhoneTarget } from '../phone/web-client';
 import type { SecretStore } from '../secrets/secret-store';
 
-/** The factory default admin password (facts §3); used when the site stores none. */
+/** The factory default admin password (phone-facts §3); used when the site stores none. */
 export const FACTORY_ADMIN_PASSWORD = '22222';
 
 export interface FirmwarePhone {

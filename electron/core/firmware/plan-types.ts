@@ -99,7 +99,10 @@ export const PlannedPhoneSchema = z.object({
   /** Why a phone is skipped or excluded, in plain words. */
   reason: z.string().nullable(),
   home: HomeSchema.nullable(),
-  /** Version of the `<model>.st` in the phone's home directory: null none there, 'unknown' not readable or not in the library. */
+  /**
+   * Version of the `<model>.st` in the phone's home directory: null none there, 'unknown' not readable or not in the
+   * library.
+   */
   homeFirmware: z.string().nullable(),
   /** Where the phone is left after it is verified. */
   afterwards: z.enum(['home', 'stay-pointed', 'home-config-only']).nullable(),

@@ -9,20 +9,20 @@ import { macFileStem, parseMac } from '../phone/mac';
 import { isPhoneError } from '../phone/phone-error';
 import { loadSitePhones } from '../provisioning/site-phones';
 import { InventoryStore } from '../inventory/inventory-store';
-import { mapBounded } from '../provisioning/target';
-import type { SecretStore } from '../secrets/secret-store';
+import { mapBounded } from '../util/map-bounded';
 import { FieldkitError } from '../util/errors';
-import type { SiteWorkspace } from '../workspace/site-workspace';
+import { sha256Hex } from '../util/hash';
 import { pointsAt } from './firmware-server';
 import { stagingFolder } from './paths';
-import type { FirmwareServer } from './firmware-server';
 import { readLibrary } from './library';
-import type { LibraryEntry } from './library';
 import { credentialsFor, readPhone } from './phone-access';
-import type { PhoneReading } from './phone-access';
 import { FirmwarePlanSchema, PlanRequestSchema } from './plan-types';
+import type { SecretStore } from '../secrets/secret-store';
+import type { SiteWorkspace } from '../workspace/site-workspace';
+import type { FirmwareServer } from './firmware-server';
+import type { LibraryEntry } from './library';
+import type { PhoneReading } from './phone-access';
 import type { FirmwarePlan, GuardRail, PhoneHome, PlannedPhone, PlanRequest, ResolvedTarget } from './plan-types';
-import { sha256Hex } from '../provisioning/generated-store';
 
 export interface PlanDeps {
   site: SiteWorkspace;
@@ -91,7 +91,7 @@ function resolveTargets(
       rails.push({
         id: 'two-versions-one-model',
         severity: 'refuse',
-        message: `Two target versions for the ${model} (${[...versions].join(' and ')}): a server directory can hold only one ${model}.st (the file name is per model, facts §2), so one run cannot move ${model} phones to two versions.`,
+        message: `Two target versions for the ${model} (${[...versions].join(' and ')}): a server directory can hold only one ${model}.st (the file name is per model, phone-facts §2), so one run cannot move ${model} phones to two versions.`,
         fix: `Choose one version for the ${model}; run a second plan for the other.`,
         macs: [],
       });
@@ -118,7 +118,9 @@ function homeOf(reading: PhoneReading, deps: PlanDeps): PhoneHome {
   };
 }
 
-/** Version of the `<model>.st` in the home directory: null when there is none, 'unknown' when it is not in the library. */
+/**
+ * Version of the `<model>.st` in the home directory: null when there is none, 'unknown' when it is not in the library.
+ */
 async function homeFirmware(deps: PlanDeps, library: LibraryEntry[], model: string): Promise<string | null> {
   const [state] = await deps.server.home.stat([`${model}.st`]);
   if (!state?.exists) return null;
@@ -310,7 +312,7 @@ export async function makeFirmwarePlan(
     rails.push({
       id: 'nightly-re-upgrade',
       severity: 'warn',
-      message: `${nightly.length} phone(s) have auto resync set to check firmware (mode 2 or 3) and their home directory serves another .st: left pointed there they would silently flash it back at night (facts §1, §2).`,
+      message: `${nightly.length} phone(s) have auto resync set to check firmware (mode 2 or 3) and their home directory serves another .st: left pointed there they would silently flash it back at night (phone-facts §1, §2).`,
       fix:
         stay === nightly.length
           ? 'Fieldkit leaves them pointed at the staging folder whose .st is their new version. Alternative: option "afterwards: config-only-home" sets auto resync to config only (1) and points them home.'

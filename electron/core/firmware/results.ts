@@ -4,10 +4,10 @@ import { z } from 'zod';
 import { toCsv } from '../inventory/csv';
 import { Journal } from '../jobs/journal';
 import { writeFileAtomic } from '../workspace/atomic-file';
-import type { SiteWorkspace } from '../workspace/site-workspace';
 import { loadPlan } from './plan';
-import type { FirmwarePlan } from './plan-types';
 import { PHONE_STATES, statusFromJournal } from './phone-states';
+import type { SiteWorkspace } from '../workspace/site-workspace';
+import type { FirmwarePlan } from './plan-types';
 import type { PhoneStatus } from './phone-states';
 
 export const PhoneStatusSchema = z.object({

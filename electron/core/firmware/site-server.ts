@@ -1,9 +1,9 @@
 // The site's provisioning server as a firmware run uses it: the publishing target the technician chose
 // in the plan (the built-in server by default, or an SFTP target) and the address the phones reach it at.
-import type { ProvisioningService } from '../provisioning/service';
 import { BUILTIN_TARGET_ID } from '../provisioning/targets-config';
 import { FieldkitError } from '../util/errors';
 import { firmwareServerOn, locationFromUrl } from './firmware-server';
+import type { PublishingService } from '../provisioning/publishing-service';
 import type { FirmwareServer } from './firmware-server';
 
 export interface SiteServerRequest {
@@ -18,7 +18,7 @@ export interface SiteServerRequest {
 }
 
 export async function siteFirmwareServer(
-  provisioning: ProvisioningService,
+  provisioning: PublishingService,
   request: SiteServerRequest,
 ): Promise<FirmwareServer> {
   if (request.targetId === BUILTIN_TARGET_ID) {

@@ -2,9 +2,9 @@
 // one model and version, through the site's PublishTarget. The phone keeps its configuration because it
 // reads the same files there; the lines that say where the configuration server is are left out of the
 // copies so that a `^http path` in a site file cannot send the phone back home during the wave (the
-// web-UI setting Fieldkit makes is what points it, facts §1 precedence).
+// web-UI setting Fieldkit makes is what points it, phone-facts §1 precedence).
 import { parseCfg, removeParam, serializeCfg } from '../config/cfg-format';
-import { sha256Hex } from '../provisioning/generated-store';
+import { sha256Hex } from '../util/hash';
 import type { PublishTarget } from '../provisioning/target';
 
 export const CONFIG_SERVER_PARAMETERS = [
@@ -24,7 +24,11 @@ export const CONFIG_SERVER_PARAMETERS = [
   'ftp path',
 ] as const;
 
-/** Global and model files every phone of the model reads (facts §1; both global names, which one 5.x/6.x asks for is uncertain). */
+/**
+ * Global and model files every phone of the model reads (phone-facts §1; both global names, which one 5.x/6.x asks for
+ * is
+ * uncertain).
+ */
 export function sharedConfigNames(model: string): string[] {
   return ['startup.cfg', 'aastra.cfg', `${model}.cfg`];
 }

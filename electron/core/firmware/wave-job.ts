@@ -3,26 +3,26 @@
 // was begun but not confirmed is re-checked by reading its version before anything else is done to it.
 // The mechanism and its evidence: MECHANISM.md next to this file.
 import { z } from 'zod';
-import type { JobContext, JobDefinition } from '../jobs/job-manager';
-import { recordFirmwareChange } from '../checklist/firmware-changes';
 import { rebootPhone, METHOD_LABELS } from '../provisioning/reboot';
-import type { RebootMethod } from '../provisioning/reboot';
-import { mapBounded } from '../provisioning/target';
-import type { ConfigServerSettings, PhoneCredentials } from '../phone/web-client';
-import type { SecretStore } from '../secrets/secret-store';
+import { mapBounded } from '../util/map-bounded';
 import { FieldkitError } from '../util/errors';
-import type { SiteWorkspace } from '../workspace/site-workspace';
+import { sleep } from '../util/sleep';
+import { recordFirmwareChange } from './firmware-changes';
 import { describeLocation, pointingFields } from './firmware-server';
-import type { FirmwareServer, ServerLocation, StagingFolder } from './firmware-server';
 import { findLibraryEntry, readLibraryImage } from './library';
 import { credentialsFor, pointPhone, readVersionIfUp } from './phone-access';
-import type { FirmwarePhone } from './phone-access';
 import { loadPlan } from './plan';
-import type { FirmwarePlan, PlannedPhone, ResolvedTarget } from './plan-types';
-import type { PhoneState, PhoneStateRecord } from './phone-states';
 import { saveResult } from './results';
 import { copyConfigs, putFile, sharedConfigNames } from './staging';
-import { sleep } from '../util/sleep';
+import type { JobContext, JobDefinition } from '../jobs/job-manager';
+import type { RebootMethod } from '../provisioning/reboot';
+import type { ConfigServerSettings, PhoneCredentials } from '../phone/web-client';
+import type { SecretStore } from '../secrets/secret-store';
+import type { SiteWorkspace } from '../workspace/site-workspace';
+import type { FirmwareServer, ServerLocation, StagingFolder } from './firmware-server';
+import type { FirmwarePhone } from './phone-access';
+import type { FirmwarePlan, PlannedPhone, ResolvedTarget } from './plan-types';
+import type { PhoneState, PhoneStateRecord } from './phone-states';
 
 export const FIRMWARE_JOB_KIND = 'firmware-wave';
 

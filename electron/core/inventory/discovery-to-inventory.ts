@@ -1,12 +1,12 @@
 // The discovery job as the app runs it: each scan's devices go into the site's inventory, compared with what the
 // previous scans found. Only addresses the scan covered can turn up as gone.
-import type { JobDefinition } from '../jobs/job-manager';
 import { createDiscoveryJob, type DiscoveryJobDeps, type DiscoveryParams } from '../discovery/discovery-job';
 import { parseTargets, rangesContain } from '../discovery/ranges';
-import type { SiteWorkspace } from '../workspace/site-workspace';
 import { InventoryStore } from './inventory-store';
+import { saveScanSettings } from './remembered-scan';
 import type { ScanSummary } from './inventory-files';
-import { saveScanSettings } from './scan-settings';
+import type { SiteWorkspace } from '../workspace/site-workspace';
+import type { JobDefinition } from '../jobs/job-manager';
 
 export interface InventoryDiscoveryDeps extends Omit<DiscoveryJobDeps, 'onResult'> {
   site(): SiteWorkspace;

@@ -1,7 +1,7 @@
 // What the inventory keeps in the site folder: inventory/devices.json (every device ever discovered, gone ones
 // included) and inventory/scans.json (one summary per scan: what it found and what changed).
 import { z } from 'zod';
-import { DeviceRecordSchema } from './device-record';
+import { DeviceRecordSchema } from '../discovery/device-record';
 
 export const DEVICES_FILE = 'inventory/devices.json';
 export const SHEET_FILE = 'inventory/sheet.json';

@@ -1,10 +1,10 @@
 // One row per phone for the inventory table, the CSV export and the CLI: a discovered device joined with the
 // technician's sheet by MAC. A sheet phone that no scan has seen yet is a row of its own ("expected, not seen").
 import { z } from 'zod';
-import { ClassificationSchema, DiscoveryMethodSchema, type DeviceRecord } from './device-record';
+import { ClassificationSchema, DiscoveryMethodSchema, type DeviceRecord } from '../discovery/device-record';
+import { normaliseModel } from '../phone';
 import { ChangeSchema, ChangeKindSchema, type InventoryDevice } from './inventory-files';
 import { SheetRowSchema, type SheetRow } from './sheet';
-import { normaliseModel } from '../phone';
 
 export const PresenceSchema = z.enum(['present', 'gone', 'expected']);
 export type Presence = z.infer<typeof PresenceSchema>;

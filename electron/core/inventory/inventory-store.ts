@@ -3,8 +3,6 @@
 // either). A damaged file is a clear error and is never overwritten (SiteWorkspace.readJson).
 import { randomUUID } from 'node:crypto';
 import { FieldkitError } from '../util/errors';
-import type { SiteWorkspace } from '../workspace/site-workspace';
-import type { DeviceRecord } from './device-record';
 import {
   DEVICES_FILE,
   SCANS_FILE,
@@ -18,6 +16,8 @@ import {
 import { SheetFileSchema, parseSheetCsv, type RowIssue, type SheetRow, type ParsedSheet } from './sheet';
 import { mergeScan, type ScanContext } from './scan-merge';
 import { buildDetail, buildRows, type InventoryDetail, type InventoryRow } from './inventory-rows';
+import type { DeviceRecord } from '../discovery/device-record';
+import type { SiteWorkspace } from '../workspace/site-workspace';
 
 export interface SheetImportResult {
   /** Phones added to the sheet. */

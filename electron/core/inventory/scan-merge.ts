@@ -2,7 +2,6 @@
 // new devices, devices gone from the scanned addresses, devices back again, moved addresses (same MAC, new IP),
 // changed firmware and changed model. Nothing is ever dropped: a device not seen again is kept, marked gone.
 import { parseFirmwareVersion, compareFirmware, normaliseModel } from '../phone';
-import type { DeviceRecord } from './device-record';
 import {
   MAX_PREVIOUS_IPS,
   MAX_SCAN_CHANGES,
@@ -12,6 +11,7 @@ import {
   type ScanChange,
   type ScanSummary,
 } from './inventory-files';
+import type { DeviceRecord } from '../discovery/device-record';
 
 export interface ScanContext {
   id: string;

@@ -3,10 +3,10 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { z } from 'zod';
 import { FieldkitError, isFieldkitError } from '../util/errors';
 import { Journal, type JournalEntry } from './journal';
 import { TERMINAL_STATES, type JobInfo, type JobLog, type JobState } from './job-types';
+import type { z } from 'zod';
 
 export interface StepRecord {
   state: 'begun' | 'done' | 'failed';
@@ -337,7 +337,7 @@ export class JobManager {
   async list(): Promise<JobInfo[]> {
     const result = new Map<string, JobInfo>();
     for (const [id, job] of this.live) result.set(id, { ...job.info, counters: { ...job.info.counters } });
-    let files: string[] = [];
+    let files: string[];
     try {
       files = (await readdir(this.journalDir())).filter((f) => f.endsWith('.jsonl'));
     } catch {

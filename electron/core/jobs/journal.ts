@@ -1,9 +1,9 @@
 // Append-only JSONL journal. Every line is fsync'd before append() resolves, so whatever a job
 // recorded before a crash or a pulled cable is on disk when Fieldkit starts again.
 import { open, readFile, mkdir } from 'node:fs/promises';
-import type { FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { describeFsError } from '../util/errors';
+import type { FileHandle } from 'node:fs/promises';
 
 export interface JournalEntry {
   seq: number;

@@ -1,8 +1,8 @@
 // A harmless job that exercises the whole job path (journal, steps, progress, cancel, resume)
 // without touching the network: the technician can run it to check that the site folder is writable.
 import { z } from 'zod';
-import type { JobDefinition } from './job-manager';
 import { sleep } from '../util/sleep';
+import type { JobDefinition } from './job-manager';
 
 export const SelfTestParamsSchema = z.object({
   steps: z.number().int().min(1).max(1000).default(20),

@@ -2,12 +2,12 @@
 // User-Agent a phone sends to its provisioning server.
 
 import { boundedText } from './bounded-text';
-import type { TextInput } from './bounded-text';
 import { formatFirmwareVersion, parseFirmwareVersion } from './firmware-version';
-import type { FirmwareVersion } from './firmware-version';
 import { parseMac } from './mac';
-import type { CanonicalMac } from './mac';
 import { normaliseModel } from './models';
+import type { TextInput } from './bounded-text';
+import type { FirmwareVersion } from './firmware-version';
+import type { CanonicalMac } from './mac';
 
 /** Longer banners are refused: real ones are a few dozen characters. */
 export const MAX_BANNER_CHARS = 1024;
@@ -26,12 +26,11 @@ export interface SipBanner {
 }
 
 function clean(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
 }
 
-// `Aastra 6731i/3.2.2.3077`, `Mitel 6930/6.4.0.132` (Greenbone, facts §3), `Aastra 51i/2.5.1.41`
-// (Asterisk log, facts §3), `Mitel-6920-SIP/6.4.0.140` (dirazi83 README, unverified, facts §3).
+// `Aastra 6731i/3.2.2.3077`, `Mitel 6930/6.4.0.132` (Greenbone, phone-facts §3), `Aastra 51i/2.5.1.41`
+// (Asterisk log, phone-facts §3), `Mitel-6920-SIP/6.4.0.140` (dirazi83 README, unverified, phone-facts §3).
 const MITEL_BANNER = /^(Aastra|Mitel)[\s-]+([A-Za-z0-9]{2,8})(?:-SIP)?(?:\s*\/\s*([^\s;()]{1,64}))?/i;
 
 /** Parses a SIP `Server:` or `User-Agent:` value. Returns null for empty or oversized input. */
@@ -83,18 +82,21 @@ export interface ProvisioningUserAgent {
   /** `a.b.c.d` without the `-SIP` suffix, or the raw field if it is not four numbers. */
   version: string;
   firmware: FirmwareVersion | null;
-  /** MiNET (not SIP) load: UA starts `MitelMINET_` (XMLAPI, facts §2/§3). */
+  /** MiNET (not SIP) load: UA starts `MitelMINET_` (XMLAPI, phone-facts §2/§3). */
   minet: boolean;
 }
 
 export const MAX_USER_AGENT_CHARS = 512;
 
-// WAZO: ^(?:Aastra|Mitel)(\w+) MAC:([^ ]+) V:([^ ]+)-SIP$ (facts §3). Made tolerant of case,
+// WAZO: ^(?:Aastra|Mitel)(\w+) MAC:([^ ]+) V:([^ ]+)-SIP$ (phone-facts §3). Made tolerant of case,
 // extra spaces, a missing `-SIP` suffix, trailing tokens and the `MitelMINET_` prefix.
 const PROVISIONING_UA =
   /^(Aastra|Mitel)(MINET_)?\s*([A-Za-z0-9]{2,8}(?:\s+RP)?)\s+MAC:\s*(\S{1,32})\s+V:\s*(\S{1,64}?)(-SIP)?(?:\s.*)?$/i;
 
-/** Parses the HTTP User-Agent of a phone fetching provisioning files, e.g. `Aastra6867i MAC:00-08-5D-1A-2B-3C V:6.5.0.224-SIP`. */
+/**
+ * Parses the HTTP User-Agent of a phone fetching provisioning files, e.g. `Aastra6867i MAC:00-08-5D-1A-2B-3C
+ * V:6.5.0.224-SIP`.
+ */
 export function parseProvisioningUserAgent(input: TextInput): ProvisioningUserAgent | null {
   const text = boundedText(input, MAX_USER_AGENT_CHARS);
   if (text === null) return null;

@@ -13,8 +13,8 @@
 //   fixed in "R6.4.0.SP5"; numeric builds of SP4/SP5 not found.
 
 import { compareFirmware, formatFirmwareVersion, OSV_MINIMUM, parseFirmwareVersion } from './firmware-version';
-import type { FirmwareVersion } from './firmware-version';
 import { isSupportedModel, normaliseModel } from './models';
+import type { FirmwareVersion } from './firmware-version';
 
 export type AdvisoryStatus = 'affected' | 'possibly-affected' | 'not-affected';
 

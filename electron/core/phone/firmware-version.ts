@@ -1,4 +1,4 @@
-// Mitel firmware versions: four numeric fields `major.minor.patch.build` (facts §2 "Version format").
+// Mitel firmware versions: four numeric fields `major.minor.patch.build` (phone-facts §2 "Version format").
 
 export interface FirmwareVersion {
   major: number;
@@ -11,7 +11,7 @@ const MAX_VERSION_INPUT = 64;
 
 /**
  * Parses `6.5.0.224`, `V6.5.0.224`, `V 6.5.0.224` (integration guide spelling), `V:6.5.0.224-SIP`
- * (HTTP UA form, facts §3) and `6.5.0.224-SIP`. Returns null for anything else, including
+ * (HTTP UA form, phone-facts §3) and `6.5.0.224-SIP`. Returns null for anything else, including
  * three-field or five-field versions.
  */
 export function parseFirmwareVersion(input: string | null | undefined): FirmwareVersion | null {

@@ -27,7 +27,9 @@ function decode(text: string): string {
     .replace(/&amp;/gi, '&');
 }
 
-/** name → value of every successful control: text/hidden/password inputs, checked boxes, selected options, textareas. */
+/**
+ * name → value of every successful control: text/hidden/password inputs, checked boxes, selected options, textareas.
+ */
 export function parseFormValues(html: string): Record<string, string> {
   const values: Record<string, string> = Object.create(null) as Record<string, string>;
   let count = 0;

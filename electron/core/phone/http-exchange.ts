@@ -1,7 +1,7 @@
 // One HTTP/1.1 request to a phone's web server on a fresh TCP/TLS connection.
 // Written by hand rather than with node:http because the phones need the whole request
 // (headers and body) in one write: "the 6739i hangs unless POST headers and body arrive in one
-// TCP segment" (facts §3 "Scraping quirks", ELX). Bounded: one overall deadline (a server that
+// TCP segment" (phone-facts §3 "Scraping quirks", ELX). Bounded: one overall deadline (a server that
 // trickles bytes cannot hold us), header and body size caps, no connection reuse.
 
 import { Buffer } from 'node:buffer';
@@ -17,7 +17,10 @@ export interface HttpExchangeRequest {
   scheme: Scheme;
   method: 'GET' | 'POST';
   path: string;
-  /** Extra headers; Host, Connection and Content-Length are set here. Built after connecting so they can name the local address. */
+  /**
+   * Extra headers; Host, Connection and Content-Length are set here. Built after connecting so they can name the local
+   * address.
+   */
   headers?: (localAddress: string) => readonly (readonly [string, string])[];
   body?: string;
   timeoutMs: number;

@@ -45,7 +45,7 @@ export function requireMac(input: string): CanonicalMac {
 
 /**
  * File stem for the per-phone config file `<stem>.cfg`: 12 uppercase hex digits, no separators
- * (facts §1 "MAC file name": WAZO `format_mac(..., separator='', uppercase=True)`, ELX, PROV `strtoupper`).
+ * (phone-facts §1 "MAC file name": WAZO `format_mac(..., separator='', uppercase=True)`, ELX, PROV `strtoupper`).
  */
 export function macFileStem(mac: string): string {
   return requireMac(mac).replace(/:/g, '');
@@ -60,7 +60,7 @@ export interface OuiInfo {
   family: string | null;
 }
 
-// facts §3 "MAC OUIs".
+// phone-facts §3 "MAC OUIs".
 const OUIS: readonly OuiInfo[] = [
   { oui: '00:08:5D', vendor: 'Aastra', family: null }, // WAZO dhcp, PROV oui_list, UA examples
   { oui: '00:10:BC', vendor: 'Aastra', family: null }, // PROV oui_list

@@ -1,6 +1,6 @@
 // Which phone models Fieldkit supports and how to recognise a model name in its many spellings.
 
-/** The models Fieldkit deploys (integration guide §1; facts §1 model files `6867i.cfg`, `6865i.cfg`). */
+/** The models Fieldkit deploys (integration guide §1; phone-facts §1 model files `6867i.cfg`, `6865i.cfg`). */
 export const SUPPORTED_MODELS = ['6867i', '6865i'] as const;
 export type SupportedModel = (typeof SUPPORTED_MODELS)[number];
 
@@ -8,9 +8,9 @@ export type DeviceClass = 'supported' | 'other-mitel' | 'other-sip' | 'unknown';
 
 const MAX_MODEL_INPUT = 128;
 
-// Prefixes seen in front of a model number: SIP banners `Aastra 6731i`, `Mitel 6930` (facts §3),
-// HTTP UAs `Aastra6863i`, `Mitel6930`, `MitelMINET_6930` (facts §3, XMLAPI), DHCP option 60
-// `AastraIPPhone6867i` / `MitelIPPhone…` (facts §5), 401 realms `Aastra 6757i` (facts §3).
+// Prefixes seen in front of a model number: SIP banners `Aastra 6731i`, `Mitel 6930` (phone-facts §3),
+// HTTP UAs `Aastra6863i`, `Mitel6930`, `MitelMINET_6930` (phone-facts §3, XMLAPI), DHCP option 60
+// `AastraIPPhone6867i` / `MitelIPPhone…` (phone-facts §5), 401 realms `Aastra 6757i` (phone-facts §3).
 const PREFIX = /^(?:aastra|mitel)(?:\s*ipphone|\s*minet_?)?[\s_-]*/i;
 
 /**

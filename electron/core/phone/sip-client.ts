@@ -14,7 +14,6 @@ import { randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import { parseSipBanner } from './banner';
-import type { SipBanner } from './banner';
 import {
   buildSipRequest,
   getHeader,
@@ -24,6 +23,7 @@ import {
   parseSipMessage,
   topVia,
 } from './sip-message';
+import type { SipBanner } from './banner';
 import type { SipResponse } from './sip-message';
 
 export interface SipTransportOptions {
@@ -184,7 +184,9 @@ export class SipUdpEndpoint {
     return source;
   }
 
-  /** Sends one non-INVITE request and resolves with the final answer, or a failure. Never rejects for network reasons. */
+  /**
+   * Sends one non-INVITE request and resolves with the final answer, or a failure. Never rejects for network reasons.
+   */
   async request(spec: SipRequestSpec, timing: SipTimingOptions = {}): Promise<SipResult> {
     validatePort(spec.port);
     const timeoutMs = timing.timeoutMs ?? 2000;
@@ -443,10 +445,10 @@ export async function sipOptionsProbe(options: SipTargetOptions): Promise<SipRes
 
 /**
  * NOTIFY `Event: check-sync`: what Asterisk's `sip notify aastra-check-cfg` sends to make an
- * Aastra/Mitel phone re-read its configuration and reboot (facts §4 "SIP NOTIFY": FreePBX
+ * Aastra/Mitel phone re-read its configuration and reboot (phone-facts §4 "SIP NOTIFY": FreePBX
  * Restart.class.php, ELX, PROV). Content-Length 0 as in older FreePBX configs; Subscription-State
  * because RFC 6665 requires it in every NOTIFY. Whether the phone insists on the NOTIFY coming
- * from its registrar is unknown (facts §4). Resolves with the phone's answer.
+ * from its registrar is unknown (phone-facts §4). Resolves with the phone's answer.
  */
 export async function sendCheckSyncNotify(options: SipTargetOptions): Promise<SipResult> {
   const endpoint = await SipUdpEndpoint.open(options);

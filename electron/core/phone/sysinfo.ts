@@ -1,14 +1,14 @@
 // Reads the phone's /sysinfo.html status page. The exact markup is not known for 6.x firmware
-// (facts §3 "sysinfo.html contents"), so this reads it loosely: tags are dropped, the page becomes
+// (phone-facts §3 "sysinfo.html contents"), so this reads it loosely: tags are dropped, the page becomes
 // a list of table cells, and a value is the cell that follows its label cell.
 
 import { boundedText } from './bounded-text';
-import type { TextInput } from './bounded-text';
 import { formatFirmwareVersion, parseFirmwareVersion } from './firmware-version';
-import type { FirmwareVersion } from './firmware-version';
 import { parseMac } from './mac';
-import type { CanonicalMac } from './mac';
 import { normaliseModel } from './models';
+import type { TextInput } from './bounded-text';
+import type { FirmwareVersion } from './firmware-version';
+import type { CanonicalMac } from './mac';
 
 export const MAX_SYSINFO_CHARS = 512 * 1024;
 const MAX_CELLS = 100_000; // more than a 512 KiB page can hold
@@ -47,7 +47,6 @@ function decodeEntities(text: string): string {
 }
 
 function normaliseCell(raw: string): string {
-  // eslint-disable-next-line no-control-regex
   return decodeEntities(raw.slice(0, MAX_CELL_CHARS * 4))
     .replace(/[\s\u0000-\u001f]+/g, ' ')
     .trim()
@@ -99,8 +98,8 @@ function labelKey(text: string): string {
     .trim();
 }
 
-// NeDi: `<td>Firmware Version</td><td>([0-9\.]+)</td>`, `<td>Platform</td>` (facts §3).
-// MAC and release-code labels are unconfirmed (facts §3), so variants are accepted.
+// NeDi: `<td>Firmware Version</td><td>([0-9\.]+)</td>`, `<td>Platform</td>` (phone-facts §3).
+// MAC and release-code labels are unconfirmed (phone-facts §3), so variants are accepted.
 const LABELS = {
   firmware: /^(?:firmware|software)\s*version$/,
   platform: /^platform$/,

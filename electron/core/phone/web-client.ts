@@ -4,11 +4,11 @@
 
 import { Buffer } from 'node:buffer';
 import { httpExchange } from './http-exchange';
-import type { HttpExchangeResponse, Scheme } from './http-exchange';
 import { parseFormValues } from './html-form';
 import { normaliseModel } from './models';
 import { PhoneError } from './phone-error';
 import { MAX_SYSINFO_CHARS, parseSysinfo } from './sysinfo';
+import type { HttpExchangeResponse, Scheme } from './http-exchange';
 import type { SysinfoInfo } from './sysinfo';
 
 export interface PhoneTarget {
@@ -24,7 +24,7 @@ export interface PhoneTarget {
 }
 
 export interface PhoneCredentials {
-  /** Default `admin` (facts §3 "Auth is HTTP Basic"). */
+  /** Default `admin` (phone-facts §3 "Auth is HTTP Basic"). */
   username?: string;
   password: string;
 }
@@ -85,11 +85,11 @@ function expectOk(res: HttpExchangeResponse, host: string, page: string): void {
 
 export interface WebFingerprint {
   status: number;
-  /** Basic realm, e.g. `Aastra 6757i` (facts §3). */
+  /** Basic realm, e.g. `Aastra 6757i` (phone-facts §3). */
   realm: string | null;
-  /** `Server:` header; phones send `Aragorn` (facts §3). */
+  /** `Server:` header; phones send `Aragorn` (phone-facts §3). */
   server: string | null;
-  /** Model named in the realm (ELX reads `realm="Aastra (.+)"`; `Mitel` prefix accepted too, facts §3). */
+  /** Model named in the realm (ELX reads `realm="Aastra (.+)"`; `Mitel` prefix accepted too, phone-facts §3). */
   modelFromRealm: string | null;
   prefix: 'Aastra' | 'Mitel' | null;
   /** True when realm or Server header point to a Mitel/Aastra phone. */
@@ -169,7 +169,7 @@ async function authPostForm(
   return res;
 }
 
-/** Reads /sysinfo.html with Basic auth (facts §3). */
+/** Reads /sysinfo.html with Basic auth (phone-facts §3). */
 export async function readSysinfo(target: PhoneTarget, credentials: PhoneCredentials): Promise<SysinfoInfo> {
   const res = await authGet(target, credentials, '/sysinfo.html', MAX_SYSINFO_CHARS);
   const info = parseSysinfo(res.body);
@@ -179,7 +179,7 @@ export async function readSysinfo(target: PhoneTarget, credentials: PhoneCredent
 }
 
 // From factory state the phone applies a POST only after a GET of /sysinfo.html; otherwise it
-// answers 200 with a page asking to visit sysinfo (facts §3 "Scraping quirks", ELX). The exact
+// answers 200 with a page asking to visit sysinfo (phone-facts §3 "Scraping quirks", ELX). The exact
 // wording is not public: this matches "visit" followed closely by "sysinfo"/"system information".
 const VISIT_SYSINFO_FIRST = /visit[^<>]{0,80}(?:sysinfo|system\s+information)/i;
 
@@ -209,7 +209,7 @@ async function postAfterSysinfo(
 }
 
 // ---------------------------------------------------------------------------------------------
-// Restart / reset (facts §4 "Web UI restart": GET /sysinfo.html, then POST /reset.html resetOption)
+// Restart / reset (phone-facts §4 "Web UI restart": GET /sysinfo.html, then POST /reset.html resetOption)
 
 export interface ResetResult {
   /** HTTP status of the reset POST, or null when the phone dropped the connection (it is rebooting). */
@@ -238,21 +238,24 @@ export function restart(target: PhoneTarget, credentials: PhoneCredentials): Pro
   return postReset(target, credentials, '0');
 }
 
-/** DANGEROUS: factory default (resetOption=1). Erases every setting, including the admin password and the configuration server. */
+/**
+ * DANGEROUS: factory default (resetOption=1). Erases every setting, including the admin password and the configuration
+ * server.
+ */
 export function dangerousFactoryReset(target: PhoneTarget, credentials: PhoneCredentials): Promise<ResetResult> {
   return postReset(target, credentials, '1');
 }
 
 /**
  * DANGEROUS: removes settings made in the phone's Web/phone UI (resetOption=2). Useful because local
- * changes win over server files (facts §1, §4), but anything configured only locally is lost.
+ * changes win over server files (phone-facts §1, §4), but anything configured only locally is lost.
  */
 export function dangerousRemoveLocalConfig(target: PhoneTarget, credentials: PhoneCredentials): Promise<ResetResult> {
   return postReset(target, credentials, '2');
 }
 
 // ---------------------------------------------------------------------------------------------
-// Configuration server (facts §4 "Set the config server over HTTP", field names from ELX)
+// Configuration server (phone-facts §4 "Set the config server over HTTP", field names from ELX)
 
 export const CONFIG_SERVER_FIELDS = [
   'protocol',
@@ -281,7 +284,7 @@ export type ConfigServerField = (typeof CONFIG_SERVER_FIELDS)[number];
 export type ConfigServerSettings = Partial<Record<ConfigServerField, string>>;
 
 export interface ConfigServerReading {
-  /** Every field of facts §4 found on the page, except `ftppass`. */
+  /** Every field of phone-facts §4 found on the page, except `ftppass`. */
   settings: Omit<ConfigServerSettings, 'ftppass'>;
   /** Whether an FTP password is filled in (its value is never returned). */
   ftpPasswordSet: boolean;
@@ -327,7 +330,7 @@ function validateSettings(host: string, s: ConfigServerSettings): void {
     if (v !== undefined && (!/^\d{1,5}$/.test(v) || Number(v) < 1 || Number(v) > 65535))
       bad(`${port} must be a port number 1-65535, not ${JSON.stringify(v)}`);
   }
-  // auto resync mode 0-3 (facts §1 table, AG331 p.A-22); time hh:mm or the French/Spanish hhhmm form.
+  // auto resync mode 0-3 (phone-facts §1 table, AG331 p.A-22); time hh:mm or the French/Spanish hhhmm form.
   if (s.autoResyncMode !== undefined && !/^[0-3]$/.test(s.autoResyncMode))
     bad('autoResyncMode must be 0 (none), 1 (config), 2 (firmware) or 3 (both)');
   if (s.autoResyncTime !== undefined && !/^([01]\d|2[0-3])[:h][0-5]\d$/.test(s.autoResyncTime))
@@ -366,7 +369,7 @@ export async function setConfigurationServer(
 }
 
 // ---------------------------------------------------------------------------------------------
-// XML push (facts §4 "XML push", XMLAPI Aastra_push2phone)
+// XML push (phone-facts §4 "XML push", XMLAPI Aastra_push2phone)
 
 export type XmlPushCommand = 'Reset' | 'FastReboot';
 
@@ -379,7 +382,7 @@ export interface XmlPushResult {
 /**
  * POST / with `xml=<AastraIPPhoneExecute>…` (not URL-encoded), Content-Type text/xml and a Referer
  * naming the sender, in one write. `Reset` waits until idle and checks firmware; `FastReboot`
- * does not check firmware (facts §2, §4). The phone accepts it only from hosts in its
+ * does not check firmware (phone-facts §2, §4). The phone accepts it only from hosts in its
  * `xml application post list`; a 403 is reported as refused-by-post-list.
  */
 export async function xmlPush(

@@ -3,8 +3,8 @@
 // materialized files hold SIP passwords, so they never touch the disk in clear) and firmware images
 // (<model>.st) from the site's firmware folder. GET only; every other method is refused.
 //
-// Names: phones ask for startup.cfg/aastra.cfg, <model>.cfg, <MAC>.cfg and <model>.st (facts §1, §2).
-// MAC file names are published in uppercase (facts §1). A request for the same MAC in lowercase or
+// Names: phones ask for startup.cfg/aastra.cfg, <model>.cfg, <MAC>.cfg and <model>.st (phone-facts §1, §2).
+// MAC file names are published in uppercase (phone-facts §1). A request for the same MAC in lowercase or
 // mixed case is served the uppercase file too: a MAC names one phone whatever its case, so this can
 // never hand one phone another's file, and it keeps a phone or proxy that lowercases names working.
 // Every other name must match exactly.
@@ -22,8 +22,8 @@ import { createReadStream } from 'node:fs';
 import { readFile, stat as statFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
-import { sha256Hex } from './generated-store';
+import { sha256Hex } from '../util/hash';
+import { FieldkitError } from '../util/errors';
 import {
   assertFolderPath,
   assertPublishableName,
@@ -33,7 +33,7 @@ import {
   type WriteOptions,
   type WriteResult,
 } from './target';
-import { FieldkitError } from '../util/errors';
+import type { AddressInfo } from 'node:net';
 
 export interface FetchEntry {
   at: string;

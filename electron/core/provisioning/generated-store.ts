@@ -2,16 +2,16 @@
 // each file's text with secrets as placeholders, and `configs/generated/manifest.json` says which line
 // of which file takes which credential. Publishing rebuilds the GeneratedFile from both and lets
 // `materialize` fill in the secrets from the credential store; the real values never touch the disk.
-import { createHash } from 'node:crypto';
 import { readFile, readdir, unlink } from 'node:fs/promises';
 import { z } from 'zod';
+import { sha256Hex } from '../util/hash';
 import { parseCfg } from '../config/cfg-format';
-import type { Finding } from '../config/parameter-rules';
-import type { GenerateResult, GeneratedFile } from '../config/generator';
 import { SUPPORTED_MODELS } from '../phone/models';
-import type { SiteWorkspace } from '../workspace/site-workspace';
 import { writeFileAtomic } from '../workspace/atomic-file';
 import { FieldkitError } from '../util/errors';
+import type { SiteWorkspace } from '../workspace/site-workspace';
+import type { GenerateResult, GeneratedFile } from '../config/generator';
+import type { Finding } from '../config/parameter-rules';
 
 export const GENERATED_DIR = 'configs/generated';
 const MANIFEST = `${GENERATED_DIR}/manifest.json`;
@@ -51,10 +51,6 @@ export const GeneratedManifestSchema = z.object({
   files: z.array(ManifestFileSchema),
 });
 export type GeneratedManifest = z.infer<typeof GeneratedManifestSchema>;
-
-export function sha256Hex(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
-}
 
 /** Replaces the site's generated set with a new one; files no longer generated are removed. */
 export async function saveGenerated(

@@ -1,9 +1,9 @@
 // What the provisioning jobs need from the running app: the open site, the credential store and
 // where to send from. Kept small so tests can build one around a temporary site.
-import type { SecretStore } from '../secrets/secret-store';
 import { secretKeys } from '../secrets/secret-store';
+import type { SecretStore } from '../secrets/secret-store';
 import type { SiteWorkspace } from '../workspace/site-workspace';
-import type { PhoneOverride } from './site-settings-store';
+import type { PhoneOverride } from './provisioning-settings-file';
 import type { FetchRecord } from './verify';
 
 export interface ProvisioningEnv {

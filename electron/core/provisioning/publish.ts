@@ -14,15 +14,17 @@ import {
   MissingSecretError,
   type GeneratedFile,
 } from '../config';
-import type { JobContext, JobDefinition } from '../jobs/job-manager';
-import type { SecretStore } from '../secrets/secret-store';
 import { readTextIfExists, writeJsonAtomic } from '../workspace/atomic-file';
 import { SiteWorkspace } from '../workspace/site-workspace';
 import { FieldkitError } from '../util/errors';
-import { loadGenerated, sha256Hex } from './generated-store';
+import { sha256Hex } from '../util/hash';
+import { mapBounded } from '../util/map-bounded';
+import { type PublishTarget } from './target';
 import { ContentDigest, loadPublished, recordPublished, type PublishedFile } from './published-store';
-import { mapBounded, type PublishTarget } from './target';
+import { loadGenerated } from './generated-store';
 import { TargetIdSchema } from './targets-config';
+import type { SecretStore } from '../secrets/secret-store';
+import type { JobContext, JobDefinition } from '../jobs/job-manager';
 
 export type PreviewStatus = 'new' | 'changed' | 'unchanged' | 'conflict';
 

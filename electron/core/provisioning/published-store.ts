@@ -9,8 +9,8 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { readTextIfExists, writeFileAtomic } from '../workspace/atomic-file';
-import type { SiteWorkspace } from '../workspace/site-workspace';
 import { redactCfgText } from '../config';
+import type { SiteWorkspace } from '../workspace/site-workspace';
 
 const KEY_FILE = 'publish-digest.key';
 

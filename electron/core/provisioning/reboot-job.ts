@@ -5,17 +5,17 @@
 import { createHash } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { z } from 'zod';
-import { Semaphore } from '../discovery/limiter';
-import type { JobDefinition } from '../jobs/job-manager';
+import { Semaphore } from '../util/limiter';
 import { FieldkitError } from '../util/errors';
-import type { SiteWorkspace } from '../workspace/site-workspace';
-import { adminPasswordFor } from './provisioning-env';
-import type { ProvisioningEnv } from './provisioning-env';
-import { METHOD_LABELS, rebootPhone } from './reboot';
-import type { RebootOutcome, RebootOptions } from './reboot';
-import { loadSitePhones } from './site-phones';
-import { loadSiteSettings } from './site-settings-store';
 import { macFileStem, parseMac } from '../phone';
+import { adminPasswordFor } from './provisioning-env';
+import { METHOD_LABELS, rebootPhone } from './reboot';
+import { loadSitePhones } from './site-phones';
+import { loadSiteSettings } from './provisioning-settings-file';
+import type { JobDefinition } from '../jobs/job-manager';
+import type { SiteWorkspace } from '../workspace/site-workspace';
+import type { ProvisioningEnv } from './provisioning-env';
+import type { RebootOutcome, RebootOptions } from './reboot';
 
 export const PROVISIONING_DIR = 'provisioning';
 

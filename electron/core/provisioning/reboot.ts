@@ -1,8 +1,8 @@
-// Makes one phone restart and fetch its configuration, trying the methods in order (facts §4):
+// Makes one phone restart and fetch its configuration, trying the methods in order (phone-facts §4):
 // SIP NOTIFY `Event: check-sync`, the web UI restart (GET /sysinfo.html, POST /reset.html
 // resetOption=0) and XML push `Command: Reset`. A method counts only when the phone is then seen to
 // go down: a phone may accept a NOTIFY and ignore it (whether check-sync must come from the registrar
-// is unknown, facts §4). `FastReboot` skips the firmware check (facts §2), so it is used only when the
+// is unknown, phone-facts §4). `FastReboot` skips the firmware check (phone-facts §2), so it is used only when the
 // caller says the change is configuration-only.
 import { FieldkitError } from '../util/errors';
 import { restart, sendCheckSyncNotify, sipOptionsProbe, xmlPush, isPhoneError, fingerprint } from '../phone';

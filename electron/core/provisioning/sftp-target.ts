@@ -9,21 +9,21 @@
 // A target for a sub-folder (folder()) is its own session; connect() creates the folder (mkdir -p inside
 // the target's folder), and the same rules apply there.
 import SftpClient from 'ssh2-sftp-client';
-import type { SFTPWrapper } from 'ssh2';
-import { sha256Hex } from './generated-store';
+import { sha256Hex } from '../util/hash';
+import { mapBounded } from '../util/map-bounded';
+import { FieldkitError } from '../util/errors';
+import { hostKeyId, sshFingerprint, type KnownHosts } from './known-hosts';
+import { formatSftpUrl, type SftpLocation } from './target-url';
 import {
   assertFolderPath,
   assertPublishableName,
   conflictError,
-  mapBounded,
   type PublishTarget,
   type RemoteFileState,
   type WriteOptions,
   type WriteResult,
 } from './target';
-import { formatSftpUrl, type SftpLocation } from './target-url';
-import { hostKeyId, sshFingerprint, type KnownHosts } from './known-hosts';
-import { FieldkitError } from '../util/errors';
+import type { SFTPWrapper } from 'ssh2';
 
 export const BACKUP_DIR = '.fieldkit-backup';
 const TEMP_SUFFIX = '.fieldkit-tmp';

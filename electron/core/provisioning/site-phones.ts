@@ -2,8 +2,8 @@
 // name, location, model) joined with what discovery found (address, ports, model, firmware) by MAC.
 // Read through the inventory's own store.
 import { isSupportedModel, normaliseModel, parseMac, macFileStem } from '../phone';
-import type { SupportedModel } from '../phone';
 import { InventoryStore } from '../inventory/inventory-store';
+import type { SupportedModel } from '../phone';
 import type { InventoryDevice } from '../inventory/inventory-files';
 import type { SheetRow } from '../inventory/sheet';
 import type { SiteWorkspace } from '../workspace/site-workspace';

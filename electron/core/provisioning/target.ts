@@ -61,7 +61,9 @@ export function assertPublishableName(name: string): void {
 
 const MAX_FOLDER_DEPTH = 4;
 
-/** A relative folder path (`fw/6867i-5.1.0.2051`): every part a publishable, non-hidden name; no `..`, no leading `/`. */
+/**
+ * A relative folder path (`fw/6867i-5.1.0.2051`): every part a publishable, non-hidden name; no `..`, no leading `/`.
+ */
 export function assertFolderPath(path: string): string {
   const parts = path.split('/');
   if (parts.length > MAX_FOLDER_DEPTH || parts.some((p) => !PUBLISHABLE_NAME.test(p) || p.includes('..'))) {
@@ -101,28 +103,4 @@ export function conflictError(
       foundSha256: found,
     },
   );
-}
-
-/** Runs `fn` over `items` with at most `limit` at a time; the first failure rejects after running ones settle. */
-export async function mapBounded<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T, index: number) => Promise<R>,
-): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  let failure: { error: unknown } | undefined;
-  const worker = async () => {
-    while (failure === undefined && next < items.length) {
-      const index = next++;
-      try {
-        results[index] = await fn(items[index]!, index);
-      } catch (e) {
-        failure ??= { error: e };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  if (failure) throw failure.error;
-  return results;
 }

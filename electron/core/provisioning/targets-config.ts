@@ -2,9 +2,9 @@
 // (provisioning/server.json). Only references to credentials are stored; the values live in the
 // credential store under sftp-password:<id> / sftp-private-key:<id>.
 import { z } from 'zod';
-import type { SiteWorkspace } from '../workspace/site-workspace';
 import { FieldkitError } from '../util/errors';
 import { parseSftpUrl } from './target-url';
+import type { SiteWorkspace } from '../workspace/site-workspace';
 
 export const TARGETS_FILE = 'provisioning/targets.json';
 export const SERVER_FILE = 'provisioning/server.json';

@@ -1,17 +1,17 @@
 // Job 'verify': after a reboot, checks every phone (came back, fetched its files, firmware, settings)
 // and stores one result per phone in `provisioning/verify-<job id>.json`, where the checklist reads it.
 import { z } from 'zod';
-import { Semaphore } from '../discovery/limiter';
-import type { JobDefinition } from '../jobs/job-manager';
+import { Semaphore } from '../util/limiter';
 import { macFileStem, parseMac } from '../phone';
 import { FieldkitError } from '../util/errors';
-import type { SiteWorkspace } from '../workspace/site-workspace';
 import { adminPasswordFor } from './provisioning-env';
-import type { ProvisioningEnv } from './provisioning-env';
 import { PROVISIONING_DIR, latestFile, latestRebootReport } from './reboot-job';
 import { loadSitePhones } from './site-phones';
-import { loadSiteSettings } from './site-settings-store';
+import { loadSiteSettings } from './provisioning-settings-file';
 import { fetchRecords, verifyPhone } from './verify';
+import type { ProvisioningEnv } from './provisioning-env';
+import type { SiteWorkspace } from '../workspace/site-workspace';
+import type { JobDefinition } from '../jobs/job-manager';
 import type { FetchRecord, ServerFetchEntry, VerifyOutcome } from './verify';
 
 export const VerifyJobParamsSchema = z.object({

@@ -14,12 +14,12 @@ import {
   readSysinfo,
   sipOptionsProbe,
 } from '../phone';
-import type { ConfigServerSettings, SysinfoInfo } from '../phone';
-import type { SiteSettings } from '../config';
-import { phoneAnswers } from './reboot';
-import type { RebootTarget } from './reboot';
 import { sleep } from '../util/sleep';
 import { FieldkitError } from '../util/errors';
+import { phoneAnswers } from './reboot';
+import type { ConfigServerSettings, SysinfoInfo } from '../phone';
+import type { SiteSettings } from '../config';
+import type { RebootTarget } from './reboot';
 
 export type CheckId = 'came-back' | 'fetched' | 'firmware' | 'settings' | 'line';
 
@@ -61,7 +61,7 @@ export interface ServerFetchEntry {
   userAgent: string | null;
 }
 
-/** Log entries with the phone's MAC read from its provisioning User-Agent (facts §3). */
+/** Log entries with the phone's MAC read from its provisioning User-Agent (phone-facts §3). */
 export function fetchRecords(entries: readonly ServerFetchEntry[]): FetchRecord[] {
   return entries.flatMap((e) => {
     if (e.file === null) return [];

@@ -3,10 +3,10 @@
 // Everything passes through the Redactor last, so no stored secret and no credential-shaped text leaves.
 import { arch, platform, release } from 'node:os';
 import { join } from 'node:path';
-import type { SiteWorkspace } from '../workspace/site-workspace';
 import { DEVICES_FILE, DevicesFileSchema } from '../inventory/inventory-files';
-import type { JobInfo } from '../jobs/job-types';
 import { Journal } from '../jobs/journal';
+import type { SiteWorkspace } from '../workspace/site-workspace';
+import type { JobInfo } from '../jobs/job-types';
 import type { Redactor } from './redactor';
 
 export interface DiagnosticsInput {

@@ -9,9 +9,9 @@
 // pattern. Values shorter than MIN_SECRET_LENGTH are not searched for: hiding every "12" in a log would
 // make it unreadable and protect nothing. Old values stay known after a secret changes, so a log of
 // yesterday's password is still hidden.
-import type { SecretKey, SecretStore } from '../secrets/secret-store';
 import { redactCfgText } from '../config/redact';
 import { redactPatterns } from './redact-patterns';
+import type { SecretKey, SecretStore } from '../secrets/secret-store';
 
 export const MIN_SECRET_LENGTH = 3;
 /** Longer values (private keys) are searched for one by one: a regex over them would be too large. */
@@ -29,7 +29,7 @@ export class Redactor {
   /** Re-reads every secret from the store; keeps the values learned before. Never throws. */
   async refresh(): Promise<this> {
     if (!this.store) return this;
-    let keys: SecretKey[] = [];
+    let keys: SecretKey[];
     try {
       keys = await this.store.list();
     } catch {

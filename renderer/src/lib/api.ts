@@ -1,7 +1,7 @@
 // The one typed client of the contract. It works over the Electron preload bridge (window.fieldkit)
 // or over the browser host, chosen at start-up.
-import type { CallInput, CallName, CallOutput, EventName, EventPayload, FieldkitBridge } from '$api/contract';
 import { httpBridge } from './bridge-http';
+import type { CallInput, CallName, CallOutput, EventName, EventPayload, FieldkitBridge } from '$api/contract';
 
 declare global {
   interface Window {

@@ -1,6 +1,6 @@
 // Renderer state shared by the views: the open site, the jobs, the current place.
-import type { CallOutput, EventPayload, SiteSummary } from '$api/contract';
 import { api } from './api';
+import type { CallOutput, EventPayload, SiteSummary } from '$api/contract';
 
 export type JobInfo = EventPayload<'job.updated'>;
 export type Place = 'overview' | 'inventory' | 'provisioning' | 'firmware' | 'checklist' | 'jobs';

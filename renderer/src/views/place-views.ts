@@ -1,12 +1,12 @@
-// Which view shows each place. A capability replaces its ComingView entry with its own view.
-import type { Component } from 'svelte';
-import type { Place } from '../lib/state.svelte';
+// Which view shows each place.
 import SiteOverview from './SiteOverview.svelte';
 import JobsView from './JobsView.svelte';
 import ProvisioningView from './provisioning/ProvisioningView.svelte';
 import ChecklistView from './checklist/ChecklistView.svelte';
 import InventoryView from './inventory/InventoryView.svelte';
 import FirmwareView from './firmware/FirmwareView.svelte';
+import type { Place } from '../lib/state.svelte';
+import type { Component } from 'svelte';
 
 export const placeViews: Record<Place, Component> = {
   overview: SiteOverview,

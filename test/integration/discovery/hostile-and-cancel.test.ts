@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
 import net from 'node:net';
 import { discover } from '../../../electron/core/discovery/discover';
-import type { DiscoverProgress } from '../../../electron/core/discovery/discover';
-import { FieldkitError } from '../../../electron/core/util/errors';
+import { type FieldkitError } from '../../../electron/core/util/errors';
 import { advertise } from '../../sim/mdns';
+import type { DiscoverProgress } from '../../../electron/core/discovery/discover';
 
 const MDNS = { interface: '127.0.0.1', bind: '0.0.0.0' };
 

@@ -2,18 +2,18 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { discover } from '../../../electron/core/discovery/discover';
-import type { DiscoverResult } from '../../../electron/core/discovery/discover';
 import { createDiscoveryJob } from '../../../electron/core/discovery/discovery-job';
-import { DeviceRecordSchema } from '../../../electron/core/inventory/device-record';
-import type { DeviceRecord } from '../../../electron/core/inventory/device-record';
+import { DeviceRecordSchema } from '../../../electron/core/discovery/device-record';
 import { JobManager } from '../../../electron/core/jobs/job-manager';
 import { parseMac } from '../../../electron/core/phone';
 import { MemorySecretStore } from '../../../electron/core/secrets/secret-store';
 import { runCli } from '../../../electron/cli';
 import { startLab } from '../../sim/lab';
-import type { LabHandle } from '../../sim/lab';
-import type { LabSpecInput } from '../../sim/lab-spec';
 import { tempDir } from '../../helpers/temp-dir';
+import type { LabSpecInput } from '../../sim/lab-spec';
+import type { LabHandle } from '../../sim/lab';
+import type { DeviceRecord } from '../../../electron/core/discovery/device-record';
+import type { DiscoverResult } from '../../../electron/core/discovery/discover';
 
 const RANGE = '127.81.0.0/24';
 const SPEC: LabSpecInput = {

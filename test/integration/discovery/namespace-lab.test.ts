@@ -6,10 +6,10 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseMac } from '../../../electron/core/phone';
 import { cleanupStaleLabs, startLab } from '../../sim/lab';
-import type { LabHandle } from '../../sim/lab';
 import { isRoot } from '../../sim/netns';
 import { ADMIN_PASSWORD, NON_DEFAULT, SCAN_200_SPEC, SPREAD_21_SPEC } from '../../bench/discovery-lab-spec';
 import { discoverInTech } from '../../bench/run-in-namespace';
+import type { LabHandle } from '../../sim/lab';
 import type { NamespaceDiscovery } from '../../bench/run-in-namespace';
 
 describe(

@@ -11,9 +11,9 @@ import { SiteWorkspace } from '../../../electron/core/workspace/site-workspace';
 import { saveServerConfig } from '../../../electron/core/provisioning/targets-config';
 import { DEVICES_FILE, DevicesFileSchema } from '../../../electron/core/inventory/inventory-files';
 import { startLab } from '../../sim/lab';
-import type { LabHandle } from '../../sim/lab';
 import { buildFirmwareImage } from '../../sim/firmware-image';
 import { deviceFor } from './fixture';
+import type { LabHandle } from '../../sim/lab';
 
 let dir: string;
 let lab: LabHandle;

@@ -3,11 +3,11 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
+import { makeFirmwarePlan } from '../../../electron/core/firmware/plan';
+import { readFirmwareChanges } from '../../../electron/core/firmware/firmware-changes';
+import { Journal } from '../../../electron/core/jobs/journal';
 import { startBench, FAST } from './fixture';
 import type { Bench } from './fixture';
-import { makeFirmwarePlan } from '../../../electron/core/firmware/plan';
-import { readFirmwareChanges } from '../../../electron/core/checklist/firmware-changes';
-import { Journal } from '../../../electron/core/jobs/journal';
 
 let b: Bench;
 before(async () => {

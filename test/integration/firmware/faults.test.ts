@@ -2,14 +2,13 @@
 // a corrupt image fails cleanly with no retry storm; power lost mid-flash; the silent re-upgrade trap.
 import { test, after, before, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { startBench, waitForDecision, FAST } from './fixture';
-import type { Bench } from './fixture';
 import { makeFirmwarePlan } from '../../../electron/core/firmware/plan';
-import { readLibrary } from '../../../electron/core/firmware/library';
-import { readLibraryImage } from '../../../electron/core/firmware/library';
+import { readLibrary, readLibraryImage } from '../../../electron/core/firmware/library';
 import { setConfigurationServer } from '../../../electron/core/phone';
 import { firmwareStatus } from '../../../electron/core/firmware/results';
 import { Journal } from '../../../electron/core/jobs/journal';
+import { startBench, waitForDecision, FAST } from './fixture';
+import type { Bench } from './fixture';
 
 const twoModels = (a: string, b: string) => [
   { count: 6, model: '6867i' as const, versions: ['6.5.0.224'], macStart: a },

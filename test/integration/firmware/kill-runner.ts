@@ -12,7 +12,7 @@ import { createFirmwareWaveJob } from '../../../electron/core/firmware/wave-job'
 const [siteDir, homeUrl, homeFiles, mode, a, b] = process.argv.slice(2);
 const site = await SiteWorkspace.open(siteDir!);
 const location = locationFromUrl(homeUrl!);
-// The published set comes back when the server starts (as ProvisioningService does); staged copies do not.
+// The published set comes back when the server starts (as PublishingService does); staged copies do not.
 const home = new BuiltinServer({ address: location.host, port: location.port, pathPrefix: location.path });
 for (const [name, base64] of Object.entries(JSON.parse(await readFile(homeFiles!, 'utf8')) as Record<string, string>)) {
   await home.write(name, Buffer.from(base64, 'base64'), { expectSha256: null, backup: false });

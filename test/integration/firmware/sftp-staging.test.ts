@@ -5,20 +5,20 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { chown, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startSshd, sshdUnavailableReason } from '../../helpers/sshd';
 import { tempDir } from '../../helpers/temp-dir';
-import { startBench, FAST } from './fixture';
-import { ProvisioningService } from '../../../electron/core/provisioning/service';
+import { PublishingService } from '../../../electron/core/provisioning/publishing-service';
 import { JobManager } from '../../../electron/core/jobs/job-manager';
 import { makeFirmwarePlan } from '../../../electron/core/firmware/plan';
 import { siteFirmwareServer } from '../../../electron/core/firmware/site-server';
 import { createFirmwareWaveJob } from '../../../electron/core/firmware/wave-job';
 import { findLibraryEntry, readLibraryImage } from '../../../electron/core/firmware/library';
-import { sha256Hex } from '../../../electron/core/provisioning/generated-store';
+import { sha256Hex } from '../../../electron/core/util/hash';
 import { buildFirmwareImage } from '../../sim/firmware-image';
+import { startBench, FAST } from './fixture';
+import type { AddressInfo } from 'node:net';
 
 const noSshd = sshdUnavailableReason();
 
@@ -77,7 +77,7 @@ test(
     await chown(folder, owner.uid, owner.gid);
 
     const appDataDir = await tempDir(t);
-    const service = new ProvisioningService({ site: b.site, secrets: b.secrets, appDataDir });
+    const service = new PublishingService({ site: b.site, secrets: b.secrets, appDataDir });
     await service.saveTarget({
       id: 'osv-prov',
       kind: 'sftp',

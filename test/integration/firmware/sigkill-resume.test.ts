@@ -3,15 +3,15 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startBench, FAST } from './fixture';
-import type { Bench } from './fixture';
 import { makeFirmwarePlan } from '../../../electron/core/firmware/plan';
 import { firmwareStatus } from '../../../electron/core/firmware/results';
 import { Journal } from '../../../electron/core/jobs/journal';
+import { startBench, FAST } from './fixture';
+import type { Bench } from './fixture';
+import type { ChildProcess } from 'node:child_process';
 
 const runner = fileURLToPath(new URL('./kill-runner.ts', import.meta.url));
 const repo = fileURLToPath(new URL('../../..', import.meta.url));

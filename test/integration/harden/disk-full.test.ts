@@ -12,8 +12,8 @@ import { DEVICES_FILE, DevicesFileSchema } from '../../../electron/core/inventor
 import { JobManager } from '../../../electron/core/jobs/job-manager';
 import { Journal } from '../../../electron/core/jobs/journal';
 import { selfTestJob } from '../../../electron/core/jobs/self-test-job';
-import type { FieldkitError } from '../../../electron/core/util/errors';
 import { waitFor } from './harden-kit';
+import type { FieldkitError } from '../../../electron/core/util/errors';
 
 const notRoot = typeof process.getuid === 'function' && process.getuid() !== 0 ? 'needs root to mount a tmpfs' : null;
 

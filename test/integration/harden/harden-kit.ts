@@ -1,10 +1,10 @@
 // Small helpers shared by the hardening tests.
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { Journal, type JournalEntry } from '../../../electron/core/jobs/journal';
+import type { AddressInfo } from 'node:net';
 
 export async function freePort(): Promise<number> {
   const server = createServer();

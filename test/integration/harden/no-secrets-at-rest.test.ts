@@ -19,8 +19,8 @@ import { buildFirmwareImage } from '../../sim/firmware-image';
 import { startLab } from '../../sim/lab';
 import { tempDir } from '../../helpers/temp-dir';
 import { startSshd, sshdUnavailableReason } from '../../helpers/sshd';
-import { freePort } from './harden-kit';
 import { callsOf } from '../../helpers/app-calls';
+import { freePort } from './harden-kit';
 
 const ADMIN = '8675309142';
 const sipPassword = (mac12: string) => `Zq7&Sip-${mac12.slice(-4)}`;

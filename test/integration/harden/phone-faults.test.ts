@@ -4,17 +4,17 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { FieldkitApp } from '../../../electron/app/fieldkit-app';
 import { nodePlatform } from '../../../electron/app/node-platform';
 import { MemorySecretStore } from '../../../electron/core/secrets/secret-store';
-import type { SecretKey } from '../../../electron/core/secrets/secret-store';
 import { envNameFor } from '../../../electron/core/secrets/env-secret-store';
 import { Journal } from '../../../electron/core/jobs/journal';
-import type { CallName, CallOutput } from '../../../electron/api/contract';
 import { startLab, type LabHandle } from '../../sim/lab';
 import { freePort, startAndKill, stepsDoneTwice } from './harden-kit';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import type { SecretKey } from '../../../electron/core/secrets/secret-store';
+import type { CallName, CallOutput } from '../../../electron/api/contract';
 
 const ADMIN = '5566778899';
 const PHONES = 12;

@@ -11,7 +11,6 @@ import { FieldkitApp } from '../../../electron/app/fieldkit-app';
 import { nodePlatform } from '../../../electron/app/node-platform';
 import { MemorySecretStore } from '../../../electron/core/secrets/secret-store';
 import { envNameFor } from '../../../electron/core/secrets/env-secret-store';
-import type { SecretKey } from '../../../electron/core/secrets/secret-store';
 import { Journal } from '../../../electron/core/jobs/journal';
 import { DEVICES_FILE } from '../../../electron/core/inventory/inventory-files';
 import { callsOf } from '../../helpers/app-calls';
@@ -19,6 +18,7 @@ import { startLab } from '../../sim/lab';
 import { tempDir } from '../../helpers/temp-dir';
 import { startSshd, sshdUnavailableReason } from '../../helpers/sshd';
 import { startAndKill, stepsDoneTwice } from './harden-kit';
+import type { SecretKey } from '../../../electron/core/secrets/secret-store';
 
 async function newApp(t: Parameters<typeof tempDir>[0], secrets: Record<string, string> = {}) {
   const dir = await tempDir(t, 'fk-kill-');

@@ -8,10 +8,10 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { FieldkitApp } from '../../../electron/app/fieldkit-app';
 import { nodePlatform } from '../../../electron/app/node-platform';
-import type { CallName, CallOutput } from '../../../electron/api/contract';
 import { SimPhone } from '../../sim/phone';
 import { tempDir } from '../../helpers/temp-dir';
 import { siteWithConfigs } from '../../unit/provisioning/publish-fixture';
+import type { CallName, CallOutput } from '../../../electron/api/contract';
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {

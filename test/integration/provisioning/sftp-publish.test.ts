@@ -9,22 +9,22 @@ import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JobManager } from '../../../electron/core/jobs/job-manager';
-import type { JobInfo } from '../../../electron/core/jobs/job-types';
 import { Journal } from '../../../electron/core/jobs/journal';
 import { materialize } from '../../../electron/core/config';
 import { loadGenerated } from '../../../electron/core/provisioning/generated-store';
 import { publishJob } from '../../../electron/core/provisioning/publish';
-import { ProvisioningService } from '../../../electron/core/provisioning/service';
+import { PublishingService } from '../../../electron/core/provisioning/publishing-service';
 import { HostKeyError } from '../../../electron/core/provisioning/sftp-target';
 import { secretKeys } from '../../../electron/core/secrets/secret-store';
 import { startSshd, sshdUnavailableReason, type SshdHarness } from '../../helpers/sshd';
 import { regenerateWithChange, siteWithConfigs, type PublishFixture } from '../../unit/provisioning/publish-fixture';
+import type { JobInfo } from '../../../electron/core/jobs/job-types';
 
 const unavailable = sshdUnavailableReason();
 
 interface Rig {
   fx: PublishFixture;
-  service: ProvisioningService;
+  service: PublishingService;
   jobs: JobManager;
   updates: JobInfo[];
   remoteDir: string;
@@ -43,7 +43,7 @@ async function rig(
   const remoteDir = join(sshd.home, `prov-${phones}-${auth}-${Math.random().toString(36).slice(2, 8)}`);
   await mkdir(remoteDir);
   execFileSync('chown', [sshd.user, remoteDir]);
-  const service = new ProvisioningService({ site: fx.site, secrets: fx.secrets, appDataDir });
+  const service = new PublishingService({ site: fx.site, secrets: fx.secrets, appDataDir });
   await service.saveTarget({
     id: 'osv',
     kind: 'sftp',

@@ -1,13 +1,12 @@
 // Namespace-mode lab: real peer tools (nmap, svmap) in the technician namespace must detect the simulated phones.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { cleanupStaleLabs, namespaceArgv, startLab } from '../../sim/lab';
-import type { LabHandle } from '../../sim/lab';
 import { isRoot } from '../../sim/netns';
+import type { LabHandle } from '../../sim/lab';
+import type { ChildProcess } from 'node:child_process';
 
 const missing = [
   !isRoot() && 'root',

@@ -13,9 +13,9 @@ import {
   recordFirmwareChange,
   isMajorOrMinorChange,
   readFirmwareChanges,
-} from '../../../electron/core/checklist/firmware-changes';
+} from '../../../electron/core/firmware/firmware-changes';
 import { dueState } from '../../../electron/core/checklist/checklist-engine';
-import { FieldkitError } from '../../../electron/core/util/errors';
+import { type FieldkitError } from '../../../electron/core/util/errors';
 import { healthySite, secretsFor, scanPhones, writeConfig, answerEverything } from './checklist-fixture';
 
 const item = (s: Awaited<ReturnType<typeof checklistStatus>>, id: string) => s.items.find((i) => i.id === id)!;
@@ -25,7 +25,7 @@ describe('the checklist data', () => {
   test('every item cites a guide or facts section, ids are unique, automatic items name a check', () => {
     const ids = new Set<string>();
     for (const i of CHECKLIST_V1.items) {
-      assert.match(i.source, /(guide|facts) §\d/, `${i.id} cites its source`);
+      assert.match(i.source, /(guide|phone-facts) §\d/, `${i.id} cites its source`);
       assert.ok(!ids.has(i.id), `${i.id} is unique`);
       ids.add(i.id);
       assert.equal(

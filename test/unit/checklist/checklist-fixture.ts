@@ -114,7 +114,9 @@ export async function healthySite(t: { after(fn: () => Promise<void> | void): vo
   return prepareSite(join(await tempDir(t, 'fk-checklist-'), 'site'));
 }
 
-/** Answers every item of the open run that needs the technician: confirmations pass, failing checks become deviations. */
+/**
+ * Answers every item of the open run that needs the technician: confirmations pass, failing checks become deviations.
+ */
 export async function answerEverything(site: SiteWorkspace, runId: string, secrets: MemorySecretStore): Promise<void> {
   const status = await checklistStatus(site, { secrets });
   for (const item of status.items) {

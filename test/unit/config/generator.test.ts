@@ -7,11 +7,11 @@ import {
   MissingSecretError,
   SECRET_PLACEHOLDER,
 } from '../../../electron/core/config/generator';
-import type { GeneratedFile } from '../../../electron/core/config/generator';
 import { getParam, parseCfg, effectiveValues } from '../../../electron/core/config/cfg-format';
 import { redactCfgText } from '../../../electron/core/config/redact';
 import { MemorySecretStore, secretKeys } from '../../../electron/core/secrets/secret-store';
 import { phones, phonesInput, site, siteInput } from './site-fixture';
+import type { GeneratedFile } from '../../../electron/core/config/generator';
 
 const ADMIN = '73190412';
 const SIP = { '00085D1A2B3C': 'Zq7!kP2#mW', '0010BC000001': 'Hx4-vR8@tL', '00085D0000FF': 'Nm3^bY6&cJ' };

@@ -7,8 +7,8 @@ import {
   phoneAssignments,
   profileRules,
 } from '../../../electron/core/config/osv-profile';
-import type { ProfileRuleId } from '../../../electron/core/config/osv-profile';
 import { phones, site } from './site-fixture';
+import type { ProfileRuleId } from '../../../electron/core/config/osv-profile';
 
 // A file set as it might be found on a customer's server: every profile rule satisfied.
 const GOOD = `openscape enable: 1
@@ -135,7 +135,7 @@ describe('rules as data', () => {
     assert.equal(new Set(profileRules.map((r) => r.id)).size, profileRules.length);
     for (const r of profileRules) {
       assert.ok(r.title && r.rationale.length > 40 && r.parameters.length > 0, r.id);
-      assert.match(r.source, /^(guide|facts) §\d/, r.id);
+      assert.match(r.source, /^(guide|phone-facts) §\d/, r.id);
     }
   });
   test('the guide rules cite the sections and known issues the issue asks for', () => {

@@ -1,6 +1,6 @@
 // A small, realistic site shared by the generator and profile tests.
-import { parsePhoneEntries, parseSiteSettings } from '../../../electron/core/config/site-settings';
-import type { PhoneEntryInput, SiteSettingsInput } from '../../../electron/core/config/site-settings';
+import { parsePhoneEntries, parseSiteSettings } from '../../../electron/core/config/provisioning-settings';
+import type { PhoneEntryInput, SiteSettingsInput } from '../../../electron/core/config/provisioning-settings';
 
 export const siteInput: SiteSettingsInput = {
   siteName: 'Musterwerk Halle 3',

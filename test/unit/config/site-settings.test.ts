@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { parsePhoneEntries, parseSiteSettings } from '../../../electron/core/config/site-settings';
+import { parsePhoneEntries, parseSiteSettings } from '../../../electron/core/config/provisioning-settings';
 import { FieldkitError } from '../../../electron/core/util/errors';
 
 const minimal = {

@@ -1,8 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DeviceMerger } from '../../../electron/core/discovery/merge';
+import { DeviceRecordSchema } from '../../../electron/core/discovery/device-record';
 import type { Observation } from '../../../electron/core/discovery/observation';
-import { DeviceRecordSchema } from '../../../electron/core/inventory/device-record';
 
 const t = (s: number): string => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString();
 const IP = '192.0.2.20';

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { factsFromFileName } from '../../../electron/core/firmware/file-name';
 
 describe('factsFromFileName', () => {
-  test('Mitel package names (facts §2 and a Mitel download URL)', () => {
+  test('Mitel package names (phone-facts §2 and a Mitel download URL)', () => {
     assert.deepEqual(factsFromFileName('58015372REV035001018SP16867i.zip'), {
       model: '6867i',
       version: '5.0.0.1018',

@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tempDir } from '../../helpers/temp-dir';
-import { makeZip } from './zip-fixture';
 import { SiteWorkspace } from '../../../electron/core/workspace/site-workspace';
 import { importFirmware, readLibrary, readLibraryImage } from '../../../electron/core/firmware/library';
 import { extractZipEntry, listZipEntries } from '../../../electron/core/firmware/zip-reader';
+import { makeZip } from './zip-fixture';
 
 const image = (tag: string) => Buffer.from(`opaque firmware ${tag} `.repeat(500));
 

@@ -11,7 +11,7 @@ import { MemorySecretStore } from '../../../electron/core/secrets/secret-store';
 import { importFirmware, readLibrary, LIBRARY_FILE } from '../../../electron/core/firmware/library';
 import { RUNS_FILE } from '../../../electron/core/checklist/checklist-runs';
 import { DEVICES_FILE, DevicesFileSchema, SHEET_FILE } from '../../../electron/core/inventory/inventory-files';
-import { SITE_SETTINGS_FILE } from '../../../electron/core/provisioning/site-settings-store';
+import { SITE_SETTINGS_FILE } from '../../../electron/core/provisioning/provisioning-settings-file';
 import { TARGETS_FILE } from '../../../electron/core/provisioning/targets-config';
 import { SITE_FILE } from '../../../electron/core/workspace/site-workspace';
 import { buildFirmwareImage } from '../../sim/firmware-image';

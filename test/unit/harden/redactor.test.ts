@@ -1,5 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
 import { Redactor, encodings } from '../../../electron/core/security/redactor';
 import { MemorySecretStore } from '../../../electron/core/secrets/secret-store';
 import { JobManager } from '../../../electron/core/jobs/job-manager';
@@ -8,9 +11,6 @@ import { createDispatcher, type Handlers } from '../../../electron/api/dispatche
 import { FieldkitError } from '../../../electron/core/util/errors';
 import { runCli } from '../../../electron/cli';
 import { tempDir } from '../../helpers/temp-dir';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { z } from 'zod';
 
 const SIP = 'Sip pw&"/42';
 const ADMIN = '8675309142';

@@ -3,8 +3,6 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { parseCsv, detectSeparator, toCsv, guardCell, unguardCell } from '../../../electron/core/inventory/csv';
 
-const fields = (text: string) => parseCsv(text).records.map((r) => r.fields);
-
 describe('CSV parsing', () => {
   test('detects comma, semicolon and tab from the header line', () => {
     assert.equal(detectSeparator('MAC,DN,Name\n1;2;3;4'), ',');

@@ -4,7 +4,7 @@ import { readFile, writeFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SiteWorkspace } from '../../../electron/core/workspace/site-workspace';
 import { InventoryStore } from '../../../electron/core/inventory/inventory-store';
-import { FieldkitError } from '../../../electron/core/util/errors';
+import { type FieldkitError } from '../../../electron/core/util/errors';
 import { tempDir } from '../../helpers/temp-dir';
 import { phoneRecord, inSubnet } from './records';
 

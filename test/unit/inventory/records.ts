@@ -1,5 +1,5 @@
 // DeviceRecords as discovery produces them, for inventory tests.
-import type { DeviceRecord } from '../../../electron/core/inventory/device-record';
+import type { DeviceRecord } from '../../../electron/core/discovery/device-record';
 
 export interface PhoneSpec {
   ip: string | null;

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mergeScan, type ScanContext } from '../../../electron/core/inventory/scan-merge';
-import type { InventoryDevice } from '../../../electron/core/inventory/inventory-files';
 import { phoneRecord, inSubnet } from './records';
+import type { InventoryDevice } from '../../../electron/core/inventory/inventory-files';
 
 const A = '00:08:5D:00:00:0A';
 const B = '00:08:5D:00:00:0B';

@@ -5,9 +5,9 @@ import { z } from 'zod';
 import { JobManager, type JobDefinition } from '../../../electron/core/jobs/job-manager';
 import { Journal } from '../../../electron/core/jobs/journal';
 import { selfTestJob } from '../../../electron/core/jobs/self-test-job';
-import type { JobInfo } from '../../../electron/core/jobs/job-types';
 import { FieldkitError } from '../../../electron/core/util/errors';
 import { tempDir } from '../../helpers/temp-dir';
+import type { JobInfo } from '../../../electron/core/jobs/job-types';
 
 function manager(dir: string, updates: JobInfo[] = []) {
   const jobs = new JobManager(() => dir, { onUpdate: (i) => updates.push(i), onLog: () => undefined });

@@ -1,4 +1,4 @@
-// A small stand-in for the phone's web UI (facts §3/§4 behaviour) for web-client tests.
+// A small stand-in for the phone's web UI (phone-facts §3/§4 behaviour) for web-client tests.
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';

@@ -49,10 +49,10 @@ describe('mac', () => {
   test('requireMac explains the accepted formats', () => {
     assert.throws(() => requireMac('nope'), /not a MAC address.*00:08:5D:1A:2B:3C/);
   });
-  test('file stem is 12 uppercase hex (facts §1)', () => {
+  test('file stem is 12 uppercase hex (phone-facts §1)', () => {
     assert.equal(macFileStem('00-08-5d-1a-2b-3c'), '00085D1A2B3C');
   });
-  test('OUI lookup (facts §3)', () => {
+  test('OUI lookup (phone-facts §3)', () => {
     assert.equal(lookupOui('00:08:5D:40:90:5F')?.vendor, 'Aastra');
     assert.equal(lookupOui('00-10-bc-00-00-01')?.vendor, 'Aastra');
     assert.equal(lookupOui('08:00:0F:12:34:56')?.vendor, 'Mitel');
@@ -112,7 +112,7 @@ describe('firmware version', () => {
     for (const s of ['6.5.0', '6.5.0.224.1', '6.5.x.224', '', 'R6.4.0.SP4', '1'.repeat(100)])
       assert.equal(parseFirmwareVersion(s), null, s);
   });
-  test('compare and format (facts §2 versions)', () => {
+  test('compare and format (phone-facts §2 versions)', () => {
     const order = ['4.1.0.128', '4.2.0.181', '4.2.0.2023', '4.3.0.2036', '5.0.0.1018', '6.4.0.140', '6.5.0.224'].map(
       (s) => parseFirmwareVersion(s)!,
     );
@@ -162,7 +162,7 @@ describe('firmware assessment', () => {
   });
 });
 
-describe('SIP banners (facts §3)', () => {
+describe('SIP banners (phone-facts §3)', () => {
   test('Mitel/Aastra forms', () => {
     const cases: [string, string, string, string][] = [
       ['Aastra 6867i/6.5.0.224', 'Aastra', '6867i', '6.5.0.224'],
@@ -214,7 +214,7 @@ describe('SIP banners (facts §3)', () => {
   }
 });
 
-describe('provisioning User-Agent (facts §3)', () => {
+describe('provisioning User-Agent (phone-facts §3)', () => {
   test('6867i form', () => {
     const ua = parseProvisioningUserAgent('Aastra6867i MAC:00-08-5D-1A-2B-3C V:6.5.0.224-SIP')!;
     assert.deepEqual(
@@ -245,7 +245,7 @@ describe('provisioning User-Agent (facts §3)', () => {
   });
 });
 
-describe('sysinfo.html (facts §3)', () => {
+describe('sysinfo.html (phone-facts §3)', () => {
   const page = `<HTML><BODY><TABLE class="x">
     <TR>
       <TD style="BORDER-BOTTOM: 1px dashed">Platform</TD>

@@ -228,7 +228,7 @@ describe('createSipProber: one socket for a sweep', () => {
 });
 
 describe('sendCheckSyncNotify', () => {
-  test('sends NOTIFY Event: check-sync (facts §4) and returns the status', async () => {
+  test('sends NOTIFY Event: check-sync (phone-facts §4) and returns the status', async () => {
     const phone = await responder();
     const result = await sendCheckSyncNotify({ host: '127.0.0.1', port: phone.port, timeoutMs: 1000 });
     assert.ok(result.ok && result.status === 200);

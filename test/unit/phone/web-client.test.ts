@@ -1,11 +1,10 @@
-import { after, before, describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -13,13 +12,14 @@ import {
   fingerprint,
   getConfigurationServer,
   isPhoneError,
-  PhoneError,
+  type PhoneError,
   readSysinfo,
   restart,
   setConfigurationServer,
   xmlPush,
 } from '../../../electron/core/phone';
 import { startFakePhone } from './fake-phone-web';
+import type { AddressInfo } from 'node:net';
 import type { FakePhone, FakePhoneOptions } from './fake-phone-web';
 
 const creds = { password: '22222' };
@@ -227,7 +227,7 @@ describe('readSysinfo', () => {
   });
 });
 
-describe('restart (facts §4 quirk)', () => {
+describe('restart (phone-facts §4 quirk)', () => {
   test('GET /sysinfo.html then POST /reset.html resetOption=0', async () => {
     const p = await phone();
     const result = await restart({ host: '127.0.0.1', port: p.port }, creds);
@@ -324,7 +324,7 @@ describe('configuration server', () => {
   });
 });
 
-describe('xmlPush (facts §4)', () => {
+describe('xmlPush (phone-facts §4)', () => {
   test('Reset: exact body, text/xml, Referer = our address', async () => {
     const p = await phone({ postList: ['127.0.0.1'] });
     assert.deepEqual(await xmlPush('127.0.0.1', p.port, 'Reset'), { status: 200, confirmed: true });

@@ -14,7 +14,7 @@ import {
   type ProvisioningRequestInfo,
 } from '../../../electron/core/provisioning/builtin-server';
 import { ensureSelfSignedCert } from '../../../electron/core/provisioning/tls-cert';
-import { sha256Hex } from '../../../electron/core/provisioning/generated-store';
+import { sha256Hex } from '../../../electron/core/util/hash';
 import { subTarget } from '../../../electron/core/provisioning/target';
 import { tempDir } from '../../helpers/temp-dir';
 

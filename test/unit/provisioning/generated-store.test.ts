@@ -6,7 +6,7 @@ import { generate, materialize, parseSiteSettings, parsePhoneEntries } from '../
 import { saveGenerated, loadGenerated, GENERATED_DIR } from '../../../electron/core/provisioning/generated-store';
 import { MemorySecretStore, secretKeys } from '../../../electron/core/secrets/secret-store';
 import { SiteWorkspace } from '../../../electron/core/workspace/site-workspace';
-import { FieldkitError } from '../../../electron/core/util/errors';
+import { type FieldkitError } from '../../../electron/core/util/errors';
 import { tempDir } from '../../helpers/temp-dir';
 
 const settings = parseSiteSettings({

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { JobManager } from '../../../electron/core/jobs/job-manager';
 import { publishJob } from '../../../electron/core/provisioning/publish';
-import { ProvisioningService } from '../../../electron/core/provisioning/service';
+import { PublishingService } from '../../../electron/core/provisioning/publishing-service';
 import { saveServerConfig } from '../../../electron/core/provisioning/targets-config';
 import { tempDir } from '../../helpers/temp-dir';
 import { regenerateWithChange, siteWithConfigs } from './publish-fixture';
@@ -14,8 +14,8 @@ async function setup(t: Parameters<typeof tempDir>[0], phones: number) {
   const dir = await tempDir(t);
   const fx = await siteWithConfigs(dir, phones);
   await saveServerConfig(fx.site, { address: '127.0.0.1', port: 18080, pathPrefix: 'prov' });
-  const service = new ProvisioningService({ site: fx.site, secrets: fx.secrets, appDataDir: join(dir, 'appdata') });
-  const jobs = (svc: ProvisioningService) => {
+  const service = new PublishingService({ site: fx.site, secrets: fx.secrets, appDataDir: join(dir, 'appdata') });
+  const jobs = (svc: PublishingService) => {
     const m = new JobManager(() => fx.site.path('journal'), { onUpdate: () => undefined, onLog: () => undefined });
     // A fresh environment object, as after a restart: the preview's bytes are not at hand and are rebuilt.
     m.register(

@@ -3,9 +3,9 @@
 import { test, describe, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { startLab } from '../../sim/lab';
-import type { LabHandle } from '../../sim/lab';
 import { rebootPhone } from '../../../electron/core/provisioning/reboot';
 import { setConfigurationServer } from '../../../electron/core/phone';
+import type { LabHandle } from '../../sim/lab';
 
 const PASSWORD = '4711';
 const fast = { confirmDownMs: 3000, pollMs: 100, requestTimeoutMs: 800 };

@@ -2,9 +2,9 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startLab } from '../../sim/lab';
-import type { LabHandle } from '../../sim/lab';
 import { fetchRecords, firmwareCheck, settingsCheck, verifyPhone } from '../../../electron/core/provisioning/verify';
 import { setConfigurationServer } from '../../../electron/core/phone';
+import type { LabHandle } from '../../sim/lab';
 
 const PROV = { protocol: 'HTTP' as const, server: '127.0.0.1', path: 'prov', port: 8080 };
 

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { buildFirmwareImage, verifyFirmwareImage } from '../../sim/firmware-image';
 import { SimPhone } from '../../sim/phone';
-import type { SimPhoneOptions } from '../../sim/phone';
 import { httpRequest, startProvisioningServer } from '../../sim/testing';
+import type { SimPhoneOptions } from '../../sim/phone';
 import type { ProvisioningServer } from '../../sim/testing';
 
 let server: ProvisioningServer;

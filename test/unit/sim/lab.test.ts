@@ -3,9 +3,9 @@ import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { parseCfg } from '../../sim/cfg-file';
 import { startLab } from '../../sim/lab';
-import type { LabHandle } from '../../sim/lab';
 import { parseLabSpec, readLabFile } from '../../sim/lab-spec';
 import { headerOf, httpRequest, sendSip, startProvisioningServer } from '../../sim/testing';
+import type { LabHandle } from '../../sim/lab';
 import type { ProvisioningServer } from '../../sim/testing';
 
 test('cfg parser: prefixes, case, quotes, comments, junk lines', () => {

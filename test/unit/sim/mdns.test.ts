@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Bonjour } from 'bonjour-service';
-import type { ServiceConfig } from 'bonjour-service';
 import { startLab } from '../../sim/lab';
+import type { ServiceConfig } from 'bonjour-service';
 
 test('opt-in mDNS advertises each device with its own loopback address', async () => {
   const lab = await startLab(

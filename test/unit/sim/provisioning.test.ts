@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { SimPhone } from '../../sim/phone';
-import type { SimPhoneOptions } from '../../sim/phone';
 import { simulatorCertificate } from '../../sim/self-signed-cert';
 import { httpRequest, startProvisioningServer } from '../../sim/testing';
+import type { SimPhoneOptions } from '../../sim/phone';
 import type { ProvisioningServer } from '../../sim/testing';
 
 let server: ProvisioningServer;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { SiteWorkspace, SITE_FILE, SITE_FOLDERS } from '../../../electron/core/workspace/site-workspace';
 import { RecentSites } from '../../../electron/core/workspace/recent-sites';
-import { FieldkitError, describeFsError } from '../../../electron/core/util/errors';
+import { type FieldkitError, describeFsError } from '../../../electron/core/util/errors';
 import { tempDir } from '../../helpers/temp-dir';
 
 const details = { name: 'Head office', customer: 'ACME', technician: 'Dana', contactPerson: 'Mr. Roe', notes: '' };

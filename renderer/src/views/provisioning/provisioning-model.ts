@@ -1,6 +1,6 @@
 // Shared shapes and helpers of the provisioning flow (renderer side).
-import type { CallOutput } from '$api/contract';
 import { ui } from '../../lib/state.svelte';
+import type { CallOutput } from '$api/contract';
 
 export type StepId = 'settings' | 'generate' | 'publish' | 'reboot' | 'verify';
 export const STEPS: { id: StepId; label: string }[] = [

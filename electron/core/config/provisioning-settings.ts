@@ -13,12 +13,9 @@ const CONTROL = /[\u0000-\u001F\u007F\u0085\u2028\u2029]/;
 const safeText = (what: string) =>
   z.string().refine((s) => !CONTROL.test(s), { message: `${what} must not contain line breaks or control characters` });
 
-const host = z
-  .string()
-  .trim()
-  .refine(isValidHost, {
-    message: 'must be an IP address or a host name (no "sip:", no port), e.g. 10.1.2.3 or osv.example.net',
-  });
+const host = z.string().trim().refine(isValidHost, {
+  message: 'must be an IP address or a host name (no "sip:", no port), e.g. 10.1.2.3 or osv.example.net',
+});
 const port = z.number().int().min(1, 'must be 1-65535').max(65535, 'must be 1-65535');
 
 const sipServer = z.object({ host, port: port.optional() });
@@ -60,7 +57,7 @@ export const siteSettingsSchema = z.object({
     srtp: z.enum(['disabled', 'preferred', 'required']).default('preferred'),
     /**
      * The guide's §4.2 example shows a phone-side realm equal to the directory number, but no public
-     * source names a realm parameter (facts §1). Empty = write none (the phone takes the realm from the
+     * source names a realm parameter (phone-facts §1). Empty = write none (the phone takes the realm from the
      * server's challenge). A name verified on a bench phone, with `{line}` for the line number, makes
      * Fieldkit write `<name>: <directory number>` for each line.
      */
@@ -78,7 +75,7 @@ export const siteSettingsSchema = z.object({
     })
     .prefault({}),
   provisioning: z.object({
-    /** HTTPS is recommended (hardening, issue 7); the built-in server speaks HTTP unless given a certificate. */
+    /** HTTPS is recommended (hardening); the built-in server speaks HTTP unless given a certificate. */
     protocol: z.enum(['HTTP', 'HTTPS', 'TFTP', 'FTP']).default('HTTP'),
     server: host,
     /** Folder on the server, without leading slash; '' = root. */
@@ -122,7 +119,10 @@ export const phoneEntrySchema = z.object({
     })
     .transform(macFileStem),
   model: z.enum(SUPPORTED_MODELS),
-  /** The OSV directory number; also the SIP auth/user name (guide §4.2). Checked by the profile, not here, so that a wrong sheet gets a DTP-73963 explanation. */
+  /**
+   * The OSV directory number; also the SIP auth/user name (guide §4.2). Checked by the profile, not here, so that a
+   * wrong sheet gets a DTP-73963 explanation.
+   */
   directoryNumber: safeText('The directory number').trim().min(1, 'is empty'),
   displayName: safeText('The display name').max(64).default(''),
   location: safeText('The location').max(120).optional(),

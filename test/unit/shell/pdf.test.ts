@@ -4,12 +4,7 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import {
-  PDF_PARTITION,
-  isPdfSourceRequest,
-  renderHtmlToPdf,
-  type PdfWindowOptions,
-} from '../../../electron/electron/pdf';
+import { PDF_PARTITION, isPdfSourceRequest, renderHtmlToPdf, type PdfWindowOptions } from '../../../electron/shell/pdf';
 
 let root: string;
 beforeEach(async () => {

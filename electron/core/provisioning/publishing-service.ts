@@ -1,9 +1,7 @@
 // Provisioning for one open site: its targets and their credentials, pinned host keys, the built-in
 // server and its fetch log, preview and the environment the publish job runs in.
-import type { SecretStore } from '../secrets/secret-store';
 import { secretKeys } from '../secrets/secret-store';
 import { envNameFor } from '../secrets/env-secret-store';
-import type { SiteWorkspace } from '../workspace/site-workspace';
 import { FieldkitError } from '../util/errors';
 import { BuiltinServer, type ProvisioningRequestInfo } from './builtin-server';
 import { FetchLog } from './fetch-log';
@@ -11,7 +9,6 @@ import { KnownHosts, normaliseFingerprint } from './known-hosts';
 import { materializeSite, previewPublish, type PublishEnvironment, type PublishPreview } from './publish';
 import { ContentDigest, loadPublished } from './published-store';
 import { SftpTarget } from './sftp-target';
-import type { PublishTarget } from './target';
 import { parseSftpUrl } from './target-url';
 import {
   BUILTIN_TARGET_ID,
@@ -26,16 +23,23 @@ import {
   type TargetConfig,
 } from './targets-config';
 import { ensureSelfSignedCert } from './tls-cert';
-import { libraryImageFolder } from '../firmware/paths';
+import type { PublishTarget } from './target';
+import type { SiteWorkspace } from '../workspace/site-workspace';
+import type { SecretStore } from '../secrets/secret-store';
 import type { z } from 'zod';
 
-export interface ProvisioningServiceOptions {
+export interface PublishingServiceOptions {
   site: SiteWorkspace;
   secrets: SecretStore;
   /** Fieldkit's own data folder: pinned host keys, the digest key, previews, the HTTPS certificate. */
   appDataDir: string;
   /** Passive discovery: every request to the built-in server, with the phone's User-Agent. */
   onRequest?: (request: ProvisioningRequestInfo) => void;
+  /**
+   * The site-relative folder whose images a served sub-folder offers (firmware staging folders offer
+   * their `<model>.st` straight from the library); injected so provisioning does not depend on firmware.
+   */
+  folderImages?: (folder: string) => string | undefined;
 }
 
 export interface ServerStatus {
@@ -52,13 +56,13 @@ export interface ServerStatus {
 
 export type SftpCredential = { password: string } | { privateKey: string };
 
-export class ProvisioningService implements PublishEnvironment {
+export class PublishingService implements PublishEnvironment {
   readonly knownHosts: KnownHosts;
   readonly fetchLog: FetchLog;
   private builtin:
     Promise<{ server: BuiltinServer; config: ServerConfig; stale: string[]; problem?: string }> | undefined;
 
-  constructor(private readonly options: ProvisioningServiceOptions) {
+  constructor(private readonly options: PublishingServiceOptions) {
     this.knownHosts = new KnownHosts(options.appDataDir);
     this.fetchLog = new FetchLog(options.site);
   }
@@ -181,7 +185,7 @@ export class ProvisioningService implements PublishEnvironment {
       firmwareDir: this.site.path('firmware'),
       // a firmware staging folder offers its `<model>.st` straight from the library (not held in memory)
       folderImagesDir: (folder) => {
-        const images = libraryImageFolder(folder);
+        const images = this.options.folderImages?.(folder);
         return images === undefined ? undefined : this.site.path(images);
       },
       ...(config.https ? { tls: await ensureSelfSignedCert(this.appDataDir) } : {}),

@@ -2,9 +2,9 @@
 // only the ciphertext is kept, base64, in <userData>/secrets.json. Without real OS encryption nothing
 // is stored at all: a plaintext or obfuscated password file is never an acceptable fallback.
 import { readFile } from 'node:fs/promises';
-import type { SecretKey, SecretStore } from '../core/secrets/secret-store';
 import { writeJsonAtomic } from '../core/workspace/atomic-file';
 import { FieldkitError } from '../core/util/errors';
+import type { SecretKey, SecretStore } from '../core/secrets/secret-store';
 
 export interface SafeStorageLike {
   isEncryptionAvailable(): boolean;

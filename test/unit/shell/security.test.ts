@@ -5,8 +5,8 @@ import {
   hardenSession,
   hardenWebContents,
   type SecureWebPreferences,
-} from '../../../electron/electron/security';
-import { allowedExternalUrl } from '../../../electron/electron/external-links';
+} from '../../../electron/shell/security';
+import { allowedExternalUrl } from '../../../electron/shell/external-links';
 import { FakeEvent, FakeSession, FakeShell, FakeWebContents } from './fake-electron';
 
 function hardened(devToolsAllowed = false) {

@@ -1,5 +1,5 @@
 // Concurrency and rate limits for sweeps: a counting semaphore and a pacer, both abortable.
-import { FieldkitError } from '../util/errors';
+import { FieldkitError } from './errors';
 
 const cancelled = (): FieldkitError => new FieldkitError('cancelled', 'The scan was cancelled.');
 

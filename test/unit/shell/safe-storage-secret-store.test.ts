@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SafeStorageSecretStore } from '../../../electron/electron/safe-storage-secret-store';
+import { SafeStorageSecretStore } from '../../../electron/shell/safe-storage-secret-store';
 import { FakeSafeStorage } from './fake-electron';
 
 let dir: string;

@@ -3,8 +3,6 @@
 // playwright-core is a development dependency: it is present when Fieldkit runs from its repository
 // (npx fieldkit, npm run dev:web, tests) and is loaded only when a PDF is asked for.
 
-export type PdfRenderer = (html: string) => Promise<Uint8Array>;
-
 const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',

@@ -1,8 +1,8 @@
 // The Platform the core gets inside the desktop app: Electron paths, the keychain-backed secret store,
 // the native folder picker and Chromium's PDF printer.
 import { join } from 'node:path';
-import type { Platform } from '../app/platform';
 import { SafeStorageSecretStore, type SafeStorageLike } from './safe-storage-secret-store';
+import type { Platform } from '../app/platform';
 
 export interface ElectronPlatformDeps {
   app: { getPath(name: 'userData' | 'documents'): string; getVersion(): string };

@@ -1,9 +1,9 @@
 // The contract on Electron IPC: one invoke channel for every call, one send channel for every event.
 // Each call is accepted only from the top frame of a page on our own origin (checklist item 17).
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, type CallResult } from '../api/contract';
+import { isAppUrl } from './app-origin';
 import type { Dispatch } from '../api/dispatcher';
 import type { EventListener } from '../app/event-bus';
-import { isAppUrl } from './app-origin';
 
 export interface SenderFrameLike {
   readonly url: string;

@@ -124,7 +124,9 @@ export interface SessionLike {
   };
 }
 
-/** Schemes a Fieldkit page may load from besides its own origin: inline data, and DevTools' own pages in development. */
+/**
+ * Schemes a Fieldkit page may load from besides its own origin: inline data, and DevTools' own pages in development.
+ */
 const LOCAL_SCHEMES = new Set(['data:', 'blob:', 'devtools:']);
 
 export function isLocalRequest(url: string): boolean {

@@ -7,7 +7,7 @@ import {
   CONTENT_SECURITY_POLICY,
   createAppProtocolHandler,
   resolveAppFile,
-} from '../../../electron/electron/app-protocol';
+} from '../../../electron/shell/app-protocol';
 
 let base: string;
 let root: string;

@@ -4,8 +4,8 @@
 import { z } from 'zod';
 import { parseMac } from '../phone/mac';
 import { parseFirmwareVersion, formatFirmwareVersion } from '../phone/firmware-version';
-import type { SiteWorkspace } from '../workspace/site-workspace';
 import { FieldkitError } from '../util/errors';
+import type { SiteWorkspace } from '../workspace/site-workspace';
 
 export const FIRMWARE_CHANGES_FILE = 'firmware/changes.json';
 const MAX_CHANGES_KEPT = 50_000;

@@ -3,11 +3,11 @@
 // no column for (extra parameters, own admin password). Secrets never go here: they live in the
 // credential store.
 import { z } from 'zod';
-import { parseSiteSettings, phoneEntrySchema } from '../config/site-settings';
-import type { SiteSettings, SiteSettingsInput } from '../config/site-settings';
+import { parseSiteSettings, phoneEntrySchema } from '../config/provisioning-settings';
 import { parseMac, macFileStem } from '../phone/mac';
-import type { SiteWorkspace } from '../workspace/site-workspace';
 import { FieldkitError } from '../util/errors';
+import type { SiteSettings, SiteSettingsInput } from '../config/provisioning-settings';
+import type { SiteWorkspace } from '../workspace/site-workspace';
 
 export const SITE_SETTINGS_FILE = 'configs/site-settings.json';
 

@@ -1,10 +1,10 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../../../electron/api/contract';
-import type { Dispatch } from '../../../electron/api/dispatcher';
 import { EventBus } from '../../../electron/app/event-bus';
-import { eventForwarder, registerCallHandler } from '../../../electron/electron/ipc';
+import { eventForwarder, registerCallHandler } from '../../../electron/shell/ipc';
 import { FakeIpcMain, FakeWebContents } from './fake-electron';
+import type { Dispatch } from '../../../electron/api/dispatcher';
 
 function setUp() {
   const ipcMain = new FakeIpcMain();
@@ -72,7 +72,7 @@ describe('IPC sender validation', () => {
 describe('event forwarding', () => {
   test('every bus event reaches the current window as {name, payload}; destroyed or absent windows are skipped', () => {
     const bus = new EventBus();
-    let window: FakeWebContents | undefined;
+    let window: FakeWebContents | undefined; // eslint-disable-line prefer-const -- assigned below
     bus.subscribe(eventForwarder(() => window));
     bus.emit('site.changed', null);
     window = new FakeWebContents();

@@ -40,18 +40,18 @@ describe('electronegativity gate', () => {
 
   test('only findings matching check and file of an allowlist entry pass', () => {
     const findings: Finding[] = [
-      { check: 'OPEN_EXTERNAL_JS_CHECK', file: 'electron/electron/external-links.ts', line: 35, message: '' },
+      { check: 'OPEN_EXTERNAL_JS_CHECK', file: 'electron/shell/external-links.ts', line: 35, message: '' },
       { check: 'OPEN_EXTERNAL_JS_CHECK', file: 'electron/main.ts', line: 3, message: '' },
-      { check: 'NODE_INTEGRATION_JS_CHECK', file: 'electron/electron/external-links.ts', line: 1, message: '' },
+      { check: 'NODE_INTEGRATION_JS_CHECK', file: 'electron/shell/external-links.ts', line: 1, message: '' },
     ];
     const allowlist = [
-      { check: 'OPEN_EXTERNAL_JS_CHECK', file: 'electron/electron/external-links.ts', reason: 'x'.repeat(30) },
+      { check: 'OPEN_EXTERNAL_JS_CHECK', file: 'electron/shell/external-links.ts', reason: 'x'.repeat(30) },
       { check: 'CSP_GLOBAL_CHECK', file: 'renderer/index.html', reason: 'x'.repeat(30) },
     ];
     const verdict = judgeFindings(findings, allowlist);
     assert.deepEqual(
       verdict.unjustified.map((f) => `${f.check} ${f.file}`),
-      ['OPEN_EXTERNAL_JS_CHECK electron/main.ts', 'NODE_INTEGRATION_JS_CHECK electron/electron/external-links.ts'],
+      ['OPEN_EXTERNAL_JS_CHECK electron/main.ts', 'NODE_INTEGRATION_JS_CHECK electron/shell/external-links.ts'],
     );
     assert.equal(verdict.justified.length, 1);
     assert.deepEqual(

@@ -2,16 +2,16 @@
 // and the site settings into files, the result is validated and stored in the site. Every finding
 // carries its fix and the guide section behind it; missing credentials are listed by what to set.
 import { generate, parameterRules, parsePhoneEntries, profileRules, redactCfgText } from '../config';
+import { readTextIfExists } from '../workspace/atomic-file';
+import { FieldkitError } from '../util/errors';
+import { saveGenerated, loadManifest, GENERATED_DIR } from './generated-store';
+import { requireSiteSettings } from './provisioning-settings-file';
+import { loadSitePhones } from './site-phones';
 import type { Finding, GenerateResult, PhoneEntryInput, SiteSettings } from '../config';
 import type { SecretKey, SecretStore } from '../secrets/secret-store';
 import type { SiteWorkspace } from '../workspace/site-workspace';
-import { saveGenerated, loadManifest, GENERATED_DIR } from './generated-store';
-import { requireSiteSettings } from './site-settings-store';
-import type { PhoneOverride } from './site-settings-store';
-import { loadSitePhones } from './site-phones';
+import type { PhoneOverride } from './provisioning-settings-file';
 import type { SitePhone } from './site-phones';
-import { readTextIfExists } from '../workspace/atomic-file';
-import { FieldkitError } from '../util/errors';
 
 export interface ExplainedFinding extends Finding {
   /** Where the rule comes from, e.g. "guide §4.2, §9". */
@@ -56,7 +56,7 @@ export function findingSection(ruleId: string): string {
   const known = sections.get(ruleId);
   if (known) return known;
   if (ruleId.startsWith('sheet.')) return 'technician sheet; guide §4.2';
-  if (ruleId.startsWith('generator.')) return 'Fieldkit generator; facts §1';
+  if (ruleId.startsWith('generator.')) return 'Fieldkit generator; phone-facts §1';
   return 'Fieldkit';
 }
 
@@ -216,9 +216,7 @@ function fileView(
 }
 
 /** The last generated set as stored: file list and findings, without regenerating. */
-export async function lastGenerated(
-  site: SiteWorkspace,
-): Promise<{
+export async function lastGenerated(site: SiteWorkspace): Promise<{
   generatedAt: string;
   publishable: boolean;
   findings: ExplainedFinding[];
