@@ -7,6 +7,23 @@ export type Handlers = { [N in CallName]: (input: CallParsedInput<N>) => Promise
 
 export type Dispatch = (name: string, rawInput: unknown) => Promise<CallResult<unknown>>;
 
+/** Deeper input than any call takes: refused before validation, so no schema recurses into it. */
+export const MAX_INPUT_DEPTH = 32;
+
+/** How deeply objects and arrays nest in a value, counted without recursion (so hostile input cannot overflow). */
+export function nestingDepth(value: unknown, stopAt = Number.POSITIVE_INFINITY): number {
+  let deepest = 0;
+  const stack: { value: unknown; depth: number }[] = [{ value, depth: 0 }];
+  while (stack.length > 0) {
+    const { value: v, depth } = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth + 1 > deepest) deepest = depth + 1;
+    if (deepest > stopAt) return deepest;
+    for (const child of Object.values(v)) stack.push({ value: child, depth: depth + 1 });
+  }
+  return deepest;
+}
+
 export function isCallName(name: string): name is CallName {
   return Object.prototype.hasOwnProperty.call(calls, name);
 }
@@ -21,6 +38,11 @@ export function createDispatcher(
   return async (name, rawInput) => {
     if (!isCallName(name)) return { ok: false, error: { code: 'invalid-input', message: `Unknown call "${name}".` } };
     const spec = calls[name];
+    if (nestingDepth(rawInput, MAX_INPUT_DEPTH) > MAX_INPUT_DEPTH)
+      return {
+        ok: false,
+        error: { code: 'invalid-input', message: `input: nests deeper than ${MAX_INPUT_DEPTH} levels.` },
+      };
     const parsed = spec.input.safeParse(rawInput ?? {});
     if (!parsed.success) {
       const detail = parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ');

@@ -1,4 +1,5 @@
-// One running Fieldkit: the open site, its job manager, and the handlers of every contract call.
+// One running Fieldkit: the open site, its job manager, and the handlers of every contract call. It is the
+// AppContext the handlers see.
 import { SiteWorkspace } from '../core/workspace/site-workspace';
 import { RecentSites } from '../core/workspace/recent-sites';
 import { JobManager } from '../core/jobs/job-manager';
@@ -19,9 +20,10 @@ import { diagnosticsHandlers } from './handlers/diagnostics';
 import { firmwareHandlers } from './handlers/firmware';
 import { EventBus } from './event-bus';
 import { registerJobKinds } from './job-kinds';
+import type { AppContext } from './app-context';
 import type { Platform } from './platform';
 
-export class FieldkitApp {
+export class FieldkitApp implements AppContext {
   readonly events = new EventBus();
   readonly recent: RecentSites;
   private site: SiteWorkspace | undefined;
@@ -108,7 +110,7 @@ export class FieldkitApp {
       },
       this.redactor,
     );
-    registerJobKinds(jobs, { app: this });
+    registerJobKinds(jobs, this);
     this.jobs = jobs;
     await this.recent.remember(site.summary());
     this.events.emit('site.changed', site.summary());

@@ -1,46 +1,37 @@
 // Provisioning settings, generation and credentials. Credentials are write-only: no call ever
 // returns a stored value.
 import { z } from 'zod';
-import { FindingSchema as StoredFindingSchema } from '../../core/provisioning/generated-store';
-import { call } from '../schema-kit';
+import { boundedStrings, call, enteredOnly } from '../schema-kit';
+import { siteSettingsSchema } from '../../core/config/provisioning-settings';
+import { ProfileRuleSchema } from '../../core/config/profile-rule-schemas';
+import { PhoneOverrideSchema } from '../../core/provisioning/provisioning-settings-file';
+import {
+  GeneratedFileViewSchema,
+  GeneratedSetSchema,
+  GenerateReportSchema,
+  MissingCredentialSchema,
+} from '../../core/provisioning/generation-schemas';
 import { Empty } from './common';
 
-/** A finding as the UI shows it: the stored finding plus the guide section it comes from. */
-const FindingSchema = StoredFindingSchema.extend({ section: z.string() });
+/**
+ * The site's provisioning settings as the technician enters them: validated and stripped of unknown keys by the
+ * settings schema itself, without its defaults (they apply when the settings are read), every text bounded.
+ */
+export const SettingsInputSchema = boundedStrings(enteredOnly(siteSettingsSchema), 2000);
+export type SettingsInput = z.input<typeof SettingsInputSchema>;
 
-const FileKind = z.enum(['global', 'model', 'phone']);
-const FileEntrySchema = z.object({
-  name: z.string(),
-  kind: FileKind,
-  model: z.string().optional(),
-  mac: z.string().optional(),
-});
-const FileViewSchema = FileEntrySchema.extend({ text: z.string(), lines: z.number().int() });
-
-const MissingCredentialSchema = z.object({ key: z.string(), mac: z.string().optional(), what: z.string() });
-
-const PhoneOverrideInput = z.object({
-  overrides: z.record(z.string().max(200), z.string().max(2000)).optional(),
-  ownAdminPassword: z.boolean().optional(),
-});
+const PhoneOverrideInput = z
+  .object({
+    overrides: z.record(z.string().max(200), z.string().max(2000)).optional(),
+    ownAdminPassword: z.boolean().optional(),
+  })
+  .strict();
 
 const SettingsViewSchema = z.object({
   /** As saved (the form's content); null before the first save. */
-  settings: z.record(z.string(), z.unknown()).nullable(),
-  phones: z.record(
-    z.string(),
-    z.object({ overrides: z.record(z.string(), z.string()), ownAdminPassword: z.boolean() }),
-  ),
+  settings: SettingsInputSchema.nullable(),
+  phones: z.record(z.string(), PhoneOverrideSchema),
   updatedAt: z.string().nullable(),
-});
-
-const ProfileRuleSchema = z.object({
-  id: z.string(),
-  title: z.string(),
-  source: z.string(),
-  knownIssues: z.array(z.string()),
-  rationale: z.string(),
-  parameters: z.array(z.string()),
 });
 
 export const SecretKeyInput = z
@@ -51,6 +42,22 @@ export const SecretKeyInput = z
     'is not a credential name: use phone-admin-password, phone-admin-password:<MAC>, sip-password:<MAC> (MAC as 12 uppercase hex digits), sftp-password:<target> or sftp-private-key:<target>',
   );
 
+export const CredentialsStatusSchema = z.object({
+  /** Names of the stored credentials, never values. */
+  keys: z.array(z.string()),
+  adminPassword: z.boolean(),
+  phones: z.array(
+    z.object({
+      mac: z.string(),
+      directoryNumber: z.string(),
+      sipPassword: z.boolean(),
+      ownAdminPassword: z.boolean(),
+      adminPassword: z.boolean(),
+    }),
+  ),
+  missing: z.array(MissingCredentialSchema),
+});
+
 export const configCalls = {
   'config.settings.get': call(
     Empty,
@@ -60,7 +67,7 @@ export const configCalls = {
   'config.settings.save': call(
     z
       .object({
-        settings: z.record(z.string(), z.unknown()),
+        settings: SettingsInputSchema,
         phones: z.record(z.string().max(40), PhoneOverrideInput).optional(),
       })
       .strict(),
@@ -74,30 +81,12 @@ export const configCalls = {
   ),
   'config.generate': call(
     Empty,
-    z.object({
-      generatedAt: z.string(),
-      publishable: z.boolean(),
-      readyToPublish: z.boolean(),
-      findings: z.array(FindingSchema),
-      files: z.array(FileViewSchema),
-      missingCredentials: z.array(MissingCredentialSchema),
-      phones: z.object({ generated: z.number().int(), skipped: z.number().int() }),
-    }),
+    GenerateReportSchema,
     'Generate every configuration file from the settings, the sheet and the inventory, validate and store them.',
   ),
   'config.files': call(
     z.object({ name: z.string().max(80).optional() }).strict(),
-    z.object({
-      generated: z
-        .object({
-          generatedAt: z.string(),
-          publishable: z.boolean(),
-          findings: z.array(FindingSchema),
-          files: z.array(FileEntrySchema),
-        })
-        .nullable(),
-      file: FileViewSchema.nullable(),
-    }),
+    z.object({ generated: GeneratedSetSchema.nullable(), file: GeneratedFileViewSchema.nullable() }),
     'The last generated set (list and findings), and the text of one file when named (secrets hidden).',
   ),
   'credentials.set': call(
@@ -112,21 +101,7 @@ export const configCalls = {
   ),
   'credentials.status': call(
     Empty,
-    z.object({
-      /** Names of the stored credentials, never values. */
-      keys: z.array(z.string()),
-      adminPassword: z.boolean(),
-      phones: z.array(
-        z.object({
-          mac: z.string(),
-          directoryNumber: z.string(),
-          sipPassword: z.boolean(),
-          ownAdminPassword: z.boolean(),
-          adminPassword: z.boolean(),
-        }),
-      ),
-      missing: z.array(MissingCredentialSchema),
-    }),
+    CredentialsStatusSchema,
     'Which credentials are set for the site and its phones (never their values), and what is missing.',
   ),
 } as const;

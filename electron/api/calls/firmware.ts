@@ -1,11 +1,12 @@
 // Firmware fallback and upgrade: the site's firmware library, the plan with its guard rails, the run
 // (job 'firmware-wave', started with the plan's confirm token) and its per-phone result.
 import { z } from 'zod';
-import { call } from '../schema-kit';
+import { call, jobKind } from '../schema-kit';
 import { JobInfoSchema } from '../../core/jobs/job-types';
 import { LibraryEntrySchema } from '../../core/firmware/library';
 import { FirmwarePlanSchema, PlanOptionsSchema, SelectionSchema, TargetSchema } from '../../core/firmware/plan-types';
 import { FirmwareResultSchema } from '../../core/firmware/results';
+import { FirmwareRunParamsSchema } from '../../core/firmware/wave-job';
 import { Empty } from './common';
 
 const Id = z
@@ -60,5 +61,12 @@ export const firmwareCalls = {
     z.object({ jobId: Id }).strict(),
     z.object({ path: z.string(), csv: z.string() }),
     'Write the before/after table of a run to reports/ and return it as CSV.',
+  ),
+} as const;
+
+export const firmwareJobKinds = {
+  'firmware-wave': jobKind(
+    FirmwareRunParamsSchema,
+    "Run a confirmed firmware plan in canary and waves (firmware.run starts it with the plan's confirm token).",
   ),
 } as const;

@@ -1,20 +1,13 @@
 import { z } from 'zod';
 import { ScanSettingsSchema } from '../../core/inventory/remembered-scan';
-import { call, event } from '../schema-kit';
+import { call, event, jobKind } from '../schema-kit';
 import { InventoryRowSchema, InventoryDetailSchema } from '../../core/inventory/inventory-rows';
 import { ScanSummarySchema } from '../../core/inventory/inventory-files';
 import { SHEET_LIMITS } from '../../core/inventory/sheet';
+import { SheetImportResultSchema } from '../../core/inventory/sheet-import-schemas';
+import { LocalSubnetSchema } from '../../core/discovery/ranges-schemas';
+import { DiscoveryParamsSchema } from '../../core/discovery/discovery-job';
 import { Empty } from './common';
-
-const RowIssueSchema = z.object({ row: z.number().int(), message: z.string() });
-
-export const LocalSubnetSchema = z.object({
-  interface: z.string(),
-  address: z.string(),
-  cidr: z.string(),
-  size: z.number().int(),
-  large: z.boolean(),
-});
 
 export const inventoryCalls = {
   'inventory.list': call(
@@ -37,16 +30,7 @@ export const inventoryCalls = {
         fileName: z.string().max(300).optional(),
       })
       .strict(),
-    z.object({
-      imported: z.number().int(),
-      updated: z.number().int(),
-      unchanged: z.number().int(),
-      rowsRead: z.number().int(),
-      errors: z.array(RowIssueSchema),
-      warnings: z.array(RowIssueSchema),
-      separator: z.enum([',', ';', '\t']),
-      columns: z.record(z.string(), z.string()),
-    }),
+    SheetImportResultSchema,
     "Import the technician's sheet (MAC, directory number, display name, location, model); bad rows are reported by row number.",
   ),
   'inventory.exportCsv': call(
@@ -76,5 +60,12 @@ export const inventoryEvents = {
   'inventory.changed': event(
     z.object({ reason: z.enum(['scan', 'import']), scan: ScanSummarySchema.nullable() }),
     'The inventory of the open site changed (a scan finished or a sheet was imported).',
+  ),
+} as const;
+
+export const inventoryJobKinds = {
+  discovery: jobKind(
+    DiscoveryParamsSchema,
+    "Scan address ranges for phones and merge what was found into the site's inventory.",
   ),
 } as const;

@@ -1,49 +1,18 @@
 // Publishing: targets and their credentials (write-only), host-key trust, preview, the built-in
-// server and its fetch log. Publishing itself is a job: jobs.start('publish', { targetId, previewToken }).
+// server and its fetch log. Publishing itself is a job: jobs.start({ kind: 'publish', params }).
 import { z } from 'zod';
-import { call } from '../schema-kit';
+import { call, jobKind } from '../schema-kit';
 import { ServerConfigSchema, TargetConfigSchema, TargetIdSchema } from '../../core/provisioning/targets-config';
+import {
+  FetchEntrySchema,
+  HostKeyStateSchema,
+  PublishPreviewSchema,
+  ServerStatusSchema,
+} from '../../core/provisioning/publishing-schemas';
+import { PublishParamsSchema } from '../../core/provisioning/publish';
 import { Empty } from './common';
 
 const TargetId = z.object({ targetId: TargetIdSchema }).strict();
-
-const ServerStatusSchema = z.object({
-  running: z.boolean(),
-  url: z.string(),
-  config: ServerConfigSchema,
-  files: z.array(z.string()),
-  stale: z.array(z.string()),
-  problem: z.string().optional(),
-});
-
-const PreviewFileSchema = z.object({
-  name: z.string(),
-  status: z.enum(['new', 'changed', 'unchanged', 'conflict']),
-  size: z.number(),
-  diffVsTarget: z.string(),
-  diffVsLastPublished: z.string(),
-  note: z.string().optional(),
-});
-
-const PreviewSchema = z.object({
-  targetId: z.string(),
-  target: z.string(),
-  createdAt: z.string(),
-  token: z.string(),
-  counts: z.object({ new: z.number(), changed: z.number(), unchanged: z.number(), conflict: z.number() }),
-  files: z.array(PreviewFileSchema),
-});
-
-const FetchEntrySchema = z.object({
-  at: z.string(),
-  ip: z.string(),
-  method: z.string(),
-  path: z.string(),
-  file: z.string().nullable(),
-  status: z.number(),
-  bytes: z.number(),
-  userAgent: z.string().nullable(),
-});
 
 export const provisioningCalls = {
   'provisioning.targets': call(
@@ -76,12 +45,7 @@ export const provisioningCalls = {
   ),
   'provisioning.hostKey': call(
     TargetId,
-    z.object({
-      state: z.enum(['trusted', 'unknown', 'changed']),
-      hostPort: z.string(),
-      fingerprint: z.string(),
-      pinned: z.string().nullable(),
-    }),
+    HostKeyStateSchema,
     'Connects to an SFTP target and says whether its host key is trusted, unknown (show the fingerprint) or changed (hard stop).',
   ),
   'provisioning.trustHostKey': call(
@@ -91,7 +55,7 @@ export const provisioningCalls = {
   ),
   'provisioning.preview': call(
     TargetId,
-    PreviewSchema,
+    PublishPreviewSchema,
     'Per file: new, changed, unchanged or conflict, with diffs against the target and the last publish (secrets hidden). The token goes to the publish job.',
   ),
   'provisioning.server.start': call(
@@ -111,5 +75,12 @@ export const provisioningCalls = {
       .strict(),
     z.array(FetchEntrySchema),
     'The newest requests to the built-in server (who fetched what, with which User-Agent).',
+  ),
+} as const;
+
+export const provisioningJobKinds = {
+  publish: jobKind(
+    PublishParamsSchema,
+    "Write the previewed files to the target; the preview's token proves what the technician confirmed.",
   ),
 } as const;

@@ -3,10 +3,12 @@ import { saveChecklistReport } from '../../core/checklist/report-files';
 import { FieldkitError } from '../../core/util/errors';
 import type { checklistCalls } from '../../api/calls/checklist';
 import type { Handlers } from '../../api/dispatcher';
-import type { FieldkitApp } from '../fieldkit-app';
+import type { AppContext } from '../app-context';
 import type { Platform } from '../platform';
 
-export function checklistHandlers(app: FieldkitApp): Pick<Handlers, keyof typeof checklistCalls> {
+export function checklistHandlers(
+  app: Pick<AppContext, 'currentSite' | 'platform'>,
+): Pick<Handlers, keyof typeof checklistCalls> {
   const options = () => ({ secrets: app.platform.secrets });
   return {
     'checklist.status': async () => checklistStatus(app.currentSite(), options()),

@@ -1,15 +1,21 @@
 import { checkParameter, profileRules } from '../../core/config';
 import { generateForSite, generatedFileText, lastGenerated } from '../../core/provisioning/config-generation';
 import { loadManifest } from '../../core/provisioning/generated-store';
-import { loadSiteSettings, saveSiteSettings } from '../../core/provisioning/provisioning-settings-file';
+import {
+  loadSiteSettings,
+  saveSiteSettings,
+  SITE_SETTINGS_FILE,
+} from '../../core/provisioning/provisioning-settings-file';
+import { SettingsInputSchema } from '../../api/calls/config';
 import { loadSitePhones } from '../../core/provisioning/site-phones';
 import { secretKeys } from '../../core/secrets/secret-store';
 import { FieldkitError } from '../../core/util/errors';
 import type { SecretKey } from '../../core/secrets/secret-store';
 import type { MissingCredential } from '../../core/provisioning/config-generation';
 import type { Handlers } from '../../api/dispatcher';
-import type { configCalls } from '../../api/calls/config';
-import type { FieldkitApp } from '../fieldkit-app';
+import type { SiteWorkspace } from '../../core/workspace/site-workspace';
+import type { configCalls, SettingsInput } from '../../api/calls/config';
+import type { AppContext } from '../app-context';
 
 const CONTROL = /[\u0000-\u001F\u007F\u0085\u2028\u2029]/;
 
@@ -29,17 +35,33 @@ function checkCredential(key: SecretKey, value: string): void {
   }
 }
 
-export function configHandlers(app: FieldkitApp): Pick<Handlers, keyof typeof configCalls> {
+/** Stored settings as the form shows them: the contract's view of them (unknown keys of older files dropped). */
+function enteredSettings(site: SiteWorkspace, stored: Record<string, unknown> | null): SettingsInput | null {
+  if (stored === null) return null;
+  const parsed = SettingsInputSchema.safeParse(stored);
+  if (parsed.success) return parsed.data;
+  throw new FieldkitError(
+    'workspace-corrupt',
+    `${site.path(SITE_SETTINGS_FILE)} holds settings Fieldkit cannot use: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}. Correct them in Provisioning > Settings and save again.`,
+  );
+}
+
+export function configHandlers(
+  app: Pick<AppContext, 'currentSite' | 'platform'>,
+): Pick<Handlers, keyof typeof configCalls> {
   const secrets = app.platform.secrets;
   const settingsView = async () => {
-    const s = await loadSiteSettings(app.currentSite());
-    return { settings: s.input, phones: s.phones, updatedAt: s.updatedAt };
+    const site = app.currentSite();
+    const s = await loadSiteSettings(site);
+    return { settings: enteredSettings(site, s.input), phones: s.phones, updatedAt: s.updatedAt };
   };
   return {
     'config.settings.get': settingsView,
     'config.settings.save': async ({ settings, phones }) => {
-      const saved = await saveSiteSettings(app.currentSite(), { settings, ...(phones ? { phones } : {}) });
-      return { settings: saved.input, phones: saved.phones, updatedAt: saved.updatedAt };
+      // `settings` is what the contract parsed (known keys only, bounded), never the raw payload.
+      const site = app.currentSite();
+      const saved = await saveSiteSettings(site, { settings, ...(phones ? { phones } : {}) });
+      return { settings: enteredSettings(site, saved.input), phones: saved.phones, updatedAt: saved.updatedAt };
     },
     'config.rules': async () =>
       profileRules.map((r) => ({ ...r, knownIssues: [...r.knownIssues], parameters: [...r.parameters] })),

@@ -1,9 +1,11 @@
 import { buildDiagnostics } from '../../core/security/diagnostics';
 import type { Handlers } from '../../api/dispatcher';
 import type { diagnosticsCalls } from '../../api/calls/diagnostics';
-import type { FieldkitApp } from '../fieldkit-app';
+import type { AppContext } from '../app-context';
 
-export function diagnosticsHandlers(app: FieldkitApp): Pick<Handlers, keyof typeof diagnosticsCalls> {
+export function diagnosticsHandlers(
+  app: Pick<AppContext, 'openSiteOrNull' | 'jobManager' | 'platform' | 'redactor'>,
+): Pick<Handlers, keyof typeof diagnosticsCalls> {
   return {
     'diagnostics.export': async ({ jobs, tailLines }) => {
       const now = new Date();

@@ -7,10 +7,14 @@ import type { FirmwareServer } from '../../core/firmware/firmware-server';
 import type { FirmwarePlan } from '../../core/firmware/plan-types';
 import type { Handlers } from '../../api/dispatcher';
 import type { firmwareCalls } from '../../api/calls/firmware';
-import type { FieldkitApp } from '../fieldkit-app';
+import type { AppContext } from '../app-context';
 
 /** The site's provisioning server for a firmware run of `plan` (its publishing target, host and URL). */
-export function firmwareServerForPlan(app: FieldkitApp, plan: FirmwarePlan, jobId: string): Promise<FirmwareServer> {
+export function firmwareServerForPlan(
+  app: Pick<AppContext, 'publishing'>,
+  plan: FirmwarePlan,
+  jobId: string,
+): Promise<FirmwareServer> {
   const { publishTarget, serverUrl } = plan.options;
   return siteFirmwareServer(app.publishing(), {
     targetId: publishTarget,
@@ -20,7 +24,9 @@ export function firmwareServerForPlan(app: FieldkitApp, plan: FirmwarePlan, jobI
   });
 }
 
-export function firmwareHandlers(app: FieldkitApp): Pick<Handlers, keyof typeof firmwareCalls> {
+export function firmwareHandlers(
+  app: Pick<AppContext, 'currentSite' | 'jobManager' | 'platform' | 'publishing'>,
+): Pick<Handlers, keyof typeof firmwareCalls> {
   return {
     'firmware.library': async () => readLibrary(app.currentSite()),
     'firmware.import': async (input) => importFirmware(app.currentSite(), input),

@@ -6,9 +6,11 @@ import { localSubnets, parseTargets, LARGE_SCAN_ADDRESSES } from '../../core/dis
 import { isFieldkitError } from '../../core/util/errors';
 import type { Handlers } from '../../api/dispatcher';
 import type { inventoryCalls } from '../../api/calls/inventory';
-import type { FieldkitApp } from '../fieldkit-app';
+import type { AppContext } from '../app-context';
 
-export function inventoryHandlers(app: FieldkitApp): Pick<Handlers, keyof typeof inventoryCalls> {
+export function inventoryHandlers(
+  app: Pick<AppContext, 'currentSite' | 'events'>,
+): Pick<Handlers, keyof typeof inventoryCalls> {
   const store = () => InventoryStore.for(app.currentSite());
   return {
     'inventory.list': async () => {

@@ -3,9 +3,9 @@ import { latestVerifyReport } from '../../core/provisioning/verify-job';
 import { loadSitePhones } from '../../core/provisioning/site-phones';
 import type { Handlers } from '../../api/dispatcher';
 import type { phoneCalls } from '../../api/calls/phones';
-import type { FieldkitApp } from '../fieldkit-app';
+import type { AppContext } from '../app-context';
 
-export function phoneHandlers(app: FieldkitApp): Pick<Handlers, keyof typeof phoneCalls> {
+export function phoneHandlers(app: Pick<AppContext, 'currentSite'>): Pick<Handlers, keyof typeof phoneCalls> {
   return {
     'phones.list': async () => loadSitePhones(app.currentSite()),
     'phones.rebootPlan': async (selection) => planReboot(app.currentSite(), selection),

@@ -4,9 +4,11 @@ import { parseSftpUrl } from '../../core/provisioning/target-url';
 import { FieldkitError } from '../../core/util/errors';
 import type { provisioningCalls } from '../../api/calls/provisioning';
 import type { Handlers } from '../../api/dispatcher';
-import type { FieldkitApp } from '../fieldkit-app';
+import type { AppContext } from '../app-context';
 
-export function provisioningHandlers(app: FieldkitApp): Pick<Handlers, keyof typeof provisioningCalls> {
+export function provisioningHandlers(
+  app: Pick<AppContext, 'publishing'>,
+): Pick<Handlers, keyof typeof provisioningCalls> {
   const svc = () => app.publishing();
   return {
     'provisioning.targets': async () => svc().targets(),

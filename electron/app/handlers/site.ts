@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { SiteWorkspace } from '../../core/workspace/site-workspace';
 import type { Handlers } from '../../api/dispatcher';
 import type { siteCalls } from '../../api/calls/site';
-import type { FieldkitApp } from '../fieldkit-app';
+import type { AppContext } from '../app-context';
 
 export function slugForFolder(name: string): string {
   const slug = name
@@ -15,7 +15,12 @@ export function slugForFolder(name: string): string {
   return slug || 'site';
 }
 
-export function siteHandlers(app: FieldkitApp): Pick<Handlers, keyof typeof siteCalls> {
+export function siteHandlers(
+  app: Pick<
+    AppContext,
+    'platform' | 'activate' | 'openSite' | 'openSiteOrNull' | 'currentSite' | 'recent' | 'events' | 'closeSite'
+  >,
+): Pick<Handlers, keyof typeof siteCalls> {
   const { platform } = app;
   return {
     'app.info': async () => ({

@@ -6,6 +6,7 @@ import { isMajorOrMinorChange, type FirmwareChange } from '../firmware/firmware-
 import { autoChecks, type AutoResult } from './auto-checks';
 import type { ChecklistDefinition, ChecklistItem } from './checklist.v1';
 import type { ChecklistInputs } from './checklist-inputs';
+import type { DueState, Progress } from './checklist-schemas';
 
 export const AnswerStatusSchema = z.enum(['pass', 'fail', 'deviation', 'not-applicable', 'noted']);
 export type AnswerStatus = z.infer<typeof AnswerStatusSchema>;
@@ -84,14 +85,7 @@ export function evaluateAll(
   return out;
 }
 
-export interface Progress {
-  total: number;
-  done: number;
-  open: number;
-  failed: number;
-  deviations: number;
-  warnings: number;
-}
+export type { DueState, Progress };
 
 export function progressOf(outcomes: readonly Outcome[]): Progress {
   const count = (o: Outcome) => outcomes.filter((x) => x === o).length;
@@ -103,14 +97,6 @@ export function progressOf(outcomes: readonly Outcome[]): Progress {
     deviations: count('deviation'),
     warnings: count('warn'),
   };
-}
-
-export interface DueState {
-  due: boolean;
-  reasons: string[];
-  /** Firmware changes after the last completed run that do not make the checklist due (patch/build). */
-  notDue: string[];
-  lastCompletedAt: string | null;
 }
 
 function describeChanges(changes: readonly FirmwareChange[]): string[] {

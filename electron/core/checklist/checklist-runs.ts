@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { FieldkitError } from '../util/errors';
-import { CURRENT_CHECKLIST, CHECKLIST_V1, type ChecklistDefinition, type ChecklistItem } from './checklist.v1';
+import { CURRENT_CHECKLIST, CHECKLIST_V1, type ChecklistDefinition } from './checklist.v1';
 import { loadChecklistInputs, type ChecklistInputs } from './checklist-inputs';
 import {
   AnswerSchema,
@@ -17,14 +17,11 @@ import {
   progressOf,
   validateAnswer,
   type Answer,
-  type AnswerStatus,
-  type DueState,
-  type Outcome,
-  type Progress,
 } from './checklist-engine';
 import type { SecretStore } from '../secrets/secret-store';
 import type { SiteWorkspace } from '../workspace/site-workspace';
 import type { AutoResult } from './auto-checks';
+import type { ChecklistStatus, ItemView, RunSummary } from './checklist-schemas';
 
 export const RUNS_FILE = 'checklist/runs.json';
 
@@ -81,33 +78,7 @@ export const AnswerInputSchema = z.object({
 });
 export type AnswerInput = z.input<typeof AnswerInputSchema>;
 
-export interface ItemView extends ChecklistItem {
-  auto: (AutoResult & { evaluatedAt?: string }) | null;
-  answer: Answer | null;
-  outcome: Outcome;
-  allowed: AnswerStatus[];
-}
-
-export interface RunSummary {
-  id: string;
-  checklistVersion: number;
-  startedAt: string;
-  updatedAt: string;
-  completedAt: string | null;
-  technician: string;
-  contactPerson: string;
-  progress: Progress;
-}
-
-export interface ChecklistStatus {
-  checklist: { id: string; version: number; title: string; sections: ChecklistDefinition['sections'] };
-  due: DueState;
-  /** The run in progress, if any. */
-  run: RunSummary | null;
-  items: ItemView[];
-  progress: Progress;
-  history: RunSummary[];
-}
+export type { ChecklistStatus, ItemView, RunSummary };
 
 export interface ChecklistOptions {
   secrets?: SecretStore;

@@ -1,24 +1,15 @@
 // Saves the customer report into the site's reports/ folder: HTML always, PDF when a renderer is given.
 // File names carry the time so that every report handed over stays on record.
 import { writeFileAtomic } from '../workspace/atomic-file';
-import { buildReportModel, type ReportModel, type ReportOptions } from './report-model';
+import { buildReportModel, type ReportOptions } from './report-model';
 import { renderReportHtml } from './report-html';
 import type { SiteWorkspace } from '../workspace/site-workspace';
+import type { SavedReport } from './checklist-schemas';
 
 /** Turns the report's HTML into PDF bytes; the platform provides it (Electron printToPDF, or Chromium). */
 export type PdfRenderer = (html: string) => Promise<Uint8Array>;
 
-export interface SavedReport {
-  /** Paths relative to the site folder. */
-  html: string;
-  pdf: string | null;
-  /** Why no PDF was written although one was asked for. */
-  pdfError: string | null;
-  draft: boolean;
-  runId: string | null;
-  createdAt: string;
-  progress: ReportModel['progress'];
-}
+export type { SavedReport };
 
 export function reportBaseName(createdAt: string, draft: boolean): string {
   return `checklist-report-${createdAt

@@ -9,6 +9,7 @@ import type { MergedParam } from './cfg-format';
 import type { Finding, Severity } from './parameter-rules';
 import type { PhoneEntry, SiteSettings, Transport } from './provisioning-settings';
 import type { SecretKey } from '../secrets/secret-store';
+import type { ProfileRule } from './profile-rule-schemas';
 
 export type ProfileRuleId =
   | 'osv.openscape-enable'
@@ -29,17 +30,7 @@ export type ProfileRuleId =
   | 'harden.xml-post-list'
   | 'harden.https-provisioning';
 
-export interface ProfileRule {
-  id: ProfileRuleId;
-  title: string;
-  /** Where the rule comes from, e.g. "guide §4.1" or "phone-facts §5". */
-  source: string;
-  /** Known issues from guide §9 the rule works around. */
-  knownIssues: string[];
-  rationale: string;
-  /** Parameters the rule writes or checks; `N` stands for the line number. */
-  parameters: string[];
-}
+export type { ProfileRule };
 
 export const profileRules: readonly ProfileRule[] = [
   {

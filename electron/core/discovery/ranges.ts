@@ -2,6 +2,7 @@
 // materialised). IPv4 only: phones on a site are found by IPv4 sweeps; IPv6 is refused with a clear message.
 import os from 'node:os';
 import { FieldkitError } from '../util/errors';
+import type { LocalSubnet } from './ranges-schemas';
 
 export interface AddressRange {
   /** Inclusive bounds as unsigned 32-bit integers. */
@@ -164,16 +165,7 @@ export function rangesContain(ranges: readonly AddressRange[], ip: string): bool
   return n !== null && ranges.some((r) => n >= r.first && n <= r.last);
 }
 
-export interface LocalSubnet {
-  interface: string;
-  address: string;
-  /** The subnet as CIDR, e.g. `192.168.10.0/24`. */
-  cidr: string;
-  /** Addresses a scan of it would probe. */
-  size: number;
-  /** True when scanning it needs confirmLarge. */
-  large: boolean;
-}
+export type { LocalSubnet };
 
 /**
  * The laptop's own IPv4 subnets, for the UI to propose (never scanned without the technician's confirmation).

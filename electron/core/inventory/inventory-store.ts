@@ -13,24 +13,14 @@ import {
   type InventoryDevice,
   type ScanSummary,
 } from './inventory-files';
-import { SheetFileSchema, parseSheetCsv, type RowIssue, type SheetRow, type ParsedSheet } from './sheet';
+import { SheetFileSchema, parseSheetCsv, type SheetRow } from './sheet';
 import { mergeScan, type ScanContext } from './scan-merge';
 import { buildDetail, buildRows, type InventoryDetail, type InventoryRow } from './inventory-rows';
 import type { DeviceRecord } from '../discovery/device-record';
 import type { SiteWorkspace } from '../workspace/site-workspace';
+import type { SheetImportResult } from './sheet-import-schemas';
 
-export interface SheetImportResult {
-  /** Phones added to the sheet. */
-  imported: number;
-  /** Phones already in the sheet whose details this file changed. */
-  updated: number;
-  unchanged: number;
-  errors: RowIssue[];
-  warnings: RowIssue[];
-  rowsRead: number;
-  separator: ParsedSheet['separator'];
-  columns: ParsedSheet['columns'];
-}
+export type { SheetImportResult };
 
 export type ScanInput = Omit<ScanContext, 'id' | 'at'> & { id?: string; at?: string };
 

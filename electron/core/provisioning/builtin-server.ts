@@ -34,19 +34,9 @@ import {
   type WriteResult,
 } from './target';
 import type { AddressInfo } from 'node:net';
+import type { FetchEntry } from './publishing-schemas';
 
-export interface FetchEntry {
-  at: string;
-  ip: string;
-  method: string;
-  /** Request path as received (control characters escaped, at most 300 characters). */
-  path: string;
-  /** The published or firmware file served, when the request named one (`<folder>/<name>` in a sub-folder). */
-  file: string | null;
-  status: number;
-  bytes: number;
-  userAgent: string | null;
-}
+export type { FetchEntry };
 
 export interface ProvisioningRequestInfo {
   ip: string;

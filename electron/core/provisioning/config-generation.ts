@@ -12,40 +12,15 @@ import type { SecretKey, SecretStore } from '../secrets/secret-store';
 import type { SiteWorkspace } from '../workspace/site-workspace';
 import type { PhoneOverride } from './provisioning-settings-file';
 import type { SitePhone } from './site-phones';
+import type {
+  ExplainedFinding,
+  GeneratedFileView,
+  GeneratedSet,
+  GenerateReport,
+  MissingCredential,
+} from './generation-schemas';
 
-export interface ExplainedFinding extends Finding {
-  /** Where the rule comes from, e.g. "guide §4.2, §9". */
-  section: string;
-}
-
-export interface MissingCredential {
-  key: SecretKey;
-  /** Set for per-phone credentials. */
-  mac?: string;
-  /** What to do, in the technician's words. */
-  what: string;
-}
-
-export interface GeneratedFileView {
-  name: string;
-  kind: 'global' | 'model' | 'phone';
-  model?: string;
-  mac?: string;
-  /** Placeholder text with any secret hidden. */
-  text: string;
-  lines: number;
-}
-
-export interface GenerateReport {
-  generatedAt: string;
-  publishable: boolean;
-  /** Publishable and every credential the files need is in the store. */
-  readyToPublish: boolean;
-  findings: ExplainedFinding[];
-  files: GeneratedFileView[];
-  missingCredentials: MissingCredential[];
-  phones: { generated: number; skipped: number };
-}
+export type { ExplainedFinding, GeneratedFileView, GenerateReport, MissingCredential };
 
 const sections = new Map<string, string>([
   ...profileRules.map((r) => [r.id, r.source] as const),
@@ -216,12 +191,7 @@ function fileView(
 }
 
 /** The last generated set as stored: file list and findings, without regenerating. */
-export async function lastGenerated(site: SiteWorkspace): Promise<{
-  generatedAt: string;
-  publishable: boolean;
-  findings: ExplainedFinding[];
-  files: Omit<GeneratedFileView, 'text' | 'lines'>[];
-} | null> {
+export async function lastGenerated(site: SiteWorkspace): Promise<GeneratedSet | null> {
   const manifest = await loadManifest(site);
   if (!manifest) return null;
   return {

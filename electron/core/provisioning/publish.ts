@@ -25,30 +25,9 @@ import { loadGenerated } from './generated-store';
 import { TargetIdSchema } from './targets-config';
 import type { SecretStore } from '../secrets/secret-store';
 import type { JobContext, JobDefinition } from '../jobs/job-manager';
+import type { PreviewFile, PreviewStatus, PublishPreview } from './publishing-schemas';
 
-export type PreviewStatus = 'new' | 'changed' | 'unchanged' | 'conflict';
-
-export interface PreviewFile {
-  name: string;
-  status: PreviewStatus;
-  /** What this file would be on the target (sha256 of the materialized bytes, kept out of the site folder). */
-  size: number;
-  /** Unified diff, target now -> generated, secrets as ********; '' when identical or new. */
-  diffVsTarget: string;
-  /** Unified diff, last published -> generated; '' when identical or never published. */
-  diffVsLastPublished: string;
-  /** Plain words for the technician, e.g. why a file is a conflict. */
-  note?: string;
-}
-
-export interface PublishPreview {
-  targetId: string;
-  target: string;
-  createdAt: string;
-  token: string;
-  counts: Record<PreviewStatus, number>;
-  files: PreviewFile[];
-}
+export type { PreviewFile, PreviewStatus, PublishPreview };
 
 /** What the preview saw, kept in Fieldkit's data folder (it holds hashes of files with secrets). */
 const StoredPreviewSchema = z.object({

@@ -27,6 +27,7 @@ import type { PublishTarget } from './target';
 import type { SiteWorkspace } from '../workspace/site-workspace';
 import type { SecretStore } from '../secrets/secret-store';
 import type { z } from 'zod';
+import type { ServerStatus } from './publishing-schemas';
 
 export interface PublishingServiceOptions {
   site: SiteWorkspace;
@@ -42,17 +43,7 @@ export interface PublishingServiceOptions {
   folderImages?: (folder: string) => string | undefined;
 }
 
-export interface ServerStatus {
-  running: boolean;
-  url: string;
-  config: ServerConfig;
-  /** Files served now. */
-  files: string[];
-  /** Published earlier but not served: generation or a credential changed since. Publish again. */
-  stale: string[];
-  /** Why the last published set could not be loaded, if it could not. */
-  problem?: string;
-}
+export type { ServerStatus };
 
 export type SftpCredential = { password: string } | { privateKey: string };
 

@@ -16,6 +16,7 @@ import type { JobDefinition } from '../jobs/job-manager';
 import type { SiteWorkspace } from '../workspace/site-workspace';
 import type { ProvisioningEnv } from './provisioning-env';
 import type { RebootOutcome, RebootOptions } from './reboot';
+import type { PlannedPhone, RebootPlan } from './reboot-plan-schemas';
 
 export const PROVISIONING_DIR = 'provisioning';
 
@@ -28,26 +29,7 @@ export const RebootSelectionSchema = z.object({
 });
 export type RebootSelection = z.input<typeof RebootSelectionSchema>;
 
-export interface PlannedPhone {
-  mac: string;
-  ip: string;
-  sipPort: number | null;
-  httpPort: number | null;
-  model: string | null;
-  directoryNumber: string;
-  displayName: string;
-}
-
-export interface RebootPlan {
-  phones: PlannedPhone[];
-  /** Chosen phones that cannot be rebooted, with why. */
-  notReady: { mac: string; reason: string }[];
-  fastReboot: boolean;
-  /** Methods in the order they are tried. */
-  methods: string[];
-  /** Pass to the job to confirm exactly this plan. */
-  token: string;
-}
+export type { PlannedPhone, RebootPlan };
 
 export async function planReboot(site: SiteWorkspace, selection: RebootSelection): Promise<RebootPlan> {
   const sel = RebootSelectionSchema.parse(selection);

@@ -7,26 +7,9 @@ import type { SupportedModel } from '../phone';
 import type { InventoryDevice } from '../inventory/inventory-files';
 import type { SheetRow } from '../inventory/sheet';
 import type { SiteWorkspace } from '../workspace/site-workspace';
+import type { SitePhone } from './site-phone-schemas';
 
-export interface SitePhone {
-  /** 12 uppercase hex digits. */
-  mac: string;
-  /** From the sheet; '' when the phone was only discovered. */
-  directoryNumber: string;
-  displayName: string;
-  location: string;
-  inSheet: boolean;
-  /** Sheet model when it names a supported one, else the discovered one. */
-  model: SupportedModel | null;
-  modelSource: 'sheet' | 'inventory' | null;
-  /** Model as written in the sheet when it is not one Fieldkit provisions. */
-  unsupportedModel: string | null;
-  ip: string | null;
-  sipPort: number | null;
-  httpPort: number | null;
-  firmware: string | null;
-  present: boolean;
-}
+export type { SitePhone };
 
 export async function loadSitePhones(site: SiteWorkspace): Promise<SitePhone[]> {
   const store = InventoryStore.for(site);

@@ -1,6 +1,6 @@
 // Shared shapes and helpers of the provisioning flow (renderer side).
 import { ui } from '../../lib/state.svelte';
-import type { CallOutput } from '$api/contract';
+import type { CallInput, CallOutput } from '$api/contract';
 
 export type StepId = 'settings' | 'generate' | 'publish' | 'reboot' | 'verify';
 export const STEPS: { id: StepId; label: string }[] = [
@@ -64,71 +64,66 @@ export function emptyForm(): SettingsForm {
   };
 }
 
-type Loose = Record<string, unknown> | undefined;
-const str = (v: unknown, fallback = ''): string => (v === undefined || v === null ? fallback : String(v));
-const obj = (v: unknown): Loose => (v && typeof v === 'object' ? (v as Record<string, unknown>) : undefined);
+/** The settings as config.settings.save takes them and config.settings.get returns them (the contract's type). */
+export type SettingsInput = CallInput<'config.settings.save'>['settings'];
 
-export function formFromSettings(s: Record<string, unknown> | null): SettingsForm {
+const str = (v: string | number | undefined, fallback = ''): string => (v === undefined ? fallback : String(v));
+
+export function formFromSettings(s: SettingsInput | null): SettingsForm {
   const f = emptyForm();
   if (!s) return f;
-  const osv = obj(s.osv);
-  const prov = obj(s.provisioning);
-  const vlan = obj(s.vlan);
-  const resync = obj(s.resync);
   return {
     siteName: str(s.siteName, f.siteName),
-    proxyHost: str(obj(osv?.proxy)?.host),
-    proxyPort: str(obj(osv?.proxy)?.port),
-    registrarHost: str(obj(osv?.registrar)?.host),
-    transport: (osv?.transport as SettingsForm['transport']) ?? f.transport,
-    trustedCaFile: str(osv?.trustedCaFile),
-    centralizedConference:
-      (osv?.centralizedConference as SettingsForm['centralizedConference']) ?? f.centralizedConference,
-    srtp: (osv?.srtp as SettingsForm['srtp']) ?? f.srtp,
-    ntp1: str(obj(s.ntp)?.server1),
-    ntp2: str(obj(s.ntp)?.server2),
+    proxyHost: s.osv.proxy.host,
+    proxyPort: str(s.osv.proxy.port),
+    registrarHost: str(s.osv.registrar?.host),
+    transport: s.osv.transport ?? f.transport,
+    trustedCaFile: str(s.osv.trustedCaFile),
+    centralizedConference: s.osv.centralizedConference ?? f.centralizedConference,
+    srtp: s.osv.srtp ?? f.srtp,
+    ntp1: s.ntp.server1,
+    ntp2: str(s.ntp.server2),
     timeZone: str(s.timeZone, f.timeZone),
-    vlanEnabled: Boolean(vlan?.enabled),
-    vlanId: str(vlan?.id),
-    resyncMode: (resync?.mode as SettingsForm['resyncMode']) ?? f.resyncMode,
-    resyncTime: str(resync?.time, f.resyncTime),
-    provProtocol: (prov?.protocol as SettingsForm['provProtocol']) ?? f.provProtocol,
-    provServer: str(prov?.server),
-    provPort: str(prov?.port),
-    provPath: str(prov?.path),
+    vlanEnabled: s.vlan?.enabled ?? false,
+    vlanId: str(s.vlan?.id),
+    resyncMode: s.resync?.mode ?? f.resyncMode,
+    resyncTime: str(s.resync?.time, f.resyncTime),
+    provProtocol: s.provisioning.protocol ?? f.provProtocol,
+    provServer: s.provisioning.server,
+    provPort: str(s.provisioning.port),
+    provPath: str(s.provisioning.path),
     fieldkitHost: str(s.fieldkitHost),
   };
 }
 
-const num = (text: string): number | string => (/^\d+$/.test(text.trim()) ? Number(text.trim()) : text.trim());
+/** A number field as typed; not a whole number gives NaN, which the server refuses naming the field. */
+const num = (text: string): number => (/^\d+$/.test(text.trim()) ? Number(text.trim()) : Number.NaN);
+const filled = (text: string) => text.trim() !== '';
 
 /** What config.settings.save receives; empty optional fields are left out, the server validates the rest. */
-export function settingsFromForm(f: SettingsForm): Record<string, unknown> {
-  const opt = <T>(cond: boolean, value: T) => (cond ? value : undefined);
-  const clean = (o: Record<string, unknown>) =>
-    Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
-  return clean({
+export function settingsFromForm(f: SettingsForm): SettingsInput {
+  return {
     siteName: f.siteName.trim(),
-    osv: clean({
-      proxy: clean({ host: f.proxyHost.trim(), port: opt(f.proxyPort.trim() !== '', num(f.proxyPort)) }),
-      registrar: opt(f.registrarHost.trim() !== '', { host: f.registrarHost.trim() }),
+    osv: {
+      proxy: { host: f.proxyHost.trim(), ...(filled(f.proxyPort) ? { port: num(f.proxyPort) } : {}) },
+      ...(filled(f.registrarHost) ? { registrar: { host: f.registrarHost.trim() } } : {}),
       transport: f.transport,
       trustedCaFile: f.trustedCaFile.trim(),
       centralizedConference: f.centralizedConference,
       srtp: f.srtp,
-    }),
-    ntp: clean({ server1: f.ntp1.trim(), server2: opt(f.ntp2.trim() !== '', f.ntp2.trim()) }),
+    },
+    ntp: { server1: f.ntp1.trim(), ...(filled(f.ntp2) ? { server2: f.ntp2.trim() } : {}) },
     timeZone: f.timeZone.trim(),
-    vlan: clean({ enabled: f.vlanEnabled, id: opt(f.vlanId.trim() !== '', num(f.vlanId)) }),
+    vlan: { enabled: f.vlanEnabled, ...(filled(f.vlanId) ? { id: num(f.vlanId) } : {}) },
     resync: { mode: f.resyncMode, time: f.resyncTime.trim() },
-    provisioning: clean({
+    provisioning: {
       protocol: f.provProtocol,
       server: f.provServer.trim(),
-      port: opt(f.provPort.trim() !== '', num(f.provPort)),
+      ...(filled(f.provPort) ? { port: num(f.provPort) } : {}),
       path: f.provPath.trim().replace(/^\/+|\/+$/g, ''),
-    }),
-    fieldkitHost: opt(f.fieldkitHost.trim() !== '', f.fieldkitHost.trim()),
-  });
+    },
+    ...(filled(f.fieldkitHost) ? { fieldkitHost: f.fieldkitHost.trim() } : {}),
+  };
 }
 
 /** The live job with this id (updated by job.updated events), or null. */

@@ -1,0 +1,26 @@
+// What a reboot would do, as a schema: the contract declares its output with it and the TypeScript types
+// are inferred from it.
+import { z } from 'zod';
+
+export const PlannedRebootSchema = z.object({
+  mac: z.string(),
+  ip: z.string(),
+  sipPort: z.number().int().nullable(),
+  httpPort: z.number().int().nullable(),
+  model: z.string().nullable(),
+  directoryNumber: z.string(),
+  displayName: z.string(),
+});
+export type PlannedPhone = z.infer<typeof PlannedRebootSchema>;
+
+export const RebootPlanSchema = z.object({
+  phones: z.array(PlannedRebootSchema),
+  /** Chosen phones that cannot be rebooted, with why. */
+  notReady: z.array(z.object({ mac: z.string(), reason: z.string() })),
+  fastReboot: z.boolean(),
+  /** Methods in the order they are tried. */
+  methods: z.array(z.string()),
+  /** Pass to the job to confirm exactly this plan. */
+  token: z.string(),
+});
+export type RebootPlan = z.infer<typeof RebootPlanSchema>;
