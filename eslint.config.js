@@ -99,18 +99,6 @@ export default tseslint.config(
   {
     // The CLI goes through the contract like the UI: type imports of the core are fine, run-time imports are not.
     files: ['electron/cli.ts', 'electron/cli/**/*.ts'],
-    // TEMPORARY: these commands still reach into the core; they move onto the contract next (issue 16 §1).
-    ignores: [
-      'electron/cli.ts',
-      'electron/cli/checklist-command.ts',
-      'electron/cli/discover-command.ts',
-      'electron/cli/firmware-command.ts',
-      'electron/cli/inventory-command.ts',
-      'electron/cli/push-command.ts',
-      'electron/cli/reboot-command.ts',
-      'electron/cli/site-commands.ts',
-      'electron/cli/verify-command.ts',
-    ],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',

@@ -3,5 +3,5 @@
 import { register } from 'tsx/esm/api';
 
 register();
-const { runCli } = await import('../electron/cli.ts');
-process.exitCode = await runCli(process.argv.slice(2));
+const { main } = await import('../electron/cli.ts');
+process.exitCode = await main();

@@ -44,4 +44,5 @@ export type SiteSummary = z.output<typeof SiteSummarySchema>;
 export const callNames = Object.keys(calls) as CallName[];
 export const eventNames = Object.keys(events) as EventName[];
 
+export { jobKinds, jobKindNames, type JobKind, type JobParams } from './job-kinds';
 export * from './transport';

@@ -1,27 +1,32 @@
-// Every CLI command. Later capabilities add theirs here.
-import { siteCommand } from './site-commands';
-import { jobsCommand } from './jobs-commands';
+// Every CLI command, in the order `fieldkit --help` lists them. A new command: a file <name>-command.ts
+// exporting a CliCommand (see command.ts and docs/cli.md), added here.
+import { siteCommand } from './site-command';
 import { discoverCommand } from './discover-command';
+import { inventoryCommand } from './inventory-command';
+import { settingsCommand } from './settings-command';
+import { credentialsCommand } from './credentials-command';
 import { generateCommand } from './generate-command';
+import { pushCommand } from './push-command';
 import { rebootCommand } from './reboot-command';
 import { verifyCommand } from './verify-command';
-import { checklistCommand } from './checklist-command';
-import { inventoryCommand } from './inventory-command';
-import { pushCommand } from './push-command';
 import { firmwareCommand } from './firmware-command';
+import { checklistCommand } from './checklist-command';
+import { jobsCommand } from './jobs-command';
 import type { CliCommand } from './command';
 
 export function cliCommands(): CliCommand[] {
   return [
     siteCommand,
-    jobsCommand,
     discoverCommand,
+    inventoryCommand,
+    settingsCommand,
+    credentialsCommand,
     generateCommand,
+    pushCommand,
     rebootCommand,
     verifyCommand,
-    checklistCommand,
-    inventoryCommand,
-    pushCommand,
     firmwareCommand,
+    checklistCommand,
+    jobsCommand,
   ];
 }

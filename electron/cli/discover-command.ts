@@ -1,16 +1,17 @@
-// `fieldkit discover <range>...`: finds phones and prints one line (or with --json one object) per device.
-import { parseArgs } from 'node:util';
-import { discover } from '../core/discovery/discover';
-import { EnvSecretStore } from '../core/secrets/env-secret-store';
-import { printJson, UsageError } from './command';
-import type { DiscoverProgress } from '../core/discovery/discover';
-import type { DeviceRecord } from '../core/discovery/device-record';
-import type { CliCommand } from './command';
+// `fieldkit discover <range>...`: runs the discovery job and merges what it found into the site's inventory,
+// exactly as the app's scan does; prints one line (or with --json one object) per device the scan found.
+// Without a site the scan runs in a temporary workspace that is removed afterwards: nothing is kept.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { followJob } from './follow-job';
+import { EXIT, listOption, parseOptions, printJson, UsageError, type CliCommand, type CliContext } from './command';
+import type { CallOutput, JobParams } from '../api/contract';
 
-function portList(flag: string, text: string | undefined): number[] {
-  if (text === undefined) return [];
-  const items = text.split(/[,\s]+/).filter(Boolean);
-  return items.map((item) => {
+type Device = CallOutput<'inventory.devices'>['devices'][number];
+
+function portList(flag: string, values: string[] | undefined): number[] {
+  return listOption(values).map((item) => {
     const n = Number(item);
     if (!/^\d{1,5}$/.test(item) || n < 1 || n > 65535)
       throw new UsageError(
@@ -21,7 +22,7 @@ function portList(flag: string, text: string | undefined): number[] {
 }
 
 /** The CLI's JSON shape: flat values for scripts, with each field's source alongside. */
-export function deviceJson(d: DeviceRecord): Record<string, unknown> {
+export function deviceJson(d: Device) {
   return {
     ip: d.ip,
     mac: d.mac?.value ?? null,
@@ -46,7 +47,7 @@ export function deviceJson(d: DeviceRecord): Record<string, unknown> {
   };
 }
 
-function line(d: DeviceRecord): string {
+function line(d: Device): string {
   const flags = [d.flags.belowOsvMinimum ? 'below 6.5.0.224' : '', ...d.flags.vulnerable].filter(Boolean).join(', ');
   return [
     (d.ip ?? '-').padEnd(15),
@@ -61,70 +62,85 @@ function line(d: DeviceRecord): string {
     .trimEnd();
 }
 
+/** Runs `fn` with a site open: the given one, or a temporary one that is removed afterwards. */
+async function withSite<T>(ctx: CliContext, fn: () => Promise<T>): Promise<T> {
+  if (ctx.site) return fn();
+  const dir = await mkdtemp(join(tmpdir(), 'fieldkit-scan-'));
+  try {
+    const site = await ctx.call('site.create', { dir: join(dir, 'site'), name: 'Scan without a site' });
+    try {
+      return await fn();
+    } finally {
+      await ctx.call('site.close', {}).catch(() => undefined);
+      await ctx.call('site.forgetRecent', { path: site.path }).catch(() => undefined);
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 export const discoverCommand: CliCommand = {
   name: 'discover',
-  summary: 'Find phones in address ranges (SIP, HTTP, /sysinfo.html, mDNS, neighbour table).',
-  usage:
-    'fieldkit discover <range>... [--sip-ports LIST] [--http-ports LIST] [--https-ports LIST] [--no-mdns] [--confirm-large] [--json]\n' +
-    '  <range>: 192.168.10.0/24, 192.168.10.20-80, 192.168.10.20-192.168.11.40 or single addresses.\n' +
-    '  Ports are probed in addition to 5060 (SIP), 80 (HTTP) and 443 (HTTPS). The phone admin password comes from FIELDKIT_ADMIN_PASSWORD.',
+  summary: "Find phones in address ranges and merge them into the site's inventory (as the app's scan does).",
+  usage: [
+    'fieldkit discover <range>... [--sip-ports LIST] [--http-ports LIST] [--https-ports LIST] [--only-listed-ports]',
+    '                  [--no-mdns] [--no-neighbour] [--no-passive] [--confirm-large] [--site DIR] [--json]',
+    '  <range>: 192.168.10.0/24, 192.168.10.20-80, 192.168.10.20-192.168.11.40 or single addresses.',
+    '  Ports (comma-separated or the option repeated) are probed in addition to 5060 (SIP), 80 (HTTP) and 443',
+    '  (HTTPS) unless --only-listed-ports. Without a site nothing is kept. The phone admin password comes from',
+    '  FIELDKIT_ADMIN_PASSWORD.',
+  ].join('\n'),
   async run(ctx) {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: ctx.args,
-        allowPositionals: true,
-        options: {
-          'sip-ports': { type: 'string' },
-          'http-ports': { type: 'string' },
-          'https-ports': { type: 'string' },
-          'no-mdns': { type: 'boolean' },
-          'confirm-large': { type: 'boolean' },
-        },
-      });
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
-    const { values, positionals } = parsed;
+    const { values, positionals } = parseOptions(
+      ctx.args,
+      {
+        'sip-ports': { type: 'string', multiple: true },
+        'http-ports': { type: 'string', multiple: true },
+        'https-ports': { type: 'string', multiple: true },
+        'only-listed-ports': { type: 'boolean' },
+        'no-mdns': { type: 'boolean' },
+        'no-neighbour': { type: 'boolean' },
+        'no-passive': { type: 'boolean' },
+        'confirm-large': { type: 'boolean' },
+      },
+      { positionals: Number.POSITIVE_INFINITY },
+    );
     if (positionals.length === 0)
       throw new UsageError('Give at least one range to scan, e.g. fieldkit discover 192.168.10.0/24.');
-    const controller = new AbortController();
-    const onSigint = (): void => controller.abort();
-    process.once('SIGINT', onSigint);
-    const tty = process.stderr.isTTY === true;
-    const showProgress = (p: DiscoverProgress): void => {
-      process.stderr.write(`\r${p.done}/${p.total} addresses, ${p.found} found   `);
+    const confirmLarge = values['confirm-large'] === true;
+    const params: JobParams<'discovery'> = {
+      ranges: positionals,
+      sipPorts: portList('--sip-ports', values['sip-ports']),
+      httpPorts: portList('--http-ports', values['http-ports']),
+      httpsPorts: portList('--https-ports', values['https-ports']),
+      onlyListedPorts: values['only-listed-ports'] === true,
+      methods: { mdns: !values['no-mdns'], neighbour: !values['no-neighbour'], passive: !values['no-passive'] },
+      confirmLarge,
     };
-    try {
-      const result = await discover(
-        {
-          ranges: positionals,
-          sipPorts: portList('--sip-ports', values['sip-ports']),
-          httpPorts: portList('--http-ports', values['http-ports']),
-          httpsPorts: portList('--https-ports', values['https-ports']),
-          methods: { mdns: !values['no-mdns'] },
-          confirmLarge: values['confirm-large'] === true,
-        },
-        {
-          signal: controller.signal,
-          secrets: new EnvSecretStore(),
-          onProgress: tty ? showProgress : undefined,
-          onWarning: (w) => ctx.io.err(`${tty ? '\r' : ''}warning: ${w}`),
-        },
+    const check = await ctx.call('discovery.checkRanges', { ranges: positionals.join(' '), confirmLarge });
+    if (check.large && !confirmLarge)
+      throw new UsageError(
+        `These targets hold ${check.total.toLocaleString('en')} addresses, more than a /16: such a scan takes long and sends a lot of traffic. Add --confirm-large to scan them anyway, or give smaller subnets.`,
       );
-      if (tty) process.stderr.write('\n');
+    if (check.error) throw new UsageError(check.error);
+    return withSite(ctx, async () => {
+      const job = await followJob(ctx, () => ctx.call('jobs.start', { kind: 'discovery', params }));
+      if (job.state !== 'succeeded') {
+        ctx.io.err(`The scan ${job.state}${job.error ? `: ${job.error}` : ''} (job ${job.id}).`);
+        if (ctx.json) printJson(ctx.io, { error: { code: 'job-' + job.state, message: job.error ?? job.state } });
+        return EXIT.failed;
+      }
+      const { devices } = await ctx.call('inventory.devices', { scan: job.id });
       if (ctx.json) {
-        printJson(ctx.io, result.devices.map(deviceJson));
+        printJson(ctx.io, devices.map(deviceJson));
       } else {
-        const s = result.summary;
-        ctx.io.out(result.devices.map(line).join('\n') || 'No devices found.');
+        const c = job.counters;
+        ctx.io.out(devices.map(line).join('\n') || 'No devices found.');
         ctx.io.out(
-          `\n${s.devices} devices (${s.byClassification.supported} supported phones), firmware known for ${s.firmwareRead}, ${s.addresses} addresses in ${(s.durationMs / 1000).toFixed(1)} s.`,
+          `\n${c.found ?? devices.length} devices (${c.phones ?? 0} supported phones), firmware known for ${c.firmwareRead ?? 0}, ${job.total} addresses.${ctx.site ? ' The inventory of the site is updated.' : ''}`,
         );
       }
-      return 0;
-    } finally {
-      process.off('SIGINT', onSigint);
-    }
+      return EXIT.ok;
+    });
   },
 };

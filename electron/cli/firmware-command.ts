@@ -1,31 +1,37 @@
 // `fieldkit firmware import|library|plan|run|resume|status`: the firmware library, a plan with guard rails,
 // and the canary/wave run, which starts only with --yes. A wave that halts is answered by --on-halt.
-import { parseArgs } from 'node:util';
-import { HALT_CHOICES } from '../core/firmware/wave-job';
-import { printJson, UsageError, dispatchOrThrow as callOrThrow } from './command';
-import type { CliCommand, CliContext } from './command';
-import type { FieldkitApp } from '../app/fieldkit-app';
-import type { FirmwarePlan } from '../core/firmware/plan-types';
-import type { FirmwareResult } from '../core/firmware/results';
+import { followJob } from './follow-job';
+import {
+  EXIT,
+  intOption,
+  listOption,
+  parseOptions,
+  printJson,
+  UsageError,
+  type CliCommand,
+  type CliContext,
+} from './command';
+import type { CallInput, CallOutput } from '../api/contract';
+
+type FirmwarePlan = CallOutput<'firmware.plan'>;
+type FirmwareResult = CallOutput<'firmware.status'>;
+type JobInfo = CallOutput<'jobs.start'>;
 
 const USAGE = [
   'fieldkit firmware import <file.st|package.zip> [--model 6867i] [--version A.B.C.D --confirm-version] --site DIR [--json]',
   '       fieldkit firmware library --site DIR [--json]',
-  '       fieldkit firmware plan --target MODEL=VERSION [--target …] [--models M,M] [--versions V,V] [--locations L,L] [--phones MAC,MAC]',
-  '                              [--canary N] [--wave-size N] [--concurrency N] [--halt-after N] [--afterwards stay-pointed|config-only-home] [--server-host IP] --site DIR [--json]',
+  '       fieldkit firmware plan --target MODEL=VERSION [--target …] [--models M,M] [--versions V,V] [--locations L,L]',
+  '                              [--phones MAC,MAC] [--canary N] [--wave-size N] [--concurrency N] [--halt-after N]',
+  '                              [--afterwards stay-pointed|config-only-home] [--server-host IP] --site DIR [--json]',
   '       fieldkit firmware run --plan PLAN-ID [--yes] [--on-halt stop|continue] --site DIR [--json]',
   '       fieldkit firmware resume <job-id> [--on-halt stop|continue] --site DIR [--json]',
   '       fieldkit firmware status <job-id> --site DIR [--json]',
-  '  Without --yes, run shows the plan summary and changes nothing. The admin password comes from FIELDKIT_ADMIN_PASSWORD.',
+  '  Without --yes, run shows the plan summary and changes nothing (exit code 3). List options take commas or',
+  '  repeat (--locations "Floor 2" --locations Lobby). The admin password comes from FIELDKIT_ADMIN_PASSWORD.',
 ].join('\n');
 
-const list = (v: string | undefined) => (v ? v.split(/[,\s]+/).filter(Boolean) : []);
-function int(name: string, v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} must be a whole number.`);
-  return n;
-}
+const ON_HALT = ['stop', 'continue'] as const;
+const AFTERWARDS = ['stay-pointed', 'config-only-home'] as const;
 
 function printPlan(ctx: CliContext, plan: FirmwarePlan): void {
   ctx.io.out(`Plan ${plan.id}: ${plan.summary.text}`);
@@ -54,23 +60,17 @@ function printResult(ctx: CliContext, r: FirmwareResult): void {
     );
 }
 
-async function follow(ctx: CliContext, app: FieldkitApp, jobId: string, onHalt: string): Promise<number> {
-  const jobs = app.jobManager();
-  const done = jobs.wait(jobId);
-  let finished = false;
-  void done.then(() => (finished = true));
-  while (!finished) {
-    const decision = jobs.pendingDecision(jobId);
-    if (decision) {
+/** Follows the run to its end, answering halts with --on-halt, then saves and prints the result table. */
+async function follow(ctx: CliContext, start: () => Promise<JobInfo>, onHalt: string): Promise<number> {
+  const info = await followJob(ctx, start, {
+    decide: (decision) => {
       if (!ctx.json) ctx.io.err(`HALT ${decision.question}\n     answering "${onHalt}" (--on-halt)`);
-      jobs.answer(jobId, onHalt);
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  const info = await done;
-  const result = await callOrThrow(app, 'firmware.exportCsv', { jobId }).then(() =>
-    callOrThrow(app, 'firmware.status', { jobId }),
-  );
+      return onHalt;
+    },
+  });
+  const jobId = info.id;
+  await ctx.call('firmware.exportCsv', { jobId });
+  const result = await ctx.call('firmware.status', { jobId });
   if (ctx.json) printJson(ctx.io, { job: info, result });
   else {
     ctx.io.out(
@@ -78,7 +78,7 @@ async function follow(ctx: CliContext, app: FieldkitApp, jobId: string, onHalt: 
     );
     printResult(ctx, result);
   }
-  return info.state === 'succeeded' && (result.counts.failed ?? 0) === 0 ? 0 : 1;
+  return info.state === 'succeeded' && (result.counts.failed ?? 0) === 0 ? EXIT.ok : EXIT.failed;
 }
 
 export const firmwareCommand: CliCommand = {
@@ -87,44 +87,36 @@ export const firmwareCommand: CliCommand = {
   usage: USAGE,
   async run(ctx) {
     const [action, ...rest] = ctx.args;
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: rest,
-        allowPositionals: true,
-        options: {
-          model: { type: 'string' },
-          version: { type: 'string' },
-          'confirm-version': { type: 'boolean' },
-          target: { type: 'string', multiple: true },
-          models: { type: 'string' },
-          versions: { type: 'string' },
-          locations: { type: 'string' },
-          phones: { type: 'string' },
-          canary: { type: 'string' },
-          'wave-size': { type: 'string' },
-          concurrency: { type: 'string' },
-          'halt-after': { type: 'string' },
-          afterwards: { type: 'string' },
-          'server-host': { type: 'string' },
-          plan: { type: 'string' },
-          yes: { type: 'boolean' },
-          'on-halt': { type: 'string' },
-        },
-      });
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
-    const { values, positionals } = parsed;
+    const { values, positionals } = parseOptions(
+      rest,
+      {
+        model: { type: 'string' },
+        version: { type: 'string' },
+        'confirm-version': { type: 'boolean' },
+        target: { type: 'string', multiple: true },
+        models: { type: 'string', multiple: true },
+        versions: { type: 'string', multiple: true },
+        locations: { type: 'string', multiple: true },
+        phones: { type: 'string', multiple: true },
+        canary: { type: 'string' },
+        'wave-size': { type: 'string' },
+        concurrency: { type: 'string' },
+        'halt-after': { type: 'string' },
+        afterwards: { type: 'string' },
+        'server-host': { type: 'string' },
+        plan: { type: 'string' },
+        yes: { type: 'boolean' },
+        'on-halt': { type: 'string' },
+      },
+      { positionals: 1 },
+    );
     const onHalt = values['on-halt'] ?? 'stop';
-    if (!(HALT_CHOICES as readonly string[]).includes(onHalt) || onHalt === 'retry failed')
-      throw new UsageError('--on-halt must be stop or continue.');
-    const app = await ctx.app();
+    if (!(ON_HALT as readonly string[]).includes(onHalt)) throw new UsageError('--on-halt must be stop or continue.');
     switch (action) {
       case 'import': {
         const path = positionals[0];
         if (!path) throw new UsageError('Give the firmware file: fieldkit firmware import <file>.');
-        const r = await callOrThrow(app, 'firmware.import', {
+        const r = await ctx.call('firmware.import', {
           path,
           ...(values.model ? { model: values.model } : {}),
           ...(values.version ? { version: values.version } : {}),
@@ -136,10 +128,10 @@ export const firmwareCommand: CliCommand = {
             ctx.io.out(
               `${r.alreadyPresent.includes(e.id) ? 'ALREADY ' : 'IMPORTED'} ${e.model} ${e.version}${e.servicePack ? ` ${e.servicePack}` : ''} (${e.versionSource}) ${e.image.size} bytes sha256 ${e.image.sha256}`,
             );
-        return 0;
+        return EXIT.ok;
       }
       case 'library': {
-        const entries = await callOrThrow(app, 'firmware.library', {});
+        const entries = await ctx.call('firmware.library', {});
         if (ctx.json) printJson(ctx.io, entries);
         else
           ctx.io.out(
@@ -149,7 +141,7 @@ export const firmwareCommand: CliCommand = {
                   .join('\n')
               : 'The firmware library is empty.',
           );
-        return 0;
+        return EXIT.ok;
       }
       case 'plan': {
         const targets = (values.target ?? []).map((t) => {
@@ -158,33 +150,34 @@ export const firmwareCommand: CliCommand = {
           return { model: m[1]!, version: m[2]! };
         });
         if (targets.length === 0) throw new UsageError('Give at least one --target MODEL=VERSION.');
-        const options = Object.fromEntries(
-          Object.entries({
-            canaryPerModel: int('canary', values.canary),
-            waveSize: int('wave-size', values['wave-size']),
-            concurrency: int('concurrency', values.concurrency),
-            haltWhenFailuresExceed: int('halt-after', values['halt-after']),
-            afterwards: values.afterwards,
-          }).filter(([, v]) => v !== undefined),
-        );
-        const plan = await callOrThrow(app, 'firmware.plan', {
+        const afterwards = values.afterwards as (typeof AFTERWARDS)[number] | undefined;
+        if (afterwards !== undefined && !AFTERWARDS.includes(afterwards))
+          throw new UsageError(`--afterwards must be ${AFTERWARDS.join(' or ')}.`);
+        const options: NonNullable<CallInput<'firmware.plan'>['options']> = {
+          ...optional('canaryPerModel', intOption('canary', values.canary, 0, 10)),
+          ...optional('waveSize', intOption('wave-size', values['wave-size'], 1, 500)),
+          ...optional('concurrency', intOption('concurrency', values.concurrency, 1, 100)),
+          ...optional('haltWhenFailuresExceed', intOption('halt-after', values['halt-after'], 0, 500)),
+          ...optional('afterwards', afterwards),
+        };
+        const plan = await ctx.call('firmware.plan', {
           targets,
           selection: {
-            models: list(values.models),
-            versions: list(values.versions),
-            locations: list(values.locations),
-            macs: list(values.phones),
+            models: listOption(values.models),
+            versions: listOption(values.versions),
+            locations: listOption(values.locations),
+            macs: listOption(values.phones),
           },
-          options: options as never,
+          options,
           ...(values['server-host'] ? { serverHost: values['server-host'] } : {}),
         });
         if (ctx.json) printJson(ctx.io, plan);
         else printPlan(ctx, plan);
-        return plan.confirmToken ? 0 : 1;
+        return plan.confirmToken ? EXIT.ok : EXIT.failed;
       }
       case 'run': {
         if (!values.plan) throw new UsageError('Say which plan: --plan PLAN-ID (from "fieldkit firmware plan").');
-        const plan = await callOrThrow(app, 'firmware.planGet', { id: values.plan });
+        const plan = await ctx.call('firmware.planGet', { id: values.plan });
         if (!plan.confirmToken)
           throw new UsageError('This plan is refused by a guard rail and cannot run. Make a new plan.');
         if (!values.yes) {
@@ -193,27 +186,30 @@ export const firmwareCommand: CliCommand = {
             printPlan(ctx, plan);
             ctx.io.out('Nothing was changed. Run again with --yes to confirm this summary and start.');
           }
-          return 3;
+          return EXIT.confirm;
         }
-        const job = await callOrThrow(app, 'firmware.run', { planId: plan.id, confirm: plan.confirmToken });
-        return follow(ctx, app, job.id, onHalt);
+        const confirm = plan.confirmToken;
+        return follow(ctx, () => ctx.call('firmware.run', { planId: plan.id, confirm }), onHalt);
       }
       case 'resume': {
         const id = positionals[0];
         if (!id) throw new UsageError('Give the job id: fieldkit firmware resume <job-id>.');
-        await app.jobManager().resume(id);
-        return follow(ctx, app, id, onHalt);
+        return follow(ctx, () => ctx.call('jobs.resume', { id }), onHalt);
       }
       case 'status': {
         const id = positionals[0];
         if (!id) throw new UsageError('Give the job id: fieldkit firmware status <job-id>.');
-        const r = await callOrThrow(app, 'firmware.status', { jobId: id });
+        const r = await ctx.call('firmware.status', { jobId: id });
         if (ctx.json) printJson(ctx.io, r);
         else printResult(ctx, r);
-        return 0;
+        return EXIT.ok;
       }
       default:
         throw new UsageError('Say import, library, plan, run, resume or status.');
     }
   },
 };
+
+function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
+}

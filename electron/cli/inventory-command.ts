@@ -1,13 +1,14 @@
 // `fieldkit inventory list|import <file.csv>|export [--out FILE]`: the site's inventory from the command line.
-import { readFile, writeFile, stat } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { parseArgs } from 'node:util';
-import { InventoryStore } from '../core/inventory/inventory-store';
-import { inventoryToCsv, exportFileName } from '../core/inventory/inventory-export';
-import { SHEET_LIMITS } from '../core/inventory/sheet';
-import { FieldkitError, describeFsError } from '../core/util/errors';
-import { printJson, UsageError, type CliCommand, type CliContext } from './command';
-import type { InventoryRow } from '../core/inventory/inventory-rows';
+import { decodeText, fileProblem, readInputFile } from './read-text-file';
+import { EXIT, parseOptions, printJson, UsageError, type CliCommand } from './command';
+import type { CallOutput } from '../api/contract';
+
+type InventoryRow = CallOutput<'inventory.list'>['rows'][number];
+
+/** The largest sheet the contract takes (inventory.importCsv: 5 MB of text). */
+const SHEET_MAX_BYTES = 5 * 1024 * 1024;
 
 function line(r: InventoryRow): string {
   const cells = [
@@ -23,47 +24,20 @@ function line(r: InventoryRow): string {
   return cells.map((c, i) => (i < cells.length - 1 ? c.padEnd([15, 17, 7, 11, 8, 9, 8][i]!) : c)).join(' ');
 }
 
-/** Reads a file as UTF-8, or as Windows-1252 when it is not valid UTF-8 (spreadsheets on Windows). */
-async function readSheetFile(path: string): Promise<string> {
-  const info = await stat(path).catch((e) => {
-    throw describeFsError(e, 'the CSV file', path);
-  });
-  if (info.size > SHEET_LIMITS.maxChars)
-    throw new FieldkitError(
-      'invalid-input',
-      `${path} is ${(info.size / 1024 / 1024).toFixed(1)} MB; Fieldkit reads sheets up to 5 MB.`,
-    );
-  const bytes = await readFile(path);
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    return new TextDecoder('windows-1252').decode(bytes);
-  }
-}
-
-async function store(ctx: CliContext): Promise<{ inventory: InventoryStore; siteName: string }> {
-  const app = await ctx.app();
-  const site = app.openSiteOrNull;
-  if (!site) throw new UsageError('Give the site folder with --site DIR, or run the command inside a site folder.');
-  return { inventory: InventoryStore.for(site), siteName: site.meta.name };
-}
-
 export const inventoryCommand: CliCommand = {
   name: 'inventory',
   summary: "List the phones of a site, import the technician's sheet (CSV) or export the inventory as CSV.",
-  usage:
-    'fieldkit inventory list --site DIR [--json]\n       fieldkit inventory import <file.csv> --site DIR [--json]\n       fieldkit inventory export [--out FILE] --site DIR [--json]',
+  usage: [
+    'fieldkit inventory list --site DIR [--json]',
+    '       fieldkit inventory import <file.csv> --site DIR [--json]',
+    '       fieldkit inventory export [--out FILE] --site DIR [--json]',
+  ].join('\n'),
   async run(ctx) {
-    const { values, positionals } = parseArgs({
-      args: ctx.args,
-      options: { out: { type: 'string' } },
-      allowPositionals: true,
-    });
-    const [action, file, ...extra] = positionals;
-    if (extra.length > 0) throw new UsageError(`Unexpected arguments: ${extra.join(' ')}`);
+    const { values, positionals } = parseOptions(ctx.args, { out: { type: 'string' } }, { positionals: 2 });
+    const [action, file] = positionals;
     if (action === 'list') {
-      const { inventory } = await store(ctx);
-      const rows = await inventory.rows();
+      if (file) throw new UsageError(`Unexpected argument "${file}".`);
+      const { rows } = await ctx.call('inventory.list', {});
       if (ctx.json) printJson(ctx.io, rows);
       else
         ctx.io.out(
@@ -74,13 +48,12 @@ export const inventoryCommand: CliCommand = {
               ].join('\n')
             : 'No phones in this site yet: run "fieldkit discover" or import a sheet.',
         );
-      return 0;
+      return EXIT.ok;
     }
     if (action === 'import') {
       if (!file) throw new UsageError('Give the CSV file to import.');
-      const text = await readSheetFile(file);
-      const { inventory } = await store(ctx);
-      const result = await inventory.importSheet(text, basename(file));
+      const text = decodeText(await readInputFile(file, 'The CSV file', SHEET_MAX_BYTES));
+      const result = await ctx.call('inventory.importCsv', { text, fileName: basename(file) });
       if (ctx.json) printJson(ctx.io, result);
       else {
         ctx.io.out(
@@ -89,25 +62,25 @@ export const inventoryCommand: CliCommand = {
         for (const e of result.errors) ctx.io.err(`error: ${e.message}`);
         for (const w of result.warnings) ctx.io.err(`warning: ${w.message}`);
       }
-      return result.errors.length > 0 ? 1 : 0;
+      return result.errors.length > 0 ? EXIT.failed : EXIT.ok;
     }
     if (action === 'export') {
       if (file) throw new UsageError('Give the output file with --out FILE.');
-      const { inventory, siteName } = await store(ctx);
-      const rows = await inventory.rows();
-      const csv = inventoryToCsv(rows);
+      const { csv, fileName } = await ctx.call('inventory.exportCsv', {});
       if (values.out) {
-        await writeFile(values.out, csv).catch((e) => {
-          throw describeFsError(e, 'the CSV export', values.out!);
+        const out = values.out;
+        await writeFile(out, csv).catch((e: NodeJS.ErrnoException) => {
+          throw fileProblem(e, 'The CSV export', out);
         });
-        if (ctx.json) printJson(ctx.io, { file: values.out, phones: rows.length });
-        else ctx.io.out(`Wrote ${rows.length} phones to ${values.out}`);
+        const phones = (await ctx.call('inventory.list', {})).rows.length;
+        if (ctx.json) printJson(ctx.io, { file: values.out, phones });
+        else ctx.io.out(`Wrote ${phones} phones to ${values.out}`);
       } else if (ctx.json) {
-        printJson(ctx.io, { csv, fileName: exportFileName(siteName, new Date()) });
+        printJson(ctx.io, { csv, fileName });
       } else {
         ctx.io.out(csv.trimEnd());
       }
-      return 0;
+      return EXIT.ok;
     }
     throw new UsageError('Say "inventory list", "inventory import <file.csv>" or "inventory export [--out FILE]".');
   },

@@ -1,98 +1,23 @@
 // `fieldkit push`: preview the generated configuration against a target, ask (or take --yes), publish
 // as a job. For the built-in server the files live only in this process, so it then keeps serving.
-import { createInterface } from 'node:readline/promises';
-import { HostKeyError } from '../core/provisioning/sftp-target';
-import { BUILTIN_TARGET_ID } from '../core/provisioning/targets-config';
-import { parseSftpUrl, formatSftpUrl } from '../core/provisioning/target-url';
-import { normaliseFingerprint } from '../core/provisioning/known-hosts';
-import { envNameFor } from '../core/secrets/env-secret-store';
-import { secretKeys } from '../core/secrets/secret-store';
-import { FieldkitError } from '../core/util/errors';
-import { printJson, UsageError, type CliCommand, type CliContext } from './command';
-import type { PublishingService } from '../core/provisioning/publishing-service';
-import type { PublishPreview } from '../core/provisioning/publish';
+import { followJob } from './follow-job';
+import {
+  CallError,
+  EXIT,
+  intOption,
+  parseOptions,
+  printJson,
+  UsageError,
+  type CliCommand,
+  type CliContext,
+} from './command';
+import type { CallOutput } from '../api/contract';
 
-interface PushOptions {
-  target: string;
-  yes: boolean;
-  verbose: boolean;
-  trustHostKey?: string;
-  targetId?: string;
-  overwriteChanged: boolean;
-  serveSeconds?: number;
-}
+type Preview = CallOutput<'provisioning.preview'>;
 
-function parseOptions(args: string[]): PushOptions {
-  const options: PushOptions = { target: '', yes: false, verbose: false, overwriteChanged: false };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    const value = () => {
-      const v = args[++i];
-      if (v === undefined || v.startsWith('--')) throw new UsageError(`${arg} needs a value.`);
-      return v;
-    };
-    if (arg === '--target') options.target = value();
-    else if (arg === '--yes' || arg === '-y') options.yes = true;
-    else if (arg === '--verbose' || arg === '-v') options.verbose = true;
-    else if (arg === '--trust-host-key') options.trustHostKey = value();
-    else if (arg === '--target-id') options.targetId = value();
-    else if (arg === '--overwrite-changed') options.overwriteChanged = true;
-    else if (arg === '--serve-seconds') {
-      const n = Number(value());
-      if (!Number.isInteger(n) || n < 0)
-        throw new UsageError('--serve-seconds takes a whole number of seconds (0: publish and exit).');
-      options.serveSeconds = n;
-    } else throw new UsageError(`Unknown option "${arg}".`);
-  }
-  if (options.target === '')
-    throw new UsageError('Say where to publish: --target sftp://user@host:port/path or --target builtin.');
-  return options;
-}
+const BUILTIN = 'builtin';
 
-/** The saved target for the URL, or a new one (id from --target-id or the host) using whichever credential is set. */
-async function sftpTargetId(svc: PublishingService, url: string, wantedId?: string): Promise<string> {
-  const location = parseSftpUrl(url);
-  const canonical = formatSftpUrl(location);
-  const existing = (await svc.targets()).find(
-    (t) => t.kind === 'sftp' && formatSftpUrl(parseSftpUrl(t.url)) === canonical && (!wantedId || t.id === wantedId),
-  );
-  if (existing) return existing.id;
-  const id =
-    wantedId ?? `sftp-${location.host.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`.slice(0, 40).replace(/-+$/, '');
-  const hasPassword = (await svc.secrets.get(secretKeys.sftpPassword(id))) !== undefined;
-  const hasKey = (await svc.secrets.get(secretKeys.sftpPrivateKey(id))) !== undefined;
-  if (!hasPassword && !hasKey) {
-    throw new FieldkitError(
-      'not-found',
-      `No credential for ${canonical}. Set ${envNameFor(secretKeys.sftpPassword(id))} (password) or ${envNameFor(secretKeys.sftpPrivateKey(id))} (private key, PEM).`,
-    );
-  }
-  await svc.saveTarget({ id, kind: 'sftp', url: canonical, auth: hasPassword ? 'password' : 'key' });
-  return id;
-}
-
-async function previewTrusting(
-  svc: PublishingService,
-  targetId: string,
-  trust: string | undefined,
-): Promise<PublishPreview> {
-  try {
-    return await svc.preview(targetId);
-  } catch (e) {
-    if (!(e instanceof HostKeyError) || e.problem !== 'host-key-unknown' || trust === undefined) throw e;
-    const given = normaliseFingerprint(trust);
-    if (given !== e.fingerprint) {
-      throw new FieldkitError(
-        'unauthorized',
-        `The server ${e.hostPort} offers host key ${e.fingerprint}, not ${given} as given with --trust-host-key. Not trusted, nothing sent.`,
-      );
-    }
-    await svc.trustHostKey(targetId, given);
-    return svc.preview(targetId);
-  }
-}
-
-function describePreview(preview: PublishPreview, verbose: boolean): string {
+function describePreview(preview: Preview, verbose: boolean): string {
   const lines = [
     `Preview of ${preview.target}: ${preview.counts.new} new, ${preview.counts.changed} changed, ${preview.counts.unchanged} unchanged, ${preview.counts.conflict} changed by someone else.`,
   ];
@@ -113,33 +38,62 @@ function describePreview(preview: PublishPreview, verbose: boolean): string {
   return lines.join('\n');
 }
 
-async function confirm(question: string): Promise<boolean> {
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
-  } finally {
-    rl.close();
+/** An SSH fingerprint as OpenSSH prints it (SHA256:<base64 without padding>), however it was pasted. */
+function asFingerprint(text: string): string {
+  const t = text.trim();
+  return (t.startsWith('SHA256:') ? t : `SHA256:${t}`).replace(/=+$/, '');
+}
+
+/** Host-key trouble found by the preview: the key's state, or the original error when it is something else. */
+class HostKeyProblem extends CallError {
+  constructor(
+    override readonly code: 'host-key-unknown' | 'host-key-changed',
+    message: string,
+    readonly hostKey: CallOutput<'provisioning.hostKey'>,
+  ) {
+    super(code, message);
   }
 }
 
-async function serveUntilStopped(ctx: CliContext, svc: PublishingService, seconds: number | undefined): Promise<void> {
-  const status = await svc.serverStatus();
+/** The preview; an unknown host key is trusted first when --trust-host-key names exactly the offered key. */
+async function previewTrusting(ctx: CliContext, targetId: string, trust: string | undefined): Promise<Preview> {
+  try {
+    return await ctx.call('provisioning.preview', { targetId });
+  } catch (e) {
+    if (!(e instanceof CallError) || e.code !== 'unauthorized' || targetId === BUILTIN) throw e;
+    const hostKey = await ctx.call('provisioning.hostKey', { targetId });
+    if (hostKey.state === 'trusted') throw e;
+    const code = hostKey.state === 'unknown' ? 'host-key-unknown' : 'host-key-changed';
+    if (code === 'host-key-changed' || trust === undefined) throw new HostKeyProblem(code, e.message, hostKey);
+    const given = asFingerprint(trust);
+    if (given !== hostKey.fingerprint)
+      throw new CallError(
+        'unauthorized',
+        `The server ${hostKey.hostPort} offers host key ${hostKey.fingerprint}, not ${given} as given with --trust-host-key. Not trusted, nothing sent.`,
+      );
+    await ctx.call('provisioning.trustHostKey', { targetId, fingerprint: given });
+    return ctx.call('provisioning.preview', { targetId });
+  }
+}
+
+async function serveUntilStopped(ctx: CliContext, seconds: number | undefined): Promise<void> {
+  const status = await ctx.call('provisioning.server.status', {});
   if (!ctx.json)
     ctx.io.err(
       `Serving ${status.files.length} file(s) at ${status.url}${seconds === undefined ? ' until Ctrl+C' : ` for ${seconds} s`}.`,
     );
   await new Promise<void>((resolve) => {
     const done = () => {
-      process.off('SIGINT', done);
+      ctx.signal.removeEventListener('abort', done);
       process.off('SIGTERM', done);
       clearTimeout(timer);
       resolve();
     };
     const timer = seconds === undefined ? undefined : setTimeout(done, seconds * 1000);
-    process.once('SIGINT', done);
+    ctx.signal.addEventListener('abort', done, { once: true });
     process.once('SIGTERM', done);
   });
-  await svc.stopServer();
+  await ctx.call('provisioning.server.stop', {});
 }
 
 export const pushCommand: CliCommand = {
@@ -151,26 +105,38 @@ export const pushCommand: CliCommand = {
     'SFTP credentials: FIELDKIT_SECRET_SFTP_PASSWORD_<ID> or FIELDKIT_SECRET_SFTP_PRIVATE_KEY_<ID> (ID: the target id, e.g. SFTP_10_0_0_5).',
   ].join('\n'),
   async run(ctx) {
-    const options = parseOptions(ctx.args);
-    const app = await ctx.app();
-    const svc = app.publishing();
+    const { values } = parseOptions(ctx.args, {
+      target: { type: 'string' },
+      yes: { type: 'boolean', short: 'y' },
+      verbose: { type: 'boolean', short: 'v' },
+      'trust-host-key': { type: 'string' },
+      'target-id': { type: 'string' },
+      'overwrite-changed': { type: 'boolean' },
+      'serve-seconds': { type: 'string' },
+    });
+    if (!values.target)
+      throw new UsageError('Say where to publish: --target sftp://user@host:port/path or --target builtin.');
+    const serveSeconds = intOption('serve-seconds', values['serve-seconds'], 0, 7 * 24 * 3600);
+    const verbose = values.verbose === true;
     const targetId =
-      options.target === 'builtin' ? BUILTIN_TARGET_ID : await sftpTargetId(svc, options.target, options.targetId);
-    let preview: PublishPreview;
+      values.target === BUILTIN
+        ? BUILTIN
+        : (
+            await ctx.call('provisioning.targetForUrl', {
+              url: values.target,
+              ...(values['target-id'] ? { id: values['target-id'] } : {}),
+            })
+          ).id;
+    let preview: Preview;
     try {
-      preview = await previewTrusting(svc, targetId, options.trustHostKey);
+      preview = await previewTrusting(ctx, targetId, values['trust-host-key']);
     } catch (e) {
-      if (e instanceof HostKeyError && ctx.json) {
+      if (e instanceof HostKeyProblem && ctx.json) {
+        const { hostPort, fingerprint, pinned } = e.hostKey;
         printJson(ctx.io, {
-          error: {
-            code: e.problem,
-            message: e.message,
-            hostPort: e.hostPort,
-            fingerprint: e.fingerprint,
-            ...(e.pinned ? { pinned: e.pinned } : {}),
-          },
+          error: { code: e.code, message: e.message, hostPort, fingerprint, ...(pinned ? { pinned } : {}) },
         });
-        return 1;
+        return EXIT.failed;
       }
       throw e;
     }
@@ -181,42 +147,39 @@ export const pushCommand: CliCommand = {
       files: preview.files.map((f) => ({
         name: f.name,
         status: f.status,
-        ...(options.verbose ? { diffVsTarget: f.diffVsTarget, diffVsLastPublished: f.diffVsLastPublished } : {}),
+        ...(verbose ? { diffVsTarget: f.diffVsTarget, diffVsLastPublished: f.diffVsLastPublished } : {}),
       })),
     };
-    if (!ctx.json) ctx.io.out(describePreview(preview, options.verbose));
+    if (!ctx.json) ctx.io.out(describePreview(preview, verbose));
     const toWrite = preview.counts.new + preview.counts.changed + preview.counts.conflict;
-    if (toWrite > 0 && !options.yes) {
-      const question = `Publish ${toWrite} file(s) to ${preview.target}?`;
-      if (!process.stdin.isTTY) {
+    if (toWrite > 0 && !values.yes) {
+      if (!ctx.terminal.interactive) {
         const message = `Not published: nothing is written without confirmation. Check the preview, then run again with --yes.`;
         if (ctx.json)
           printJson(ctx.io, { ...summary, published: false, error: { code: 'confirmation-required', message } });
         else ctx.io.err(message);
-        return 1;
+        return EXIT.failed;
       }
-      if (!(await confirm(question))) {
+      if (!(await ctx.terminal.confirm(`Publish ${toWrite} file(s) to ${preview.target}?`))) {
         if (ctx.json) printJson(ctx.io, { ...summary, published: false });
         else ctx.io.err('Not published.');
-        return 1;
+        return EXIT.failed;
       }
     }
-    const job = await app
-      .jobManager()
-      .start('publish', { targetId, previewToken: preview.token, overwriteChanged: options.overwriteChanged });
-    const info = await app.jobManager().wait(job.id);
-    if (ctx.json) printJson(ctx.io, { ...summary, published: info.state === 'succeeded', job: info });
+    const params = { targetId, previewToken: preview.token, overwriteChanged: values['overwrite-changed'] === true };
+    const job = await followJob(ctx, () => ctx.call('jobs.start', { kind: 'publish', params }));
+    if (ctx.json) printJson(ctx.io, { ...summary, published: job.state === 'succeeded', job });
     else
       ctx.io.out(
-        info.state === 'succeeded'
-          ? `Published ${toWrite} file(s) to ${preview.target} (job ${info.id}).`
-          : `Publishing failed (job ${info.id}): ${info.error ?? info.state}`,
+        job.state === 'succeeded'
+          ? `Published ${toWrite} file(s) to ${preview.target} (job ${job.id}).`
+          : `Publishing failed (job ${job.id}): ${job.error ?? job.state}`,
       );
-    if (info.state !== 'succeeded') return 1;
-    if (targetId === BUILTIN_TARGET_ID) {
-      if (options.serveSeconds === 0) await svc.stopServer();
-      else await serveUntilStopped(ctx, svc, options.serveSeconds);
+    if (job.state !== 'succeeded') return EXIT.failed;
+    if (targetId === BUILTIN) {
+      if (serveSeconds === 0) await ctx.call('provisioning.server.stop', {});
+      else await serveUntilStopped(ctx, serveSeconds);
     }
-    return 0;
+    return EXIT.ok;
   },
 };

@@ -7,6 +7,7 @@ import { SHEET_LIMITS } from '../../core/inventory/sheet';
 import { SheetImportResultSchema } from '../../core/inventory/sheet-import-schemas';
 import { LocalSubnetSchema } from '../../core/discovery/ranges-schemas';
 import { DiscoveryParamsSchema } from '../../core/discovery/discovery-job';
+import { DeviceRecordSchema } from '../../core/discovery/device-record';
 import { Empty } from './common';
 
 export const inventoryCalls = {
@@ -37,6 +38,11 @@ export const inventoryCalls = {
     Empty,
     z.object({ csv: z.string(), fileName: z.string() }),
     'The inventory as CSV (cells guarded against spreadsheet formulas).',
+  ),
+  'inventory.devices': call(
+    z.object({ scan: z.string().min(1).max(200).optional() }).strict(),
+    z.object({ devices: z.array(DeviceRecordSchema.extend({ state: z.enum(['present', 'gone']) })) }),
+    'The discovered devices with every field as discovery recorded it (value and source); with scan, the devices that scan found.',
   ),
   'inventory.lastChanges': call(Empty, ScanSummarySchema.nullable(), 'What the last scan found and changed.'),
   'discovery.proposeRanges': call(

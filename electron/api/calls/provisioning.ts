@@ -25,6 +25,11 @@ export const provisioningCalls = {
     z.array(TargetConfigSchema),
     'Add or change a publishing target (no credentials here: see provisioning.setTargetCredential).',
   ),
+  'provisioning.targetForUrl': call(
+    z.object({ url: z.string().trim().min(1).max(2000), id: TargetIdSchema.optional() }).strict(),
+    TargetConfigSchema,
+    'The SFTP target for a URL: the saved one, or a new one (id given or made from the host) using the credential that is stored for it.',
+  ),
   'provisioning.removeTarget': call(
     TargetId,
     z.array(TargetConfigSchema),

@@ -2,8 +2,8 @@ import { InventoryStore } from '../../core/inventory/inventory-store';
 import { readScanSettings } from '../../core/inventory/remembered-scan';
 import { inventoryToCsv, exportFileName } from '../../core/inventory/inventory-export';
 import { onLinkScan } from '../../core/discovery/arp-budget';
-import { localSubnets, parseTargets, LARGE_SCAN_ADDRESSES } from '../../core/discovery/ranges';
-import { isFieldkitError } from '../../core/util/errors';
+import { localSubnets, parseTargets, rangesContain, LARGE_SCAN_ADDRESSES } from '../../core/discovery/ranges';
+import { FieldkitError, isFieldkitError } from '../../core/util/errors';
 import type { Handlers } from '../../api/dispatcher';
 import type { inventoryCalls } from '../../api/calls/inventory';
 import type { AppContext } from '../app-context';
@@ -27,6 +27,17 @@ export function inventoryHandlers(
       csv: inventoryToCsv(await store().rows()),
       fileName: exportFileName(app.currentSite().meta.name, new Date()),
     }),
+    'inventory.devices': async ({ scan }) => {
+      const devices = await store().devices();
+      const all = (d: (typeof devices)[number]) => ({ ...d.record, state: d.state });
+      if (scan === undefined) return { devices: devices.map(all) };
+      const summary = (await store().scans()).find((s) => s.id === scan);
+      if (!summary) throw new FieldkitError('not-found', `No scan ${scan} in this site's inventory.`);
+      // After a scan is merged, the present devices inside its ranges are exactly the ones it found.
+      const ranges = parseTargets(summary.ranges, { confirmLarge: true }).ranges;
+      const found = devices.filter((d) => d.state === 'present' && d.record.ip && rangesContain(ranges, d.record.ip));
+      return { devices: found.map(all) };
+    },
     'inventory.lastChanges': async () => store().lastScan(),
     'discovery.proposeRanges': async () => ({
       subnets: localSubnets(),

@@ -1,10 +1,36 @@
 import { HostKeyError } from '../../core/provisioning/sftp-target';
-import { findTarget } from '../../core/provisioning/targets-config';
-import { parseSftpUrl } from '../../core/provisioning/target-url';
+import { findTarget, type TargetConfig } from '../../core/provisioning/targets-config';
+import { formatSftpUrl, parseSftpUrl } from '../../core/provisioning/target-url';
+import { envNameFor } from '../../core/secrets/env-secret-store';
+import { secretKeys, type SecretKey } from '../../core/secrets/secret-store';
 import { FieldkitError } from '../../core/util/errors';
 import type { provisioningCalls } from '../../api/calls/provisioning';
 import type { Handlers } from '../../api/dispatcher';
+import type { PublishingService } from '../../core/provisioning/publishing-service';
 import type { AppContext } from '../app-context';
+
+/** The saved SFTP target for the URL, or a new one (id given or made from the host) with the stored credential. */
+async function targetForUrl(svc: PublishingService, url: string, wantedId?: string): Promise<TargetConfig> {
+  const location = parseSftpUrl(url);
+  const canonical = formatSftpUrl(location);
+  const existing = (await svc.targets()).find(
+    (t) => t.kind === 'sftp' && formatSftpUrl(parseSftpUrl(t.url)) === canonical && (!wantedId || t.id === wantedId),
+  );
+  if (existing) return existing;
+  const id =
+    wantedId ?? `sftp-${location.host.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`.slice(0, 40).replace(/-+$/, '');
+  const has = async (key: SecretKey) => ((await svc.secrets.get(key)) ?? '') !== '';
+  const hasPassword = await has(secretKeys.sftpPassword(id));
+  if (!hasPassword && !(await has(secretKeys.sftpPrivateKey(id)))) {
+    throw new FieldkitError(
+      'not-found',
+      `No credential for ${canonical}. Set ${envNameFor(secretKeys.sftpPassword(id))} (password) or ${envNameFor(secretKeys.sftpPrivateKey(id))} (private key, PEM).`,
+    );
+  }
+  const target: TargetConfig = { id, kind: 'sftp', url: canonical, auth: hasPassword ? 'password' : 'key' };
+  await svc.saveTarget(target);
+  return target;
+}
 
 export function provisioningHandlers(
   app: Pick<AppContext, 'publishing'>,
@@ -13,6 +39,7 @@ export function provisioningHandlers(
   return {
     'provisioning.targets': async () => svc().targets(),
     'provisioning.saveTarget': async ({ target }) => svc().saveTarget(target),
+    'provisioning.targetForUrl': async ({ url, id }) => targetForUrl(svc(), url, id),
     'provisioning.removeTarget': async ({ targetId }) => svc().removeTarget(targetId),
     'provisioning.setTargetCredential': async ({ targetId, password, privateKey }) =>
       svc().setSftpCredential(targetId, password !== undefined ? { password } : { privateKey: privateKey! }),
