@@ -1,7 +1,31 @@
 #!/usr/bin/env node
-// `npx fieldkit …` in a checkout: runs the TypeScript CLI through tsx (a dev dependency).
-import { register } from 'tsx/esm/api';
+// `npx fieldkit …` in a checkout. Runs the bundled CLI (dist-electron/cli/, made by `npm install`/`npm ci`
+// through the prepare script, by `npm run build` and by `npm run build:cli`) while it is at least as new as
+// every source file it was built from. Otherwise it runs the TypeScript sources through tsx and says so once
+// on stderr: an edited or freshly pulled checkout never runs stale code, it only starts slower.
+import { readFileSync, statSync } from 'node:fs';
 
-register();
-const { main } = await import('../electron/cli.ts');
-process.exitCode = await main();
+const root = new URL('../', import.meta.url);
+const bundle = new URL('dist-electron/cli/fieldkit.mjs', root);
+
+function bundleIsFresh() {
+  try {
+    const built = statSync(bundle).mtimeMs;
+    const { inputs } = JSON.parse(readFileSync(new URL('dist-electron/cli/inputs.json', root), 'utf8'));
+    return inputs.every((path) => statSync(new URL(path, root)).mtimeMs <= built);
+  } catch {
+    return false;
+  }
+}
+
+if (bundleIsFresh()) {
+  await import(bundle.href);
+} else {
+  process.stderr.write(
+    'fieldkit: starting from the TypeScript sources (the CLI bundle is missing or older than them; "npm run build:cli" makes it).\n',
+  );
+  const { register } = await import('tsx/esm/api');
+  register();
+  const { main } = await import('../electron/cli.ts');
+  process.exitCode = await main();
+}

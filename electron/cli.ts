@@ -1,12 +1,11 @@
 // `fieldkit` command line: the same contract as the app, for scripting and bulk runs. --json everywhere.
 // Commands reach Fieldkit only through the contract (ctx.call); this file wires them to a Fieldkit running in
-// this process.
+// this process. The entry is main(), called by bin/fieldkit.js (from the bundle, or through tsx).
 import { createInterface } from 'node:readline/promises';
-import { fileURLToPath } from 'node:url';
-import { isSiteFolder, startLocalApp, type LocalApp } from './app/local-app';
-import { fieldkitVersion } from './app/node-platform';
+import { fieldkitVersion } from './app/version';
 import { CallError, EXIT, UsageError, type CliCommand, type CliContext, type CliIo } from './cli/command';
 import { cliCommands } from './cli/commands';
+import type { LocalApp } from './app/local-app';
 
 const NO_SITE =
   'Give the site folder with --site DIR, or run the command inside a site folder (fieldkit site create DIR makes one).';
@@ -89,6 +88,8 @@ export async function runCli(
     io.out(`${command.summary}\n\nUsage: ${command.usage}`);
     return EXIT.ok;
   }
+  // Loaded only now, so that --version and --help start in a few milliseconds.
+  const { isSiteFolder, startLocalApp } = await import('./app/local-app');
   const site = siteDir ?? (isSiteFolder(process.cwd()) ? process.cwd() : undefined);
   const local: LocalApp = startLocalApp({ transport: 'http' });
   const interrupt = new AbortController();
@@ -144,8 +145,4 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
     if (!closed) stream.write(`${text}\n`);
   };
   return runCli(argv, { out: write(process.stdout), err: write(process.stderr) });
-}
-
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  void main().then((code) => (process.exitCode = code));
 }

@@ -1,22 +1,13 @@
 // The platform outside Electron: the CLI and the browser host.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
 import { EnvSecretStore } from '../core/secrets/env-secret-store';
 import { chromiumPrintToPdf } from './chromium-pdf';
+import { fieldkitVersion } from './version';
 import type { Platform } from './platform';
 import type { SecretStore } from '../core/secrets/secret-store';
 
-export function fieldkitVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-      version?: string;
-    };
-    return pkg.version ?? '0.0.0';
-  } catch {
-    return '0.0.0';
-  }
-}
+export { fieldkitVersion };
 
 export interface NodePlatformOptions {
   transport?: Platform['transport'];

@@ -53,7 +53,7 @@ test('jobs.start is a union on kind: params are checked by their kind, unknown k
   assert.ok(!extra.ok && /speed/.test(extra.error.message));
   const started = await app.dispatch('jobs.start', { kind: 'self-test', params: { steps: 2, stepMs: 1 } });
   assert.ok(started.ok);
-  assert.equal((await app.jobManager().wait(started.value.id)).state, 'succeeded');
+  assert.equal((await app.jobManager().wait((started.value as { id: string }).id)).state, 'succeeded');
 });
 
 test('config.settings.save stores the parsed settings: unknown keys, long strings and __proto__ never reach the file', async (t) => {
@@ -104,6 +104,8 @@ test('the settings the renderer and the CLI send are typed by the contract, defa
   const input = calls['config.settings.save'].input;
   const parsed = input.parse({ settings: SETTINGS });
   assert.deepEqual(parsed.settings, SETTINGS, 'no defaults added on the way in');
-  const schema = z.toJSONSchema(input, { io: 'input' }) as { properties: { settings: { required: string[] } } };
+  const schema = z.toJSONSchema(input, { io: 'input' }) as unknown as {
+    properties: { settings: { required: string[] } };
+  };
   assert.deepEqual(schema.properties.settings.required.sort(), ['ntp', 'osv', 'provisioning']);
 });
