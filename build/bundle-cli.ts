@@ -16,9 +16,8 @@ import { fileURLToPath } from 'node:url';
 import { build, type BuildOptions, type Plugin } from 'esbuild';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-export const CLI_DIR = join(ROOT, 'dist-electron', 'cli');
-export const CLI_ENTRY = join(CLI_DIR, 'fieldkit.mjs');
-export const CLI_INPUTS = join(CLI_DIR, 'inputs.json');
+const CLI_DIR = join(ROOT, 'dist-electron', 'cli');
+const CLI_INPUTS = join(CLI_DIR, 'inputs.json');
 
 /** Packages whose one export is a class, loaded from node_modules when the first instance is made. */
 const LOAD_ON_FIRST_USE: Record<string, { export: string }> = {

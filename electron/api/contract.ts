@@ -1,7 +1,8 @@
-// THE contract between the UI and the core. Every call and event is declared once, with its runtime
-// schema, in electron/api/calls/<area>.ts and gathered here; Electron IPC, the preload bridge, the browser
-// host and the renderer client all derive from this object.
-// To add a call: declare it in its area file and implement it in electron/app/handlers/<area>.ts.
+// THE contract between every caller and the core. Every call, event and job kind is declared once, with its
+// runtime schema, in electron/api/calls/<area>.ts and gathered here; Electron IPC, the preload bridge, the
+// browser host, the renderer client and the CLI all derive from this object.
+// To add a call: declare it in its area file and implement it in electron/app/handlers/<area>.ts (README.md,
+// "Rules that keep it easy to change").
 import { siteCalls } from './calls/site';
 import { jobCalls, coreEvents } from './calls/jobs';
 import { checklistCalls } from './calls/checklist';

@@ -8,10 +8,10 @@ export type Handlers = { [N in CallName]: (input: CallParsedInput<N>) => Promise
 export type Dispatch = (name: string, rawInput: unknown) => Promise<CallResult<unknown>>;
 
 /** Deeper input than any call takes: refused before validation, so no schema recurses into it. */
-export const MAX_INPUT_DEPTH = 32;
+const MAX_INPUT_DEPTH = 32;
 
 /** How deeply objects and arrays nest in a value, counted without recursion (so hostile input cannot overflow). */
-export function nestingDepth(value: unknown, stopAt = Number.POSITIVE_INFINITY): number {
+function nestingDepth(value: unknown, stopAt = Number.POSITIVE_INFINITY): number {
   let deepest = 0;
   const stack: { value: unknown; depth: number }[] = [{ value, depth: 0 }];
   while (stack.length > 0) {

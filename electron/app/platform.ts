@@ -16,6 +16,6 @@ export interface Platform {
    * The browser host in tests and the demo bind it to loopback so nothing leaves the machine.
    */
   readonly mdns?: { interface: string; bind: string };
-  /** Renders a report to PDF (Electron's printToPDF in the app; Chromium in tests). */
+  /** Renders a report to PDF (Electron's printToPDF in the app; the system Chromium in the CLI and browser host). */
   printToPdf?(html: string): Promise<Uint8Array>;
 }

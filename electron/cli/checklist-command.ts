@@ -18,7 +18,7 @@ const OUTCOME_LABELS: Record<Item['outcome'], string> = {
 };
 
 /** --outcome as the technician says it, and the answer it records. */
-export const CLI_OUTCOMES = ['confirmed', 'failed', 'deviation', 'not-applicable'] as const;
+const CLI_OUTCOMES = ['confirmed', 'failed', 'deviation', 'not-applicable'] as const;
 
 function statusText(s: ChecklistStatus): string {
   const lines = [

@@ -22,7 +22,7 @@ function portList(flag: string, values: string[] | undefined): number[] {
 }
 
 /** The CLI's JSON shape: flat values for scripts, with each field's source alongside. */
-export function deviceJson(d: Device) {
+function deviceJson(d: Device) {
   return {
     ip: d.ip,
     mac: d.mac?.value ?? null,

@@ -2,7 +2,7 @@
 // words. Fieldkit itself is reached only through the contract.
 import { readFile, stat } from 'node:fs/promises';
 
-export class FileProblem extends Error {}
+class FileProblem extends Error {}
 
 /** A file error in plain words: what the file is for, its path, and what is wrong. */
 export function fileProblem(e: NodeJS.ErrnoException, what: string, path: string): FileProblem {
