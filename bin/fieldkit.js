@@ -4,6 +4,7 @@
 // every source file it was built from. Otherwise it runs the TypeScript sources through tsx and says so once
 // on stderr: an edited or freshly pulled checkout never runs stale code, it only starts slower.
 import { readFileSync, statSync } from 'node:fs';
+import module from 'node:module';
 
 const root = new URL('../', import.meta.url);
 const bundle = new URL('dist-electron/cli/fieldkit.mjs', root);
@@ -19,6 +20,8 @@ function bundleIsFresh() {
 }
 
 if (bundleIsFresh()) {
+  // Node 22.1+ keeps the compiled bundle between runs (about a third of a start); older Node has no such cache.
+  module.enableCompileCache?.();
   await import(bundle.href);
 } else {
   process.stderr.write(

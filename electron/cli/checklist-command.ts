@@ -7,20 +7,13 @@ import type { CallInput, CallOutput } from '../api/contract';
 type ChecklistStatus = CallOutput<'checklist.status'>;
 type Item = ChecklistStatus['items'][number];
 
-const OUTCOME_LABELS: Record<Item['outcome'], string> = {
-  pass: 'Passed',
-  warn: 'Passed with notes',
-  fail: 'Failed',
-  deviation: 'Deviation',
-  'not-applicable': 'Not applicable',
-  noted: 'Noted',
-  open: 'Open',
-};
-
 /** --outcome as the technician says it, and the answer it records. */
 const CLI_OUTCOMES = ['confirmed', 'failed', 'deviation', 'not-applicable'] as const;
 
-function statusText(s: ChecklistStatus): string {
+/** The outcome names the app shows; loaded with the contract when a command runs, not at every start. */
+const outcomeLabels = async () => (await import('../api/calls/checklist')).OUTCOME_LABELS;
+
+function statusText(s: ChecklistStatus, OUTCOME_LABELS: Record<Item['outcome'], string>): string {
   const lines = [
     `${s.checklist.title} (version ${s.checklist.version})`,
     s.due.due
@@ -84,7 +77,7 @@ export const checklistCommand: CliCommand = {
         parseOptions(rest, {});
         const status = await ctx.call('checklist.status', {});
         if (ctx.json) printJson(ctx.io, status);
-        else ctx.io.out(statusText(status));
+        else ctx.io.out(statusText(status, await outcomeLabels()));
         return EXIT.ok;
       }
       case 'start': {
@@ -121,7 +114,7 @@ export const checklistCommand: CliCommand = {
         const answer = answerFor(item, outcome, values.note ?? '', values['agreed-by'] ?? run.contactPerson);
         const view = await ctx.call('checklist.answer', { runId: run.id, itemId, ...answer });
         if (ctx.json) printJson(ctx.io, view);
-        else ctx.io.out(`${OUTCOME_LABELS[view.outcome]}: ${view.title}`);
+        else ctx.io.out(`${(await outcomeLabels())[view.outcome]}: ${view.title}`);
         return EXIT.ok;
       }
       case 'complete': {

@@ -9,6 +9,9 @@ import {
 import { AnswerInputSchema, RunStartSchema } from '../../core/checklist/checklist-runs';
 import { Empty } from './common';
 
+/** How each outcome is named to the technician (the renderer and the CLI show the same words). */
+export { OUTCOME_LABELS } from '../../core/checklist/checklist-engine';
+
 export const checklistCalls = {
   'checklist.status': call(
     Empty,
