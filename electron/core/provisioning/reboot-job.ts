@@ -10,12 +10,13 @@ import { FieldkitError } from '../util/errors';
 import { macFileStem, parseMac } from '../phone';
 import { adminPasswordFor } from './provisioning-env';
 import { METHOD_LABELS, rebootPhone } from './reboot';
+import { rebootRouteFor } from './reboot-route';
 import { loadSitePhones } from './site-phones';
 import { loadSiteSettings } from './provisioning-settings-file';
 import type { JobDefinition } from '../jobs/job-manager';
 import type { SiteWorkspace } from '../workspace/site-workspace';
 import type { ProvisioningEnv } from './provisioning-env';
-import type { RebootOutcome, RebootOptions } from './reboot';
+import type { RebootMethod, RebootOutcome, RebootOptions } from './reboot';
 import type { PlannedPhone, RebootPlan } from './reboot-plan-schemas';
 
 export const PROVISIONING_DIR = 'provisioning';
@@ -36,6 +37,9 @@ export async function planReboot(site: SiteWorkspace, selection: RebootSelection
   if (!sel.all && (!sel.phones || sel.phones.length === 0))
     throw new FieldkitError('invalid-input', 'Choose the phones to reboot (MACs), or all phones.');
   const known = await loadSitePhones(site);
+  // Damaged settings are reported where they are edited; a reboot then just uses the default order.
+  const stored = await loadSiteSettings(site).catch(() => ({ settings: null, phones: {} as Record<string, never> }));
+  const settings = stored.settings ?? undefined;
   const wanted = sel.all
     ? known.filter((p) => p.inSheet).map((p) => p.mac)
     : sel.phones!.map((m) => {
@@ -55,7 +59,8 @@ export async function planReboot(site: SiteWorkspace, selection: RebootSelection
     else if (!p.ip) notReady.push({ mac, reason: 'its address is not known: discover the phones first' });
     else if (p.sipPort === null && p.httpPort === null)
       notReady.push({ mac, reason: `discovery found no SIP or web port on ${p.ip}` });
-    else
+    else {
+      const route = rebootRouteFor(settings, { model: p.model, overrides: stored.phones[mac]?.overrides });
       phones.push({
         mac,
         ip: p.ip,
@@ -64,11 +69,25 @@ export async function planReboot(site: SiteWorkspace, selection: RebootSelection
         model: p.model,
         directoryNumber: p.directoryNumber,
         displayName: p.displayName,
+        order: xmlAs(route.order, sel.fastReboot),
+        orderReason: route.reason,
       });
+    }
   }
-  const xml = sel.fastReboot ? METHOD_LABELS['xml-fastreboot'] : METHOD_LABELS['xml-reset'];
-  const methods = [METHOD_LABELS['sip-notify'], METHOD_LABELS['web-restart'], xml];
-  return { phones, notReady, fastReboot: sel.fastReboot, methods, token: planToken(phones, sel.fastReboot) };
+  const siteRoute = rebootRouteFor(settings, { model: null });
+  const methods = xmlAs(siteRoute.order, sel.fastReboot).map((m) => METHOD_LABELS[m]);
+  return {
+    phones,
+    notReady,
+    fastReboot: sel.fastReboot,
+    methods,
+    methodReason: siteRoute.reason,
+    token: planToken(phones, sel.fastReboot),
+  };
+}
+
+function xmlAs(order: readonly RebootMethod[], fastReboot: boolean): RebootMethod[] {
+  return order.map((m) => (m === 'xml-reset' && fastReboot ? 'xml-fastreboot' : m));
 }
 
 function planToken(phones: PlannedPhone[], fastReboot: boolean): string {
@@ -100,6 +119,9 @@ export const RebootReportSchema = z.object({
       method: z.string().nullable(),
       message: z.string(),
       at: z.string(),
+      /** Methods in the order tried, and why when NOTIFY was not first (older reports have neither). */
+      order: z.array(z.string()).optional(),
+      orderReason: z.string().nullable().optional(),
       attempts: z.array(
         z.object({ method: z.string(), ok: z.boolean(), message: z.string(), silent: z.boolean().optional() }),
       ),
@@ -150,6 +172,8 @@ export function createRebootJob(env: ProvisioningEnv): JobDefinition<RebootJobPa
                 method: null,
                 attempts: [],
                 at: new Date().toISOString(),
+                order: phone.order,
+                orderReason: phone.orderReason,
                 message: `Fieldkit stopped while restarting ${phone.mac}; it was not restarted again so as not to restart it twice. Verify shows whether it took its configuration.`,
               };
               await ctx.record('reboot-skipped', { mac: phone.mac, reason: 'interrupted-mid-step' });
@@ -157,6 +181,8 @@ export function createRebootJob(env: ProvisioningEnv): JobDefinition<RebootJobPa
               const options: RebootOptions = {
                 fastReboot: plan.fastReboot,
                 signal: ctx.signal,
+                order: phone.order,
+                orderReason: phone.orderReason,
                 ...(env.localAddress ? { localAddress: env.localAddress } : {}),
                 ...(params.confirmDownMs ? { confirmDownMs: params.confirmDownMs } : {}),
                 ...(params.requestTimeoutMs ? { requestTimeoutMs: params.requestTimeoutMs } : {}),
