@@ -138,6 +138,7 @@ export function createRebootJob(env: ProvisioningEnv): JobDefinition<RebootJobPa
     resumable: true,
     title: (p) =>
       `Reboot ${p.all ? 'all phones' : `${p.phones?.length ?? 0} phone(s)`}${p.fastReboot ? ' (fast, configuration only)' : ''}`,
+    holds: async (p) => (await planReboot(env.site(), p)).phones.map((phone) => phone.mac),
     async run(ctx, params) {
       const site = env.site();
       const startedAt = new Date().toISOString();
