@@ -65,7 +65,7 @@ describe('rebootPhone follows the route', () => {
     lab = await startLab(
       {
         name: 'reboot-route',
-        loopbackBase: '127.92.0.0',
+        loopbackBase: '127.89.0.0',
         bootMs: 400,
         flashMs: 100,
         groups: [

@@ -30,7 +30,7 @@ test(
     const lab = await startLab(
       {
         name: 'verify-job',
-        loopbackBase: '127.96.0.0',
+        loopbackBase: '127.87.0.0',
         bootMs: 300,
         groups: [
           { kind: 'mitel-6800', count: 3, macStart: '00:08:5D:96:00:01', model: '6865i', versions: ['6.5.0.224'] },
