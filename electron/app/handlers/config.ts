@@ -8,6 +8,7 @@ import {
 } from '../../core/provisioning/provisioning-settings-file';
 import { SettingsInputSchema } from '../../api/calls/config';
 import { loadSitePhones } from '../../core/provisioning/site-phones';
+import { pinnedPhoneFiles } from '../../core/firmware/pins';
 import { secretKeys } from '../../core/secrets/secret-store';
 import { FieldkitError } from '../../core/util/errors';
 import type { SecretKey } from '../../core/secrets/secret-store';
@@ -66,7 +67,11 @@ export function configHandlers(
     'config.rules': async () =>
       profileRules.map((r) => ({ ...r, knownIssues: [...r.knownIssues], parameters: [...r.parameters] })),
     'config.generate': async () =>
-      generateForSite(app.currentSite(), secrets, { fieldkitVersion: app.platform.version }),
+      generateForSite(app.currentSite(), secrets, {
+        fieldkitVersion: app.platform.version,
+        // firmware pins go into every regenerated <MAC>.cfg, so a later publish never flips a phone back
+        phoneFiles: await pinnedPhoneFiles(app.currentSite()),
+      }),
     'config.files': async ({ name }) => {
       const site = app.currentSite();
       return { generated: await lastGenerated(site), file: name ? await generatedFileText(site, name) : null };

@@ -1,13 +1,13 @@
 // "Generate" for a site: the sheet and the inventory become phone entries, the generator turns them
 // and the site settings into files, the result is validated and stored in the site. Every finding
 // carries its fix and the guide section behind it; missing credentials are listed by what to set.
-import { generate, parameterRules, parsePhoneEntries, profileRules, redactCfgText } from '../config';
+import { generate, parameterRules, parsePhoneEntries, profileRules, redactCfgText, serializeCfg } from '../config';
 import { readTextIfExists } from '../workspace/atomic-file';
 import { FieldkitError } from '../util/errors';
 import { saveGenerated, loadManifest, GENERATED_DIR } from './generated-store';
 import { requireSiteSettings } from './provisioning-settings-file';
 import { loadSitePhones } from './site-phones';
-import type { Finding, GenerateResult, PhoneEntryInput, SiteSettings } from '../config';
+import type { Finding, GeneratedFile, GenerateResult, PhoneEntryInput, SiteSettings } from '../config';
 import type { SecretKey, SecretStore } from '../secrets/secret-store';
 import type { SiteWorkspace } from '../workspace/site-workspace';
 import type { PhoneOverride } from './provisioning-settings-file';
@@ -136,6 +136,11 @@ export async function missingCredentials(
 export interface GenerateServiceOptions {
   fieldkitVersion: string;
   now?: Date;
+  /**
+   * Adds lines at the end of a phone's `<MAC>.cfg`, e.g. its firmware pin (injected by the app: provisioning does not
+   * depend on firmware).
+   */
+  phoneFiles?: (mac: string, doc: GeneratedFile['doc']) => void;
 }
 
 export async function generateForSite(
@@ -148,6 +153,11 @@ export async function generateForSite(
   const built = phoneEntriesFor(phones, perPhone);
   const entries = parsePhoneEntries(built.entries);
   const result = generateWith(settings, entries, options.fieldkitVersion, built.findings);
+  for (const f of result.files) {
+    if (f.kind !== 'phone' || !f.mac || !options.phoneFiles) continue;
+    options.phoneFiles(f.mac, f.doc);
+    f.text = serializeCfg(f.doc);
+  }
   const manifest = await saveGenerated(site, result, options.fieldkitVersion, options.now);
   const missing = await missingCredentials(result, store);
   return {
