@@ -1,6 +1,7 @@
 import { planReboot, latestRebootReport } from '../../core/provisioning/reboot-job';
 import { latestVerifyReport } from '../../core/provisioning/verify-job';
 import { loadSitePhones } from '../../core/provisioning/site-phones';
+import { probePhone } from '../../core/firmware/phone-probe';
 import type { Handlers } from '../../api/dispatcher';
 import type { phoneCalls } from '../../api/calls/phones';
 import type { AppContext } from '../app-context';
@@ -11,5 +12,6 @@ export function phoneHandlers(app: Pick<AppContext, 'currentSite'>): Pick<Handle
     'phones.rebootPlan': async (selection) => planReboot(app.currentSite(), selection),
     'phones.lastReboot': async () => (await latestRebootReport(app.currentSite())) ?? null,
     'phones.lastVerify': async () => (await latestVerifyReport(app.currentSite())) ?? null,
+    'phones.probe': async (input) => probePhone({ site: app.currentSite(), secrets: app.platform.secrets }, input),
   };
 }
