@@ -1,6 +1,6 @@
 // `fieldkit phone probe <ip> --out DIR`: evidence from one real phone, and which of Fieldkit's assumptions held.
 import { resolve } from 'node:path';
-import { parseOptions, printJson, UsageError } from './command';
+import { EXIT, parseOptions, printJson, UsageError } from './command';
 import type { CliCommand } from './command';
 
 export const phoneCommand: CliCommand = {
@@ -29,6 +29,6 @@ export const phoneCommand: CliCommand = {
         `${result.summary.held} held, ${result.summary.notHeld} did not hold, ${result.summary.unknown} could not be told.`,
       );
     }
-    return result.summary.notHeld === 0 ? 0 : 1;
+    return result.summary.notHeld === 0 ? EXIT.ok : EXIT.failed;
   },
 };

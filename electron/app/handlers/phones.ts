@@ -6,7 +6,9 @@ import type { Handlers } from '../../api/dispatcher';
 import type { phoneCalls } from '../../api/calls/phones';
 import type { AppContext } from '../app-context';
 
-export function phoneHandlers(app: Pick<AppContext, 'currentSite'>): Pick<Handlers, keyof typeof phoneCalls> {
+export function phoneHandlers(
+  app: Pick<AppContext, 'currentSite' | 'platform'>,
+): Pick<Handlers, keyof typeof phoneCalls> {
   return {
     'phones.list': async () => loadSitePhones(app.currentSite()),
     'phones.rebootPlan': async (selection) => planReboot(app.currentSite(), selection),
