@@ -32,6 +32,17 @@ export type RebootSelection = z.input<typeof RebootSelectionSchema>;
 
 export type { PlannedPhone, RebootPlan };
 
+/** A MAC the technician typed, as the 12 hex digits of its <MAC>.cfg; an 'invalid-input' error naming it otherwise. */
+export function macStemOrRefuse(typed: string): string {
+  const mac = parseMac(typed);
+  if (!mac)
+    throw new FieldkitError(
+      'invalid-input',
+      `"${typed}" is not a MAC address; write 12 hex digits, e.g. 00085D1A2B3C.`,
+    );
+  return macFileStem(mac);
+}
+
 export async function planReboot(site: SiteWorkspace, selection: RebootSelection): Promise<RebootPlan> {
   const sel = RebootSelectionSchema.parse(selection);
   if (!sel.all && (!sel.phones || sel.phones.length === 0))
@@ -40,17 +51,7 @@ export async function planReboot(site: SiteWorkspace, selection: RebootSelection
   // Damaged settings are reported where they are edited; a reboot then just uses the default order.
   const stored = await loadSiteSettings(site).catch(() => ({ settings: null, phones: {} as Record<string, never> }));
   const settings = stored.settings ?? undefined;
-  const wanted = sel.all
-    ? known.filter((p) => p.inSheet).map((p) => p.mac)
-    : sel.phones!.map((m) => {
-        const mac = parseMac(m);
-        if (!mac)
-          throw new FieldkitError(
-            'invalid-input',
-            `"${m}" is not a MAC address; write 12 hex digits, e.g. 00085D1A2B3C.`,
-          );
-        return macFileStem(mac);
-      });
+  const wanted = sel.all ? known.filter((p) => p.inSheet).map((p) => p.mac) : sel.phones!.map(macStemOrRefuse);
   const phones: PlannedPhone[] = [];
   const notReady: RebootPlan['notReady'] = [];
   for (const mac of [...new Set(wanted)]) {

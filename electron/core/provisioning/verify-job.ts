@@ -2,10 +2,9 @@
 // and stores one result per phone in `provisioning/verify-<job id>.json`, where the checklist reads it.
 import { z } from 'zod';
 import { Semaphore } from '../util/limiter';
-import { macFileStem, parseMac } from '../phone';
 import { FieldkitError } from '../util/errors';
 import { adminPasswordFor } from './provisioning-env';
-import { PROVISIONING_DIR, latestFile, latestRebootReport } from './reboot-job';
+import { PROVISIONING_DIR, latestFile, latestRebootReport, macStemOrRefuse } from './reboot-job';
 import { loadSitePhones } from './site-phones';
 import { loadSiteSettings } from './provisioning-settings-file';
 import { fetchRecords, verifyPhone } from './verify';
@@ -70,15 +69,7 @@ export async function verifyTargets(
 ): Promise<{ wanted: string[]; skipped: { mac: string; reason: string }[] }> {
   const reboot = await latestRebootReport(site);
   if (params.phones) {
-    const wanted = params.phones.map((m) => {
-      const mac = parseMac(m);
-      if (!mac)
-        throw new FieldkitError(
-          'invalid-input',
-          `"${m}" is not a MAC address; write 12 hex digits, e.g. 00085D1A2B3C.`,
-        );
-      return macFileStem(mac);
-    });
+    const wanted = params.phones.map(macStemOrRefuse);
     return { wanted: [...new Set(wanted)], skipped: [] };
   }
   if (reboot) {

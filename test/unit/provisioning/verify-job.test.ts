@@ -3,7 +3,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { writeFile } from 'node:fs/promises';
 import { JobManager } from '../../../electron/core/jobs/job-manager';
 import { SiteWorkspace } from '../../../electron/core/workspace/site-workspace';
 import { MemorySecretStore } from '../../../electron/core/secrets/secret-store';
@@ -20,7 +19,7 @@ import {
 } from '../../../electron/core/provisioning/verify-job';
 import { startLab } from '../../sim/lab';
 import { tempDir } from '../../helpers/temp-dir';
-import { phoneRecord } from '../inventory/records';
+import { writeLabPhones } from './lab-site';
 import type { FieldkitError } from '../../../electron/core/util/errors';
 
 test(
@@ -42,39 +41,7 @@ test(
     const site = await SiteWorkspace.create(join(await tempDir(t), 'site'), { name: 'Verify job' });
     const at = '2026-03-01T10:00:00.000Z';
     const macs = lab.phones.map((p) => p.mac.replace(/:/g, ''));
-    await writeFile(
-      site.path('inventory', 'devices.json'),
-      JSON.stringify({
-        format: 'fieldkit-inventory',
-        formatVersion: 1,
-        updatedAt: at,
-        devices: lab.phones.map((p) => ({
-          record: phoneRecord({ ip: p.address, mac: p.mac, model: '6865i' }),
-          state: 'present',
-          changes: [],
-          changedAt: null,
-          goneSince: null,
-          previousIps: [],
-        })),
-      }),
-    );
-    await writeFile(
-      site.path('inventory', 'sheet.json'),
-      JSON.stringify({
-        format: 'fieldkit-sheet',
-        formatVersion: 1,
-        updatedAt: at,
-        rows: lab.phones.map((p, i) => ({
-          mac: p.mac,
-          directoryNumber: String(300 + i),
-          displayName: '',
-          location: '',
-          model: '',
-          importedAt: at,
-          sourceFile: null,
-        })),
-      }),
-    );
+    await writeLabPhones(site, lab.phones, at);
     // The last reboot restarted the first two phones; the third answered nothing.
     await site.writeJson(`${PROVISIONING_DIR}/reboot-20260301-100000-reboot-aaaaaa.json`, RebootReportSchema, {
       format: 'fieldkit-reboot',
