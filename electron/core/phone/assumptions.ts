@@ -5,7 +5,7 @@ import { parseSipBanner, parseProvisioningUserAgent } from './banner';
 import { formatFirmwareVersion } from './firmware-version';
 import { isSupportedModel } from './models';
 import { parseSysinfo } from './sysinfo';
-import { CONFIG_SERVER_FIELDS, isSessionExpiredAnswer, parseBasicRealm } from './web-client';
+import { CONFIG_SERVER_FIELDS, isSessionExpiredAnswer, parseBasicRealm, readRealm } from './web-client';
 import type { PhoneCapture } from './probe';
 
 export const AssumptionResultSchema = z.object({
@@ -86,9 +86,10 @@ export const ASSUMPTIONS: readonly Assumption[] = [
       if (c.http.state !== 'read') return notRead('The web UI', c.http.state, c.http.error);
       const realm = parseBasicRealm(header(c.http.headers, 'www-authenticate') ?? undefined);
       if (realm === null) return { held: false, detail: 'No realm.' };
-      return /^(aastra|mitel)\s+\S+/i.test(realm)
-        ? { held: true, detail: `realm="${realm}"` }
-        : { held: false, detail: `realm="${realm}"` };
+      const { model } = readRealm(realm); // as the sweep reads it
+      return model
+        ? { held: true, detail: `realm="${realm}" (model ${model})` }
+        : { held: false, detail: `realm="${realm}": no model Fieldkit recognises after "Aastra"/"Mitel".` };
     },
   },
   {

@@ -103,6 +103,13 @@ export function parseBasicRealm(header: string | undefined): string | null {
   return m ? (m[1] ?? m[2] ?? null) : null;
 }
 
+/** The vendor prefix and model a 401 realm names, e.g. `Aastra 6757i` (phone-facts §3). */
+export function readRealm(realm: string | null): { prefix: 'Aastra' | 'Mitel' | null; model: string | null } {
+  const m = realm ? /^(Aastra|Mitel)\s+(.{1,64})$/i.exec(realm.trim()) : null;
+  if (!m) return { prefix: null, model: null };
+  return { prefix: m[1]!.toLowerCase() === 'aastra' ? 'Aastra' : 'Mitel', model: normaliseModel(m[2]!) };
+}
+
 /** Unauthenticated GET / : reads the 401 realm and Server header (no password needed). */
 export async function fingerprint(
   host: string,
@@ -113,14 +120,13 @@ export async function fingerprint(
   const ep = endpoint({ ...options, host, port, scheme });
   const res = await httpExchange({ ...ep, method: 'GET', path: '/', maxBodyBytes: 64 * 1024, onOversize: 'truncate' });
   const realm = parseBasicRealm(res.headers['www-authenticate']);
-  const m = realm ? /^(Aastra|Mitel)\s+(.{1,64})$/i.exec(realm.trim()) : null;
-  const prefix = m ? (m[1]!.toLowerCase() === 'aastra' ? 'Aastra' : 'Mitel') : null;
+  const { prefix, model } = readRealm(realm);
   const server = res.headers['server'] ?? null;
   return {
     status: res.status,
     realm,
     server,
-    modelFromRealm: m ? normaliseModel(m[2]!) : null,
+    modelFromRealm: model,
     prefix,
     looksLikePhone: prefix !== null || /^aragorn\b/i.test(server ?? ''),
     certFingerprint256: res.certFingerprint256,
