@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runCli } from '../../../electron/cli';
+import { assertCliJson, cli } from '../../helpers/cli';
 import { SiteWorkspace } from '../../../electron/core/workspace/site-workspace';
 import { DEVICES_FILE, DevicesFileSchema } from '../../../electron/core/inventory/inventory-files';
 import { startLab } from '../../sim/lab';
@@ -53,18 +53,15 @@ test(
     });
     process.env.FIELDKIT_DATA_DIR = join(dir, 'data');
     process.env.FIELDKIT_ADMIN_PASSWORD = ADMIN;
-    const out: string[] = [];
-    const err: string[] = [];
-    const io = { out: (s: string) => out.push(s), err: (s: string) => err.push(s) };
     const outDir = join(dir, 'capture');
-    const code = await runCli(['phone', 'probe', p.address, '--out', outDir, '--json', '--site', site.root], io);
-    assert.equal(code, 0, out.join('\n') + err.join('\n'));
-    const result = JSON.parse(out.join('\n')) as {
+    const run = await cli(['phone', 'probe', p.address, '--out', outDir, '--json', '--site', site.root]);
+    assert.equal(run.code, 0, run.out + run.err);
+    const result = assertCliJson<{
       capture: { sip: { state: string }; sysinfo: { state: string } };
       assumptions: { id: string; held: unknown; source: string }[];
       summary: { held: number; notHeld: number; unknown: number };
       savedTo: string;
-    };
+    }>('phone', run);
     assert.equal(result.capture.sip.state, 'read');
     assert.equal(result.capture.sysinfo.state, 'read', 'read with the site password');
     const mac = result.assumptions.find((a) => a.id === 'sysinfo-mac')!;
@@ -78,10 +75,10 @@ test(
       assert.doesNotMatch(await readFile(join(outDir, f), 'utf8'), new RegExp(ADMIN));
 
     // human text, and a usage error without an address
-    out.length = 0;
-    assert.equal(await runCli(['phone', 'probe', p.address, '--site', site.root], io), 0);
-    assert.match(out.join('\n'), /^HELD {5}sysinfo has a MAC address row/m);
-    assert.match(out.join('\n'), /saved capture\.json, assumptions\.json, sysinfo\.html in probes\//);
-    assert.equal(await runCli(['phone', 'probe', '--site', site.root], io), 2);
+    const human = await cli(['phone', 'probe', p.address, '--site', site.root]);
+    assert.equal(human.code, 0, human.out + human.err);
+    assert.match(human.out, /^HELD {5}sysinfo has a MAC address row/m);
+    assert.match(human.out, /saved capture\.json, assumptions\.json, sysinfo\.html in probes\//);
+    assert.equal((await cli(['phone', 'probe', '--site', site.root])).code, 2);
   },
 );
