@@ -123,6 +123,8 @@ export const RebootReportSchema = z.object({
       /** Methods in the order tried, and why when NOTIFY was not first (older reports have neither). */
       order: z.array(z.string()).optional(),
       orderReason: z.string().nullable().optional(),
+      /** Fieldkit stopped while restarting it and did not restart it again: it may have restarted. */
+      interrupted: z.boolean().optional(),
       attempts: z.array(
         z.object({ method: z.string(), ok: z.boolean(), message: z.string(), silent: z.boolean().optional() }),
       ),
@@ -177,6 +179,7 @@ export function createRebootJob(env: ProvisioningEnv): JobDefinition<RebootJobPa
                 order: phone.order,
                 orderReason: phone.orderReason,
                 message: `Fieldkit stopped while restarting ${phone.mac}; it was not restarted again so as not to restart it twice. Verify shows whether it took its configuration.`,
+                interrupted: true,
               };
               await ctx.record('reboot-skipped', { mac: phone.mac, reason: 'interrupted-mid-step' });
             } else {

@@ -67,6 +67,8 @@ export interface RebootOutcome {
   /** The order the methods were tried in, and why when it is not the default. */
   order: RebootMethod[];
   orderReason: string | null;
+  /** Fieldkit stopped while restarting it and did not restart it again: it may have restarted (verify checks it). */
+  interrupted?: boolean;
 }
 
 /** One cheap "are you there": SIP OPTIONS when the phone has SIP, else an HTTP request. */

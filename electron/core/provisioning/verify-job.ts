@@ -8,6 +8,7 @@ import { PROVISIONING_DIR, latestFile, latestRebootReport, macStemOrRefuse } fro
 import { loadSitePhones } from './site-phones';
 import { loadSiteSettings } from './provisioning-settings-file';
 import { fetchRecords, verifyPhone } from './verify';
+import type { RebootReport } from './reboot-job';
 import type { ProvisioningEnv } from './provisioning-env';
 import type { SiteWorkspace } from '../workspace/site-workspace';
 import type { JobDefinition } from '../jobs/job-manager';
@@ -58,10 +59,14 @@ export const VerifyReportSchema = z.object({
 });
 export type VerifyReport = z.infer<typeof VerifyReportSchema>;
 
+/** A phone the reboot was interrupted on may have restarted: verify is what tells. */
+const mayHaveRestarted = (r: RebootReport['results'][number]): boolean => r.ok || r.interrupted === true;
+
 /**
  * The phones a verification checks: the ones given, else the ones the latest reboot restarted, else every phone in
  * the sheet with a known address. A phone the latest reboot did not restart is not checked by default: it had no
- * reason to fetch anything, and "did not fetch anything" would be a false alarm (walkthrough defect 13).
+ * reason to fetch anything, and "did not fetch anything" would be a false alarm (walkthrough defect 13). One whose
+ * restart was interrupted is checked.
  */
 export async function verifyTargets(
   site: SiteWorkspace,
@@ -73,9 +78,9 @@ export async function verifyTargets(
     return { wanted: [...new Set(wanted)], skipped: [] };
   }
   if (reboot) {
-    const restarted = reboot.results.filter((r) => r.ok).map((r) => r.mac);
+    const restarted = reboot.results.filter(mayHaveRestarted).map((r) => r.mac);
     const skipped = reboot.results
-      .filter((r) => !r.ok)
+      .filter((r) => !mayHaveRestarted(r))
       .map((r) => ({
         mac: r.mac,
         reason: 'not restarted by the last reboot, so there is nothing to verify yet; restart it, then verify again',
@@ -109,7 +114,9 @@ export function createVerifyJob(env: ProvisioningEnv): JobDefinition<VerifyJobPa
             : 'No phones to verify: discover the phones and fill in the sheet, or reboot them first.',
         );
       const rebootedAt = new Map(reboot?.results.map((r) => [r.mac, r.at]) ?? []);
-      const notRestarted = new Map(reboot?.results.filter((r) => !r.ok).map((r) => [r.mac, r.message]) ?? []);
+      const notRestarted = new Map(
+        reboot?.results.filter((r) => !mayHaveRestarted(r)).map((r) => [r.mac, r.message]) ?? [],
+      );
       const fetchLog = await env.builtinFetches?.();
       const total = wanted.length;
       let done = 0;

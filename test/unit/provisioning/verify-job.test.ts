@@ -49,12 +49,18 @@ test(
       startedAt: at,
       finishedAt: at,
       fastReboot: false,
+      // The second phone's restart was interrupted (Fieldkit stopped mid-step): it may have restarted.
       results: macs.map((mac, i) => ({
         mac,
         ip: lab.phones[i]!.address,
-        ok: i < 2,
-        method: i < 2 ? 'sip-notify' : null,
-        message: i < 2 ? 'restarting' : `Phone ${mac} could not be restarted remotely.`,
+        ok: i === 0,
+        method: i === 0 ? 'sip-notify' : null,
+        message: [
+          'restarting',
+          `Fieldkit stopped while restarting ${mac}; it was not restarted again so as not to restart it twice.`,
+          `Phone ${mac} could not be restarted remotely.`,
+        ][i]!,
+        ...(i === 1 ? { interrupted: true } : {}),
         at,
         attempts: [],
       })),
@@ -85,6 +91,8 @@ test(
       [macs[2]],
     );
     assert.match(report.skipped[0]!.reason, /not restarted by the last reboot/);
+    const interrupted = report.results[1]!.checks.find((c) => c.id === 'fetched');
+    assert.doesNotMatch(interrupted?.detail ?? '', /did not restart this phone/, 'its fetches are checked as usual');
 
     // Named explicitly, the not-restarted phone is checked, but its fetches are not held against it.
     const named = await jobs.start('verify', { phones: [macs[2]!], bootTimeoutMs: 2000, pollMs: 100 });
