@@ -87,6 +87,11 @@ export const LabSpecSchema = z
      * 198.18.0.0/spreadPrefix.
      */
     namespaceLayout: z.enum(['packed', 'spread']).default('packed'),
+    /** Namespace mode, packed layout: devices follow this address (default 198.18.0.9), e.g. 198.18.2.0 for a /23. */
+    namespaceAfter: z
+      .ipv4()
+      .refine((a) => /^198\.1[89]\./.test(a) && a !== '198.18.0.0', 'namespaceAfter must be inside 198.18.0.0/15')
+      .optional(),
     spreadPrefix: z.number().int().min(16).max(24).default(16),
     bootMs: z.number().int().min(0).max(600_000).default(1500),
     flashMs: z.number().int().min(0).max(600_000).default(3000),

@@ -151,7 +151,7 @@ async function startNamespaceLab(spec: ReturnType<typeof parseLabSpec>, opts: La
           countDevices(spec),
           intToIp(ipToInt('198.18.0.0') + 2 ** (32 - spec.spreadPrefix)),
         )
-      : allocateAddresses(NAMESPACE_FIRST, countDevices(spec), NAMESPACE_LIMIT);
+      : allocateAddresses(spec.namespaceAfter ?? NAMESPACE_FIRST, countDevices(spec), NAMESPACE_LIMIT);
   // MACs are needed for the macvlan interfaces before the worker exists: build the device list once here (cheap).
   const infos = buildLabDevices(spec, addresses, { mdnsInterface: (a) => a }).map((d) => d.info);
   const ns: LabNamespaces = await createLabNamespaces(infos.map((d) => ({ address: d.address, mac: d.mac })));
