@@ -1,13 +1,23 @@
-// Discovery bench (root): Fieldkit vs nmap vs svmap on the same namespace lab of 200 devices in a /24
-// (190 phones, 20 of them on non-default ports, 5 with SIP off), each run from the technician namespace.
-// Then Fieldkit alone on a mostly empty /16 (time and peak RSS). Namespaces are removed on exit and on failure.
+// Discovery bench (root), each part on its own namespace lab, Fieldkit and the peers (nmap, svmap) run from the
+// technician namespace. Namespaces are removed on exit and on failure.
+// - scan200: 200 devices in a /24 (190 phones, 20 of them on non-default ports, 5 with SIP off).
+// - sparse16: a mostly empty /16 (20 phones spread over it): time, recall and peak RSS.
+// - site500-discovery: the 500-phone site of issue 15 (site500-lab.ts), a /23.
+// bench parts: scan200 sparse16 site500-discovery
+// FIELDKIT_BENCH_PART=<part> runs one part; FIELDKIT_BENCH_PEERS=0 leaves the peers out (the sparse /16 peers take
+// 15 min each); FIELDKIT_BENCH_ARP=blind lets the sparse /16 scan use the fallback a namespace gets (it cannot read
+// the OS neighbour table size); FIELDKIT_BENCH_TSX=1 runs Fieldkit's TypeScript with tsx instead of the bundle.
+// Where the time and memory go: FIELDKIT_MEM_TRACE, FIELDKIT_PROGRESS_TRACE, FIELDKIT_PROFILE_DIR (run-in-namespace.ts,
+// discover-in-namespace.ts).
 import { minimumOnLinkMs, systemArpBudget } from '../../electron/core/discovery/arp-budget';
 import { parseMac } from '../../electron/core/phone';
 import { cleanupStaleLabs, startLab } from '../sim/lab';
 import { isRoot } from '../sim/netns';
 import { ADMIN_PASSWORD, NON_DEFAULT, SCAN_200_SPEC, SPARSE_16_SPEC } from './discovery-lab-spec';
 import { discoverInTech, timedInTech } from './run-in-namespace';
+import { labWorkerCpuMs, SITE_500_ADMIN_PASSWORD, SITE_500_RANGE, startSite500Lab } from './site500-lab';
 import type { LabHandle } from '../sim/lab';
+import type { NamespaceDiscovery } from './run-in-namespace';
 
 interface Row {
   tool: string;
@@ -63,7 +73,9 @@ async function peer(
   parse: (out: string) => Map<string, string>,
   note: string,
   timeoutMs = PEER_TIMEOUT_MS,
-): Promise<Row> {
+): Promise<Row | null> {
+  // FIELDKIT_BENCH_PEERS=0: Fieldkit alone (while investigating; the peers of the sparse /16 take 15 min each).
+  if (process.env.FIELDKIT_BENCH_PEERS === '0') return null;
   const r = await timedInTech(lab, command, args, timeoutMs);
   const s = score(lab, parse(r.stdout));
   return {
@@ -78,7 +90,36 @@ async function peer(
   };
 }
 
-function table(rows: Row[], fieldkitMs: number, phones = 190): string {
+/** Fieldkit's row: phones classified as supported, with their firmware and real MAC. */
+function fieldkitRow(lab: LabHandle, fk: NamespaceDiscovery, extra: string): Row {
+  const byIp = new Map(fk.devices.map((d) => [d.ip, d]));
+  let found = 0;
+  let firmware = 0;
+  let macs = 0;
+  for (const p of lab.phones) {
+    const d = byIp.get(p.address);
+    if (d?.classification !== 'supported') continue;
+    found++;
+    if (d.firmware?.value === p.firmware) firmware++;
+    if (d.mac?.value === parseMac(p.mac)) macs++;
+  }
+  return {
+    tool: 'fieldkit discover',
+    found,
+    firmware,
+    ms: fk.wallMs,
+    note: `in-process scan time (CPU ${(fk.cpuMs / 1000).toFixed(2)} s); whole process incl. Node start ${(fk.processMs / 1000).toFixed(2)} s; MACs ${macs}/${lab.phones.length}; ${extra}`,
+  };
+}
+
+/** nmap's SIP script on UDP `ports` of `range`; the script runs only where nmap names the port "sip" (5060). */
+function nmapSipMethods(lab: LabHandle, range: string, ports: string, note: string, timeoutMs?: number) {
+  const args = ['-n', '-T4', '-sU', '-p', ports, '--script', 'sip-methods', '-oG', '-', range];
+  return peer(lab, 'nmap sip-methods', 'nmap', args, nmapHits, note, timeoutMs);
+}
+
+function table(all: (Row | null)[], fieldkitMs: number, phones = 190): string {
+  const rows = all.filter((r): r is Row => r !== null);
   const head = ['tool', 'phones found', 'firmware read', 'wall time', 'Fieldkit / tool', 'notes'];
   const body = rows.map((r) => [
     r.tool,
@@ -107,31 +148,14 @@ async function scan200(): Promise<void> {
       { ranges: [range], sipPorts: [NON_DEFAULT.sip], httpPorts: [NON_DEFAULT.http], httpsPorts: [NON_DEFAULT.https] },
       ADMIN_PASSWORD,
     );
-    const byIp = new Map(fk.devices.map((d) => [d.ip, d]));
-    let found = 0;
-    let firmware = 0;
-    let macs = 0;
-    for (const p of lab.phones) {
-      const d = byIp.get(p.address);
-      if (d?.classification !== 'supported') continue;
-      found++;
-      if (d.firmware?.value === p.firmware) firmware++;
-      if (d.mac?.value === parseMac(p.mac)) macs++;
-    }
-    const rows: Row[] = [
-      {
-        tool: 'fieldkit discover',
-        found,
-        firmware,
-        ms: fk.wallMs,
-        note: `in-process scan time; whole process incl. Node/tsx start ${(fk.processMs / 1000).toFixed(2)} s; MACs ${macs}/190; SIP, HTTP(S), sysinfo, mDNS, neighbour`,
-      },
-      await peer(
+    const fkRow = fieldkitRow(lab, fk, 'SIP, HTTP(S), sysinfo, mDNS, neighbour');
+    const { found, firmware } = fkRow;
+    const rows: (Row | null)[] = [
+      fkRow,
+      await nmapSipMethods(
         lab,
-        'nmap sip-methods',
-        'nmap',
-        ['-n', '-T4', '-sU', '-p', sipPorts, '--script', 'sip-methods', '-oG', '-', range],
-        nmapHits,
+        range,
+        sipPorts,
         `-sU -p ${sipPorts} --script sip-methods: the script runs only where nmap names the port "sip" (5060)`,
       ),
       await peer(
@@ -184,9 +208,14 @@ async function sparse16(): Promise<void> {
   try {
     // The neighbour table is shared by all namespaces but its size can only be read in the root namespace: give the
     // technician namespace what a laptop would read itself (80 % of gc_thresh3), instead of its blind fallback.
-    const budget = systemArpBudget();
+    const blind = process.env.FIELDKIT_BENCH_ARP === 'blind';
+    const budget = blind ? { slots: 512, holdMs: 3300 } : systemArpBudget();
     const arpSlots = budget.slots;
-    const fk = await discoverInTech(lab, { ranges: ['198.18.0.0/16'], limits: { arpSlots } }, ADMIN_PASSWORD);
+    const fk = await discoverInTech(
+      lab,
+      { ranges: ['198.18.0.0/16'], ...(blind ? {} : { limits: { arpSlots } }) },
+      ADMIN_PASSWORD,
+    );
     const found = lab.phones.filter((p) =>
       fk.devices.some((d) => d.ip === p.address && d.firmware?.value === p.firmware),
     ).length;
@@ -194,7 +223,7 @@ async function sparse16(): Promise<void> {
       fk.devices.some((d) => d.ip === p.address && d.sources.includes('sip')),
     ).length;
     const range = '198.18.0.0/16';
-    const rows: Row[] = [
+    const rows: (Row | null)[] = [
       {
         tool: 'fieldkit discover',
         found,
@@ -204,12 +233,10 @@ async function sparse16(): Promise<void> {
       },
       // As root, nmap finds hosts with its own raw-socket ARP requests, so the kernel neighbour table does not limit
       // it.
-      await peer(
+      await nmapSipMethods(
         lab,
-        'nmap sip-methods',
-        'nmap',
-        ['-n', '-T4', '-sU', '-p', '5060', '--script', 'sip-methods', '-oG', '-', range],
-        nmapHits,
+        range,
+        '5060',
         'root: raw-socket ARP host discovery first, then -sU -p 5060 --script sip-methods',
         SPARSE_PEER_TIMEOUT_MS,
       ),
@@ -235,12 +262,40 @@ async function sparse16(): Promise<void> {
   }
 }
 
+/** Issue 15 §3, discovery step: the 500-phone site's /23, all phones with firmware in < 3 s. */
+async function site500Discovery(): Promise<void> {
+  const { lab, startMs, workerRssMiB } = await startSite500Lab();
+  try {
+    const phones = lab.phones.length;
+    const cpuBefore = labWorkerCpuMs(lab);
+    const fk = await discoverInTech(lab, { ranges: [SITE_500_RANGE] }, SITE_500_ADMIN_PASSWORD);
+    const labCpuMs = labWorkerCpuMs(lab) - cpuBefore;
+    const fkRow = fieldkitRow(lab, fk, `peak RSS ${(fk.peakRss / 1048576).toFixed(0)} MiB`);
+    const { found, firmware } = fkRow;
+    const rows: (Row | null)[] = [
+      fkRow,
+      await nmapSipMethods(lab, SITE_500_RANGE, '5060', '-sU -p 5060 --script sip-methods'),
+      await peer(lab, 'svmap (OPTIONS)', 'svmap', [SITE_500_RANGE], svmapHits, 'default: OPTIONS to 5060'),
+    ];
+    console.log(
+      `\n500-phone site: ${SITE_500_RANGE} (510 addresses, ${phones} phones) on the technician's segment; lab up in ${(startMs / 1000).toFixed(2)} s, lab worker RSS ${workerRssMiB} MiB:\n`,
+    );
+    console.log(table(rows, fk.wallMs, phones));
+    console.log(
+      `\nFieldkit: ${fk.summary.devices} devices, sysinfo read ${fk.summary.sweep?.sysinfoRead ?? 0}; the 500 simulated phones used ${(labCpuMs / 1000).toFixed(2)} s CPU meanwhile; goal: all ${phones} phones with firmware in < 3 s -> ${found === phones && firmware === phones && fk.wallMs < 3000 ? 'met' : 'NOT met'}`,
+    );
+  } finally {
+    await lab.stop();
+  }
+}
+
 if (!isRoot()) {
   console.log('discovery bench skipped: it needs root for network namespaces');
 } else {
   cleanupStaleLabs();
-  // FIELDKIT_BENCH_PART=scan200|sparse16 runs one part only.
+  // FIELDKIT_BENCH_PART=scan200|sparse16|site500-discovery runs one part only.
   const part = process.env.FIELDKIT_BENCH_PART;
   if (!part || part === 'scan200') await scan200();
   if (!part || part === 'sparse16') await sparse16();
+  if (!part || part === 'site500-discovery') await site500Discovery();
 }

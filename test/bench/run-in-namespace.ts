@@ -1,12 +1,20 @@
 // Runs commands inside a lab's technician namespace and times them (shared by the discovery bench and tests).
+import { rmSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { mainOptions } from '../../build/bundle-electron';
 import type { LabHandle } from '../sim/lab';
 import type { DeviceRecord } from '../../electron/core/discovery/device-record';
 import type { DiscoverSummary } from '../../electron/core/discovery/discover';
 
 export interface NamespaceDiscovery {
   wallMs: number;
-  /** Wall time of the whole process, Node and tsx start included. */
+  /** CPU time (user + system) of the discovery itself, process start excluded. */
+  cpuMs: number;
+  /** Wall time of the whole process, Node start included. */
   processMs: number;
   peakRss: number;
   summary: DiscoverSummary;
@@ -16,16 +24,53 @@ export interface NamespaceDiscovery {
 
 const RUNNER = fileURLToPath(new URL('./discover-in-namespace.ts', import.meta.url));
 
+let bundled: Promise<string> | null = null;
+
+/**
+ * The runner as one JavaScript file, built once per process: the product ships its code bundled (build/), so the
+ * figures are those of the shipped code, not of the TypeScript loader (tsx adds ~40 MiB and its own thread).
+ * FIELDKIT_BENCH_TSX=1 runs the TypeScript with tsx instead.
+ */
+async function runnerArgs(): Promise<string[]> {
+  if (process.env.FIELDKIT_BENCH_TSX === '1') return ['--import', 'tsx', RUNNER];
+  bundled ??= (async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fk-discover-runner-'));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    const outfile = join(dir, 'discover-in-namespace.cjs');
+    const target = `node${process.versions.node.split('.')[0]}`;
+    await build({ ...mainOptions, entryPoints: [RUNNER], outfile, target: [target], logLevel: 'error' });
+    return outfile;
+  })();
+  return [await bundled];
+}
+
+/**
+ * FIELDKIT_PROFILE_DIR=<dir>: the discovery process writes a CPU profile there (`--cpu-prof`), and with
+ * FIELDKIT_HEAP_SNAPSHOTS=1 also heap snapshots on SIGUSR2 (`kill -USR2 <pid>` while it runs).
+ */
+function profileFlags(): string[] {
+  const dir = process.env.FIELDKIT_PROFILE_DIR;
+  if (!dir) return [];
+  return [
+    '--cpu-prof',
+    `--cpu-prof-dir=${dir}`,
+    ...(process.env.FIELDKIT_HEAP_SNAPSHOTS === '1'
+      ? [`--diagnostic-dir=${dir}`, '--heapsnapshot-signal=SIGUSR2']
+      : []),
+  ];
+}
+
 export async function discoverInTech(
   lab: LabHandle,
   options: Record<string, unknown>,
   password: string,
   timeoutMs = 600_000,
 ): Promise<NamespaceDiscovery> {
+  const runner = await runnerArgs();
   const started = performance.now();
   const r = await lab.execInTech(
     'env',
-    [`FIELDKIT_ADMIN_PASSWORD=${password}`, process.execPath, '--import', 'tsx', RUNNER, JSON.stringify(options)],
+    [`FIELDKIT_ADMIN_PASSWORD=${password}`, process.execPath, ...profileFlags(), ...runner, JSON.stringify(options)],
     { timeoutMs },
   );
   const processMs = performance.now() - started;
