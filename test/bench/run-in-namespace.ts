@@ -65,12 +65,21 @@ export async function discoverInTech(
   options: Record<string, unknown>,
   password: string,
   timeoutMs = 600_000,
+  /** More credentials, e.g. `{ FIELDKIT_SECRET_PHONE_ADMIN_PASSWORD_00085D000001: '…' }` (EnvSecretStore). */
+  env: Record<string, string> = {},
 ): Promise<NamespaceDiscovery> {
   const runner = await runnerArgs();
   const started = performance.now();
   const r = await lab.execInTech(
     'env',
-    [`FIELDKIT_ADMIN_PASSWORD=${password}`, process.execPath, ...profileFlags(), ...runner, JSON.stringify(options)],
+    [
+      `FIELDKIT_ADMIN_PASSWORD=${password}`,
+      ...Object.entries(env).map(([k, v]) => `${k}=${v}`),
+      process.execPath,
+      ...profileFlags(),
+      ...runner,
+      JSON.stringify(options),
+    ],
     { timeoutMs },
   );
   const processMs = performance.now() - started;

@@ -196,8 +196,23 @@ export async function discover(input: DiscoverOptionsInput, deps: DiscoverDeps =
   const poller = readNeighbours ? setInterval(() => (polling = polling.then(pollNeighbours)), 1000) : null;
 
   const siteDefault = m.sysinfo ? await deps.secrets?.get(secretKeys.adminPassword()) : undefined;
+  // Per-phone passwords are keyed by MAC, which the neighbour table gives for the laptop's own segment. A phone is
+  // read as soon as it answered, mostly before the next poll: its address then makes the table be read once more
+  // (one read shared by every phone waiting for it), or a phone with its own password would be refused and never
+  // asked again.
+  const perPhonePasswords =
+    m.sysinfo && (await deps.secrets?.list())?.some((k) => k.startsWith(secretKeys.phoneAdminPassword('')));
+  const onLinkAddress = onLinkMatcher(onLink);
+  let rereading: Promise<void> | null = null;
+  const macOf = async (ip: string): Promise<string | undefined> => {
+    if (perPhonePasswords && readNeighbours && !neighbours.has(ip) && onLinkAddress(ip)) {
+      rereading ??= pollNeighbours().finally(() => (rereading = null));
+      await rereading;
+    }
+    return neighbours.get(ip)?.mac;
+  };
   const adminPassword = async (ip: string): Promise<string | undefined> => {
-    const mac = neighbours.get(ip)?.mac;
+    const mac = await macOf(ip);
     const own = mac && deps.secrets ? await deps.secrets.get(secretKeys.phoneAdminPassword(mac12(mac))) : undefined;
     return own ?? siteDefault;
   };
@@ -228,7 +243,7 @@ export async function discover(input: DiscoverOptionsInput, deps: DiscoverDeps =
           },
           limits: options.limits,
           localAddress: options.localAddress,
-          arp: { ...arp, onLink: onLinkMatcher(onLink) },
+          arp: { ...arp, onLink: onLinkAddress },
         },
         {
           signal,

@@ -12,6 +12,8 @@ import { discoverInTech } from '../../bench/run-in-namespace';
 import type { LabHandle } from '../../sim/lab';
 import type { NamespaceDiscovery } from '../../bench/run-in-namespace';
 
+const OWN_PASSWORD = '2718281828';
+
 describe(
   'discovery in a namespace lab (200 devices in a /24)',
   { skip: isRoot() ? false : 'needs root for network namespaces' },
@@ -82,6 +84,53 @@ describe(
         }
         assert.deepEqual(run.summary.sweep?.sipSendFailed, {});
         assert.ok(run.peakRss < 400 * 1024 * 1024, `peak RSS ${run.peakRss}`);
+      } finally {
+        await lab.stop();
+      }
+    });
+  },
+);
+
+describe(
+  'a phone with its own admin password, on the own segment',
+  { skip: isRoot() ? false : 'needs root for network namespaces' },
+  () => {
+    test('its MAC is looked up before its sysinfo is read, so its own password is used: no refusal', async () => {
+      cleanupStaleLabs();
+      const lab = await startLab(
+        {
+          name: 'discovery-own-password',
+          bootMs: 0,
+          groups: [
+            { kind: 'mitel-6800', count: 3, model: '6867i', versions: ['6.5.0.224'], macStart: '00:08:5D:72:00:01' },
+            {
+              kind: 'mitel-6800',
+              count: 1,
+              model: '6865i',
+              versions: ['6.4.0.140'],
+              macStart: '00:08:5D:73:00:01',
+              adminPassword: OWN_PASSWORD,
+            },
+          ],
+        },
+        { mode: 'namespace' },
+      );
+      try {
+        const own = lab.phones.find((p) => p.mac.replace(/:/g, '').toUpperCase() === '00085D730001')!;
+        const run = await discoverInTech(
+          lab,
+          { ranges: ['198.18.0.0/28'], methods: { mdns: false } },
+          ADMIN_PASSWORD,
+          60_000,
+          { FIELDKIT_SECRET_PHONE_ADMIN_PASSWORD_00085D730001: OWN_PASSWORD },
+        );
+        assert.equal(run.summary.sweep?.sysinfoRejected, 0, JSON.stringify(run.devices.map((d) => d.flags.notes)));
+        for (const p of lab.phones) {
+          const d = run.devices.find((x) => x.ip === p.address);
+          assert.equal(d?.firmware?.source, 'sysinfo', p.address);
+          assert.equal(d?.firmware?.value, p.firmware, p.address);
+        }
+        assert.equal(run.devices.find((x) => x.ip === own.address)?.model?.value, '6865i');
       } finally {
         await lab.stop();
       }
