@@ -7,7 +7,7 @@
 // Measured on a mostly empty /16 in a namespace: without this budget only 9 of 20 spread phones were found.
 // So a sweep enters an address on a local segment only when an entry is free, and counts it busy until ARP has
 // given up for it (or it answered). Addresses behind a router need no entry of their own and are not limited.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { Semaphore } from '../util/limiter';
 import { localSubnets, parseTargets, rangesContain } from './ranges';
@@ -22,6 +22,12 @@ export interface ArpBudgetSettings {
 
 /** Used where the OS limits cannot be read (macOS, Windows): conservative, about 150 new addresses a second. */
 const FALLBACK: ArpBudgetSettings = { slots: 512, holdMs: 3300 };
+/**
+ * Linux's default gc_thresh3. Inside a network namespace (a container, a test lab) the table size cannot be read:
+ * only the root namespace has the `default` entry, yet every namespace shares the kernel's one table. Its default is
+ * then the best guess; the fallback made a mostly empty /16 take 60 % longer there (measured: 421 s, not 263 s).
+ */
+const LINUX_DEFAULT_TABLE = 1024;
 /** Share of the neighbour table a sweep may fill: the laptop's own neighbours (gateway, server) need room too. */
 const TABLE_SHARE = 0.8;
 
@@ -37,12 +43,13 @@ function readNumber(path: string): number | null {
 /**
  * The limits of this machine's neighbour table (Linux /proc/sys/net/ipv4/neigh), else the fallback. The table
  * size is global; how long ARP tries can be set per interface, so the longest of the laptop's interfaces counts.
+ * Inside a network namespace only the interfaces' entries exist: the table size is then Linux's default.
  */
 export function systemArpBudget(
   neighDir = '/proc/sys/net/ipv4/neigh',
   interfaces: readonly string[] = Object.keys(os.networkInterfaces()),
 ): ArpBudgetSettings {
-  const table = readNumber(`${neighDir}/default/gc_thresh3`);
+  const table = readNumber(`${neighDir}/default/gc_thresh3`) ?? (existsSync(neighDir) ? LINUX_DEFAULT_TABLE : null);
   if (table === null) return FALLBACK;
   const giveUpMs = (dir: string): number | null => {
     const retransMs = readNumber(`${dir}/retrans_time_ms`);

@@ -78,6 +78,10 @@ describe('systemArpBudget', () => {
         '(5 + 1) x 2 s on wlan0',
       );
       assert.deepEqual(systemArpBudget(join(dir, 'missing'), ['eth0']), { slots: 512, holdMs: 3300 });
+      // A network namespace: no `default` entry, only its own interfaces; the table is the kernel's shared one.
+      await rm(join(dir, 'default'), { recursive: true });
+      assert.deepEqual(systemArpBudget(dir, ['lo', 'wlan0']), { slots: 819, holdMs: 12_300 }, 'Linux default 1024');
+      assert.deepEqual(systemArpBudget(dir, ['eth0']), { slots: 819, holdMs: 3300 });
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
