@@ -4,6 +4,7 @@
 // mostly empty /16. Addresses on the laptop's own segments also wait for room in the OS's ARP table
 // (arp-budget.ts): going faster than the OS can resolve makes it drop probes silently. The abort signal stops
 // new sends at once, closes the SIP sockets and ends web requests in flight.
+import { getMaxListeners, setMaxListeners } from 'node:events';
 import { createSipProber, fingerprint, formatFirmwareVersion, isPhoneError, readSysinfo } from '../phone';
 import { FieldkitError } from '../util/errors';
 import { Pacer, Semaphore } from '../util/limiter';
@@ -158,6 +159,9 @@ export async function sweep(options: SweepOptions, callbacks: SweepCallbacks): P
   };
   const cancelled = (): FieldkitError => new FieldkitError('cancelled', 'The scan was cancelled.');
   if (signal?.aborted) throw cancelled();
+  // Every web request in flight listens for the abort (removed when it ends): up to tcpConcurrency at once, which is
+  // not the leak Node's default warning at 10 listeners is meant to catch.
+  if (signal) setMaxListeners(Math.max(getMaxListeners(signal), limits.tcpConcurrency + 32), signal);
 
   let prober: SipProber | null = null;
   if (options.sipPorts.length > 0) {
