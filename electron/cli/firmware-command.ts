@@ -22,7 +22,8 @@ const USAGE = [
   '       fieldkit firmware library --site DIR [--json]',
   '       fieldkit firmware plan --target MODEL=VERSION [--target …] [--models M,M] [--versions V,V] [--locations L,L]',
   '                              [--phones MAC,MAC] [--canary N] [--wave-size N] [--concurrency N] [--halt-after N]',
-  '                              [--afterwards stay-pointed|config-only-home] [--server-host IP] --site DIR [--json]',
+  '                              [--afterwards stay-pointed|config-only-home] [--server-host IP]',
+  '                              [--publish-target ID --server-url URL] --site DIR [--json]',
   '       fieldkit firmware run --plan PLAN-ID [--yes] [--start-at ISO-TIME] [--on-halt stop|continue] --site DIR [--json]',
   '       fieldkit firmware resume <job-id> [--on-halt stop|continue] --site DIR [--json]',
   '       fieldkit firmware status <job-id> --site DIR [--json]',
@@ -104,6 +105,8 @@ export const firmwareCommand: CliCommand = {
         'halt-after': { type: 'string' },
         afterwards: { type: 'string' },
         'server-host': { type: 'string' },
+        'publish-target': { type: 'string' },
+        'server-url': { type: 'string' },
         plan: { type: 'string' },
         yes: { type: 'boolean' },
         'on-halt': { type: 'string' },
@@ -160,6 +163,8 @@ export const firmwareCommand: CliCommand = {
           ...optional('concurrency', intOption('concurrency', values.concurrency, 1, 100)),
           ...optional('haltWhenFailuresExceed', intOption('halt-after', values['halt-after'], 0, 500)),
           ...optional('afterwards', afterwards),
+          ...optional('publishTarget', values['publish-target']),
+          ...optional('serverUrl', values['server-url']),
         };
         const plan = await ctx.call('firmware.plan', {
           targets,

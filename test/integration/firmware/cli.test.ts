@@ -148,3 +148,21 @@ test('import, plan, run without and with --yes, status', async () => {
     /6\.4\.0\.140,6\.5\.0\.224,6\.5\.0\.224,verified/,
   );
 });
+
+test('plan --publish-target stages on that target of the site, fetched over --server-url', async () => {
+  const r = await cli(
+    'firmware',
+    'plan',
+    '--target',
+    '6865i=6.5.0.224',
+    '--publish-target',
+    'osv-prov',
+    '--server-url',
+    'http://127.0.0.1:9/prov/',
+  );
+  assert.equal(r.code, 1, r.out + r.err);
+  assert.match(r.err, /osv-prov/, 'the plan looked for the named target, not the built-in server');
+  const missingUrl = await cli('firmware', 'plan', '--target', '6865i=6.5.0.224', '--publish-target', 'osv-prov');
+  assert.equal(missingUrl.code, 1);
+  assert.match(missingUrl.err, /Say where the phones fetch the files of target "osv-prov"/);
+});
