@@ -11,8 +11,8 @@ import type { LabHandle, LabOptions } from '../sim/lab';
 
 export const SITE_500_LAB_FILE = fileURLToPath(new URL('../sim/labs/site-500.json', import.meta.url));
 export const SITE_500_RANGE = '198.18.2.0/23';
-/** The phones' admin password: their firmware default (the lab file sets none). */
-export const SITE_500_ADMIN_PASSWORD = '22222';
+/** The phones' admin password (the lab file's): the site's own, as on phones provisioned before. */
+export const SITE_500_ADMIN_PASSWORD = '7391548260';
 
 export interface Site500Lab {
   lab: LabHandle;
