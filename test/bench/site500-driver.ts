@@ -40,6 +40,15 @@ export interface Site500Step {
   confirmations: number;
   /** Firmware runs: the plan's phones and what the run verified. */
   detail?: Record<string, unknown>;
+  /** Firmware runs: every phone-state entry of the job's journal (when Fieldkit recorded each transition). */
+  phoneStates?: PhoneStateEntry[];
+}
+
+export interface PhoneStateEntry {
+  mac: string;
+  state: string;
+  wave: string;
+  at: number;
 }
 
 export interface Site500Run {
@@ -285,7 +294,15 @@ async function main(): Promise<void> {
     const counts = (run!.result as { counts: Record<string, number> }).counts;
     const flash = (plan!.summary as { flash: number }).flash;
     expect(counts.verified === flash, `firmware run (${label})`, counts);
+    const jobId = (run!.job as { id: string }).id;
+    const journal = await readFile(join(siteDir, 'journal', `${jobId}.jsonl`), 'utf8');
     steps.at(-1)!.detail = { flash, counts, planId: plan!.id };
+    steps.at(-1)!.phoneStates = journal
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((e) => e.type === 'phone-state' && typeof e.wave === 'string')
+      .map((e) => ({ mac: String(e.mac), state: String(e.state), wave: String(e.wave), at: Date.parse(String(e.at)) }));
   };
   await firmwareRun(FALLBACK, `fallback to ${FALLBACK}`);
   await firmwareRun(HOME, `back to ${HOME}`);

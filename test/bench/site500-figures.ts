@@ -66,3 +66,52 @@ export function summariseSteps(steps: Site500Step[], busy: [number, number][]): 
     };
   });
 }
+
+export interface WaveFigures {
+  wave: string;
+  phones: number;
+  wallMs: number;
+  /** Fieldkit's part of the wave: its wall time outside the phones' busy stretches. */
+  fieldkitMs: number;
+  /** From the wave's first journal entry to the first of its phones going down (point, restart). */
+  beforeMs: number;
+  /** From the wave's last phone online again to its last verdict in the journal (noticing, pointing home). */
+  afterMs: number;
+}
+
+/**
+ * Per wave of a firmware run, from the journal's phone-state entries (a wave starts at its first entry and ends at
+ * its last) and the phones' own histories (MAC without colons -> events).
+ */
+export function waveFigures(
+  states: { mac: string; state: string; wave: string; at: number }[],
+  histories: Map<string, PhoneHistoryEvent[]>,
+  busy: [number, number][],
+): WaveFigures[] {
+  const waves = new Map<string, { macs: Set<string>; start: number; end: number }>();
+  for (const e of states) {
+    const w = waves.get(e.wave) ?? { macs: new Set<string>(), start: e.at, end: e.at };
+    w.macs.add(e.mac);
+    w.start = Math.min(w.start, e.at);
+    w.end = Math.max(w.end, e.at);
+    waves.set(e.wave, w);
+  }
+  return [...waves.entries()]
+    .sort((a, b) => a[1].start - b[1].start)
+    .map(([wave, w]) => {
+      const inWave = [...w.macs].flatMap((mac) =>
+        (histories.get(mac) ?? []).filter((e) => e.at >= w.start && e.at <= w.end),
+      );
+      const firstDown = Math.min(...inWave.filter((e) => e.type === 'boot-started').map((e) => e.at));
+      const lastOnline = Math.max(...inWave.filter((e) => e.type === 'online').map((e) => e.at));
+      const wallMs = w.end - w.start;
+      return {
+        wave,
+        phones: w.macs.size,
+        wallMs,
+        fieldkitMs: wallMs - coveredMs(busy, w.start, w.end),
+        beforeMs: Number.isFinite(firstDown) ? firstDown - w.start : wallMs,
+        afterMs: Number.isFinite(lastOnline) ? w.end - lastOnline : 0,
+      };
+    });
+}

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { planWaves } from '../../electron/core/firmware/wave-job';
 import { isRoot } from '../sim/netns';
 import { SITE_500_ADMIN_PASSWORD, SITE_500_LAB_FILE, SITE_500_RANGE, startSite500Lab } from './site500-lab';
-import { phoneBusyIntervals, summariseSteps, type StepFigures } from './site500-figures';
+import { phoneBusyIntervals, summariseSteps, waveFigures, type StepFigures } from './site500-figures';
 import type { FirmwarePlan } from '../../electron/core/firmware/plan-types';
 import type { LabHandle } from '../sim/lab';
 import type { Site500Input, Site500Run } from './site500-driver';
@@ -88,7 +88,9 @@ try {
     waveSize: WAVE,
   });
   const histories = await Promise.all(lab.phones.map(async (p) => (await lab.inspect(p.mac)).history));
-  const rows = summariseSteps(run.steps, phoneBusyIntervals(histories));
+  const busy = phoneBusyIntervals(histories);
+  const rows = summariseSteps(run.steps, busy);
+  const historyByMac = new Map(lab.phones.map((p, i) => [p.mac.replace(/:/g, ''), histories[i]!]));
   printTable(rows);
 
   const total = rows.reduce(
@@ -107,6 +109,18 @@ try {
   const runs = rows.filter((r) => r.name.startsWith('firmware run'));
   const waves = (run.plans as FirmwarePlan[]).map((p) => planWaves(p).length);
   const perWave = runs.map((r, i) => r.fieldkitMs / waves[i]!);
+  const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+  const waveLines = runs.map((r) => {
+    const w = waveFigures(run.steps.find((st) => st.name === r.name)?.phoneStates ?? [], historyByMac, busy);
+    const inWaves = w.reduce((a, x) => a + x.fieldkitMs, 0);
+    const stat = (k: 'fieldkitMs' | 'beforeMs' | 'afterMs'): string =>
+      `${s(mean(w.map((x) => x[k]))).trim()} mean, ${s(Math.max(...w.map((x) => x[k]))).trim()} max`;
+    return (
+      `  ${r.name}: inside the waves ${s(inWaves).trim()} (${stat('fieldkitMs')} per wave; before the first phone ` +
+      `goes down ${stat('beforeMs')}; from the last phone back to the wave's last verdict ${stat('afterMs')}), ` +
+      `between waves and around them ${s(r.fieldkitMs - inWaves).trim()}`
+    );
+  });
   const processes = run.steps.reduce((n, st) => n + st.processes, 0);
   const answers = run.steps.find((st) => st.name === 'checklist answers')?.confirmations ?? 0;
   console.log(
@@ -116,6 +130,8 @@ try {
         (r, i) =>
           `${r.name}: ${waves[i]} waves (canary then ${WAVE} at once), Fieldkit ${s(perWave[i]!).trim()} per wave; ${JSON.stringify(run.steps.find((st) => st.name === r.name)?.detail ?? {})}`,
       ),
+      "Fieldkit's time in the firmware runs, from the journal's phone states and the phones' histories:",
+      ...waveLines,
       `goals: discovery ${s(discovery.wallMs).trim()} (< 3 s) ${discovery.wallMs < GOALS.discoveryMs ? 'met' : 'MISSED'}; ` +
         `Fieldkit per wave ${perWave.map((w) => s(w).trim()).join(', ')} (< 0.5 s) ${perWave.every((w) => w < GOALS.waveMs) ? 'met' : 'MISSED'}; ` +
         `peak memory ${total.peakRssMiB.toFixed(0)} MiB (< 300 MiB) ${total.peakRssMiB < GOALS.peakRssMiB ? 'met' : 'MISSED'}; ` +

@@ -1,7 +1,7 @@
 // The site500 bench's split of each step's wall time into the phones' own time and Fieldkit's.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { coveredMs, phoneBusyIntervals, summariseSteps } from '../../../test/bench/site500-figures';
+import { coveredMs, phoneBusyIntervals, summariseSteps, waveFigures } from '../../../test/bench/site500-figures';
 import type { Site500Step } from '../../../test/bench/site500-driver';
 
 const ev = (at: number, type: string) => ({ at, type });
@@ -53,4 +53,25 @@ test("a step's Fieldkit time is its wall time outside the phones' busy stretches
     peakRssMiB: 120,
     confirmations: 1,
   });
+});
+
+test('per wave: Fieldkit before the first phone goes down, after the last is back, and in all', () => {
+  const states = [
+    { mac: 'A', state: 'staged', wave: 'canary', at: 1000 },
+    { mac: 'A', state: 'verified', wave: 'canary', at: 2000 },
+    { mac: 'B', state: 'staged', wave: 'wave 1', at: 3000 },
+    { mac: 'C', state: 'staged', wave: 'wave 1', at: 3100 },
+    { mac: 'B', state: 'verified', wave: 'wave 1', at: 4500 },
+    { mac: 'C', state: 'verified', wave: 'wave 1', at: 5000 },
+  ];
+  const histories = new Map([
+    ['A', [ev(1200, 'boot-started'), ev(1900, 'online')]],
+    ['B', [ev(3300, 'boot-started'), ev(4000, 'online')]],
+    ['C', [ev(3400, 'boot-started'), ev(4400, 'online')]],
+  ]);
+  const busy = phoneBusyIntervals([...histories.values()]);
+  assert.deepEqual(waveFigures(states, histories, busy), [
+    { wave: 'canary', phones: 1, wallMs: 1000, fieldkitMs: 300, beforeMs: 200, afterMs: 100 },
+    { wave: 'wave 1', phones: 2, wallMs: 2000, fieldkitMs: 900, beforeMs: 300, afterMs: 600 },
+  ]);
 });
