@@ -168,7 +168,14 @@ async function main(): Promise<void> {
   const profileDir = process.env.FIELDKIT_PROFILE_DIR;
   const profileFlags = (n: number, args: string[]): string[] =>
     profileDir
-      ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${n}-${args.slice(0, 2).join('-')}.cpuprofile`]
+      ? [
+          '--cpu-prof',
+          `--cpu-prof-dir=${profileDir}`,
+          `--cpu-prof-name=${n}-${args
+            .slice(0, 2)
+            .join('-')
+            .replace(/[^\w.-]/g, '_')}.cpuprofile`,
+        ]
       : [];
 
   const fieldkit = (args: string[]): Promise<Run & { cpuMs: number; maxRssKiB: number }> => {
