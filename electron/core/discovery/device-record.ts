@@ -11,6 +11,9 @@ export const DiscoveryMethodSchema = z.enum([
   'neighbour',
   'passive',
   'import',
+  // Jobs that read the phone later (verify, a firmware run) and wrote what it reported back to the inventory.
+  'verify',
+  'firmware-run',
 ]);
 export type DiscoveryMethod = z.infer<typeof DiscoveryMethodSchema>;
 

@@ -1,13 +1,17 @@
 // Folds observations from every method into one DeviceRecord per device. Key: the MAC when known, else the address;
 // an address-keyed record is re-keyed (and merged) when a MAC for that address arrives. Each field keeps the value
-// of the most trusted source that saw it (ties: the latest observation wins).
+// of the freshest source that saw it, and among equally fresh ones the most trusted (ties: the latest wins).
+// Fresh means seen during this run: an older sighting (a provisioning request from hours ago, kept by the passive
+// observer) never beats what the phone says now, so a failed /sysinfo.html login cannot bring back the firmware
+// a phone ran before its last upgrade.
 import { assessFirmware, classifyDevice, parseMac } from '../phone';
+import { nowIso } from './observation';
 import type { DeviceRecord, DiscoveryMethod } from './device-record';
 import type { Observation } from './observation';
 
-type Sourced = { value: string; source: DiscoveryMethod; at: string; rank: number };
+type Sourced = { value: string; source: DiscoveryMethod; at: string; rank: number; fresh: boolean };
 
-// Higher wins. Model/firmware: sysinfo > passive UA > SIP banner > HTTP realm .
+// Higher wins among equally fresh observations. Model/firmware: sysinfo > passive UA > SIP banner > HTTP realm.
 const MODEL_RANK: Partial<Record<DiscoveryMethod, number>> = {
   sysinfo: 5,
   passive: 4,
@@ -49,7 +53,9 @@ const MAX_SERVICES = 32;
 const MAX_NOTES = 16;
 
 function better(current: Sourced | null, next: Sourced): boolean {
-  return current === null || next.rank > current.rank || (next.rank === current.rank && next.at >= current.at);
+  if (current === null) return true;
+  if (current.fresh !== next.fresh) return next.fresh;
+  return next.rank > current.rank || (next.rank === current.rank && next.at >= current.at);
 }
 
 function offer(
@@ -58,10 +64,11 @@ function offer(
   method: DiscoveryMethod,
   at: string,
   ranks: Partial<Record<DiscoveryMethod, number>>,
+  since: string,
 ): Sourced | null {
   const rank = ranks[method];
   if (value === null || value === undefined || value === '' || rank === undefined) return current;
-  const next = { value, source: method, at, rank };
+  const next = { value, source: method, at, rank, fresh: at >= since };
   return better(current, next) ? next : current;
 }
 
@@ -94,10 +101,23 @@ const emptyDraft = (key: string, at: string): Draft => ({
 
 const keyOf = (draft: Draft): string => (draft.mac ? `mac:${draft.mac.value}` : `ip:${draft.ip}`);
 
+export interface MergerOptions {
+  /**
+   * Start of this run (default: when the merger is made). Observations from before it (e.g. provisioning
+   * requests the passive observer kept) only fill fields this run saw nothing fresher for.
+   */
+  since?: string;
+}
+
 export class DeviceMerger {
   readonly #drafts = new Map<string, Draft>();
   /** Address -> key of the record that currently holds it. */
   readonly #byIp = new Map<string, string>();
+  readonly #since: string;
+
+  constructor(options: MergerOptions = {}) {
+    this.#since = options.since ?? nowIso();
+  }
 
   get size(): number {
     return this.#drafts.size;
@@ -154,12 +174,13 @@ export class DeviceMerger {
       d.ip = o.ip;
       d.ipAt = at;
     }
-    d.mac = offer(d.mac, mac, method, at, MAC_RANK);
-    d.vendor = offer(d.vendor, o.vendor, method, at, VENDOR_RANK);
-    d.model = offer(d.model, o.model, method, at, MODEL_RANK);
-    d.firmware = offer(d.firmware, o.firmware, method, at, MODEL_RANK);
-    d.banner = offer(d.banner, o.banner, method, at, BANNER_RANK);
-    d.hostname = offer(d.hostname, o.hostname, method, at, { mdns: 1 });
+    const since = this.#since;
+    d.mac = offer(d.mac, mac, method, at, MAC_RANK, since);
+    d.vendor = offer(d.vendor, o.vendor, method, at, VENDOR_RANK, since);
+    d.model = offer(d.model, o.model, method, at, MODEL_RANK, since);
+    d.firmware = offer(d.firmware, o.firmware, method, at, MODEL_RANK, since);
+    d.banner = offer(d.banner, o.banner, method, at, BANNER_RANK, since);
+    d.hostname = offer(d.hostname, o.hostname, method, at, { mdns: 1 }, since);
     if (o.sipPort !== undefined) d.sipPort ??= o.sipPort;
     if (o.httpPort !== undefined) d.httpPort ??= o.httpPort;
     if (o.httpsPort !== undefined) d.httpsPort ??= o.httpsPort;

@@ -14,6 +14,8 @@ import { mapBounded } from '../util/map-bounded';
 import { FieldkitError } from '../util/errors';
 import { isPhoneError } from '../phone/phone-error';
 import { sleep } from '../util/sleep';
+import { reportToInventory } from '../inventory/inventory-store';
+import { firmwareRunReport } from '../inventory/phone-reports';
 import { recordFirmwareChange } from './firmware-changes';
 import { describeLocation } from './firmware-server';
 import { findLibraryEntry, readLibraryImage } from './library';
@@ -386,6 +388,9 @@ class FirmwareRun {
         method: outcome.method,
         pointedAt: outcome.pointedAt,
       });
+      await reportToInventory(this.site, [firmwareRunReport(this.ctx.id, p.mac, outcome)], (m) =>
+        this.ctx.log('warn', m),
+      );
       return outcome;
     });
   }

@@ -20,6 +20,7 @@ export function inventoryDiscoveryJob(deps: InventoryDiscoveryDeps): JobDefiniti
   return {
     ...shape,
     async run(ctx, params) {
+      const startedAt = new Date().toISOString();
       const scanned = parseTargets(params.ranges, { confirmLarge: params.confirmLarge }).ranges;
       await saveScanSettings(site(), {
         ranges: params.ranges,
@@ -30,16 +31,22 @@ export function inventoryDiscoveryJob(deps: InventoryDiscoveryDeps): JobDefiniti
       });
       const job = createDiscoveryJob({
         ...discoveryDeps,
-        onResult: async (devices) => {
+        onResult: async (devices, result) => {
+          const sweep = result.summary.sweep;
           const summary = await InventoryStore.for(site()).applyScan(devices, {
             id: ctx.id,
+            startedAt,
             ranges: params.ranges,
             covers: (ip) => ip !== null && rangesContain(scanned, ip),
+            sysinfo:
+              sweep && params.methods.sysinfo
+                ? { read: sweep.sysinfoRead, rejected: sweep.sysinfoRejected, skipped: sweep.sysinfoSkipped }
+                : null,
           });
           await ctx.record('inventory-updated', { found: summary.found, ...summary.counts });
           ctx.log(
             'info',
-            `Inventory updated: ${summary.counts.new} new, ${summary.counts.gone} gone, ${summary.counts.moved} moved, ${summary.counts.firmware} with changed firmware.`,
+            `Inventory updated: ${summary.counts.new} new, ${summary.counts.seen} from the sheet seen for the first time, ${summary.counts.gone} gone, ${summary.counts.noAnswer} did not answer, ${summary.counts.moved} moved, ${summary.counts.firmware} with changed firmware.`,
           );
           onApplied?.(summary);
         },

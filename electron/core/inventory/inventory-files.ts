@@ -7,7 +7,8 @@ export const DEVICES_FILE = 'inventory/devices.json';
 export const SHEET_FILE = 'inventory/sheet.json';
 export const SCANS_FILE = 'inventory/scans.json';
 
-export const ChangeKindSchema = z.enum(['new', 'gone', 'returned', 'moved', 'firmware', 'model']);
+/** `seen`: a phone the technician's sheet named, seen on the network for the first time (expected, so not "new"). */
+export const ChangeKindSchema = z.enum(['new', 'seen', 'gone', 'returned', 'moved', 'firmware', 'model']);
 export type ChangeKind = z.infer<typeof ChangeKindSchema>;
 
 export const ChangeSchema = z.object({
@@ -17,9 +18,32 @@ export const ChangeSchema = z.object({
 });
 export type Change = z.infer<typeof ChangeSchema>;
 
+/** What a job that worked on the phone (verify, a firmware run) found, written back so the inventory stays current. */
+export const PhoneReportSchema = z.object({
+  at: z.string(),
+  by: z.enum(['verify', 'firmware-run']),
+  jobId: z.string(),
+  ok: z.boolean(),
+  firmware: z.string().nullable(),
+  /** One line for the technician, e.g. "verified on 6.5.0.224". */
+  summary: z.string(),
+});
+export type PhoneReport = z.infer<typeof PhoneReportSchema>;
+export const MAX_REPORTS_KEPT = 20;
+
 export const InventoryDeviceSchema = z.object({
   record: DeviceRecordSchema,
   state: z.enum(['present', 'gone']),
+  /**
+   * Whether the phone answered the last scan that covered its address. False when only the network (neighbour
+   * table) or an earlier provisioning request vouched for it: it may be slow, busy or switched off. Absent in
+   * inventories written before Fieldkit kept it: then true.
+   */
+  answered: z.boolean().optional(),
+  /** When it last answered a scan (SIP, web, /sysinfo.html, mDNS) or a job that worked on it. */
+  answeredAt: z.string().nullable().optional(),
+  /** The latest reports of jobs that worked on it, newest last. */
+  reports: z.array(PhoneReportSchema).optional(),
   /** What the last scan that covered this device's address changed about it. */
   changes: z.array(ChangeSchema),
   changedAt: z.string().nullable(),
@@ -50,8 +74,12 @@ export const ScanSummarySchema = z.object({
   /** What was scanned as the technician wrote it; empty for passive sightings. */
   ranges: z.array(z.string()),
   found: z.number().int(),
+  /** When the scan started; observations older than this did not come from it. */
+  startedAt: z.string().optional(),
   counts: z.object({
     new: z.number().int(),
+    seen: z.number().int().default(0),
+    noAnswer: z.number().int().default(0),
     gone: z.number().int(),
     returned: z.number().int(),
     moved: z.number().int(),
@@ -62,6 +90,11 @@ export const ScanSummarySchema = z.object({
   /** The changes, capped at MAX_SCAN_CHANGES; changesTotal says how many there were. */
   changes: z.array(ScanChangeSchema),
   changesTotal: z.number().int(),
+  /** How /sysinfo.html logins went: read, rejected the admin password, not tried (no password stored). */
+  sysinfo: z
+    .object({ read: z.number().int(), rejected: z.number().int(), skipped: z.number().int() })
+    .nullable()
+    .default(null),
 });
 export type ScanSummary = z.infer<typeof ScanSummarySchema>;
 

@@ -1,12 +1,13 @@
 // One row per phone for the inventory table, the CSV export and the CLI: a discovered device joined with the
-// technician's sheet by MAC. A sheet phone that no scan has seen yet is a row of its own ("expected, not seen").
+// technician's sheet by MAC. A sheet phone that no scan has seen yet is a row of its own ("expected, not seen"); a
+// phone that did not answer the last scan covering it is "no-answer" (slow, busy or off; not gone).
 import { z } from 'zod';
 import { ClassificationSchema, DiscoveryMethodSchema, type DeviceRecord } from '../discovery/device-record';
 import { normaliseModel } from '../phone';
-import { ChangeSchema, ChangeKindSchema, type InventoryDevice } from './inventory-files';
+import { ChangeSchema, ChangeKindSchema, PhoneReportSchema, type InventoryDevice } from './inventory-files';
 import { SheetRowSchema, type SheetRow } from './sheet';
 
-export const PresenceSchema = z.enum(['present', 'gone', 'expected']);
+export const PresenceSchema = z.enum(['present', 'no-answer', 'gone', 'expected']);
 export type Presence = z.infer<typeof PresenceSchema>;
 
 export const InventoryRowSchema = z.object({
@@ -33,6 +34,8 @@ export const InventoryRowSchema = z.object({
   }),
   sources: z.array(DiscoveryMethodSchema),
   lastSeen: z.string().nullable(),
+  /** When the phone last answered a scan or a job that worked on it. */
+  lastAnswer: z.string().nullable(),
 });
 export type InventoryRow = z.infer<typeof InventoryRowSchema>;
 
@@ -48,7 +51,7 @@ function rowFor(device: InventoryDevice | null, sheet: SheetRow | null): Invento
     model: discoveredModel ?? sheetModel,
     firmware: rec?.firmware?.value ?? null,
     classification: rec?.classification ?? null,
-    presence: device?.state ?? 'expected',
+    presence: presenceOf(device),
     changes: device?.changes.map((c) => c.kind) ?? [],
     directoryNumber: dn,
     displayName: sheet?.displayName ?? '',
@@ -64,8 +67,22 @@ function rowFor(device: InventoryDevice | null, sheet: SheetRow | null): Invento
     },
     sources: rec?.sources ?? [],
     lastSeen: rec?.lastSeen ?? null,
+    lastAnswer: device ? (device.answeredAt ?? (device.answered === false ? null : device.record.lastSeen)) : null,
   };
 }
+
+function presenceOf(device: InventoryDevice | null): Presence {
+  if (!device) return 'expected';
+  if (device.state === 'gone') return 'gone';
+  return device.answered === false ? 'no-answer' : 'present';
+}
+
+const CLASSIFICATION_TEXT: Record<DeviceRecord['classification'], string> = {
+  supported: 'Mitel 6867i/6865i (supported)',
+  'other-mitel': 'Other Mitel or Aastra device',
+  'other-sip': 'Other SIP device',
+  unknown: 'Unknown device',
+};
 
 export function buildRows(devices: readonly InventoryDevice[], sheet: readonly SheetRow[]): InventoryRow[] {
   const sheetByMac = new Map(sheet.map((s) => [s.mac, s]));
@@ -105,6 +122,8 @@ export const InventoryDetailSchema = z.object({
     notes: z.array(z.string()),
   }),
   sheet: SheetRowSchema.nullable(),
+  /** What jobs that worked on the phone found, newest last. */
+  reports: z.array(PhoneReportSchema),
 });
 export type InventoryDetail = z.infer<typeof InventoryDetailSchema>;
 
@@ -145,12 +164,14 @@ export function buildDetail(device: InventoryDevice | null, sheet: SheetRow | nu
   kept('httpPort', 'HTTP port', rec?.httpPort?.toString() ?? null, rec?.lastSeen ?? null);
   kept('httpsPort', 'HTTPS port', rec?.httpsPort?.toString() ?? null, rec?.lastSeen ?? null);
   kept('services', 'mDNS services', rec && rec.services.length ? rec.services.join(', ') : null, rec?.lastSeen ?? null);
-  kept('classification', 'Classification', rec?.classification ?? null, rec?.lastSeen ?? null);
+  kept('classification', 'Type', rec ? CLASSIFICATION_TEXT[rec.classification] : null, rec?.lastSeen ?? null);
   fromSheet('directoryNumber', 'Directory number', sheet?.directoryNumber ?? '');
   fromSheet('displayName', 'Display name', sheet?.displayName ?? '');
   fromSheet('location', 'Location', sheet?.location ?? '');
   kept('firstSeen', 'First seen', rec?.firstSeen ?? null, rec?.firstSeen ?? null);
   kept('lastSeen', 'Last seen', rec?.lastSeen ?? null, rec?.lastSeen ?? null);
+  const answer = device ? rowFor(device, sheet).lastAnswer : null;
+  kept('lastAnswer', 'Last answered', answer, answer);
   return {
     row: rowFor(device, sheet),
     fields,
@@ -163,5 +184,6 @@ export function buildDetail(device: InventoryDevice | null, sheet: SheetRow | nu
       notes: rec?.flags.notes ?? [],
     },
     sheet,
+    reports: device?.reports ?? [],
   };
 }

@@ -3,6 +3,7 @@
 // either). A damaged file is a clear error and is never overwritten (SiteWorkspace.readJson).
 import { randomUUID } from 'node:crypto';
 import { FieldkitError } from '../util/errors';
+import { parseMac } from '../phone';
 import {
   DEVICES_FILE,
   SCANS_FILE,
@@ -16,6 +17,7 @@ import {
 import { SheetFileSchema, parseSheetCsv, type SheetRow } from './sheet';
 import { mergeScan, type ScanContext } from './scan-merge';
 import { buildDetail, buildRows, type InventoryDetail, type InventoryRow } from './inventory-rows';
+import { applyPhoneReports, type PhoneReportInput } from './phone-reports';
 import type { DeviceRecord } from '../discovery/device-record';
 import type { SiteWorkspace } from '../workspace/site-workspace';
 import type { SheetImportResult } from './sheet-import-schemas';
@@ -86,13 +88,13 @@ export class InventoryStore {
   applyScan(scanned: readonly DeviceRecord[], input: ScanInput): Promise<ScanSummary> {
     return this.exclusive(async () => {
       const at = input.at ?? new Date().toISOString();
+      const [existing, scans, sheet] = await Promise.all([this.devices(), this.scans(), this.sheet()]);
       const ctx: ScanContext = {
+        ...input,
         id: input.id ?? `scan-${randomUUID()}`,
         at,
-        ranges: input.ranges,
-        covers: input.covers,
+        expected: input.expected ?? new Set(sheet.map((r) => parseMac(r.mac)).filter((m): m is string => m !== null)),
       };
-      const [existing, scans] = await Promise.all([this.devices(), this.scans()]);
       const { devices, summary } = mergeScan(existing, scanned, ctx);
       await this.site.writeJson(DEVICES_FILE, DevicesFileSchema, {
         format: 'fieldkit-inventory',
@@ -106,6 +108,26 @@ export class InventoryStore {
         scans: [...scans, summary].slice(-MAX_SCANS_KEPT),
       });
       return summary;
+    });
+  }
+
+  /**
+   * Writes what jobs that worked on phones found (verify, a firmware run) into the inventory: the firmware they
+   * read and that the phone answered. Phones the inventory does not know are left out.
+   */
+  recordPhoneReports(reports: readonly PhoneReportInput[]): Promise<number> {
+    return this.exclusive(async () => {
+      const file = await this.site.readJson(DEVICES_FILE, DevicesFileSchema);
+      if (!file || reports.length === 0) return 0;
+      const { devices, updated } = applyPhoneReports(file.devices, reports);
+      if (updated > 0) {
+        await this.site.writeJson(DEVICES_FILE, DevicesFileSchema, {
+          ...file,
+          updatedAt: new Date().toISOString(),
+          devices,
+        });
+      }
+      return updated;
     });
   }
 
@@ -166,5 +188,21 @@ export class InventoryStore {
         columns: parsed.columns,
       };
     });
+  }
+}
+
+/**
+ * For jobs that worked on phones: hands their findings to the site's inventory. A damaged inventory file must not
+ * fail the job that already did its work, so a problem is told to `warn` instead of thrown.
+ */
+export async function reportToInventory(
+  site: SiteWorkspace,
+  reports: readonly PhoneReportInput[],
+  warn: (message: string) => void,
+): Promise<void> {
+  try {
+    await InventoryStore.for(site).recordPhoneReports(reports);
+  } catch (e) {
+    warn(`The inventory could not be updated with these results: ${(e as Error).message}`);
   }
 }

@@ -1,7 +1,9 @@
 // Folds one scan's devices into the stored inventory and says what changed since the last scan:
 // new devices, devices gone from the scanned addresses, devices back again, moved addresses (same MAC, new IP),
 // changed firmware and changed model. Nothing is ever dropped: a device not seen again is kept, marked gone.
-import { parseFirmwareVersion, compareFirmware, normaliseModel } from '../phone';
+// A field keeps the newest value anyone read (this scan or an earlier one, or a job that read the phone since),
+// so the inventory never shows a firmware older than what the phone reported last.
+import { assessFirmware, parseFirmwareVersion, compareFirmware, normaliseModel, parseMac } from '../phone';
 import {
   MAX_PREVIOUS_IPS,
   MAX_SCAN_CHANGES,
@@ -11,11 +13,17 @@ import {
   type ScanChange,
   type ScanSummary,
 } from './inventory-files';
-import type { DeviceRecord } from '../discovery/device-record';
+import type { DeviceRecord, DiscoveryMethod } from '../discovery/device-record';
 
 export interface ScanContext {
   id: string;
   at: string;
+  /** When the scan started (default: `at`). Sightings older than this (kept provisioning requests) are not answers. */
+  startedAt?: string;
+  /** MACs the technician's sheet names: their first sighting is "seen", not "new". */
+  expected?: ReadonlySet<string>;
+  /** How the /sysinfo.html logins of this scan went, for the credential summary. */
+  sysinfo?: ScanSummary['sysinfo'];
   /** As the technician wrote them; only for the record. */
   ranges: string[];
   /**
@@ -30,18 +38,47 @@ export interface ScanMergeResult {
   summary: ScanSummary;
 }
 
-/** Fields a scan did not read this time keep what an earlier scan read (with that scan's source and time). */
+type Sourced = NonNullable<DeviceRecord['firmware']>;
+
+/** The newer of two readings of a field; a scan that did not read it keeps the earlier one. */
+function newer(a: Sourced | null, b: Sourced | null): Sourced | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return b.at >= a.at ? b : a;
+}
+
+const isMitel = (r: DeviceRecord) => r.classification === 'supported' || r.classification === 'other-mitel';
+
+/** Notes a scan left on a device (e.g. a rejected admin password), without the ones its firmware assessment adds. */
+export function scanNotes(r: DeviceRecord): string[] {
+  const assessed = isMitel(r) ? assessFirmware(r.firmware?.value ?? null, r.model?.value ?? null).notes : [];
+  return r.flags.notes.filter((n) => !assessed.includes(n));
+}
+
+/** Flags follow the firmware the record ends up with, plus the latest scan's own notes. */
+export function flagsFor(r: DeviceRecord, notes: string[]): DeviceRecord['flags'] {
+  if (!isMitel(r)) return { belowOsvMinimum: false, vulnerable: [], possiblyVulnerable: [], notes };
+  const a = assessFirmware(r.firmware?.value ?? null, r.model?.value ?? null);
+  return {
+    belowOsvMinimum: a.belowOsvMinimum ?? false,
+    vulnerable: a.vulnerable,
+    possiblyVulnerable: a.possiblyVulnerable,
+    notes: [...a.notes, ...notes],
+  };
+}
+
+/** Fields a scan did not read this time, or read from an older sighting, keep the newer reading. */
 function mergeRecords(prev: DeviceRecord, next: DeviceRecord): DeviceRecord {
   const keep = <T>(a: T | null, b: T | null): T | null => b ?? a;
-  return {
+  const merged: DeviceRecord = {
     ...next,
     key: next.mac ? next.key : prev.key,
     mac: keep(prev.mac, next.mac),
-    vendor: keep(prev.vendor, next.vendor),
-    model: keep(prev.model, next.model),
-    firmware: keep(prev.firmware, next.firmware),
-    banner: keep(prev.banner, next.banner),
-    hostname: keep(prev.hostname, next.hostname),
+    vendor: newer(prev.vendor, next.vendor),
+    model: newer(prev.model, next.model),
+    firmware: newer(prev.firmware, next.firmware),
+    banner: newer(prev.banner, next.banner),
+    hostname: newer(prev.hostname, next.hostname),
     ip: next.ip ?? prev.ip,
     sipPort: next.sipPort ?? prev.sipPort,
     httpPort: next.httpPort ?? prev.httpPort,
@@ -49,10 +86,19 @@ function mergeRecords(prev: DeviceRecord, next: DeviceRecord): DeviceRecord {
     services: [...new Set([...next.services, ...prev.services])],
     sources: [...new Set([...next.sources, ...prev.sources])],
     classification: next.classification === 'unknown' ? prev.classification : next.classification,
-    flags: next.firmware ? next.flags : prev.flags,
     firstSeen: prev.firstSeen < next.firstSeen ? prev.firstSeen : next.firstSeen,
     lastSeen: prev.lastSeen > next.lastSeen ? prev.lastSeen : next.lastSeen,
   };
+  return { ...merged, flags: flagsFor(merged, scanNotes(next)) };
+}
+
+/** Methods that need the device to answer now; the neighbour table and kept provisioning requests do not. */
+const ANSWERS: readonly DiscoveryMethod[] = ['sip', 'http', 'https', 'sysinfo', 'mdns'];
+
+/** Whether the device answered this scan, rather than being vouched for by the network or an old request. */
+export function answeredScan(r: DeviceRecord, since: string): boolean {
+  if (r.sources.some((m) => ANSWERS.includes(m))) return true;
+  return [r.mac, r.model, r.firmware, r.banner].some((f) => f?.source === 'passive' && f.at >= since);
 }
 
 function sameFirmware(a: string, b: string): boolean {
@@ -106,15 +152,21 @@ export function mergeScan(
   for (const d of devices) if (d.record.ip && d.state === 'present' && !byIp.has(d.record.ip)) byIp.set(d.record.ip, d);
   for (const d of devices) if (d.record.ip && !byIp.has(d.record.ip)) byIp.set(d.record.ip, d);
 
+  const since = ctx.startedAt ?? ctx.at;
   const touched = new Set<InventoryDevice>();
   const changedThisScan = new Map<InventoryDevice, Change[]>();
   for (const rec of scanned) {
     const prev = findPrevious(rec, byKey, byIp);
+    const answered = answeredScan(rec, since);
     if (!prev) {
+      const mac = rec.mac ? parseMac(rec.mac.value) : null;
       const created: InventoryDevice = {
         record: rec,
         state: 'present',
-        changes: [{ kind: 'new', from: null, to: rec.ip }],
+        answered,
+        answeredAt: answered ? ctx.at : null,
+        reports: [],
+        changes: [{ kind: mac && ctx.expected?.has(mac) ? 'seen' : 'new', from: null, to: rec.ip }],
         changedAt: ctx.at,
         goneSince: null,
         previousIps: [],
@@ -129,12 +181,20 @@ export function mergeScan(
     if (touched.has(prev)) {
       // The same device twice in one result: fold it in without counting changes twice.
       prev.record = mergeRecords(prev.record, rec);
+      if (answered) {
+        prev.answered = true;
+        prev.answeredAt = ctx.at;
+      }
       continue;
     }
-    const changes = changesBetween(prev, rec);
     const oldKey = prev.record.key;
     const oldIp = prev.record.ip;
-    prev.record = mergeRecords(prev.record, rec);
+    const merged = mergeRecords(prev.record, rec);
+    // Compared after merging, so an old sighting that lost to a newer reading is no change.
+    const changes = changesBetween(prev, merged);
+    prev.record = merged;
+    prev.answered = answered;
+    if (answered) prev.answeredAt = ctx.at;
     if (prev.record.key !== oldKey) {
       byKey.delete(oldKey);
       byKey.set(prev.record.key, prev);
@@ -163,12 +223,19 @@ export function mergeScan(
     }
   }
 
-  return { devices, summary: summarise(ctx, scanned.length, changedThisScan) };
+  const noAnswer = [...touched].filter((d) => !d.answered).length;
+  return { devices, summary: summarise(ctx, scanned.length, changedThisScan, noAnswer) };
 }
 
-function summarise(ctx: ScanContext, found: number, changed: Map<InventoryDevice, Change[]>): ScanSummary {
+function summarise(
+  ctx: ScanContext,
+  found: number,
+  changed: Map<InventoryDevice, Change[]>,
+  noAnswer: number,
+): ScanSummary {
   const counts: Record<ChangeKind | 'unchanged', number> = {
     new: 0,
+    seen: 0,
     gone: 0,
     returned: 0,
     moved: 0,
@@ -193,5 +260,15 @@ function summarise(ctx: ScanContext, found: number, changed: Map<InventoryDevice
       }
     }
   }
-  return { id: ctx.id, at: ctx.at, ranges: ctx.ranges, found, counts, changes, changesTotal: total };
+  return {
+    id: ctx.id,
+    at: ctx.at,
+    ...(ctx.startedAt ? { startedAt: ctx.startedAt } : {}),
+    ranges: ctx.ranges,
+    found,
+    counts: { ...counts, noAnswer },
+    changes,
+    changesTotal: total,
+    sysinfo: ctx.sysinfo ?? null,
+  };
 }

@@ -3,6 +3,8 @@
 import { z } from 'zod';
 import { Semaphore } from '../util/limiter';
 import { FieldkitError } from '../util/errors';
+import { reportToInventory } from '../inventory/inventory-store';
+import { verifyReports } from '../inventory/phone-reports';
 import { adminPasswordFor } from './provisioning-env';
 import { PROVISIONING_DIR, latestFile, latestRebootReport, macStemOrRefuse } from './reboot-job';
 import { loadSitePhones } from './site-phones';
@@ -196,6 +198,7 @@ export function createVerifyJob(env: ProvisioningEnv): JobDefinition<VerifyJobPa
         skipped,
       };
       await site.writeJson(`${PROVISIONING_DIR}/verify-${ctx.id}.json`, VerifyReportSchema, report);
+      await reportToInventory(site, verifyReports(ctx.id, results), (m) => ctx.log('warn', m));
       ctx.progress(total, total, `${verified} of ${total} verified`);
     },
   };

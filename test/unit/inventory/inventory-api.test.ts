@@ -132,7 +132,13 @@ test('a discovery job against loopback phones fills the inventory; a re-scan mar
     ['127.66.0.2', '6867i', '5.1.0.2051'],
     ['127.66.0.3', '6865i', '6.4.0.140'],
   ]);
-  assert.ok(present.every((r) => r.changes.includes('new')));
+  // The phone the sheet named was expected: seen for the first time, not "new"; the other two are new.
+  assert.deepEqual(present.map((r) => [r.ip, r.changes]).sort(), [
+    ['127.66.0.1', ['seen']],
+    ['127.66.0.2', ['new']],
+    ['127.66.0.3', ['new']],
+  ]);
+  assert.equal(list.lastScan?.counts.seen, 1);
   assert.equal(list.lastScan?.id, job.id);
   const reception = present.find((r) => r.ip === '127.66.0.1')!;
   assert.equal(reception.displayName, 'Reception', 'the sheet row joins the discovered phone by MAC');

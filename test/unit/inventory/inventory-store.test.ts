@@ -35,7 +35,17 @@ test('scans are persisted with firstSeen/lastSeen, changes and a scan history; g
     [phoneRecord({ ip: '10.0.0.5', mac: MAC_A, firmware: '6.5.0.224', at: scan(2).at })],
     scan(2),
   );
-  assert.deepEqual(second.counts, { new: 0, gone: 1, returned: 0, moved: 1, firmware: 1, model: 0, unchanged: 0 });
+  assert.deepEqual(second.counts, {
+    new: 0,
+    seen: 0,
+    gone: 1,
+    returned: 0,
+    moved: 1,
+    firmware: 1,
+    model: 0,
+    unchanged: 0,
+    noAnswer: 0,
+  });
 
   const reopened = InventoryStore.for(await SiteWorkspace.open(ws.root));
   const devices = await reopened.devices();

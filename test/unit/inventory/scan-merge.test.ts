@@ -62,7 +62,17 @@ test('a re-scan finds moved, firmware-changed, model-changed, gone and new devic
     byMac.get('00:08:5D:00:00:0D')!.changes.map((c) => c.kind),
     ['new'],
   );
-  assert.deepEqual(summary.counts, { new: 1, gone: 1, returned: 0, moved: 1, firmware: 1, model: 1, unchanged: 1 });
+  assert.deepEqual(summary.counts, {
+    new: 1,
+    seen: 0,
+    gone: 1,
+    returned: 0,
+    moved: 1,
+    firmware: 1,
+    model: 1,
+    unchanged: 1,
+    noAnswer: 0,
+  });
   assert.equal(summary.changesTotal, 5);
   assert.equal(byMac.get(B)!.record.firstSeen, scan(1).at, 'firstSeen kept from the first scan');
   assert.equal(byMac.get(B)!.record.lastSeen, at);
