@@ -7,6 +7,7 @@ import {
   SavedReportSchema,
 } from '../../core/checklist/checklist-schemas';
 import { AnswerInputSchema, RunStartSchema } from '../../core/checklist/checklist-runs';
+import { ReportFileSchema } from '../../core/checklist/report-files';
 import { Empty } from './common';
 
 /** How each outcome is named to the technician (the renderer and the CLI show the same words). */
@@ -37,5 +38,11 @@ export const checklistCalls = {
     z.object({ pdf: z.boolean().default(true), runId: z.string().max(100).optional() }).strict(),
     SavedReportSchema,
     "Write the customer report into the site's reports folder (HTML, and PDF when asked).",
+  ),
+  'reports.list': call(Empty, z.array(ReportFileSchema), "The files in the site's reports folder, newest first."),
+  'reports.file': call(
+    z.object({ path: z.string().min(1).max(300) }).strict(),
+    z.object({ name: z.string(), contentType: z.string(), base64: z.string() }),
+    "The bytes of one file in the site's reports folder (base64), for the UI to open or save.",
   ),
 } as const;

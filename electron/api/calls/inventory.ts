@@ -8,6 +8,8 @@ import { SheetImportResultSchema } from '../../core/inventory/sheet-import-schem
 import { LocalSubnetSchema } from '../../core/discovery/ranges-schemas';
 import { DiscoveryParamsSchema } from '../../core/discovery/discovery-job';
 import { DeviceRecordSchema } from '../../core/discovery/device-record';
+import { TimelineEventSchema } from '../../core/inventory/phone-timeline';
+import { SavedViewSchema, MAX_SAVED_VIEWS } from '../../core/inventory/saved-views';
 import { Empty } from './common';
 
 export const inventoryCalls = {
@@ -35,9 +37,20 @@ export const inventoryCalls = {
     "Import the technician's sheet (MAC, directory number, display name, location, model); bad rows are reported by row number.",
   ),
   'inventory.exportCsv': call(
-    Empty,
+    z.object({ keys: z.array(z.string().max(200)).max(100_000).optional() }).strict(),
     z.object({ csv: z.string(), fileName: z.string() }),
-    'The inventory as CSV (cells guarded against spreadsheet formulas).',
+    'The inventory as CSV (cells guarded against spreadsheet formulas); only the rows with these keys when given.',
+  ),
+  'inventory.timeline': call(
+    z.object({ key: z.string().min(1).max(200) }).strict(),
+    z.array(TimelineEventSchema),
+    'Everything Fieldkit did to one phone across scans and jobs, newest first.',
+  ),
+  'inventory.views': call(Empty, z.array(SavedViewSchema), "The inventory filters saved in this site's folder."),
+  'inventory.saveViews': call(
+    z.object({ views: z.array(SavedViewSchema).max(MAX_SAVED_VIEWS) }).strict(),
+    z.array(SavedViewSchema),
+    'Replace the saved inventory filters of this site.',
   ),
   'inventory.devices': call(
     z.object({ scan: z.string().min(1).max(200).optional() }).strict(),

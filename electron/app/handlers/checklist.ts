@@ -1,5 +1,5 @@
 import { answerItem, checklistStatus, completeRun, startRun } from '../../core/checklist/checklist-runs';
-import { saveChecklistReport } from '../../core/checklist/report-files';
+import { listReportFiles, readReportFile, saveChecklistReport } from '../../core/checklist/report-files';
 import { FieldkitError } from '../../core/util/errors';
 import type { checklistCalls } from '../../api/calls/checklist';
 import type { Handlers } from '../../api/dispatcher';
@@ -27,6 +27,8 @@ export function checklistHandlers(
         // The platform renders PDFs: Electron's printToPDF in the app, the system Chromium elsewhere.
         ...(pdf ? { pdf: pdfRenderer(app.platform) } : {}),
       }),
+    'reports.list': async () => listReportFiles(app.currentSite()),
+    'reports.file': async ({ path }) => readReportFile(app.currentSite(), path),
   };
 }
 

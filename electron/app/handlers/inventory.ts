@@ -1,5 +1,7 @@
 import { InventoryStore } from '../../core/inventory/inventory-store';
 import { readScanSettings } from '../../core/inventory/remembered-scan';
+import { phoneTimeline } from '../../core/inventory/phone-timeline';
+import { readSavedViews, saveSavedViews } from '../../core/inventory/saved-views';
 import { inventoryToCsv, exportFileName } from '../../core/inventory/inventory-export';
 import { onLinkScan } from '../../core/discovery/arp-budget';
 import { localSubnets, parseTargets, rangesContain, LARGE_SCAN_ADDRESSES } from '../../core/discovery/ranges';
@@ -23,10 +25,14 @@ export function inventoryHandlers(
       if (result.imported + result.updated > 0) app.events.emit('inventory.changed', { reason: 'import', scan: null });
       return result;
     },
-    'inventory.exportCsv': async () => ({
-      csv: inventoryToCsv(await store().rows()),
-      fileName: exportFileName(app.currentSite().meta.name, new Date()),
-    }),
+    'inventory.exportCsv': async ({ keys }) => {
+      const wanted = keys ? new Set(keys) : null;
+      const rows = (await store().rows()).filter((r) => !wanted || wanted.has(r.key));
+      return { csv: inventoryToCsv(rows), fileName: exportFileName(app.currentSite().meta.name, new Date()) };
+    },
+    'inventory.timeline': async ({ key }) => phoneTimeline(app.currentSite(), key),
+    'inventory.views': async () => readSavedViews(app.currentSite()),
+    'inventory.saveViews': async ({ views }) => saveSavedViews(app.currentSite(), views),
     'inventory.devices': async ({ scan }) => {
       const devices = await store().devices();
       const all = (d: (typeof devices)[number]) => ({ ...d.record, state: d.state });

@@ -110,7 +110,7 @@ function firmwareRows(inputs: ChecklistInputs) {
 }
 
 function phoneName(r: ChecklistInputs['phones'][number]): string {
-  return [r.mac ?? r.ip ?? r.key, r.model, r.directoryNumber ? `DN ${r.directoryNumber}` : '']
+  return [r.displayName, r.mac ?? r.ip ?? r.key, r.model, r.directoryNumber ? `DN ${r.directoryNumber}` : '']
     .filter(Boolean)
     .join(' ');
 }
@@ -191,18 +191,27 @@ export const autoChecks: Record<AutoCheckId, (inputs: ChecklistInputs, ctx: Auto
     if (changes.length === 0) return result('pass', `No firmware changes made by Fieldkit ${sinceText}.`);
     const groups = new Map<string, number>();
     for (const c of changes) groups.set(`${c.from} → ${c.to}`, (groups.get(`${c.from} → ${c.to}`) ?? 0) + 1);
-    const below = changes.filter((c) => {
-      const v = parseFirmwareVersion(c.to);
+    // A phone counts by where its last change left it: one moved below the minimum and back again is fine now.
+    const last = new Map<string, (typeof changes)[number]>();
+    for (const c of [...changes].sort((a, b) => a.at.localeCompare(b.at))) last.set(c.mac, c);
+    const isBelow = (version: string) => {
+      const v = parseFirmwareVersion(version);
       return v !== null && compareFirmware(v, OSV_MINIMUM) < 0;
-    });
+    };
+    const below = [...last.values()].filter((c) => isBelow(c.to));
+    const wentBack = [...last.values()].filter(
+      (c) => !isBelow(c.to) && changes.some((x) => x.mac === c.mac && isBelow(x.to)),
+    );
     const evidence = [...groups].map(([k, n]) => {
       const [from, to] = k.split(' → ') as [string, string];
       return `${k} on ${plural(n, 'phone')} (${isMajorOrMinorChange(from, to) ? 'major/minor change' : 'patch/build change'})`;
     });
+    if (wentBack.length)
+      evidence.push(`${plural(wentBack.length, 'phone')} went below ${MIN} and back; they run ${MIN} or later now.`);
     if (below.length)
       return result(
         'fail',
-        `${plural(below.length, 'phone')} were changed to firmware below ${MIN}: the OSV parameters are lost there.`,
+        `${plural(below.length, 'phone')} ${below.length === 1 ? 'was' : 'were'} left on firmware below ${MIN} by Fieldkit: the OSV parameters are lost there.`,
         evidence,
       );
     return result('pass', `${plural(changes.length, 'firmware change')} ${sinceText}.`, evidence);

@@ -128,6 +128,7 @@ export function renderReportHtml(m: ReportModel): string {
     : '';
 
   const firmwareRows = m.firmware.changes.map((c) => [
+    td(c.name || '—'),
     td(c.mac, 'mono'),
     td(c.model ?? ''),
     td(c.before, 'mono'),
@@ -193,7 +194,7 @@ export function renderReportHtml(m: ReportModel): string {
   <h2>2 Firmware before and after</h2>
   ${
     m.firmware.changes.length
-      ? `<p>Firmware changes made by Fieldkit ${m.firmware.since ? `since the previous checklist (${date(m.firmware.since, false)})` : 'at this site'}; "Now" is the version in the current inventory.</p>${table(['MAC', 'Model', 'Before', 'After', 'Now', 'Change', 'Date'], firmwareRows, 'compact')}`
+      ? `<p>Firmware changes made by Fieldkit ${m.firmware.since ? `since the previous checklist (${date(m.firmware.since, false)})` : 'at this site'}; "Now" is the version in the current inventory.</p>${table(['Phone', 'MAC', 'Model', 'Before', 'After', 'Now', 'Change', 'Date'], firmwareRows, 'compact')}`
       : `<p>No firmware changes were made by Fieldkit ${m.firmware.since ? `since the previous checklist (${date(m.firmware.since, false)})` : 'at this site'}. Current versions are listed in section 1.</p>`
   }
 </section>
@@ -257,14 +258,21 @@ export function renderReportHtml(m: ReportModel): string {
   ${
     phonesTotal
       ? table(
-          ['MAC', 'Model', 'Number', 'Name', 'Location', 'Firmware'],
+          ['Name', 'Number', 'Location', 'MAC', 'Model', 'Firmware'],
           m.inventory.phones.map((ph) => [
+            td(ph.displayName || '—'),
+            td(ph.directoryNumber),
+            td(ph.location),
             td(ph.mac, 'mono'),
             td(ph.model),
-            td(ph.directoryNumber),
-            td(ph.displayName),
-            td(ph.location),
-            td(ph.presence === 'expected' ? 'not seen yet' : ph.firmware, 'mono'),
+            td(
+              ph.presence === 'expected'
+                ? 'not seen yet'
+                : ph.presence === 'no-answer'
+                  ? `${ph.firmware} (no answer to the last scan)`
+                  : ph.firmware,
+              'mono',
+            ),
           ]),
           'compact',
         )

@@ -57,7 +57,8 @@ export interface ReportModel {
     notSeen: number;
     otherDevices: number;
   };
-  firmware: { since: string | null; changes: (FirmwareBeforeAfter & { now: string | null })[] };
+  /** `name`: how the customer knows the phone (display name, number, location); '' when the sheet has none. */
+  firmware: { since: string | null; changes: (FirmwareBeforeAfter & { now: string | null; name: string })[] };
   featureRestrictions: ChecklistDefinition['featureRestrictions'];
   knownIssues: ChecklistDefinition['knownIssues'];
 }
@@ -78,6 +79,12 @@ function reportPhone(r: InventoryRow): ReportPhone {
     firmware: r.firmware ?? 'unknown',
     presence: r.presence,
   };
+}
+
+/** "Desk 3 · 2108189702 · Floor 3": what the customer calls the phone. */
+export function phoneName(r: InventoryRow | undefined): string {
+  if (!r) return '';
+  return [r.displayName, r.directoryNumber, r.location].filter(Boolean).join(' · ');
 }
 
 export interface ReportOptions {
@@ -108,7 +115,7 @@ export async function buildReportModel(site: SiteWorkspace, options: ReportOptio
     .filter((r) => r.completedAt && (!run || r.completedAt < (run.completedAt ?? run.startedAt)))
     .map((r) => r.completedAt!);
   const since = run ? run.since : dueState(completedBefore, changes).lastCompletedAt;
-  const current = new Map(rows.map((r) => [r.mac, r.firmware]));
+  const byMac = new Map(rows.map((r) => [r.mac, r]));
 
   const meta = site.meta;
   return {
@@ -161,7 +168,11 @@ export async function buildReportModel(site: SiteWorkspace, options: ReportOptio
     },
     firmware: {
       since,
-      changes: firmwareBeforeAfter(changes, since).map((c) => ({ ...c, now: current.get(c.mac) ?? null })),
+      changes: firmwareBeforeAfter(changes, since).map((c) => ({
+        ...c,
+        now: byMac.get(c.mac)?.firmware ?? null,
+        name: phoneName(byMac.get(c.mac)),
+      })),
     },
     featureRestrictions: def.featureRestrictions,
     knownIssues: def.knownIssues,

@@ -95,6 +95,8 @@ export const ScanSummarySchema = z.object({
     .object({ read: z.number().int(), rejected: z.number().int(), skipped: z.number().int() })
     .nullable()
     .default(null),
+  /** One sentence when phones refused the admin password, e.g. that the site password is probably wrong. */
+  credentials: z.string().nullable().default(null),
 });
 export type ScanSummary = z.infer<typeof ScanSummarySchema>;
 

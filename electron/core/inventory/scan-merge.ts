@@ -270,5 +270,21 @@ function summarise(
     changes,
     changesTotal: total,
     sysinfo: ctx.sysinfo ?? null,
+    credentials: credentialNote(ctx.sysinfo ?? null),
   };
+}
+
+const phones = (n: number) => `${n} phone${n === 1 ? '' : 's'}`;
+
+/** Credential trouble of one scan in one sentence: all refusing means the site password, some means their own. */
+export function credentialNote(sysinfo: ScanSummary['sysinfo']): string | null {
+  if (!sysinfo) return null;
+  const asked = sysinfo.read + sysinfo.rejected;
+  const notAsked = sysinfo.skipped
+    ? ` ${phones(sysinfo.skipped)} were not asked: no admin password is stored (Provisioning › Credentials).`
+    : '';
+  if (sysinfo.rejected === 0) return notAsked ? notAsked.trim() : null;
+  if (sysinfo.rejected === asked && asked > 1)
+    return `${sysinfo.rejected} of ${asked} phones rejected the admin password: the site admin password is probably wrong. Check it under Provisioning › Credentials and scan again.${notAsked}`;
+  return `${sysinfo.rejected} of ${phones(asked)} rejected the site admin password: they probably keep one of their own (e.g. a previous installer's). Set their per-phone password and scan again.${notAsked}`;
 }

@@ -142,3 +142,23 @@ test('verify and firmware results update the firmware, flags and answer time; an
     0,
   );
 });
+
+test('credential trouble is summarised in one sentence', async () => {
+  const { credentialNote } = await import('../../../electron/core/inventory/scan-merge');
+  assert.equal(credentialNote(null), null);
+  assert.equal(credentialNote({ read: 20, rejected: 0, skipped: 0 }), null);
+  assert.match(
+    credentialNote({ read: 0, rejected: 20, skipped: 0 })!,
+    /^20 of 20 phones rejected the admin password: the site admin password is probably wrong/,
+  );
+  assert.match(
+    credentialNote({ read: 18, rejected: 2, skipped: 0 })!,
+    /^2 of 20 phones rejected the site admin password: they probably keep one of their own/,
+  );
+  assert.match(credentialNote({ read: 0, rejected: 0, skipped: 4 })!, /^4 phones were not asked/);
+  const summary = mergeScan([], [], {
+    ...scanAt('2026-11-29T23:00:00.000Z'),
+    sysinfo: { read: 0, rejected: 3, skipped: 0 },
+  }).summary;
+  assert.match(summary.credentials!, /3 of 3 phones rejected/);
+});
