@@ -129,5 +129,10 @@ export async function phoneTimeline(
       events.push(...jobEvents(entries, file.slice(0, -'.jsonl'.length), names));
     }
   }
-  return events.sort((a, b) => b.at.localeCompare(a.at)).slice(0, options.maxEvents ?? 500);
+  // Newest first; entries of the same moment in the reverse of the order they were written.
+  return events
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => b.e.at.localeCompare(a.e.at) || b.i - a.i)
+    .map(({ e }) => e)
+    .slice(0, options.maxEvents ?? 500);
 }

@@ -154,16 +154,20 @@ export function mergeScan(
 
   const since = ctx.startedAt ?? ctx.at;
   const touched = new Set<InventoryDevice>();
+  const silentThisScan = new Set<string>();
   const changedThisScan = new Map<InventoryDevice, Change[]>();
   for (const rec of scanned) {
     const prev = findPrevious(rec, byKey, byIp);
     const answered = answeredScan(rec, since);
+    // Only a scan that looked at the address can say the phone did not answer (passive sightings cover nothing).
+    const silent = !answered && ctx.covers(rec.ip);
+    if (silent) silentThisScan.add(rec.key);
     if (!prev) {
       const mac = rec.mac ? parseMac(rec.mac.value) : null;
       const created: InventoryDevice = {
         record: rec,
         state: 'present',
-        answered,
+        answered: !silent,
         answeredAt: answered ? ctx.at : null,
         reports: [],
         changes: [{ kind: mac && ctx.expected?.has(mac) ? 'seen' : 'new', from: null, to: rec.ip }],
@@ -193,8 +197,10 @@ export function mergeScan(
     // Compared after merging, so an old sighting that lost to a newer reading is no change.
     const changes = changesBetween(prev, merged);
     prev.record = merged;
-    prev.answered = answered;
-    if (answered) prev.answeredAt = ctx.at;
+    if (answered) {
+      prev.answered = true;
+      prev.answeredAt = ctx.at;
+    } else if (silent) prev.answered = false;
     if (prev.record.key !== oldKey) {
       byKey.delete(oldKey);
       byKey.set(prev.record.key, prev);
@@ -223,7 +229,7 @@ export function mergeScan(
     }
   }
 
-  const noAnswer = [...touched].filter((d) => !d.answered).length;
+  const noAnswer = silentThisScan.size;
   return { devices, summary: summarise(ctx, scanned.length, changedThisScan, noAnswer) };
 }
 

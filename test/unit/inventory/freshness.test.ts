@@ -162,3 +162,17 @@ test('credential trouble is summarised in one sentence', async () => {
   }).summary;
   assert.match(summary.credentials!, /3 of 3 phones rejected/);
 });
+
+test('a scan of one address does not mark phones elsewhere as not answering (their old requests come along)', () => {
+  const first = mergeScan(
+    [],
+    [phoneRecord({ ip: '10.0.0.1', mac: A, firmware: '6.5.0.224', at: '2026-11-29T23:00:00.000Z' })],
+    scanAt('2026-11-29T23:00:00.000Z'),
+  ).devices;
+  const { devices, summary } = mergeScan(first, [passiveOnly('2026-11-29T22:57:00.000Z', '6.5.0.224')], {
+    ...scanAt('2026-11-29T23:10:30.000Z', '2026-11-29T23:10:00.000Z'),
+    covers: (ip) => ip === '10.0.0.99',
+  });
+  assert.equal(devices[0]!.answered, true);
+  assert.equal(summary.counts.noAnswer, 0);
+});
