@@ -9,10 +9,14 @@ export default defineConfig({
   resolve: {
     alias: { $api: fileURLToPath(new URL('../electron/api', import.meta.url)) },
   },
+  define: {
+    // `npm run dev:web` sets it: the page reloads itself after each rebuild.
+    __FIELDKIT_LIVE_RELOAD__: JSON.stringify(process.env.FIELDKIT_LIVE_RELOAD === '1'),
+  },
   build: {
     outDir: fileURLToPath(new URL('../dist/renderer', import.meta.url)),
     emptyOutDir: true,
-    sourcemap: false,
+    sourcemap: process.env.FIELDKIT_LIVE_RELOAD === '1',
     target: 'es2022',
   },
 });

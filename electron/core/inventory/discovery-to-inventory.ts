@@ -21,14 +21,17 @@ export function inventoryDiscoveryJob(deps: InventoryDiscoveryDeps): JobDefiniti
     ...shape,
     async run(ctx, params) {
       const startedAt = new Date().toISOString();
-      const scanned = parseTargets(params.ranges, { confirmLarge: params.confirmLarge }).ranges;
-      await saveScanSettings(site(), {
-        ranges: params.ranges,
-        sipPorts: params.sipPorts,
-        httpPorts: params.httpPorts,
-        httpsPorts: params.httpsPorts,
-        onlyListedPorts: params.onlyListedPorts,
-      });
+      const targets = parseTargets(params.ranges, { confirmLarge: params.confirmLarge });
+      const scanned = targets.ranges;
+      // Re-reading one phone is not how the site is scanned: only scans of more than one address are remembered.
+      if (targets.total > 1)
+        await saveScanSettings(site(), {
+          ranges: params.ranges,
+          sipPorts: params.sipPorts,
+          httpPorts: params.httpPorts,
+          httpsPorts: params.httpsPorts,
+          onlyListedPorts: params.onlyListedPorts,
+        });
       const job = createDiscoveryJob({
         ...discoveryDeps,
         onResult: async (devices, result) => {

@@ -1,12 +1,18 @@
-// Renderer state shared by the views: the open site, the jobs, the current place.
+// Renderer state shared by the views: the open site, its jobs and what the app is. Where the technician is lives in
+// the address (router.svelte.ts); messages are toasts (toasts.svelte.ts).
+import { onDestroy } from 'svelte';
 import { api } from './api';
-import type { CallOutput, EventPayload, SiteSummary } from '$api/contract';
+import { notify } from './toasts.svelte';
+import { TrackedJob, type JobSource, type TrackedJobOptions } from './tracked-job.svelte';
+import type { JobInfo } from './job-labels';
+import type { CallOutput, SiteSummary } from '$api/contract';
+import type { Place } from './router';
 
-export type JobInfo = EventPayload<'job.updated'>;
-export type Place = 'overview' | 'inventory' | 'provisioning' | 'firmware' | 'checklist' | 'jobs';
+export type { JobInfo } from './job-labels';
+export type { Place } from './router';
 
 export const places: { id: Place; label: string; hint: string }[] = [
-  { id: 'overview', label: 'Site', hint: 'Site details and status' },
+  { id: 'overview', label: 'Site', hint: 'What needs attention, site details' },
   { id: 'inventory', label: 'Inventory', hint: 'Discover phones, model, MAC and firmware' },
   { id: 'provisioning', label: 'Provisioning', hint: 'Generate, preview and publish configuration' },
   { id: 'firmware', label: 'Firmware', hint: 'Fallback or upgrade in safe waves' },
@@ -16,15 +22,9 @@ export const places: { id: Place; label: string; hint: string }[] = [
 
 export const ui = $state({
   site: null as SiteSummary | null,
-  place: 'overview' as Place,
   jobs: [] as JobInfo[],
   info: null as CallOutput<'app.info'> | null,
-  notice: null as { kind: 'error' | 'ok'; text: string } | null,
 });
-
-export function notify(kind: 'error' | 'ok', text: string) {
-  ui.notice = { kind, text };
-}
 
 export async function refreshJobs() {
   ui.jobs = await api.call('jobs.list', {});
@@ -47,6 +47,7 @@ export async function startApp() {
   if (ui.site) await refreshJobs();
 }
 
+/** Runs a call; its error becomes a toast. Prefer an Action when the error belongs next to a control. */
 export async function run<T>(action: () => Promise<T>, okText?: string): Promise<T | undefined> {
   try {
     const value = await action();
@@ -56,4 +57,28 @@ export async function run<T>(action: () => Promise<T>, okText?: string): Promise
     notify('error', (e as Error).message);
     return undefined;
   }
+}
+
+/** The app's jobs as TrackedJob sees them: the contract for actions, the live job list for state. */
+export const appJobs: JobSource = {
+  jobs: () => ui.jobs,
+  async start(kind, params) {
+    const job = await api.call('jobs.start', { kind, params });
+    upsertJob(job);
+    return job;
+  },
+  cancel: (id) => api.call('jobs.cancel', { id }),
+  async resume(id) {
+    const job = await api.call('jobs.resume', { id });
+    upsertJob(job);
+    return job;
+  },
+  onUpdate: (listener) => api.on('job.updated', listener),
+};
+
+/** A TrackedJob for a component: it stops listening when the component goes away. */
+export function trackJob(options: TrackedJobOptions = {}): TrackedJob {
+  const tracked = new TrackedJob(appJobs, options);
+  onDestroy(() => tracked.dispose());
+  return tracked;
 }

@@ -1,11 +1,11 @@
 // Which view shows each place.
-import SiteOverview from './SiteOverview.svelte';
-import JobsView from './JobsView.svelte';
+import SiteOverview from './overview/SiteOverview.svelte';
+import JobsView from './jobs/JobsView.svelte';
 import ProvisioningView from './provisioning/ProvisioningView.svelte';
 import ChecklistView from './checklist/ChecklistView.svelte';
 import InventoryView from './inventory/InventoryView.svelte';
 import FirmwareView from './firmware/FirmwareView.svelte';
-import type { Place } from '../lib/state.svelte';
+import type { Place } from '../lib/router';
 import type { Component } from 'svelte';
 
 export const placeViews: Record<Place, Component> = {

@@ -1,4 +1,5 @@
 // View helpers for the checklist walkthrough: labels, which item comes next, what an answer needs.
+import type { BadgeTone } from '../../lib/badges';
 import type { CallOutput } from '$api/contract';
 
 export type Status = CallOutput<'checklist.status'>;
@@ -14,6 +15,16 @@ export const OUTCOME_LABELS: Record<Outcome, string> = {
   'not-applicable': 'Not applicable',
   noted: 'Noted',
   open: 'Open',
+};
+
+export const OUTCOME_TONES: Record<Outcome, BadgeTone> = {
+  pass: 'ok',
+  noted: 'ok',
+  warn: 'warn',
+  deviation: 'warn',
+  fail: 'bad',
+  'not-applicable': 'neutral',
+  open: 'neutral',
 };
 
 export const ANSWER_LABELS: Record<AnswerStatus, string> = {
