@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { prepareSite } from '../unit/checklist/checklist-fixture';
-import { test as base, expect, startHost, stopHost, type HostHandle } from './fixtures';
+import { test as base, expect, startHost, stopHost, goTo, type HostHandle } from './fixtures';
 
 const test = base.extend<{ checklistHost: HostHandle }>({
   // The admin password the generated configuration takes, as the CLI/browser host reads credentials.
@@ -37,7 +37,7 @@ test('walk through the checklist, record deviations, complete the run and hand o
   await page.goto(host.url);
   await page.getByLabel('Site folder').fill(siteDir);
   await page.getByRole('button', { name: 'Open', exact: true }).click();
-  await page.getByRole('button', { name: 'Checklist' }).click();
+  await goTo(page, 'Checklist');
 
   await expect(page.getByTestId('checklist-due')).toHaveText('Due');
   await expect(page.getByText('First installation: no security checklist has been completed')).toBeVisible();
@@ -62,7 +62,7 @@ test('walk through the checklist, record deviations, complete the run and hand o
     page.getByRole('heading', { name: 'Phone firmware is 6.5.0.224 or later on every phone' }),
   ).toBeFocused();
   await expect(page.getByTestId('checklist-evidence')).toContainText(
-    '00:10:BC:00:00:01 6865i DN 2108189797: 6.4.0.140 is below 6.5.0.224',
+    'Store room 00:10:BC:00:00:01 6865i DN 2108189797: 6.4.0.140 is below 6.5.0.224',
   );
   await page.screenshot({ path: join(shots, '3-failed-evidence.png') });
 
@@ -112,8 +112,19 @@ test('walk through the checklist, record deviations, complete the run and hand o
   await expect(page.getByTestId('checklist-due')).toHaveText('Not due');
   await expect(page.getByRole('region', { name: 'Earlier runs' })).toContainText('Dana Weber with Jonas Keller');
   await page.getByRole('button', { name: 'Create report' }).click();
-  await expect(page.getByTestId('checklist-report')).toContainText('.pdf', { timeout: 60_000 });
+  const saved = page.getByTestId('checklist-report');
+  await expect(saved).toContainText('.pdf', { timeout: 60_000 });
+  await expect(saved).toBeInViewport();
   await page.screenshot({ path: join(shots, '6-completed.png') });
+  // The report opens from a link: its bytes come over the contract into a new tab.
+  const popup = page.waitForEvent('popup');
+  await saved.getByRole('button', { name: 'Open PDF' }).click();
+  const tab = await popup;
+  expect(tab.url()).toMatch(/^blob:/);
+  await tab.close();
+  const download = page.waitForEvent('download');
+  await saved.getByRole('button', { name: 'Save a copy' }).first().click();
+  expect((await readFile((await (await download).path())!)).subarray(0, 5).toString()).toBe('%PDF-');
 
   const reports = (await readdir(join(siteDir, 'reports'))).sort();
   const htmlName = reports.find((f) => f.endsWith('.html'))!;
@@ -160,7 +171,7 @@ test('the walkthrough is keyboard accessible: the step list and the answer form 
   await page.goto(host.url);
   await page.getByLabel('Site folder').fill(siteDir);
   await page.getByRole('button', { name: 'Open', exact: true }).click();
-  await page.getByRole('button', { name: 'Checklist' }).focus();
+  await page.getByRole('navigation', { name: 'Places' }).getByRole('link', { name: 'Checklist' }).focus();
   await page.keyboard.press('Enter');
   await page.getByRole('button', { name: 'Start checklist' }).focus();
   await page.keyboard.press('Enter');

@@ -10,7 +10,7 @@ import { startLab } from '../sim/lab';
 import { buildFirmwareImage } from '../sim/firmware-image';
 import { deviceFor } from '../integration/firmware/fixture';
 import { HTTP_CALL_PREFIX, TOKEN_HEADER } from '../../electron/api/transport';
-import { test, expect } from './fixtures';
+import { test, expect, goTo } from './fixtures';
 import type { HostHandle } from './fixtures';
 
 const ADMIN = '4711';
@@ -70,12 +70,8 @@ const freePort = () =>
 
 test('plan -> confirm -> canary and waves -> results', async ({ page, host }) => {
   test.setTimeout(120_000);
-  await page.goto(host.url);
-  await page.getByLabel('Site name').fill('Firmware e2e');
-  await page.getByRole('button', { name: 'Create site' }).click();
-  await expect(page.getByRole('heading', { name: 'Firmware e2e', level: 1 })).toBeVisible();
-
-  const site = await SiteWorkspace.open(join(host.sitesDir, 'Firmware-e2e'));
+  // The site and its server settings exist before Fieldkit opens it (the app reads them when it opens the site).
+  const site = await SiteWorkspace.create(join(host.sitesDir, 'Firmware-e2e'), { name: 'Firmware e2e' });
   const port = await freePort();
   await saveServerConfig(site, { address: '127.0.0.1', port, pathPrefix: 'prov' });
   const lab = await startLab(
@@ -114,7 +110,11 @@ test('plan -> confirm -> canary and waves -> results', async ({ page, host }) =>
     const st = join(host.root, '6867i-5.0.0.1018.st');
     await writeFile(st, buildFirmwareImage({ model: '6867i', version: '5.0.0.1018', sizeBytes: 2048 }));
 
-    await page.getByRole('button', { name: 'Firmware', exact: true }).click();
+    await page.goto(host.url);
+    await page.getByLabel('Site folder').fill(site.root);
+    await page.getByRole('button', { name: 'Open', exact: true }).click();
+    await expect(page.getByRole('heading', { name: 'Firmware e2e', level: 1 })).toBeVisible();
+    await goTo(page, 'Firmware');
     await page.getByLabel('File on this computer (.st or .zip)').fill(st);
     await page.getByRole('button', { name: 'Import' }).click();
     const library = page.getByRole('region', { name: 'Firmware library' });
@@ -127,17 +127,26 @@ test('plan -> confirm -> canary and waves -> results', async ({ page, host }) =>
       'Flash 6 phone(s): 6 6867i to 5.0.0.1018; skip 0 already on target; exclude 0.',
     );
     await expect(page.getByRole('list', { name: 'Guard rails' })).toContainText('go below 6.5.0.224');
+    // The plan speaks in words: no internal flag codes.
+    const planned = page.getByRole('table', { name: 'Planned phones' });
+    await expect(planned).toContainText('goes below 6.5.0.224');
+    await expect(planned).not.toContainText('below-osv-minimum');
     const start = page.getByRole('button', { name: 'Start firmware run' });
     await expect(start).toBeDisabled();
     await page.getByLabel('I have read the guard rails and confirm this summary').check();
     await start.click();
+    // The run is in the address, its panel is scrolled into view, and the plan cannot be started twice.
+    await expect(page).toHaveURL(/#\/firmware\/run\/[\w.-]+firmware-wave/);
+    await expect(page.getByRole('region', { name: 'Firmware run' })).toBeInViewport();
+    await expect(start).toBeDisabled();
+    await expect(page.getByTestId('fw-start-why')).toHaveText(
+      /A firmware run is in progress|This plan has been started/,
+    );
 
     const table = page.getByRole('table', { name: 'Before and after' });
     await expect(table.locator('tr[data-state="verified"]')).toHaveCount(6, { timeout: 60_000 });
-    await expect(page.getByRole('region', { name: 'Firmware run' }).locator('.badge')).toHaveText(
-      /succeeded|Done|done/i,
-      { timeout: 10_000 },
-    );
+    const runPanel = page.getByRole('region', { name: 'Firmware run' });
+    await expect(runPanel.locator('.badge').first()).toHaveText(/succeeded|Done|done/i, { timeout: 10_000 });
     await expect(page.getByRole('list', { name: 'Run log' })).toContainText('verified on 5.0.0.1018');
     await page.getByRole('button', { name: 'Save result table (CSV)' }).click();
     await expect(page.getByText(/Saved as reports\/firmware-/)).toBeVisible();
@@ -149,6 +158,27 @@ test('plan -> confirm -> canary and waves -> results', async ({ page, host }) =>
     const csv = await readFile(join(site.root, path), 'utf8');
     expect(csv.split('\r\n').filter(Boolean)).toHaveLength(7);
     for (const p of lab.phones) expect(lab.phone(p.mac).firmware).toBe('5.0.0.1018');
+
+    // A reload comes back to the run, with its log read from the journal.
+    await page.reload();
+    await expect(page.getByRole('region', { name: 'Firmware run' })).toBeVisible();
+    await expect(page.getByRole('list', { name: 'Run log' })).toContainText('verified on 5.0.0.1018');
+
+    // The inventory shows what the run verified, without a rescan; the phone's timeline names the run.
+    await goTo(page, 'Inventory');
+    const grid = page.getByRole('grid', { name: 'Phones' });
+    await expect(grid.locator('[role="row"][data-key]', { hasText: '5.0.0.1018' })).toHaveCount(6);
+    await grid.locator('[role="row"][data-key]').first().click();
+    const detail = page.getByTestId('device-detail');
+    await expect(detail.locator('[data-field="firmware"]')).toContainText('Firmware run');
+    await expect(detail.getByTestId('phone-timeline')).toContainText('Firmware run:');
+    await page.keyboard.press('Escape');
+
+    // The Jobs place names the run without its plan id.
+    await goTo(page, 'Jobs');
+    const row = page.locator('tr[data-job-id]').first();
+    await expect(row).toContainText('Firmware run');
+    await expect(row).not.toContainText('plan');
   } finally {
     await lab.stop();
   }

@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { test as base } from '@playwright/test';
+import { test as base, type Page } from '@playwright/test';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -76,3 +76,8 @@ export const test = base.extend<{ host: HostHandle }>({
   },
 });
 export { expect } from '@playwright/test';
+
+/** Goes to a place with the sidebar's link, as a technician would. */
+export async function goTo(page: Page, place: string): Promise<void> {
+  await page.getByRole('navigation', { name: 'Places' }).getByRole('link', { name: place, exact: true }).click();
+}

@@ -33,7 +33,12 @@ test('create a site, see it listed, reopen it, and find its files on disk', asyn
     'reports',
   ]);
 
+  // Closing asks first: it stops the built-in provisioning server.
   await page.getByRole('button', { name: 'Close site' }).click();
+  const dialog = page.getByRole('dialog', { name: /Close Head office/ });
+  await expect(dialog).toContainText('provisioning server');
+  await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
+  await dialog.getByRole('button', { name: 'Close site' }).click();
   const recent = page.getByRole('list', { name: 'Recent sites' });
   await expect(recent.getByRole('button', { name: /^Head office, 3rd floor/ })).toBeVisible();
   await recent.getByRole('button', { name: /^Head office, 3rd floor/ }).click();
@@ -55,7 +60,7 @@ test('a job started from the UI shows its progress reaching 100 % in the jobs pa
   await page.getByRole('button', { name: 'Run self-test' }).click();
 
   const panel = page.getByTestId('jobs-panel');
-  const job = panel.locator('.dock-job').first();
+  const job = panel.locator('[data-job-id]').first();
   const bar = job.getByRole('progressbar');
   await expect(job).toHaveAttribute('data-state', 'running');
   await expect.poll(async () => Number(await bar.getAttribute('aria-valuenow')), { timeout: 5_000 }).toBeGreaterThan(0);
@@ -63,11 +68,17 @@ test('a job started from the UI shows its progress reaching 100 % in the jobs pa
   await expect(job).toHaveAttribute('data-state', 'succeeded');
   await expect(job.getByText('100%')).toBeVisible();
 
-  await page.getByRole('button', { name: 'Jobs', exact: true }).click();
+  // The dock's card is a link to the job and its journal, in words.
+  await job.click();
+  await expect(page).toHaveURL(/#\/jobs\//);
   const row = page.locator('tr[data-job-id]').first();
   await expect(row).toContainText('Done');
-  await row.getByRole('button', { name: 'Journal' }).click();
-  await expect(page.locator('.journal')).toContainText('job-succeeded');
+  await expect(row).toContainText('Self-test');
+  const journal = page.getByTestId('job-journal');
+  await expect(journal.getByRole('list', { name: 'What happened' })).toContainText('Self-test started');
+  await expect(journal.getByRole('list', { name: 'What happened' })).toContainText('Finished');
+  await journal.getByLabel(/Every entry/).check();
+  await expect(journal.getByRole('list', { name: 'Journal entries' })).toContainText('job-succeeded');
 });
 
 test('the shell can be used with the keyboard alone', async ({ page, host }) => {
@@ -79,9 +90,12 @@ test('the shell can be used with the keyboard alone', async ({ page, host }) => 
   await expect(page.getByLabel('Folder', { exact: true })).toHaveValue(/Keyboard-site$/);
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { name: 'Keyboard site', level: 1 })).toBeVisible();
-  await page.getByRole('button', { name: 'Inventory' }).focus();
+  const link = page.getByRole('navigation', { name: 'Places' }).getByRole('link', { name: 'Inventory' });
+  await link.focus();
   await page.keyboard.press('Enter');
-  await expect(page.getByRole('button', { name: 'Inventory' })).toHaveAttribute('aria-current', 'page');
+  await expect(link).toHaveAttribute('aria-current', 'page');
+  // Focus moves to the new page's heading, not left in the navigation.
+  await expect(page.getByRole('heading', { name: 'Inventory', level: 2 })).toBeFocused();
 });
 
 test('diagnostics for a ticket download as text naming the site and its last job', async ({ page, host }) => {
@@ -89,9 +103,13 @@ test('diagnostics for a ticket download as text naming the site and its last job
   await page.getByLabel('Site name').fill('Ticket site');
   await page.getByRole('button', { name: 'Create site' }).click();
   await page.getByRole('button', { name: 'Run self-test' }).click();
-  await expect(page.getByTestId('jobs-panel').locator('.dock-job').first()).toHaveAttribute('data-state', 'succeeded', {
-    timeout: 15_000,
-  });
+  await expect(page.getByTestId('jobs-panel').locator('[data-job-id]').first()).toHaveAttribute(
+    'data-state',
+    'succeeded',
+    {
+      timeout: 15_000,
+    },
+  );
   const downloading = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Save diagnostics for a ticket' }).click();
   const download = await downloading;

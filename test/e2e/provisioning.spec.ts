@@ -5,7 +5,7 @@ import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { startLab } from '../sim/lab';
-import { test, expect, startHost, stopHost } from './fixtures';
+import { test, expect, startHost, stopHost, goTo } from './fixtures';
 import type { AddressInfo } from 'node:net';
 import type { Page } from '@playwright/test';
 
@@ -63,7 +63,7 @@ test('settings, generate, preview, publish, reboot and verify six phones from th
     await expect(page.getByRole('heading', { name: 'Provisioning site', level: 1 })).toBeVisible();
 
     // 1. Settings: a wrong value is refused naming the field; then the real ones and the admin password.
-    await page.getByRole('button', { name: 'Provisioning', exact: true }).click();
+    await goTo(page, 'Provisioning');
     await page.getByLabel('SIP server (proxy)').fill('sip:10.20.30.40');
     await page.getByLabel('NTP server', { exact: true }).fill('10.20.30.1');
     await page.getByRole('button', { name: 'Save settings' }).click();
@@ -83,7 +83,7 @@ test('settings, generate, preview, publish, reboot and verify six phones from th
     await expect(page.getByRole('button', { name: 'Generate', exact: true })).toBeVisible();
 
     // Inventory: scan the lab and paste the sheet (the inventory's own UI).
-    await page.getByRole('button', { name: 'Inventory', exact: true }).click();
+    await goTo(page, 'Inventory');
     await page.getByRole('button', { name: 'Scan network' }).click();
     await page.getByLabel('Addresses to scan').fill(lab.phones.map((p) => p.address).join('\n'));
     await page.getByLabel('mDNS browse').uncheck();
@@ -97,7 +97,7 @@ test('settings, generate, preview, publish, reboot and verify six phones from th
     await expect(page.getByTestId('import-result')).toContainText('6 new');
 
     // SIP passwords per phone, then generate.
-    await page.getByRole('button', { name: 'Provisioning', exact: true }).click();
+    await goTo(page, 'Provisioning');
     for (const p of lab.phones) {
       const mac = p.mac.replace(/:/g, '');
       await page.getByLabel(`SIP password for ${mac}`).fill(`Sip-${mac.slice(-4)}`);
@@ -105,7 +105,7 @@ test('settings, generate, preview, publish, reboot and verify six phones from th
       await expect(page.getByLabel(`SIP password for ${mac}`)).toHaveValue('');
     }
     await expect(page.getByRole('region', { name: 'Credentials' }).getByText('Missing')).toHaveCount(0);
-    await page.getByRole('button', { name: 'Step 2: Generate' }).click();
+    await page.getByRole('link', { name: 'Step 2: Generate' }).click();
     await page.getByRole('button', { name: 'Generate', exact: true }).click();
     const summary = page.getByTestId('generate-summary');
     await expect(summary).toContainText('10 files for 6 phone(s)');
@@ -120,32 +120,42 @@ test('settings, generate, preview, publish, reboot and verify six phones from th
     await page.getByLabel('Port', { exact: true }).fill(String(port));
     await page.getByLabel('Path', { exact: true }).fill('prov');
     await page.getByRole('button', { name: /Start server/ }).click();
-    await expect(page.locator('.prov-server .badge')).toHaveText('Running');
+    await expect(page.getByTestId('builtin-server').locator('.badge')).toHaveText('Running');
     await page.getByRole('button', { name: 'Preview changes' }).click();
     await expect(page.getByTestId('preview-summary')).toContainText('10 new');
     await page
       .getByRole('row', { name: /00085D960001\.cfg/ })
       .getByRole('button', { name: 'Content' })
       .click();
-    await expect(page.locator('.prov-diffs')).toContainText('+ sip line1 password: ********');
+    await expect(page.getByRole('table', { name: 'Files to publish' })).toContainText('+ sip line1 password: ********');
     await expect(page.getByRole('button', { name: 'Publish', exact: true })).toBeDisabled();
     await page.getByLabel(/I have reviewed the changes/).check();
     await shot(page, '3-preview');
     await page.getByRole('button', { name: 'Publish', exact: true }).click();
     await expect(page.getByTestId('publish-job').locator('.badge')).toHaveText('Done', { timeout: 30_000 });
+    // The result counts every file, the header says what the server serves, and the preview is current again.
+    await expect(page.getByTestId('publish-result')).toContainText('10 files published to');
+    await expect(page.getByTestId('server-indicator')).toContainText('Provisioning server running · 10 files');
+    await expect(page.getByTestId('preview-summary')).toContainText('10 unchanged');
+    await expect(page.getByRole('button', { name: 'Publish', exact: true })).toBeDisabled();
 
-    // Reboot: plan, confirmation, results.
+    // Reboot: plan, confirmation, results. The step is in the address and survives a reload.
     await page.getByRole('button', { name: 'Continue to reboot' }).click();
-    await page.getByRole('button', { name: 'Review reboot of 6 phone(s)' }).click();
+    await expect(page).toHaveURL(/#\/provisioning\/reboot$/);
+    await page.reload();
+    await expect(page.getByRole('heading', { name: 'Reboot phones' })).toBeVisible();
+    await expect(page.getByRole('table', { name: 'Phones to reboot' })).toContainText('Desk 1');
+    await page.getByRole('button', { name: 'Review reboot of 6 phones' }).click();
     // TLS signalling (the default): NOTIFY on UDP would not be answered, so the web UI goes first (phone-facts §10)
     await expect(page.getByRole('region', { name: 'Reboot plan' })).toContainText(
       'web UI restart → XML push Command: Reset → SIP NOTIFY check-sync',
     );
     await shot(page, '4-reboot-plan');
-    await page.getByRole('button', { name: 'Reboot 6 phone(s)' }).click();
+    await page.getByRole('button', { name: 'Reboot 6 phones' }).click();
     await expect(page.getByTestId('reboot-job').locator('.badge')).toHaveText('Done', { timeout: 60_000 });
-    const results = page.getByRole('region', { name: 'Reboot results' });
+    const results = page.getByRole('region', { name: 'Last reboot' });
     await expect(results.getByText('Restarting', { exact: true })).toHaveCount(6);
+    await expect(results).toContainText('Desk 6');
     await shot(page, '5-reboot-done');
 
     // Verify.
@@ -156,6 +166,8 @@ test('settings, generate, preview, publish, reboot and verify six phones from th
     const table = page.getByTestId('verify-table');
     await expect(table.locator('tr[data-verdict="verified"]')).toHaveCount(6);
     await expect(table.locator('tr').nth(1)).toContainText('6.5.0.224');
+    await expect(table.locator('tr').nth(1)).toContainText('Desk 1');
+    await expect(page.getByTestId('verify-date')).toContainText(/Verified \d{1,2} \w{3} \d{4}, \d\d:\d\d/);
     await shot(page, '6-verify');
     for (const p of lab.phones) expect(lab.phone(p.mac).setting('openscape enable')).toBe('1');
   } finally {
@@ -175,8 +187,8 @@ test("an SFTP target: trust on first use shows the server's fingerprint before a
     await page.goto(host.url);
     await page.getByLabel('Site name').fill('SFTP site');
     await page.getByRole('button', { name: 'Create site' }).click();
-    await page.getByRole('button', { name: 'Provisioning', exact: true }).click();
-    await page.getByRole('button', { name: 'Step 3: Preview & publish' }).click();
+    await goTo(page, 'Provisioning');
+    await page.getByRole('link', { name: 'Step 3: Preview & publish' }).click();
     await page.getByRole('button', { name: 'Add SFTP server' }).click();
     const form = page.getByRole('form', { name: 'Add SFTP server' });
     await form.getByLabel('Name').fill('site-sftp');
@@ -205,7 +217,7 @@ test("per-phone extras: lines added to one phone's file, a malformed line explai
   await page.goto(host.url);
   await page.getByLabel('Site name').fill('Extras site');
   await page.getByRole('button', { name: 'Create site' }).click();
-  await page.getByRole('button', { name: 'Inventory', exact: true }).click();
+  await goTo(page, 'Inventory');
   await page.getByRole('button', { name: 'Import sheet' }).click();
   await page
     .getByLabel('Or paste the rows')
@@ -213,14 +225,14 @@ test("per-phone extras: lines added to one phone's file, a malformed line explai
   await page.getByRole('button', { name: 'Import pasted rows' }).click();
   await expect(page.getByTestId('import-result')).toContainText('2 new');
 
-  await page.getByRole('button', { name: 'Provisioning', exact: true }).click();
+  await goTo(page, 'Provisioning');
   await page.getByLabel('SIP server (proxy)').fill('10.20.30.40');
   await page.getByLabel('Trusted CA file').fill('osv-ca.pem');
   await page.getByLabel('NTP server', { exact: true }).fill('10.20.30.1');
   await page.getByLabel('Server (as the phones reach it)').fill('127.0.0.1');
   await page.getByRole('button', { name: 'Save settings' }).click();
   await expect(page.getByRole('button', { name: 'Generate', exact: true })).toBeVisible();
-  await page.getByRole('button', { name: 'Step 1: Settings' }).click();
+  await page.getByRole('link', { name: 'Step 1: Settings' }).click();
 
   const extras = page.getByRole('region', { name: 'Per-phone extras' });
   await extras.getByLabel('Phone').selectOption('00085D970001');
@@ -229,12 +241,18 @@ test("per-phone extras: lines added to one phone's file, a malformed line explai
   await expect(extras.getByRole('alert')).toContainText('Line 2 is not "name: value"');
   await extras.getByLabel(/Extra lines for 00085D970001\.cfg/).fill('sip line1 vmail: *97\nsip line1 password: 1234');
   await extras.getByRole('button', { name: 'Save extras' }).click();
-  await expect(page.getByRole('alert').filter({ hasText: 'password' })).toBeVisible();
+  // The refusal shows next to the button that caused it, in view.
+  await expect(extras.getByRole('alert').filter({ hasText: 'password' })).toBeInViewport();
   await extras.getByLabel(/Extra lines for 00085D970001\.cfg/).fill('sip line1 vmail: *97');
   await extras.getByRole('button', { name: 'Save extras' }).click();
-  await expect(extras.getByRole('list', { name: 'Phones with extras' })).toContainText('00085D970001');
+  await expect(extras.getByRole('list', { name: 'Phones with extras' })).toContainText('Lobby (00:08:5D:97:00:01)');
+  await expect(page.getByTestId('toast')).toContainText('Extras for Lobby (00:08:5D:97:00:01) saved');
+  // Messages do not follow the technician to another place.
+  await goTo(page, 'Firmware');
+  await expect(page.getByTestId('toast')).toHaveCount(0);
+  await goTo(page, 'Provisioning');
 
-  await page.getByRole('button', { name: 'Step 2: Generate' }).click();
+  await page.getByRole('link', { name: 'Step 2: Generate' }).click();
   await page.getByRole('button', { name: 'Generate', exact: true }).click();
   await expect(page.getByLabel(/^Content of 00085D970001\.cfg/)).toContainText('sip line1 vmail: *97');
   await page.getByRole('button', { name: /00085D970002\.cfg/ }).click();

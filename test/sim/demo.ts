@@ -88,7 +88,7 @@ async function main() {
       fieldkitHost: '127.0.0.1',
     },
   });
-  // The technician's sheet: directory numbers and names for the 16 phones of the lab.
+  // The technician's sheet: directory numbers and names for the 20 phones of the lab.
   const rows = lab.phones.map(
     (p, i) =>
       `${p.mac};${2108189700 + i};${p.model === '6867i' ? 'Desk' : 'Counter'} ${i + 1};Floor ${1 + (i % 3)};${p.model}`,
@@ -130,7 +130,7 @@ async function main() {
       '',
       `  ${host.url}`,
       '',
-      'Try: Inventory → Scan (the lab range is proposed), Provisioning → Generate, preview, publish, reboot, verify,',
+      'Try: Inventory → Scan (the lab range is filled in), Provisioning → Generate, preview, publish, reboot, verify,',
       'Firmware → plan a fallback to 6.4.0.140 or an upgrade to 6.5.0.224 (both in the library),',
       'Checklist → walk it and create the customer report.',
       'Press Ctrl+C to stop; the lab and the demo folder are removed (keep the folder with --keep).',

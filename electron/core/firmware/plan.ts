@@ -279,7 +279,11 @@ export async function makeFirmwarePlan(
     if (!base.target) return { ...base, reason: `no target version chosen for the ${p.model}` };
     if (!p.ip) return { ...base, reason: 'no known address: discover the phone first' };
     if (p.httpPort === null && p.sipPort === null)
-      return { ...base, reason: 'the phone has no web UI: Fieldkit cannot point it at the firmware' };
+      return {
+        ...base,
+        reason:
+          'no scan has reached its web UI or SIP port (it may be slow or busy): scan it again with a longer timeout',
+      };
     const credentials = await credentialsFor(deps.secrets, p.mac);
     let reading: PhoneReading;
     try {

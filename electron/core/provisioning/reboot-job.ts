@@ -59,7 +59,10 @@ export async function planReboot(site: SiteWorkspace, selection: RebootSelection
     if (!p) notReady.push({ mac, reason: 'not in the sheet and not discovered' });
     else if (!p.ip) notReady.push({ mac, reason: 'its address is not known: discover the phones first' });
     else if (p.sipPort === null && p.httpPort === null)
-      notReady.push({ mac, reason: `discovery found no SIP or web port on ${p.ip}` });
+      notReady.push({
+        mac,
+        reason: `no scan has reached its SIP or web port on ${p.ip} (it may be slow or busy): scan it again with a longer timeout`,
+      });
     else {
       const route = rebootRouteFor(settings, { model: p.model, overrides: stored.phones[mac]?.overrides });
       phones.push({

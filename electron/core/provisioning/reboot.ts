@@ -162,7 +162,7 @@ function triggers(target: RebootTarget, options: RebootOptions): { method: Reboo
       method: 'web-restart',
       run:
         target.httpPort === null
-          ? 'the phone has no web UI port'
+          ? 'no web UI port is known for it (no scan has reached it)'
           : options.adminPassword === undefined
             ? 'no admin password in Credentials'
             : async () => {
@@ -182,7 +182,7 @@ function triggers(target: RebootTarget, options: RebootOptions): { method: Reboo
       method: options.fastReboot ? 'xml-fastreboot' : 'xml-reset',
       run:
         target.httpPort === null
-          ? 'the phone has no web UI port'
+          ? 'no web UI port is known for it (no scan has reached it)'
           : async () => {
               const r = await xmlPush(target.ip, target.httpPort ?? 80, xmlCommand, { timeoutMs, ...local });
               return {

@@ -57,8 +57,15 @@ export function jobTiming(job: Pick<JobInfo, 'startedAt' | 'finishedAt' | 'state
 }
 
 /** The job's last words for the technician: its error, its message, or its state. */
-export function jobSummary(job: Pick<JobInfo, 'state' | 'message' | 'error'>): string {
+export function jobSummary(
+  job: Pick<JobInfo, 'state' | 'message' | 'error'> & Partial<Pick<JobInfo, 'kind' | 'counters'>>,
+): string {
   if (job.error) return job.error;
+  // A publish's last message names only its last file; what counts is how many went out.
+  if (job.kind === 'publish' && job.state === 'succeeded' && job.counters) {
+    const files = (job.counters.new ?? 0) + (job.counters.changed ?? 0);
+    return `${files} ${files === 1 ? 'file' : 'files'} published`;
+  }
   if (job.message && job.message !== 'Done') return job.message;
   return STATE_BADGES[job.state].label;
 }

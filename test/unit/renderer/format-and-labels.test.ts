@@ -52,3 +52,15 @@ test('a job says when it started and how long it took; its summary is its error,
   assert.equal(jobSummary({ state: 'succeeded', message: 'Done' }), 'Done');
   assert.equal(jobSummary({ state: 'succeeded', message: '18 of 19 restarting' }), '18 of 19 restarting');
 });
+
+test('a finished publish says how many files went out, not the last file name', () => {
+  assert.equal(
+    jobSummary({
+      kind: 'publish',
+      state: 'succeeded',
+      message: 'Published 08000F240006.cfg',
+      counters: { new: 20, changed: 4 },
+    }),
+    '24 files published',
+  );
+});
