@@ -2,7 +2,6 @@
 // verified on simulated phones, and save the before/after table.
 import { writeFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
 import { SiteWorkspace } from '../../electron/core/workspace/site-workspace';
 import { saveServerConfig } from '../../electron/core/provisioning/targets-config';
 import { DEVICES_FILE, DevicesFileSchema } from '../../electron/core/inventory/inventory-files';
@@ -10,7 +9,7 @@ import { startLab } from '../sim/lab';
 import { buildFirmwareImage } from '../sim/firmware-image';
 import { deviceFor } from '../integration/firmware/fixture';
 import { HTTP_CALL_PREFIX, TOKEN_HEADER } from '../../electron/api/transport';
-import { test, expect, goTo } from './fixtures';
+import { test, expect, goTo, freePort } from './fixtures';
 import type { HostHandle } from './fixtures';
 
 const ADMIN = '4711';
@@ -59,14 +58,6 @@ async function publishSite(host: HostHandle, macs: string[], port: number): Prom
   }
   throw new Error('publish did not finish');
 }
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
 
 test('plan -> confirm -> canary and waves -> results', async ({ page, host }) => {
   test.setTimeout(120_000);

@@ -2,10 +2,12 @@
 // data and sites folders, and hands the test its address. The renderer must be built first.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test as base, type Page } from '@playwright/test';
+import type { AddressInfo } from 'node:net';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -80,4 +82,36 @@ export { expect } from '@playwright/test';
 /** Goes to a place with the sidebar's link, as a technician would. */
 export async function goTo(page: Page, place: string): Promise<void> {
   await page.getByRole('navigation', { name: 'Places' }).getByRole('link', { name: place, exact: true }).click();
+}
+
+/** A TCP port free on 127.0.0.1 right now (for a built-in server the test configures). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+export interface UiScan {
+  addresses: string[];
+  sip: number;
+  http: number;
+  /** Answer timeout in seconds, as typed. */
+  timeout?: string;
+}
+
+/** Scans from Inventory › Scan network as a technician does (no HTTPS, no mDNS) and waits for it to finish. */
+export async function scanFromUi(page: Page, scan: UiScan): Promise<void> {
+  await page.getByRole('button', { name: 'Scan network' }).click();
+  await page.getByLabel('Addresses to scan').fill(scan.addresses.join('\n'));
+  await page.getByLabel('SIP ports').fill(String(scan.sip));
+  await page.getByLabel('HTTP ports', { exact: true }).fill(String(scan.http));
+  await page.getByLabel('HTTPS ports').fill('');
+  if (scan.timeout) await page.getByLabel('Timeout (s)').fill(scan.timeout);
+  await page.getByLabel('mDNS browse').uncheck();
+  await page.getByLabel(/I may scan them/).check();
+  await page.getByRole('button', { name: 'Start scan' }).click();
+  const progress = page.getByTestId('scan-progress');
+  await progress.and(page.locator('[data-state="succeeded"]')).waitFor({ timeout: 60_000 });
 }

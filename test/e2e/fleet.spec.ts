@@ -5,7 +5,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startLab } from '../sim/lab';
-import { test, expect, startHost, stopHost, goTo } from './fixtures';
+import { test, expect, startHost, stopHost, goTo, scanFromUi } from './fixtures';
 import type { Page } from '@playwright/test';
 
 const SHOTS = join(process.cwd(), 'test-results', 'fleet');
@@ -72,15 +72,7 @@ test('choose phones and act on them; saved filters; per-phone actions and timeli
         ].join('\n'),
       );
     await page.getByRole('button', { name: 'Import pasted rows' }).click();
-    await page.getByRole('button', { name: 'Scan network' }).click();
-    await page.getByLabel('Addresses to scan').fill(lab.phones.map((p) => p.address).join('\n'));
-    await page.getByLabel('SIP ports').fill('15064');
-    await page.getByLabel('HTTP ports', { exact: true }).fill('18084');
-    await page.getByLabel('HTTPS ports').fill('');
-    await page.getByLabel('mDNS browse').uncheck();
-    await page.getByLabel(/I may scan them/).check();
-    await page.getByRole('button', { name: 'Start scan' }).click();
-    await expect(page.getByTestId('scan-progress')).toHaveAttribute('data-state', 'succeeded', { timeout: 30_000 });
+    await scanFromUi(page, { addresses: lab.phones.map((p) => p.address), sip: 15064, http: 18084 });
 
     // The Site page lists what needs attention, each with a link to where it is fixed.
     await goTo(page, 'Site');

@@ -3,23 +3,14 @@
 // "No answer" (and answers with a longer timeout), credential trouble is one sentence, the sheet's phones are
 // "first seen" rather than new, and the header counts them by model before any scan.
 import { mkdir } from 'node:fs/promises';
-import { request, createServer } from 'node:http';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { startLab } from '../sim/lab';
-import { test, expect, startHost, stopHost, goTo } from './fixtures';
-import type { AddressInfo } from 'node:net';
+import { test, expect, startHost, stopHost, goTo, freePort, scanFromUi } from './fixtures';
 import type { Page } from '@playwright/test';
 
 const SHOTS = join(process.cwd(), 'test-results', 'inventory-trust');
 const ADMIN = '7391548260';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** A provisioning request as the phone at `from` makes it: that is how passive discovery sees phones. */
 function fetchAs(from: string, port: number, userAgent: string): Promise<number> {
@@ -36,21 +27,10 @@ function fetchAs(from: string, port: number, userAgent: string): Promise<number>
   });
 }
 
-async function scan(page: Page, addresses: string[], timeoutSeconds: string) {
-  await page.getByRole('button', { name: 'Scan network' }).click();
-  await page.getByLabel('Addresses to scan').fill(addresses.join('\n'));
-  await page.getByLabel('SIP ports').fill('15063');
-  await page.getByLabel('HTTP ports', { exact: true }).fill('18083');
-  await page.getByLabel('HTTPS ports').fill('');
-  await page.getByLabel('Timeout (s)').fill(timeoutSeconds);
-  await page.getByLabel('mDNS browse').uncheck();
-  await page.getByLabel(/I may scan them/).check();
-  await page.getByRole('button', { name: 'Start scan' }).click();
-  const progress = page.getByTestId('scan-progress');
-  // The form closes; focus goes to the scan's progress instead of falling to the page.
-  await expect(progress).toBeFocused();
-  await expect(progress).toHaveAttribute('data-state', 'succeeded', { timeout: 60_000 });
-  await expect(progress).toBeFocused();
+async function scan(page: Page, addresses: string[], timeout: string) {
+  await scanFromUi(page, { addresses, sip: 15063, http: 18083, timeout });
+  // The form closed when the scan started; focus is on the scan's progress, not fallen to the page.
+  await expect(page.getByTestId('scan-progress')).toBeFocused();
 }
 
 test.beforeAll(async () => {

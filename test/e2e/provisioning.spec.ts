@@ -2,24 +2,14 @@
 // lab: settings and credentials -> scan and sheet -> generate -> preview and publish on the built-in server
 // -> reboot (confirmed) -> verify, with screenshots of every step at 1366x768.
 import { mkdir } from 'node:fs/promises';
-import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { startLab } from '../sim/lab';
-import { test, expect, startHost, stopHost, goTo } from './fixtures';
-import type { AddressInfo } from 'node:net';
+import { test, expect, startHost, stopHost, goTo, freePort } from './fixtures';
 import type { Page } from '@playwright/test';
 
 const SHOTS = join(process.cwd(), 'test-results', 'provisioning');
 const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false });
 const ADMIN = '7391548260';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 test.beforeAll(async () => {
   await mkdir(SHOTS, { recursive: true });

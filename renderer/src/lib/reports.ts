@@ -1,6 +1,7 @@
 // Opening a report the site keeps (checklist PDF/HTML, result tables): its bytes come over the contract and open
 // in a new tab, or are saved as a download.
 import { api } from './api';
+import { downloadBlob } from './download';
 
 async function blobOf(path: string): Promise<{ blob: Blob; name: string }> {
   const file = await api.call('reports.file', { path });
@@ -22,12 +23,5 @@ export async function openReport(path: string): Promise<void> {
 /** Saves a copy where the browser saves downloads. */
 export async function saveReport(path: string): Promise<void> {
   const { blob, name } = await blobOf(path);
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  downloadBlob(blob, name);
 }
