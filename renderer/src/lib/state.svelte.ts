@@ -62,8 +62,8 @@ export async function run<T>(action: () => Promise<T>, okText?: string): Promise
 /** The app's jobs as TrackedJob sees them: the contract for actions, the live job list for state. */
 export const appJobs: JobSource = {
   jobs: () => ui.jobs,
-  async start(kind, params) {
-    const job = await api.call('jobs.start', { kind, params });
+  async start(request) {
+    const job = await api.call('jobs.start', request);
     upsertJob(job);
     return job;
   },

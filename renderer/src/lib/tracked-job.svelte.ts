@@ -2,11 +2,15 @@
 // events, starting, cancelling and resuming it, and a hook when it ends. Every view that starts jobs goes through
 // this class, so the job API is used in one place.
 import type { JobInfo } from './job-labels';
+import type { CallInput, JobKind, JobParams } from '$api/contract';
+
+/** What jobs.start takes: a union on `kind`, each kind with its own parameters (electron/api/job-kinds.ts). */
+export type JobRequest = CallInput<'jobs.start'>;
 
 /** Where jobs come from: the app's contract client and job list, or a stand-in in tests. */
 export interface JobSource {
   jobs(): readonly JobInfo[];
-  start(kind: string, params: unknown): Promise<JobInfo>;
+  start(request: JobRequest): Promise<JobInfo>;
   cancel(id: string): Promise<unknown>;
   resume(id: string): Promise<JobInfo>;
   onUpdate(listener: (job: JobInfo) => void): () => void;
@@ -14,7 +18,7 @@ export interface JobSource {
 
 export interface TrackedJobOptions {
   /** The job kind this view shows; used to pick up a job that is already running (or the latest one). */
-  kind?: string;
+  kind?: JobKind;
   adopt?: 'running' | 'latest';
   /** Called once each time the tracked job reaches succeeded, failed or cancelled. */
   onFinish?: (job: JobInfo) => void;
@@ -77,12 +81,13 @@ export class TrackedJob {
   }
 
   /** Starts a job unless this one is still busy; resolves to it, or null when it was refused. */
-  async start(kind: string, params: unknown): Promise<JobInfo | null> {
+  async start<K extends JobKind>(kind: K, params: JobParams<K>): Promise<JobInfo | null> {
     if (this.busy) return null;
     this.starting = true;
     this.error = null;
     try {
-      const job = await this.source.start(kind, params);
+      // The signature ties params to kind; TypeScript cannot narrow a generic pair to the union by itself.
+      const job = await this.source.start({ kind, params } as JobRequest);
       this.id = job.id;
       this.#lastState = job.state;
       return job;

@@ -42,9 +42,9 @@ function fakeSource(initial: JobInfo[] = []) {
   const calls: string[] = [];
   const source: Tracked.JobSource = {
     jobs: () => jobs,
-    async start(kind) {
+    async start({ kind }) {
       calls.push(`start ${kind}`);
-      if (kind === 'refused') throw new Error('Another run holds these phones.');
+      if (kind === 'firmware-wave') throw new Error('Another run holds these phones.');
       const job = info(`job-${next++}`, kind, 'running');
       jobs.unshift(job);
       return job;
@@ -75,12 +75,12 @@ test('start, follow to the end once, and no second start while it runs', async (
   const ended: string[] = [];
   const t = new TrackedJob(source, { onFinish: (j) => ended.push(`${j.id} ${j.state}`) });
   assert.equal(t.job, null);
-  const job = await t.start('reboot', {});
+  const job = await t.start('self-test', {});
   assert.equal(job?.id, 'job-1');
   assert.equal(t.running, true);
   assert.equal(t.busy, true);
-  assert.equal(await t.start('reboot', {}), null, 'a second start while the first runs is refused');
-  assert.deepEqual(calls, ['start reboot']);
+  assert.equal(await t.start('self-test', {}), null, 'a second start while the first runs is refused');
+  assert.deepEqual(calls, ['start self-test']);
   emit({ ...job!, state: 'waiting' });
   assert.equal(t.running, true);
   emit({ ...job!, state: 'succeeded' });
@@ -90,7 +90,7 @@ test('start, follow to the end once, and no second start while it runs', async (
   assert.equal(t.finished, true);
   assert.equal(t.busy, false);
   // After it ended, a new one can start; resuming a cancelled one reports its end again.
-  await t.start('reboot', {});
+  await t.start('self-test', {});
   emit({ ...t.job!, state: 'cancelled' });
   await t.resume();
   emit({ ...t.job!, state: 'running' });
@@ -104,7 +104,7 @@ test('a refused start keeps the reason; a running job of its kind is picked up; 
     info('live', 'discovery', 'running'),
   ]);
   const refused = new TrackedJob(source);
-  assert.equal(await refused.start('refused', {}), null);
+  assert.equal(await refused.start('firmware-wave', { planId: 'p', confirm: 'c' }), null);
   assert.equal(refused.error, 'Another run holds these phones.');
   assert.equal(refused.starting, false);
 
