@@ -1,11 +1,15 @@
 // An inventory you can trust (issue 14 §4), in Chromium through the browser host against loopback phones:
 // a fresh SIP banner beats an older provisioning request after a refused /sysinfo.html login, a slow phone is
 // "No answer" (and answers with a longer timeout), credential trouble is one sentence, the sheet's phones are
-// "first seen" rather than new, and the header counts them by model before any scan.
+// "first seen" rather than new, and the header counts them by model before any scan. A verify run writes what it
+// read back into the inventory, without a rescan (a firmware run does the same: firmware.spec.ts).
 import { mkdir } from 'node:fs/promises';
 import { request } from 'node:http';
 import { join } from 'node:path';
+import { SiteWorkspace } from '../../electron/core/workspace/site-workspace';
+import { DEVICES_FILE, DevicesFileSchema } from '../../electron/core/inventory/inventory-files';
 import { startLab } from '../sim/lab';
+import { deviceFor } from '../integration/firmware/fixture';
 import { test, expect, startHost, stopHost, goTo, freePort, scanFromUi } from './fixtures';
 import type { Page } from '@playwright/test';
 
@@ -165,6 +169,72 @@ test('a fresh reading wins over an old request, a slow phone is "No answer", pas
     await page.screenshot({ path: join(SHOTS, '3-slow-answered.png') });
   } finally {
     await stopHost(host);
+    await lab.stop();
+  }
+});
+
+test('a verify run updates the inventory: the firmware it read replaces an older reading, phone by phone', async ({
+  page,
+  host,
+}) => {
+  test.setTimeout(120_000);
+  const lab = await startLab(
+    {
+      name: 'e2e-trust-verify',
+      loopbackBase: '127.71.0.0',
+      bootMs: 0,
+      groups: [
+        {
+          kind: 'mitel-6800',
+          count: 2,
+          model: '6867i',
+          versions: ['6.5.0.224'],
+          macStart: '00:08:5D:71:00:01',
+          ports: { sip: 5060, http: 80, https: null },
+        },
+      ],
+    },
+    { mode: 'loopback' },
+  );
+  try {
+    const [a, b] = lab.phones as [(typeof lab.phones)[number], (typeof lab.phones)[number]];
+    // Fieldkit last read these phones hours ago, on 6.4.0.140; since then they were upgraded by someone else.
+    const site = await SiteWorkspace.create(join(host.sitesDir, 'Verify-trust'), { name: 'Verify trust' });
+    const hoursAgo = new Date(Date.now() - 3 * 3600_000).toISOString();
+    await site.writeJson(DEVICES_FILE, DevicesFileSchema, {
+      format: 'fieldkit-inventory',
+      formatVersion: 1,
+      updatedAt: hoursAgo,
+      devices: lab.phones.map((p) => deviceFor({ ...p, firmware: '6.4.0.140' }, hoursAgo)),
+    });
+
+    await page.goto(host.url);
+    await page.getByLabel('Site folder').fill(site.root);
+    await page.getByRole('button', { name: 'Open', exact: true }).click();
+    await expect(page.getByRole('heading', { name: 'Verify trust', level: 1 })).toBeVisible();
+    await goTo(page, 'Inventory');
+    const grid = page.getByRole('grid', { name: 'Phones' });
+    const rowOf = (address: string) => grid.locator('[role="row"][data-key]', { hasText: address });
+    await expect(rowOf(a.address)).toContainText('6.4.0.140');
+
+    // Verify phone A only; its inventory row takes what the phone said, B keeps the older reading.
+    await rowOf(a.address).getByRole('checkbox').check();
+    await page.getByTestId('chosen-bar').getByRole('button', { name: 'Verify' }).click();
+    // Nothing was provisioned, so the verdict may be "failed"; the firmware it read counts all the same.
+    await expect(page.getByTestId('inventory-verify-job').locator('.badge').first()).toHaveText(/Done|Failed/, {
+      timeout: 60_000,
+    });
+    await expect(rowOf(a.address)).toContainText('6.5.0.224');
+    await expect(rowOf(a.address)).not.toContainText('6.4.0.140');
+    await expect(rowOf(b.address)).toContainText('6.4.0.140');
+
+    await rowOf(a.address).click();
+    const detail = page.getByTestId('device-detail');
+    await expect(detail.locator('[data-field="firmware"]')).toContainText('6.5.0.224');
+    await expect(detail.locator('[data-field="firmware"]')).toContainText('Verify');
+    await expect(detail.getByTestId('phone-timeline')).toContainText('Verif');
+    await page.screenshot({ path: join(SHOTS, '4-after-verify.png') });
+  } finally {
     await lab.stop();
   }
 });
