@@ -20,6 +20,8 @@ export const STATE_BADGES: Record<JobState, { tone: BadgeTone; label: string }> 
   running: { tone: 'info', label: 'Running' },
   waiting: { tone: 'warn', label: 'Needs decision' },
   succeeded: { tone: 'ok', label: 'Done' },
+  // The technician chose to stop a run (the safe choice when a wave halts): never "Done".
+  stopped: { tone: 'warn', label: 'Stopped' },
   failed: { tone: 'bad', label: 'Failed' },
   cancelled: { tone: 'neutral', label: 'Cancelled' },
   interrupted: { tone: 'warn', label: 'Interrupted' },
@@ -27,7 +29,7 @@ export const STATE_BADGES: Record<JobState, { tone: BadgeTone; label: string }> 
 
 export const isActive = (state: JobState | undefined): boolean => state === 'running' || state === 'waiting';
 export const isFinished = (state: JobState | undefined): boolean =>
-  state === 'succeeded' || state === 'failed' || state === 'cancelled';
+  state === 'succeeded' || state === 'stopped' || state === 'failed' || state === 'cancelled';
 
 /** What the job does, in words: the core's title without ids or internal target names. */
 export function jobTitle(job: Pick<JobInfo, 'kind' | 'title'>): string {

@@ -20,12 +20,12 @@ export interface TrackedJobOptions {
   /** The job kind this view shows; used to pick up a job that is already running (or the latest one). */
   kind?: JobKind;
   adopt?: 'running' | 'latest';
-  /** Called once each time the tracked job reaches succeeded, failed or cancelled. */
+  /** Called once each time the tracked job reaches succeeded, stopped, failed or cancelled. */
   onFinish?: (job: JobInfo) => void;
 }
 
 const ACTIVE = new Set<JobInfo['state']>(['running', 'waiting']);
-const FINISHED = new Set<JobInfo['state']>(['succeeded', 'failed', 'cancelled']);
+const FINISHED = new Set<JobInfo['state']>(['succeeded', 'stopped', 'failed', 'cancelled']);
 
 export class TrackedJob {
   id = $state<string | null>(null);

@@ -32,6 +32,7 @@ const STATES: Record<string, { label: string; tone: BadgeTone }> = {
   staged: { label: 'Staged', tone: 'info' },
   rebooting: { label: 'Restarting', tone: 'info' },
   flashing: { label: 'Flashing', tone: 'info' },
+  'password-rejected': { label: 'Up, rejects the admin password', tone: 'bad' },
   verified: { label: 'Verified', tone: 'ok' },
   failed: { label: 'Failed', tone: 'bad' },
   skipped: { label: 'Skipped', tone: 'neutral' },
