@@ -61,8 +61,12 @@ async function publishSite(host: HostHandle, macs: string[], port: number): Prom
 
 test('plan -> confirm -> canary and waves -> results', async ({ page, host }) => {
   test.setTimeout(120_000);
-  // The site and its server settings exist before Fieldkit opens it (the app reads them when it opens the site).
-  const site = await SiteWorkspace.create(join(host.sitesDir, 'Firmware-e2e'), { name: 'Firmware e2e' });
+  await page.goto(host.url);
+  await page.getByLabel('Site name').fill('Firmware e2e');
+  await page.getByRole('button', { name: 'Create site' }).click();
+  await expect(page.getByRole('heading', { name: 'Firmware e2e', level: 1 })).toBeVisible();
+
+  const site = await SiteWorkspace.open(join(host.sitesDir, 'Firmware-e2e'));
   const port = await freePort();
   await saveServerConfig(site, { address: '127.0.0.1', port, pathPrefix: 'prov' });
   const lab = await startLab(
@@ -101,10 +105,6 @@ test('plan -> confirm -> canary and waves -> results', async ({ page, host }) =>
     const st = join(host.root, '6867i-5.0.0.1018.st');
     await writeFile(st, buildFirmwareImage({ model: '6867i', version: '5.0.0.1018', sizeBytes: 2048 }));
 
-    await page.goto(host.url);
-    await page.getByLabel('Site folder').fill(site.root);
-    await page.getByRole('button', { name: 'Open', exact: true }).click();
-    await expect(page.getByRole('heading', { name: 'Firmware e2e', level: 1 })).toBeVisible();
     await goTo(page, 'Firmware');
     await page.getByLabel('File on this computer (.st or .zip)').fill(st);
     await page.getByRole('button', { name: 'Import' }).click();

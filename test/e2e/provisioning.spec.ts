@@ -106,6 +106,9 @@ test('settings, generate, preview, publish, reboot and verify six phones from th
 
     // Preview and publish on the built-in server.
     await page.getByRole('button', { name: 'Continue to preview' }).click();
+    // The server's saved settings fill the form when its state arrives: type after that, not into it.
+    await expect(page.getByTestId('builtin-server').locator('.badge')).toHaveText('Stopped');
+    await expect(page.getByLabel('Address', { exact: true })).not.toHaveValue('');
     await page.getByLabel('Address', { exact: true }).fill('127.0.0.1');
     await page.getByLabel('Port', { exact: true }).fill(String(port));
     await page.getByLabel('Path', { exact: true }).fill('prov');
