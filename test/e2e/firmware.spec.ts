@@ -3,7 +3,6 @@
 import { writeFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SiteWorkspace } from '../../electron/core/workspace/site-workspace';
-import { saveServerConfig } from '../../electron/core/provisioning/targets-config';
 import { DEVICES_FILE, DevicesFileSchema } from '../../electron/core/inventory/inventory-files';
 import { startLab } from '../sim/lab';
 import { buildFirmwareImage } from '../sim/firmware-image';
@@ -43,7 +42,7 @@ async function publishSite(host: HostHandle, macs: string[], port: number): Prom
   for (const mac of macs) await api(host, 'credentials.set', { key: `sip-password:${mac}`, value: `Sip-${mac}` });
   await api(host, 'inventory.importCsv', { text: ['MAC,DN', ...macs.map((m, i) => `${m},${4200 + i}`)].join('\n') });
   await api(host, 'config.generate', {});
-  await api(host, 'provisioning.server.start', {});
+  await api(host, 'provisioning.server.start', { config: { address: '127.0.0.1', port, pathPrefix: 'prov' } });
   const preview = (await api(host, 'provisioning.preview', { targetId: 'builtin' })) as { token: string };
   const job = (await api(host, 'jobs.start', {
     kind: 'publish',
@@ -68,7 +67,6 @@ test('plan -> confirm -> canary and waves -> results', async ({ page, host }) =>
 
   const site = await SiteWorkspace.open(join(host.sitesDir, 'Firmware-e2e'));
   const port = await freePort();
-  await saveServerConfig(site, { address: '127.0.0.1', port, pathPrefix: 'prov' });
   const lab = await startLab(
     {
       name: 'fw-e2e',
