@@ -17,19 +17,12 @@ import { parseCfg, serializeCfg } from '../../../electron/core/config/cfg-format
 import { parseCsv } from '../../../electron/core/inventory/csv';
 import { parseSheetCsv } from '../../../electron/core/inventory/sheet';
 import { Redactor } from '../../../electron/core/security/redactor';
+import { withinCpuBudget } from '../../helpers/cpu-budget';
 
 const MB = 1024 * 1024;
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
-
-function timed<T>(budgetMs: number, label: string, f: () => T): T {
-  const start = performance.now();
-  const result = f();
-  const ms = performance.now() - start;
-  assert.ok(ms < budgetMs, `${label} took ${ms.toFixed(0)} ms (budget ${budgetMs} ms)`);
-  return result;
-}
 
 function heapGrowthMb(rounds: number, f: () => unknown): number {
   f(); // warm up: compiled code and caches are not growth
@@ -46,9 +39,9 @@ const decode = (b: Uint8Array) => new TextDecoder('utf-8', { fatal: false }).dec
 describe('deep nesting and hostile structure', () => {
   test('sysinfo: 100k nested tables, an unterminated comment, a megabyte attribute: bounded, and the value is still found when present', () => {
     const deep = `${'<table><tr><td>'.repeat(100_000)}Firmware Version</td><td>6.5.0.224${'</td></tr></table>'.repeat(100_000)}`;
-    timed(1000, 'nested tables', () => parseSysinfo(deep));
-    timed(500, 'unterminated comment', () => parseSysinfo(`<!--${'<td>x</td>'.repeat(100_000)}`));
-    timed(500, 'megabyte attribute', () =>
+    withinCpuBudget(1000, 'nested tables', () => parseSysinfo(deep));
+    withinCpuBudget(500, 'unterminated comment', () => parseSysinfo(`<!--${'<td>x</td>'.repeat(100_000)}`));
+    withinCpuBudget(500, 'megabyte attribute', () =>
       parseSysinfo(`<td title="${'"'.repeat(MB)}">Firmware Version</td><td>6.5.0.224</td>`),
     );
     const ok = parseSysinfo('<table><tr><td>Firmware Version</td><td>6.5.0.224</td></tr></table>');
@@ -57,13 +50,13 @@ describe('deep nesting and hostile structure', () => {
 
   test('SIP: 100k headers, a megabyte of folded continuation lines, nested angle brackets: bounded', () => {
     const head = 'SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 127.0.0.1;branch=z9hG4bK1\r\nCSeq: 1 OPTIONS\r\n';
-    timed(1000, '100k headers', () => parseSipMessage(`${head}${'X-A: b\r\n'.repeat(100_000)}\r\n`));
-    timed(1000, 'folding', () => parseSipMessage(`${head}Server: Aastra${'\r\n x'.repeat(MB / 4)}\r\n\r\n`));
-    timed(500, 'angle brackets', () =>
+    withinCpuBudget(1000, '100k headers', () => parseSipMessage(`${head}${'X-A: b\r\n'.repeat(100_000)}\r\n`));
+    withinCpuBudget(1000, 'folding', () => parseSipMessage(`${head}Server: Aastra${'\r\n x'.repeat(MB / 4)}\r\n\r\n`));
+    withinCpuBudget(500, 'angle brackets', () =>
       parseSipMessage(`${head}From: ${'<'.repeat(MB / 2)}sip:a@b${'>'.repeat(MB / 2)}\r\n\r\n`),
     );
-    timed(500, 'banner of brackets', () => parseSipBanner(`Aastra 6867i/${'('.repeat(MB)}`));
-    timed(500, 'UA of separators', () =>
+    withinCpuBudget(500, 'banner of brackets', () => parseSipBanner(`Aastra 6867i/${'('.repeat(MB)}`));
+    withinCpuBudget(500, 'UA of separators', () =>
       parseProvisioningUserAgent(`Aastra6867i MAC:${'-'.repeat(MB)} V:6.5.0.224-SIP`),
     );
   });
@@ -94,8 +87,8 @@ describe('invalid UTF-8 through the file readers', () => {
       { numRuns: 500 },
     );
     const big = decode(Buffer.concat(Array.from({ length: (MB / invalidUtf8.length) | 0 }, () => invalidUtf8)));
-    timed(2000, 'sheet of invalid UTF-8', () => parseSheetCsv(`MAC;DN;Name\n${big}`));
-    timed(2000, 'cfg of invalid UTF-8', () => parseCfg(big));
+    withinCpuBudget(2000, 'sheet of invalid UTF-8', () => parseSheetCsv(`MAC;DN;Name\n${big}`));
+    withinCpuBudget(2000, 'cfg of invalid UTF-8', () => parseCfg(big));
   });
 });
 
@@ -133,14 +126,14 @@ describe('the Redactor on hostile text', () => {
   ];
   for (const [label, text] of cases) {
     test(`${label}: bounded time`, () => {
-      timed(1500, label, () => redactor.redact(text));
+      withinCpuBudget(1500, label, () => redactor.redact(text));
     });
   }
 
   test('1000 known secrets x 200 KB of log text: bounded time, and every planted secret is found', () => {
     const planted = ['Sip-0-pw-0', `Sip-${(999).toString(36)}-pw-${(999 * 7919).toString(16)}`];
     const text = `${'job 42 step 7 phone 00085D1A2B3C ok\n'.repeat(5500)}${planted.join(' and ')}`;
-    const out = timed(1500, 'many secrets', () => redactor.redact(text));
+    const out = withinCpuBudget(1500, 'many secrets', () => redactor.redact(text));
     assert.ok(!planted.some((p) => out.includes(p)));
     assert.match(out, /\[redacted: sip-password:0\] and \[redacted: sip-password:999\]$/);
   });

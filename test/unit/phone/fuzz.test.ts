@@ -15,16 +15,9 @@ import {
   isVisitSysinfoFirstAnswer,
 } from '../../../electron/core/phone';
 import { parseFormValues } from '../../../electron/core/phone/html-form';
+import { withinCpuBudget } from '../../helpers/cpu-budget';
 
 const MB = 1024 * 1024;
-
-function timed<T>(budgetMs: number, label: string, f: () => T): T {
-  const start = performance.now();
-  const result = f();
-  const elapsed = performance.now() - start;
-  assert.ok(elapsed < budgetMs, `${label} took ${elapsed.toFixed(1)} ms (budget ${budgetMs} ms)`);
-  return result;
-}
 
 const stringParsers: [string, (s: string) => unknown][] = [
   ['parseSipBanner', parseSipBanner],
@@ -94,7 +87,7 @@ describe('fuzz: no throw, bounded time', () => {
     test(`${name} on random and grammar-shaped strings`, () => {
       fc.assert(
         fc.property(hostile, (s) => {
-          timed(200, name, () => parse(s));
+          withinCpuBudget(200, name, () => parse(s));
         }),
         { numRuns: 400 },
       );
@@ -104,7 +97,7 @@ describe('fuzz: no throw, bounded time', () => {
     test(`${name} on random bytes (invalid UTF-8)`, () => {
       fc.assert(
         fc.property(fc.uint8Array({ maxLength: 600 }), (b) => {
-          timed(200, name, () => parse(b));
+          withinCpuBudget(200, name, () => parse(b));
         }),
         { numRuns: 300 },
       );
@@ -123,19 +116,19 @@ describe('fuzz: no throw, bounded time', () => {
   ];
   for (const [label, input] of megabyteInputs) {
     test(`megabyte input: ${label}`, () => {
-      for (const [name, parse] of stringParsers) timed(250, `${name} on ${label}`, () => parse(input));
+      for (const [name, parse] of stringParsers) withinCpuBudget(250, `${name} on ${label}`, () => parse(input));
       const bytes = Buffer.concat([
         Buffer.from(input.slice(0, MB / 2)),
         Buffer.from([0xc3, 0x28, 0xa0, 0xa1, 0xe2, 0x28, 0xa1, 0xff]),
       ]);
-      for (const [name, parse] of byteParsers) timed(250, `${name} on bytes of ${label}`, () => parse(bytes));
+      for (const [name, parse] of byteParsers) withinCpuBudget(250, `${name} on bytes of ${label}`, () => parse(bytes));
     });
   }
 
   test('sysinfo just under its cap still parses and finds the value', () => {
     const filler = '<tr><td>x</td><td>y</td></tr>'.repeat(15000);
     const page = `${filler}<tr><td>Firmware Version</td><td>6.5.0.224</td></tr>`;
-    const info = timed(500, 'parseSysinfo near cap', () => parseSysinfo(page));
+    const info = withinCpuBudget(500, 'parseSysinfo near cap', () => parseSysinfo(page));
     assert.equal(info?.firmwareVersion, '6.5.0.224');
   });
 });
