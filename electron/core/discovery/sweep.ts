@@ -74,8 +74,10 @@ export interface SweepOptions {
    */
   webTargets: 'all' | 'responsive';
   isAlive?: (ip: string) => boolean;
-  /** Admin password for a phone's /sysinfo.html, or undefined to skip the read. */
-  adminPassword?: (ip: string) => Promise<string | undefined>;
+  /** Admin passwords to try on a phone's /sysinfo.html, in order (at most three), or undefined to skip the read. */
+  adminPassword?: (ip: string) => Promise<string | readonly string[] | undefined>;
+  /** Told which of the passwords the phone accepted (its index). */
+  onAdminLogin?: (ip: string, accepted: number) => void;
   timing?: Partial<SweepTiming>;
   limits?: Partial<SweepLimits>;
   /** Local address for the SIP socket and TCP connections. */
@@ -230,49 +232,60 @@ export async function sweep(options: SweepOptions, callbacks: SweepCallbacks): P
     });
 
   const readPhoneSysinfo = async (ip: string, hit: WebHit): Promise<void> => {
-    const password = await options.adminPassword?.(ip);
-    if (password === undefined) {
+    const offered = await options.adminPassword?.(ip);
+    const passwords = offered === undefined ? [] : typeof offered === 'string' ? [offered] : offered.slice(0, 3);
+    if (passwords.length === 0) {
       stats.sysinfoSkipped++;
       return;
     }
     await tcpSlots.run(async () => {
-      if (signal?.aborted) return;
-      try {
-        const info = await readSysinfo(
-          {
-            host: ip,
-            port: hit.port,
-            scheme: hit.scheme,
-            timeoutMs: timing.sysinfoTimeoutMs,
-            localAddress: options.localAddress,
-            signal,
-          },
-          { password },
-        );
-        stats.sysinfoRead++;
-        emit({
-          method: 'sysinfo',
-          ip,
-          at: nowIso(),
-          mac: info.mac,
-          model: info.model,
-          firmware: info.firmware ? formatFirmwareVersion(info.firmware) : null,
-          ...(hit.scheme === 'http' ? { httpPort: hit.port } : { httpsPort: hit.port }),
-        });
-      } catch (err) {
-        const rejected = isPhoneError(err, 'auth-failed');
-        if (rejected) stats.sysinfoRejected++;
-        emit({
-          method: 'sysinfo',
-          ip,
-          at: nowIso(),
-          noteOnly: true,
-          note: rejected
-            ? `The phone rejected the admin password on /sysinfo.html (tried once). Set its password in the site (per-phone password) and scan again.`
-            : `Could not read /sysinfo.html: ${(err as Error).message}`,
-        });
+      for (const [attempt, password] of passwords.entries()) {
+        if (signal?.aborted) return;
+        if (await readWith(ip, hit, password, attempt, passwords.length)) return;
       }
     });
+  };
+
+  /** One read of /sysinfo.html; false when the phone rejected this password and another one is left to try. */
+  const readWith = async (ip: string, hit: WebHit, password: string, attempt: number, of: number): Promise<boolean> => {
+    try {
+      const info = await readSysinfo(
+        {
+          host: ip,
+          port: hit.port,
+          scheme: hit.scheme,
+          timeoutMs: timing.sysinfoTimeoutMs,
+          localAddress: options.localAddress,
+          signal,
+        },
+        { password },
+      );
+      stats.sysinfoRead++;
+      options.onAdminLogin?.(ip, attempt);
+      emit({
+        method: 'sysinfo',
+        ip,
+        at: nowIso(),
+        mac: info.mac,
+        model: info.model,
+        firmware: info.firmware ? formatFirmwareVersion(info.firmware) : null,
+        ...(hit.scheme === 'http' ? { httpPort: hit.port } : { httpsPort: hit.port }),
+      });
+    } catch (err) {
+      const rejected = isPhoneError(err, 'auth-failed');
+      if (rejected && attempt < of - 1) return false;
+      if (rejected) stats.sysinfoRejected++;
+      emit({
+        method: 'sysinfo',
+        ip,
+        at: nowIso(),
+        noteOnly: true,
+        note: rejected
+          ? `The phone rejected ${of === 1 ? 'the admin password' : `all ${of} admin passwords Fieldkit tried`} on /sysinfo.html (its own, the one entered as current, the factory default). Enter the password it has now in Credentials (per phone) and scan again.`
+          : `Could not read /sysinfo.html: ${(err as Error).message}`,
+      });
+    }
+    return true;
   };
 
   const scanHost = async (ip: string): Promise<void> => {

@@ -224,7 +224,15 @@ export async function makeFirmwarePlan(
     if (!p.ip) return { ...base, reason: 'no known address: discover the phone first' };
     if (p.httpPort === null && p.sipPort === null)
       return { ...base, reason: 'the phone has no web UI: Fieldkit cannot point it at the firmware' };
-    const credentials = await credentialsFor(deps.secrets, p.mac);
+    const phone = { mac: p.mac, ip: p.ip, httpPort: p.httpPort, sipPort: p.sipPort };
+    const credentials = await credentialsFor(
+      deps.site,
+      deps.secrets,
+      phone,
+      request.options.requestTimeoutMs,
+      deps.localAddress,
+    );
+    if ('refused' in credentials) return { ...base, reason: credentials.refused };
     let reading: PhoneReading;
     try {
       reading = await readPhone(

@@ -311,7 +311,15 @@ class FirmwareRun {
     const { ctx, options } = this;
     const t = this.target(p);
     const phone: FirmwarePhone = { mac: p.mac, ip: p.ip!, httpPort: p.httpPort, sipPort: p.sipPort };
-    const credentials = await credentialsFor(this.deps.secrets, p.mac);
+    const login = await credentialsFor(
+      this.site,
+      this.deps.secrets,
+      phone,
+      options.requestTimeoutMs,
+      this.deps.localAddress,
+    );
+    if ('refused' in login) throw new FieldkitError('unauthorized', login.refused);
+    const credentials = login;
     const staging = this.staging.get(t.model)!;
     const stagingPath = describeLocation(staging.location);
     const from = p.current!;
