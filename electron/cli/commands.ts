@@ -12,6 +12,7 @@ import { verifyCommand } from './verify-command';
 import { firmwareCommand } from './firmware-command';
 import { checklistCommand } from './checklist-command';
 import { jobsCommand } from './jobs-command';
+import { caCommand } from './ca-command';
 import type { CliCommand } from './command';
 
 export function cliCommands(): CliCommand[] {
@@ -28,5 +29,6 @@ export function cliCommands(): CliCommand[] {
     firmwareCommand,
     checklistCommand,
     jobsCommand,
+    caCommand,
   ];
 }

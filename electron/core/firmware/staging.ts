@@ -5,6 +5,7 @@
 // web-UI setting Fieldkit makes is what points it, phone-facts §1 precedence).
 import { parseCfg, removeParam, serializeCfg } from '../config/cfg-format';
 import { sha256Hex } from '../util/hash';
+import { filesNamedIn } from '../provisioning/referenced-files';
 import type { PublishTarget } from '../provisioning/target';
 
 export const CONFIG_SERVER_PARAMETERS = [
@@ -35,7 +36,9 @@ export function sharedConfigNames(model: string): string[] {
 
 export function withoutConfigServerLines(text: string): string {
   const { doc } = parseCfg(text);
-  for (const name of CONFIG_SERVER_PARAMETERS) removeParam(doc, name);
+  // The admin password stays what it is during the wave (the run logs in with it); the phone takes its
+  // own from home afterwards.
+  for (const name of [...CONFIG_SERVER_PARAMETERS, 'admin password']) removeParam(doc, name);
   return serializeCfg(doc);
 }
 
@@ -62,10 +65,21 @@ export async function copyConfigs(
   names: readonly string[],
 ): Promise<string[]> {
   const copied: string[] = [];
+  const referenced = new Set<string>();
   for (const name of names) {
     const bytes = await home.read(name);
     if (bytes === null) continue;
-    await putFile(staging, name, Buffer.from(withoutConfigServerLines(Buffer.from(bytes).toString('utf8')), 'utf8'));
+    const text = Buffer.from(bytes).toString('utf8');
+    for (const file of filesNamedIn(text)) referenced.add(file);
+    await putFile(staging, name, Buffer.from(withoutConfigServerLines(text), 'utf8'));
+    copied.push(name);
+  }
+  // the files the configuration tells the phone to fetch from its configuration server (the CA bundle)
+  for (const name of referenced) {
+    if (names.includes(name) || copied.includes(name)) continue;
+    const bytes = await home.read(name).catch(() => null);
+    if (bytes === null) continue;
+    await putFile(staging, name, bytes);
     copied.push(name);
   }
   return copied;
