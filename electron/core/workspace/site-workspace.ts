@@ -6,9 +6,18 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { FieldkitError } from '../util/errors';
 import { readTextIfExists, writeJsonAtomic } from './atomic-file';
+import { assertOrdinaryFolder, makeSiteFolder } from './site-folders';
 
 export const SITE_FILE = 'fieldkit-site.json';
-export const SITE_FOLDERS = ['inventory', 'configs', 'firmware', 'journal', 'reports', 'checklist'] as const;
+export const SITE_FOLDERS = [
+  'inventory',
+  'configs',
+  'firmware',
+  'journal',
+  'reports',
+  'checklist',
+  'certificates',
+] as const;
 export type SiteFolder = (typeof SITE_FOLDERS)[number];
 
 const text = (max: number) => z.string().trim().max(max);
@@ -94,6 +103,7 @@ export class SiteWorkspace {
     const parsed = SiteInputSchema.safeParse(input);
     if (!parsed.success)
       throw new FieldkitError('invalid-input', `The site details are not valid: ${formatZodIssues(parsed.error)}`);
+    await assertOrdinaryFolder(root);
     if (await readTextIfExists(join(root, SITE_FILE))) {
       throw new FieldkitError(
         'workspace-exists',
@@ -117,7 +127,8 @@ export class SiteWorkspace {
       createdAt: stamp,
       updatedAt: stamp,
     };
-    await mkdir(root, { recursive: true });
+    // one level at a time, after checking it is an ordinary disk (recursive mkdir never returns on /proc)
+    await makeSiteFolder(root);
     for (const folder of SITE_FOLDERS) await mkdir(join(root, folder), { recursive: true });
     await writeJsonAtomic(join(root, SITE_FILE), meta);
     return new SiteWorkspace(root, meta);
