@@ -28,7 +28,7 @@ test('plan -> confirm -> canary and waves -> results', async ({ page, host }) =>
 
   const site = await SiteWorkspace.open(join(host.sitesDir, 'Firmware-e2e'));
   const port = await freePort();
-  await saveServerConfig(site, { address: '127.0.0.1', port, pathPrefix: 'prov' });
+  await saveServerConfig(site, { address: '127.0.0.1', port, pathPrefix: 'prov', pathKey: 'E2eFirmwareKey000000001' });
   const lab = await startLab(
     {
       name: 'fw-e2e',
@@ -46,7 +46,7 @@ test('plan -> confirm -> canary and waves -> results', async ({ page, host }) =>
         },
       ],
     },
-    { mode: 'loopback', provisioningUrl: `http://127.0.0.1:${port}/prov/` },
+    { mode: 'loopback', provisioningUrl: `http://127.0.0.1:${port}/prov/E2eFirmwareKey000000001/` },
   );
   try {
     const at = new Date().toISOString();

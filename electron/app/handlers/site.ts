@@ -18,7 +18,15 @@ export function slugForFolder(name: string): string {
 export function siteHandlers(
   app: Pick<
     AppContext,
-    'platform' | 'activate' | 'openSite' | 'openSiteOrNull' | 'currentSite' | 'recent' | 'events' | 'closeSite'
+    | 'platform'
+    | 'activate'
+    | 'openSite'
+    | 'openSiteOrNull'
+    | 'currentSite'
+    | 'recent'
+    | 'events'
+    | 'closeSite'
+    | 'siteFolders'
   >,
 ): Pick<Handlers, keyof typeof siteCalls> {
   const { platform } = app;

@@ -17,20 +17,31 @@ import { callsOf } from '../../helpers/app-calls';
 import { startLab } from '../../sim/lab';
 import { tempDir } from '../../helpers/temp-dir';
 import { startSshd, sshdUnavailableReason } from '../../helpers/sshd';
+import { testCa } from '../../helpers/test-ca';
 import { startAndKill, stepsDoneTwice } from './harden-kit';
 import type { SecretKey } from '../../../electron/core/secrets/secret-store';
+
+/** The site's admin secret, in the app's store and (as the CLI gets it) in the child's environment. */
+const SITE_SECRET = '7a'.repeat(32);
 
 async function newApp(t: Parameters<typeof tempDir>[0], secrets: Record<string, string> = {}) {
   const dir = await tempDir(t, 'fk-kill-');
   const appDataDir = join(dir, 'data');
   const siteDir = join(dir, 'site');
   const store = new MemorySecretStore(secrets as Partial<Record<SecretKey, string>>);
-  const app = new FieldkitApp(nodePlatform({ appDataDir, secrets: store, mdnsInterface: '127.0.0.1' }));
+  const app = new FieldkitApp(
+    nodePlatform({ appDataDir, defaultSitesRoot: dir, secrets: store, mdnsInterface: '127.0.0.1' }),
+  );
   t.after(() => app.shutdown());
   const { ok } = callsOf(app);
-  await ok('site.create', { dir: siteDir, name: 'Kill site' });
+  const site = await ok('site.create', { dir: siteDir, name: 'Kill site' });
+  await store.set(`admin-secret:${site.id}`, SITE_SECRET);
+  await ok('ca.import', { pem: (await testCa()).certPem });
   /** The child gets the same secrets the way the CLI does: from the environment. */
-  const env = Object.fromEntries(Object.entries(secrets).map(([k, v]) => [envNameFor(k as SecretKey), v]));
+  const env = {
+    ...Object.fromEntries(Object.entries(secrets).map(([k, v]) => [envNameFor(k as SecretKey), v])),
+    FIELDKIT_ADMIN_SECRET: SITE_SECRET,
+  };
   return { dir, appDataDir, siteDir, app, ok, env };
 }
 
@@ -76,7 +87,7 @@ test(
       (_, i) => `00085D77${(i + 1).toString(16).toUpperCase().padStart(4, '0')}`,
     );
     const secrets: Record<string, string> = {
-      'phone-admin-password': '4455667788',
+      'phone-admin-password': '3455667788',
       'sftp-password:srv': sshd.password,
     };
     for (const m of macs) secrets[`sip-password:${m}`] = `kill-${m.slice(-4)}`;
