@@ -111,7 +111,11 @@ class FileBuilder {
         `${rule.title} (${rule.source}${rule.knownIssues.length ? `; ${rule.knownIssues.join(', ')}` : ''})`,
       );
       for (const a of group.assignments) {
-        const options = { lock: a.lock ?? false, quoted: 'quoted' in a ? (a.quoted ?? false) : false };
+        const options = {
+          lock: a.lock ?? false,
+          override: 'override' in a ? (a.override ?? false) : false,
+          quoted: 'quoted' in a ? (a.quoted ?? false) : false,
+        };
         if ('secret' in a) {
           appendParam(this.doc, a.name, SECRET_PLACEHOLDER, options);
           const line = this.doc.lines.length;

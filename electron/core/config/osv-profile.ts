@@ -245,6 +245,8 @@ export type Assignment =
       /** Message when the credential store has no value for `secret`. */
       missing: string;
       lock?: boolean;
+      /** `^`: replaces a value set in the phone's own web UI, which would otherwise win (AG420 p.1-25, p.2-17). */
+      override?: boolean;
     };
 
 export interface AssignmentGroup {
@@ -445,6 +447,8 @@ export function phoneAssignments(
         name: 'admin password',
         secret: secretKeys.phoneAdminPassword(phone.mac),
         lock: settings.lockCritical,
+        // a password once typed into the phone's web UI is a local value and would keep winning over this file
+        override: true,
         missing: phone.ownAdminPassword
           ? `No admin password stored for phone ${phone.mac} (directory number ${dn}), which is marked as having its own: set it in Credentials or clear "own admin password".`
           : `No admin password for phone ${phone.mac} (directory number ${dn}): Fieldkit derives it from the site's admin secret, which is not available. Generate in the app (which makes the secret) or set it (CLI: FIELDKIT_ADMIN_SECRET).`,

@@ -322,7 +322,23 @@ async function previewedFiles(
   return byName;
 }
 
+/**
+ * Temp-file tags of the publish runs going on in this process: their temporaries are in flight, never swept.
+ * A journaled job that is not running here was interrupted (the same rule the job list applies).
+ */
+const runningTags = new Set<string>();
+
 async function runPublish(ctx: JobContext, env: PublishEnvironment, params: PublishParams): Promise<void> {
+  const tag = ctx.id.slice(-6);
+  runningTags.add(tag);
+  try {
+    await publishRun(ctx, env, params);
+  } finally {
+    runningTags.delete(tag);
+  }
+}
+
+async function publishRun(ctx: JobContext, env: PublishEnvironment, params: PublishParams): Promise<void> {
   const preview = await loadPreview(env, params.targetId, params.previewToken);
   const conflicts = preview.files.filter((f) => f.status === 'conflict');
   if (conflicts.length > 0 && !params.overwriteChanged) {
@@ -485,12 +501,14 @@ const STALE_TEMPORARY_MS = 10 * 60_000;
 
 /**
  * Removes Fieldkit temporary files a killed run left in the target's folder (whole configs with passwords):
- * those of this site's other jobs at once, anyone else's once they are clearly stale.
+ * those of this site's jobs that are not running in this process at once, anyone else's once they are
+ * clearly stale.
  */
 async function sweepStaleTemporaries(env: PublishEnvironment, target: PublishTarget, ownTag: string): Promise<void> {
   if (!target.sweepTemporaries) return;
   const siteTags = await journalTags(env.site).catch(() => new Set<string>());
   siteTags.delete(ownTag);
+  for (const running of runningTags) siteTags.delete(running);
   const removed = await target
     .sweepTemporaries({ keepTag: ownTag, deadTags: siteTags, olderThanMs: STALE_TEMPORARY_MS })
     .catch(() => 0);

@@ -9,15 +9,8 @@ import { readTextIfExists, writeJsonAtomic } from './atomic-file';
 import { assertOrdinaryFolder, makeSiteFolder } from './site-folders';
 
 export const SITE_FILE = 'fieldkit-site.json';
-export const SITE_FOLDERS = [
-  'inventory',
-  'configs',
-  'firmware',
-  'journal',
-  'reports',
-  'checklist',
-  'certificates',
-] as const;
+// certificates/ (the CA bundle, the HTTPS server's certificate) is made when the first one is imported
+export const SITE_FOLDERS = ['inventory', 'configs', 'firmware', 'journal', 'reports', 'checklist'] as const;
 export type SiteFolder = (typeof SITE_FOLDERS)[number];
 
 const text = (max: number) => z.string().trim().max(max);

@@ -93,7 +93,7 @@ async function publishedSite(t: Parameters<typeof tempDir>[0]) {
   );
   const preview = await ok('provisioning.preview', { targetId: 'builtin' });
   await runJob('publish', { targetId: 'builtin', previewToken: preview.token });
-  await writeFile(join(dir, 'diagnostics.txt'), (await ok('diagnostics.export', { jobs: 20, tailLines: 500 })).text);
+  await writeFile(join(dir, 'diagnostics.txt'), (await ok('diagnostics.export', { jobs: 20, tailLines: 200 })).text);
   return { dir, port, app, ok, secrets, server, siteDir: join(dir, 'site') };
 }
 

@@ -204,7 +204,7 @@ test(
     assert.match(siteSecret, /^[0-9a-f]{64}$/, 'generation made the site secret, in the credential store');
     const adminOf = (mac: string) => deriveAdminPassword(siteSecret, mac);
     assert.ok(
-      onServer.includes(`!admin password: ${adminOf(macs[0]!)}`),
+      onServer.includes(`!^admin password: ${adminOf(macs[0]!)}`),
       "each phone's own admin password reached the SFTP server",
     );
     assert.ok(

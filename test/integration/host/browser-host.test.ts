@@ -207,7 +207,7 @@ test('the event socket needs the token and our own Origin', async () => {
   const created = await send('/api/call/site.create', {
     method: 'POST',
     headers: callHeaders(),
-    body: JSON.stringify({ name: 'WS site', dir: join(dir, 'ws-site') }),
+    body: JSON.stringify({ name: 'WS site', dir: join(dir, 'sites', 'ws-site') }),
   });
   assert.equal(JSON.parse(created.body).ok, true);
   assert.equal((await got).name, 'site.changed');

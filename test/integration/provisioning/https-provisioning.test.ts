@@ -41,7 +41,7 @@ test(
     const imported = await ok('tls.import', { certificate: issued.chainPem, privateKey: issued.keyPem });
     assert.deepEqual([imported.kind, imported.trustedByCaBundle], ['imported', true]);
     assert.match(imported.certificate!.subject, /CN=127\.0\.0\.1/);
-    await ok('inventory.importCsv', { text: `MAC;DN;Name\n${MAC};2108181234;Reception` });
+    await ok('inventory.importCsv', { text: `MAC;DN;Name;Model\n${MAC};2108181234;Reception;6867i` });
     await ok('config.settings.save', {
       settings: {
         osv: { proxy: { host: '10.20.30.40' } },

@@ -111,7 +111,7 @@ describe('generate', () => {
       'sip line1 display name: "Anna Schmidt"',
       'sip line1 screen name: "Anna Schmidt"',
       'sip line1 srtp mode: 1',
-      `!admin password: ${SECRET_PLACEHOLDER}`,
+      `!^admin password: ${SECRET_PLACEHOLDER}`,
       '# Location: Raum 3.14',
     ])
       assert.ok(text.includes(expected), `missing line ${expected}`);
@@ -164,13 +164,13 @@ describe('materialize', () => {
     assert.equal(global, file(result.files, 'startup.cfg').text, 'the global file has nothing secret to fill in');
     const phone = new TextDecoder().decode(await materialize(file(result.files, '00085D1A2B3C.cfg'), store));
     assert.equal(getParam(parseCfg(phone).doc, 'sip line1 password')?.value, SIP['00085D1A2B3C']);
-    assert.ok(lines(phone).includes(`!admin password: ${ADMIN}`));
+    assert.ok(lines(phone).includes(`!^admin password: ${ADMIN}`));
     const other = new TextDecoder().decode(await materialize(file(result.files, '0010BC000001.cfg'), store));
     const otherAdmin = getParam(parseCfg(other).doc, 'admin password')?.value;
     assert.equal(otherAdmin, deriveAdminPassword(SITE_SECRET, '0010BC000001'));
     assert.notEqual(otherAdmin, ADMIN, 'two phones, two admin passwords');
     // everything but the secret lines is the preview text
-    const secretLine = (l: string) => l.startsWith('sip line1 password') || l.startsWith('!admin password');
+    const secretLine = (l: string) => l.startsWith('sip line1 password') || l.startsWith('!^admin password');
     assert.deepEqual(
       lines(phone).filter((l) => !secretLine(l)),
       lines(file(result.files, '00085D1A2B3C.cfg').text).filter((l) => !secretLine(l)),

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { checkPhoneAddress, webLoginFor } from '../../../electron/core/provisioning/phone-web-access';
 import { saveSiteSettings } from '../../../electron/core/provisioning/provisioning-settings-file';
+import { onLinkMatcher } from '../../../electron/core/discovery/arp-budget';
 import { SiteWorkspace } from '../../../electron/core/workspace/site-workspace';
 import { MemorySecretStore, secretKeys } from '../../../electron/core/secrets/secret-store';
 import { deriveAdminPassword } from '../../../electron/core/secrets/admin-passwords';
@@ -137,6 +138,8 @@ test('against a simulated phone: factory default first contact, then the derived
   });
   assert.ok('refused' in lost && lost.rejected);
   assert.match(lost.refused, /rejected all 2 admin passwords.*Enter the phone's current admin password in Credentials/);
-  const routed = await webLoginFor({ site, secrets, phone: { mac: MAC, ip: '192.0.2.10', httpPort: 80 } });
+  // an address no interface of this machine is on (documentation ranges; nothing is sent to it)
+  const offLink = ['198.51.100.10', '203.0.113.10', '192.0.2.10'].find((a) => !onLinkMatcher()(a))!;
+  const routed = await webLoginFor({ site, secrets, phone: { mac: MAC, ip: offLink, httpPort: 80 } });
   assert.ok('refused' in routed && /behind a router/.test(routed.refused));
 });
