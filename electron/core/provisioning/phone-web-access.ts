@@ -105,6 +105,11 @@ export interface WebLoginRequest {
   timeoutMs?: number;
   localAddress?: string;
   signal?: AbortSignal;
+  /**
+   * How long to keep asking a phone that does not answer (it is booting, e.g. right after a reboot) before
+   * settling for the first candidate. Default 0: ask once.
+   */
+  waitMs?: number;
 }
 
 export type WebLogin = PhoneCredentials & {
@@ -146,32 +151,37 @@ export async function webLoginFor(
   // one candidate: nothing to choose. Otherwise one read of /sysinfo.html per candidate, the phone's last
   // winner first (usually the only request)
   if (candidates.length === 1) return chosen(first);
-  try {
-    const { login } = await tryLogins(
-      secrets,
-      mac,
-      candidates,
-      (l) =>
-        readSysinfo(
-          {
-            host: phone.ip,
-            port: phone.httpPort ?? 80,
-            timeoutMs: request.timeoutMs ?? 5000,
-            ...(request.localAddress ? { localAddress: request.localAddress } : {}),
-            ...(request.signal ? { signal: request.signal } : {}),
-          },
-          { password: l.password },
-        ),
-      (e) => isPhoneError(e, 'auth-failed'),
-    );
-    return chosen(login);
-  } catch (e) {
-    if (e instanceof AllLoginsRejectedError)
-      return {
-        rejected: true,
-        refused: `${phone.ip} (${mac}): ${e.message}. Enter the phone's current admin password in Credentials (per phone), then try again.`,
-      };
-    if (isPhoneError(e, 'cancelled')) throw e;
-    return chosen(first);
+  const deadline = Date.now() + (request.waitMs ?? 0);
+  for (;;) {
+    try {
+      const { login } = await tryLogins(
+        secrets,
+        mac,
+        candidates,
+        (l) =>
+          readSysinfo(
+            {
+              host: phone.ip,
+              port: phone.httpPort ?? 80,
+              timeoutMs: request.timeoutMs ?? 5000,
+              ...(request.localAddress ? { localAddress: request.localAddress } : {}),
+              ...(request.signal ? { signal: request.signal } : {}),
+            },
+            { password: l.password },
+          ),
+        (e) => isPhoneError(e, 'auth-failed'),
+      );
+      return chosen(login);
+    } catch (e) {
+      if (e instanceof AllLoginsRejectedError)
+        return {
+          rejected: true,
+          refused: `${phone.ip} (${mac}): ${e.message}. Enter the phone's current admin password in Credentials (per phone), then try again.`,
+        };
+      if (isPhoneError(e, 'cancelled')) throw e;
+      // not answering (booting): a guess now could be the password the phone had before it took its file
+      if (Date.now() >= deadline || request.signal?.aborted) return chosen(first);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
   }
 }

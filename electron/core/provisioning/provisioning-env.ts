@@ -28,7 +28,7 @@ export async function webPasswordFor(
   env: Pick<ProvisioningEnv, 'site' | 'secrets' | 'localAddress'>,
   phone: { mac: string; ip: string; httpPort?: number | null },
   warn: (message: string) => void,
-  options: { timeoutMs?: number; signal?: AbortSignal } = {},
+  options: { timeoutMs?: number; signal?: AbortSignal; waitMs?: number } = {},
 ): Promise<string | undefined> {
   if (phone.httpPort === null) return undefined; // no web UI: nothing to log in to
   const login = await webLoginFor({
@@ -37,6 +37,7 @@ export async function webPasswordFor(
     phone,
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.waitMs ? { waitMs: options.waitMs } : {}),
     ...(env.localAddress ? { localAddress: env.localAddress } : {}),
   });
   if ('refused' in login) {

@@ -118,9 +118,8 @@ export function createVerifyJob(env: ProvisioningEnv): JobDefinition<VerifyJobPa
                 env,
                 { mac, ip, httpPort: phone?.httpPort ?? 80 },
                 (m) => ctx.log('warn', m),
-                {
-                  signal: ctx.signal,
-                },
+                // right after a reboot the phone is still booting: ask it once it answers
+                { signal: ctx.signal, waitMs: params.bootTimeoutMs },
               );
               outcome = await ctx.step(`verify:${mac}`, async () =>
                 verifyPhone(
