@@ -41,7 +41,9 @@ export class FieldkitApp implements AppContext {
 
   constructor(readonly platform: Platform) {
     this.recent = new RecentSites(platform.appDataDir);
-    this.siteFolders = new SiteFolderPolicy(platform.defaultSitesRoot);
+    this.siteFolders = new SiteFolderPolicy(platform.defaultSitesRoot, {
+      anywhere: platform.pathsFromTerminal ?? false,
+    });
     this.redactor = new Redactor(platform.secrets);
     this.dispatch = createDispatcher(
       this.handlers(),

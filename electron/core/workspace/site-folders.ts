@@ -109,7 +109,11 @@ async function makeFolders(path: string): Promise<void> {
 export class SiteFolderPolicy {
   private readonly picked = new Set<string>();
 
-  constructor(private readonly sitesRoot: string) {}
+  constructor(
+    private readonly sitesRoot: string,
+    /** The caller is the technician's own terminal (the CLI): any ordinary folder will do. */
+    private readonly options: { anywhere?: boolean } = {},
+  ) {}
 
   /** A folder the technician chose in the operating system's dialog (never one the renderer names). */
   rememberPicked(path: string): void {
@@ -118,8 +122,10 @@ export class SiteFolderPolicy {
 
   /** Refuses a new site folder outside the sites root and the picked folders, naming where sites may go. */
   async assertCreatable(dir: string): Promise<string> {
-    const full = resolve(this.sitesRoot, dir);
+    // a terminal's relative path means its working folder, as in any command
+    const full = this.options.anywhere ? resolve(dir) : resolve(this.sitesRoot, dir);
     await assertOrdinaryFolder(full);
+    if (this.options.anywhere) return full;
     if (this.picked.has(full) || this.picked.has(dirname(full))) return full;
     const root = resolve(this.sitesRoot);
     if (within(root, full) && full !== root) {
