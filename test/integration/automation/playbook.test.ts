@@ -17,6 +17,7 @@ import { startLab } from '../../sim/lab';
 import { startSshd, sshdUnavailableReason } from '../../helpers/sshd';
 import { committedCliSchema } from '../../helpers/cli';
 import { tempDir } from '../../helpers/temp-dir';
+import { testCa } from '../../helpers/test-ca';
 import type { AddressInfo } from 'node:net';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
@@ -136,6 +137,8 @@ test(
       sheet,
       ['MAC;DN;Name;Location', ...macs.map((m, i) => `${m};${2108189800 + i};User ${i + 1};Floor 2`)].join('\n'),
     );
+    const caFile = join(dir, 'customer-ca.pem');
+    await writeFile(caFile, (await testCa()).certPem);
     const vars: Record<string, unknown> = {
       fieldkit: BIN,
       site_dir: join(dir, 'sites', 'playbook'),
@@ -143,6 +146,7 @@ test(
       customer: 'ACME',
       settings_file: settingsFile,
       sheet_csv: sheet,
+      customer_ca_pem: caFile,
       scan_range: `${lab.phones[0]!.address}-${lab.phones.at(-1)!.address}`,
       sftp_url: `sftp://${sshd.user}@127.0.0.1:${sshd.port}${folder}`,
       sftp_host_key: await sshd.hostKeyFingerprint(),
@@ -153,6 +157,7 @@ test(
     const env: NodeJS.ProcessEnv = {
       FIELDKIT_DATA_DIR: join(dir, 'data'),
       FIELDKIT_ADMIN_PASSWORD: ADMIN,
+      FIELDKIT_ADMIN_SECRET: '4d'.repeat(32),
       FIELDKIT_SECRET_SFTP_PASSWORD_SFTP_127_0_0_1: sshd.password,
       ...Object.fromEntries(macs.map((m) => [`FIELDKIT_SECRET_SIP_PASSWORD_${m}`, `Sip-${m.slice(-4)}-pw`])),
     };

@@ -137,7 +137,9 @@ test('20 simulated phones boot from the built-in server after a confirmed publis
     const mine = log.filter((e) => e.ip === p.address && e.status === 200).map((e) => e.file);
     assert.deepEqual(mine, ['startup.cfg', `${p.model}.cfg`, `${p.mac}.cfg`], p.mac);
     assert.ok(
-      log.some((e) => e.ip === p.address && e.file === `${p.model}.st` && e.status === 404),
+      // by path: the fixture's files were generated before the server had its key, so after its first boot the
+      // phone asks outside the keyed folder, where the server names no file
+      log.some((e) => e.ip === p.address && e.path.endsWith(`/${p.model}.st`) && e.status === 404),
       'the firmware request is logged too',
     );
   }

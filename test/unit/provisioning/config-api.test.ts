@@ -144,7 +144,7 @@ test('generate: sheet + inventory model, findings with fix and guide section, mi
     'per-phone override',
   );
   assert.doesNotMatch(report.files[0]!.text, /^!?admin password/m, 'no admin password in startup.cfg');
-  assert.match(report.files[4]!.text, /^!admin password: \*{8}$/m, "each phone's own file carries its own");
+  assert.match(report.files[4]!.text, /^!\^admin password: \*{8}$/m, "each phone's own file carries its own");
   assert.deepEqual(report.missingCredentials.map((m) => m.key).sort(), [
     'sip-password:00085D000001',
     'sip-password:00085D000002',

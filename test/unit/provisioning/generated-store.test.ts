@@ -41,7 +41,7 @@ test('a generated set round-trips through the workspace without secrets and mate
   const phoneFile = loaded.files.find((f) => f.name === '00085D1A2B3C.cfg')!;
   const bytes = new TextDecoder().decode(await materialize(phoneFile, store));
   assert.match(bytes, /sip-secret-1/);
-  assert.match(bytes, /^!admin password: 3821390517$/m, 'the explicit per-phone value wins over the derived one');
+  assert.match(bytes, /^!\^admin password: 3821390517$/m, 'the explicit per-phone value wins over the derived one');
   const original = result.files.find((f) => f.name === '00085D1A2B3C.cfg')!;
   assert.equal(bytes, new TextDecoder().decode(await materialize(original, store)));
 });
