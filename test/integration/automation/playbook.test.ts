@@ -190,7 +190,11 @@ test(
     ].map((name) => outputs.get(name)!);
     assert.equal((discovered as unknown as unknown[]).length, PHONES);
     assert.equal(published!.published, true);
-    assert.equal((published!.counts as { new: number }).new, 4 + PHONES);
+    assert.equal(
+      (published!.counts as { new: number }).new,
+      4 + PHONES + 1,
+      'global and model files, one per phone, the CA file',
+    );
     assert.deepEqual((verified!.report as { summary: unknown }).summary, { verified: PHONES, failed: 0 });
     assert.equal(report!.draft, false);
     assert.ok(existsSync(join(String(vars.site_dir), String(report!.html))));
