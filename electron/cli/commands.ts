@@ -10,6 +10,7 @@ import { pushCommand } from './push-command';
 import { rebootCommand } from './reboot-command';
 import { verifyCommand } from './verify-command';
 import { firmwareCommand } from './firmware-command';
+import { phoneCommand } from './phone-command';
 import { checklistCommand } from './checklist-command';
 import { jobsCommand } from './jobs-command';
 import { caCommand } from './ca-command';
@@ -27,6 +28,7 @@ export function cliCommands(): CliCommand[] {
     rebootCommand,
     verifyCommand,
     firmwareCommand,
+    phoneCommand,
     checklistCommand,
     jobsCommand,
     caCommand,

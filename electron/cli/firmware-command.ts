@@ -23,7 +23,7 @@ const USAGE = [
   '       fieldkit firmware plan --target MODEL=VERSION [--target …] [--models M,M] [--versions V,V] [--locations L,L]',
   '                              [--phones MAC,MAC] [--canary N] [--wave-size N] [--concurrency N] [--halt-after N]',
   '                              [--afterwards stay-pointed|config-only-home] [--server-host IP] --site DIR [--json]',
-  '       fieldkit firmware run --plan PLAN-ID [--yes] [--on-halt stop|continue] --site DIR [--json]',
+  '       fieldkit firmware run --plan PLAN-ID [--yes] [--start-at ISO-TIME] [--on-halt stop|continue] --site DIR [--json]',
   '       fieldkit firmware resume <job-id> [--on-halt stop|continue] --site DIR [--json]',
   '       fieldkit firmware status <job-id> --site DIR [--json]',
   '  Without --yes, run shows the plan summary and changes nothing (exit code 3). List options take commas or',
@@ -107,6 +107,7 @@ export const firmwareCommand: CliCommand = {
         plan: { type: 'string' },
         yes: { type: 'boolean' },
         'on-halt': { type: 'string' },
+        'start-at': { type: 'string' },
       },
       { positionals: 1 },
     );
@@ -189,7 +190,12 @@ export const firmwareCommand: CliCommand = {
           return EXIT.confirm;
         }
         const confirm = plan.confirmToken;
-        return follow(ctx, () => ctx.call('firmware.run', { planId: plan.id, confirm }), onHalt);
+        const startAt = values['start-at'];
+        return follow(
+          ctx,
+          () => ctx.call('firmware.run', { planId: plan.id, confirm, ...(startAt ? { startAt } : {}) }),
+          onHalt,
+        );
       }
       case 'resume': {
         const id = positionals[0];

@@ -133,6 +133,7 @@ export const cliOutputSchemas = {
     variant('firmware run --yes | resume', z.object({ job: JobInfo, result: out('firmware.status') })),
     variant('firmware status', out('firmware.status')),
   ],
+  phone: [variant('phone probe', out('phones.probe'))],
   checklist: [
     variant('checklist status', out('checklist.status')),
     variant('checklist start | complete', out('checklist.start')),

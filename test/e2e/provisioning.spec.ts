@@ -147,8 +147,9 @@ test('settings, generate, preview, publish, reboot and verify six phones from th
     // Reboot: plan, confirmation, results.
     await page.getByRole('button', { name: 'Continue to reboot' }).click();
     await page.getByRole('button', { name: 'Review reboot of 6 phone(s)' }).click();
+    // TLS signalling (the default): NOTIFY on UDP would not be answered, so the web UI goes first (phone-facts §10)
     await expect(page.getByRole('region', { name: 'Reboot plan' })).toContainText(
-      'SIP NOTIFY check-sync → web UI restart → XML push Command: Reset',
+      'web UI restart → XML push Command: Reset → SIP NOTIFY check-sync',
     );
     await shot(page, '4-reboot-plan');
     await page.getByRole('button', { name: 'Reboot 6 phone(s)' }).click();

@@ -74,6 +74,7 @@ export function buildLabDevices(spec: LabSpec, addresses: string[], opts: BuildO
           clock: opts.clock,
           faults: group.faults,
           factoryState: group.factoryState,
+          ...(group.webSessionIdleMs !== undefined ? { webSessionIdleMs: group.webSessionIdleMs } : {}),
         });
         devices.push({
           info: {

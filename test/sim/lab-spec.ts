@@ -53,6 +53,8 @@ export const MitelPhoneGroupSchema = z
     sipTcp: z.boolean().default(true),
     globalCfgMode: z.enum(['startup-then-aastra', 'startup', 'aastra', 'both']).default('startup-then-aastra'),
     factoryState: z.boolean().default(false),
+    /** Idle time after which a client's web session has expired (phone-facts §11). Default 30000 ms. */
+    webSessionIdleMs: z.number().int().min(0).max(3_600_000).optional(),
     faults: FaultsSchema.default({}),
   })
   .strict();

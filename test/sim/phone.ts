@@ -53,6 +53,11 @@ export interface SimPhoneOptions {
   factoryState?: boolean;
   /** Certificates the phone already trusts (loaded earlier), and the OSV proxy's certificate (trust.ts). */
   trust?: ConstructorParameters<typeof PhoneTrust>[0];
+  /**
+   * Web sessions (phone-facts §11): a client address whose last authenticated request is older than this gets one
+   * "Session Expired" page instead of the page it asked for. Default 30000 ms; the real value is not public.
+   */
+  webSessionIdleMs?: number;
 }
 
 export interface PhoneEvent {
@@ -86,6 +91,9 @@ const IN_DIALOG_METHODS = new Set(['BYE', 'INFO', 'UPDATE', 'PRACK', 'REFER', 'C
 
 const FIRMWARE_DEFAULTS = new Map<string, string>([
   ['download protocol', 'TFTP'],
+  // AG331 p.A-84: default 1 (UDP); AG322 p.A-240: whitelist default 0 (phone-facts §1, §10)
+  ['sip transport protocol', '1'],
+  ['sip whitelist', '0'],
   ['http port', '80'],
   ['https port', '443'],
   ['admin password', '22222'],
@@ -124,6 +132,8 @@ export class SimPhone {
   private lastClockCheck: number;
   private unsubscribeClock: (() => void) | null = null;
   private readonly timers = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
+  /** Web sessions by client address: when each last made an authenticated request (phone-facts §11). */
+  private readonly webSessions = new Map<string, number>();
 
   constructor(private readonly opts: SimPhoneOptions) {
     if (!VERSION_PATTERN.test(opts.firmware))
@@ -327,12 +337,18 @@ export class SimPhone {
   }
 
   private async goOnline(): Promise<void> {
-    if (this.sipPort !== null) {
+    this.webSessions.clear();
+    // A phone on TLS signalling (transport 4) answers no SIP on 5060: nothing public says it still listens on
+    // UDP/TCP there (phone-facts §10). TLS on 5061 is not simulated (the product never speaks SIP over TLS).
+    const transport = this.settings.get('sip transport protocol') ?? '1';
+    if (this.sipPort !== null && transport === '4') {
+      this.record('sip-not-listening', { reason: 'sip transport protocol: 4 (TLS only)', port: this.sipPort });
+    } else if (this.sipPort !== null) {
       const sip = new SipEndpoint({
         address: this.address,
         port: this.sipPort,
         tcp: this.opts.sipTcp ?? true,
-        answer: (req) => this.answerSip(req),
+        answer: (req, source) => this.answerSip(req, source),
         gate: () => ({
           drop: Boolean(this.faultState.unreachable) || this.lossRandom() < (this.faultState.sipLossRate ?? 0),
           delayMs: this.faultState.slowMs ?? 0,
@@ -367,7 +383,11 @@ export class SimPhone {
   private async download(file: string, maxBytes: number) {
     const base = this.configServerBase();
     if (typeof base === 'string') throw new Error(base);
-    const url = fileUrl(base.protocol, base.server, base.port, base.path, file);
+    return this.fetchUrl(file, fileUrl(base.protocol, base.server, base.port, base.path, file), maxBytes);
+  }
+
+  /** Every file the phone fetches goes through here (configuration path or `firmware server`). */
+  private async fetchUrl(file: string, url: string, maxBytes: number) {
     const result = await fetchFile(url, {
       userAgent: this.userAgent(),
       localAddress: this.address,
@@ -383,6 +403,33 @@ export class SimPhone {
       ...(result.status === 'error' ? { error: result.error } : {}),
     });
     return result;
+  }
+
+  /**
+   * The `<model>.st` to check: from `firmware server` when it is set (a quoted URL, no file name, phone-facts §8:
+   * the real 6869i fetched `/firmware/6869i.st` from it, not from its configuration path), else from the
+   * configuration path (AG420 p.1-25). A `firmware server` that does not serve the file is not followed by a second
+   * try on the configuration path: nothing public says the phone falls back.
+   */
+  private async downloadFirmware() {
+    const file = `${this.model}.st`;
+    const server = (this.settings.get('firmware server') ?? '').trim();
+    if (server === '') return this.download(file, MAX_FIRMWARE_BYTES);
+    let url: URL;
+    try {
+      url = new URL(`${server.replace(/\/+$/, '')}/${file}`);
+    } catch {
+      this.record('download-skipped', { file, reason: `firmware server "${server}" is not a URL` });
+      return { status: 'error' as const, error: 'bad firmware server', url: server };
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      this.record('download-skipped', {
+        file,
+        reason: `firmware server ${url.protocol} is not simulated (HTTP/HTTPS)`,
+      });
+      return { status: 'error' as const, error: 'protocol not simulated', url: url.href };
+    }
+    return this.fetchUrl(file, url.href, MAX_FIRMWARE_BYTES);
   }
 
   private globalFiles(): string[][] {
@@ -410,9 +457,19 @@ export class SimPhone {
     return this.checkFirmware();
   }
 
+  /**
+   * The requests of one configuration download, in the order a real 6869i made them (phone-facts §8, 2ASTRA log):
+   * `security.tuz`, the global file, `<model>.cfg`, `<MAC>.cfg`, `startup.lic`, `<MAC>.lic`. A 404 for any of
+   * them but the global file is normal. `.tuz`/`.lic` contents are not simulated.
+   */
   private async downloadConfig(): Promise<void> {
     const read: Array<{ file: string; entries: ReturnType<typeof parseCfg> }> = [];
     let reachable = false;
+    const security = await this.download('security.tuz', MAX_CFG_BYTES);
+    if (security.status === 'error') {
+      this.record('config-kept', { reason: 'configuration server unreachable; keeping the last configuration' });
+      return;
+    }
     // Each group lists alternatives: the next name is tried only if the previous one is missing (404).
     const groups = [...this.globalFiles(), [`${this.model}.cfg`], [`${this.mac}.cfg`]];
     for (const names of groups) {
@@ -430,6 +487,7 @@ export class SimPhone {
       this.record('config-kept', { reason: 'configuration server unreachable; keeping the last configuration' });
       return;
     }
+    for (const licence of ['startup.lic', `${this.mac}.lic`]) await this.download(licence, MAX_CFG_BYTES);
     // the certificate files the configuration names, from the same server (trust.ts)
     for (const e of await this.trust.load(PhoneTrust.namedFiles(read), (f) => this.download(f, MAX_CFG_BYTES)))
       this.record('certificates-loaded', e);
@@ -438,7 +496,7 @@ export class SimPhone {
   }
 
   private async checkFirmware(): Promise<'done' | 'power-lost'> {
-    const result = await this.download(`${this.model}.st`, MAX_FIRMWARE_BYTES);
+    const result = await this.downloadFirmware();
     if (result.status !== 'ok') return 'done';
     const head = readFirmwareHeader(result.body);
     // "accepts the new firmware file only if it is different from the firmware currently loaded" (AG420 p.1-25)
@@ -503,7 +561,11 @@ export class SimPhone {
       const command = uri.trim();
       if (/^Command:\s*Reset$/i.test(command)) void this.reboot('full', 'xml Command: Reset');
       else if (/^Command:\s*FastReboot$/i.test(command)) void this.reboot('fast', 'xml Command: FastReboot');
-      else this.record('xml-command-ignored', { uri: command });
+      else if (/^Command:\s*ClearLocal$/i.test(command)) {
+        // XMLGUIDE p.151: removes every local setting (phone-facts §8), like resetOption=2 without the reboot.
+        this.settings.clearLocal();
+        this.record('local-config-removed', { via: 'xml Command: ClearLocal' });
+      } else this.record('xml-command-ignored', { uri: command });
     }
   }
 
@@ -559,6 +621,12 @@ export class SimPhone {
         this.sysinfoSeen = true;
       },
       postsBlockedUntilSysinfo: () => !this.sysinfoSeen,
+      sessionExpired: (remote) => {
+        const now = Date.now();
+        const last = this.webSessions.get(remote);
+        this.webSessions.set(remote, now);
+        return last !== undefined && now - last > (this.opts.webSessionIdleMs ?? 30_000);
+      },
       getSetting: (p) => this.settings.get(p) ?? '',
       setLocalSetting: (p, v) => this.settings.setLocal(p, v),
       resetOption: (o) => this.resetOption(o),
@@ -570,7 +638,29 @@ export class SimPhone {
 
   // ---- SIP -------------------------------------------------------------------------------------
 
-  private answerSip(req: SipRequest): SipReply | null {
+  /**
+   * `sip whitelist: 1` (AG322 p.A-240, RN 2.2 p.92, phone-facts §10): call requests and NOTIFYs are accepted only
+   * from the phone's proxies. The trusted addresses are the configured proxy/registrar/outbound proxy values;
+   * names are not resolved here, so only a literal address matches (stricter than a real phone, never laxer).
+   * How a real phone rejects is not documented: the simulator answers 403.
+   */
+  private untrustedSource(req: SipRequest, source: { host: string }): boolean {
+    if (req.method !== 'INVITE' && req.method !== 'NOTIFY') return false;
+    if (this.settings.get('sip whitelist') !== '1') return false;
+    const names = [
+      'sip proxy ip',
+      'sip registrar ip',
+      'sip outbound proxy',
+      'sip backup proxy ip',
+      'sip backup registrar ip',
+    ];
+    for (let line = 1; line <= 9; line++)
+      names.push(`sip line${line} proxy ip`, `sip line${line} registrar ip`, `sip line${line} backup proxy ip`);
+    const trusted = new Set(names.map((n) => (this.settings.get(n) ?? '').trim()).filter(Boolean));
+    return !trusted.has(source.host.replace(/^::ffff:/, ''));
+  }
+
+  private answerSip(req: SipRequest, source: { host: string; port: number }): SipReply | null {
     const reply = (
       status: number,
       reason: string,
@@ -582,6 +672,10 @@ export class SimPhone {
       headers: [['Server', this.sipBanner()], ...extra],
       afterSend,
     });
+    if (this.untrustedSource(req, source)) {
+      this.record('sip-whitelist-rejected', { method: req.method, from: source.host, event: header(req, 'event') });
+      return reply(403, 'Forbidden');
+    }
     switch (req.method) {
       case 'OPTIONS':
         return reply(200, 'OK', [
@@ -644,7 +738,7 @@ export class SimPhone {
     this.record('auto-resync', { mode });
     if (mode === 1 || mode === 3) await this.provision(true, false);
     if (mode !== 2 && mode !== 3) return;
-    const result = await this.download(`${this.model}.st`, MAX_FIRMWARE_BYTES);
+    const result = await this.downloadFirmware();
     if (result.status !== 'ok') return;
     const head = readFirmwareHeader(result.body);
     if (head && head.version === this.firmwareVersion) {

@@ -31,7 +31,8 @@ export interface SipEndpointOptions {
   address: string;
   port: number;
   tcp: boolean;
-  answer: (req: SipRequest) => SipReply | null;
+  /** `source` is where the request came from (the whitelist checks it, phone-facts §10). */
+  answer: (req: SipRequest, source: { host: string; port: number }) => SipReply | null;
   gate: () => SipGate;
 }
 
@@ -77,7 +78,7 @@ export class SipEndpoint {
   ): void {
     const gate = this.opts.gate();
     if (gate.drop) return;
-    const reply = this.opts.answer(req);
+    const reply = this.opts.answer(req, source);
     if (!reply) return;
     const text = buildSipResponse(req, {
       status: reply.status,

@@ -45,6 +45,13 @@ export function visitSysinfoFirstPage(): string {
   );
 }
 
+export function sessionExpiredPage(): string {
+  return page(
+    'Session Expired',
+    '<H2>Session Expired</H2>\n<P>Your session has expired. Please <A HREF="/sysinfo.html">log in</A> again.</P>',
+  );
+}
+
 export function resetFormPage(message?: string): string {
   return page(
     'Reset',

@@ -7,6 +7,7 @@ import {
   notFoundPage,
   resetFormPage,
   simplePage,
+  sessionExpiredPage,
   sysinfoPage,
   unauthorizedPage,
   visitSysinfoFirstPage,
@@ -56,6 +57,8 @@ export interface WebUiHost {
   sysinfo(): SysinfoData;
   noteSysinfoSeen(): void;
   postsBlockedUntilSysinfo(): boolean;
+  /** True when this client's web session has expired; the call starts a new one (phone-facts §11). */
+  sessionExpired(remoteAddress: string): boolean;
   getSetting(parameter: string): string;
   setLocalSetting(parameter: string, value: string): 'applied' | 'locked';
   resetOption(option: 0 | 1 | 2): void;
@@ -145,6 +148,13 @@ export class WebUi {
         body: unauthorizedPage(),
         headers: { 'WWW-Authenticate': `Basic realm="${this.host.realm()}"` },
       };
+    }
+    // The phone answers 200 with a "Session Expired" page instead of the page asked for; Mitel's own automation
+    // logs in again when it sees one (MITEL-AUTO, phone-facts §11). Nothing asked for is done.
+    const remote = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+    if (this.host.sessionExpired(remote)) {
+      this.host.record('web-session-expired', { path, method, from: remote });
+      return { status: 200, body: sessionExpiredPage() };
     }
     if (method === 'POST' && this.host.postsBlockedUntilSysinfo()) {
       this.host.record('web-post-ignored', { path, reason: 'factory state: /sysinfo.html not visited yet' });

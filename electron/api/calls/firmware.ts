@@ -48,9 +48,11 @@ export const firmwareCalls = {
   ),
   'firmware.planGet': call(z.object({ id: Id }).strict(), FirmwarePlanSchema, 'A stored firmware plan.'),
   'firmware.run': call(
-    z.object({ planId: Id, confirm: z.string().min(1).max(64) }).strict(),
+    z
+      .object({ planId: Id, confirm: z.string().min(1).max(64), startAt: z.iso.datetime({ offset: true }).optional() })
+      .strict(),
     JobInfoSchema,
-    'Start the firmware run of a confirmed plan (job firmware-wave).',
+    'Start the firmware run of a confirmed plan (job firmware-wave), at once or at startAt (a maintenance window: the job waits, cancellable).',
   ),
   'firmware.status': call(
     z.object({ jobId: Id }).strict(),

@@ -6,6 +6,7 @@ import { RebootJobParamsSchema, RebootSelectionSchema, RebootReportSchema } from
 import { RebootPlanSchema } from '../../core/provisioning/reboot-plan-schemas';
 import { SitePhoneSchema } from '../../core/provisioning/site-phone-schemas';
 import { VerifyJobParamsSchema, VerifyReportSchema } from '../../core/provisioning/verify-job';
+import { PhoneProbeInputSchema, PhoneProbeResultSchema } from '../../core/firmware/phone-probe';
 import { Empty } from './common';
 
 export const phoneCalls = {
@@ -20,6 +21,11 @@ export const phoneCalls = {
     'What a reboot would do (phones, methods in order); start job "reboot" with its token to confirm.',
   ),
   'phones.lastReboot': call(Empty, RebootReportSchema.nullable(), 'The result of the last reboot job of the site.'),
+  'phones.probe': call(
+    PhoneProbeInputSchema,
+    PhoneProbeResultSchema,
+    "Evidence from one phone: what it answers (SIP OPTIONS, 401, /sysinfo.html, /configurationServer.html without password values, the provisioning User-Agent if seen) and every assumption Fieldkit makes about a phone, held or not; saved as a capture (outDir, or the site's probes/ folder).",
+  ),
   'phones.lastVerify': call(
     Empty,
     VerifyReportSchema.nullable(),

@@ -7,6 +7,7 @@ import {
 } from '../../core/provisioning/provisioning-settings-file';
 import { SettingsInputSchema } from '../../api/calls/config';
 import { checkCredential, credentialStatus } from '../../core/provisioning/credentials';
+import { pinnedPhoneFiles } from '../../core/firmware/pins';
 import { FieldkitError } from '../../core/util/errors';
 import type { Handlers } from '../../api/dispatcher';
 import type { SiteWorkspace } from '../../core/workspace/site-workspace';
@@ -47,6 +48,8 @@ export function configHandlers(
       generateForSite(app.currentSite(), secrets, {
         fieldkitVersion: app.platform.version,
         appDataDir: app.platform.appDataDir,
+        // firmware pins go into every regenerated <MAC>.cfg, so a later publish never flips a phone back
+        phoneFiles: await pinnedPhoneFiles(app.currentSite()),
       }),
     'config.files': async ({ name }) => {
       const site = app.currentSite();

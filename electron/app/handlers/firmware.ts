@@ -44,7 +44,8 @@ export function firmwareHandlers(
       }
     },
     'firmware.planGet': async ({ id }) => loadPlan(app.currentSite(), id),
-    'firmware.run': async ({ planId, confirm }) => app.jobManager().start(FIRMWARE_JOB_KIND, { planId, confirm }),
+    'firmware.run': async ({ planId, confirm, startAt }) =>
+      app.jobManager().start(FIRMWARE_JOB_KIND, { planId, confirm, ...(startAt ? { startAt } : {}) }),
     'firmware.status': async ({ jobId }) => firmwareStatus(app.currentSite(), jobId),
     'firmware.exportCsv': async ({ jobId }) => {
       const saved = await saveResult(app.currentSite(), jobId);

@@ -61,13 +61,6 @@ export function describeLocation(l: ServerLocation): string {
   return `${l.protocol.toLowerCase()}://${l.host}:${l.port}/${l.path}${l.path ? '/' : ''}`;
 }
 
-/** The web-UI fields that point a phone at `location`. */
-export function pointingFields(location: ServerLocation): ConfigServerSettings {
-  return location.protocol === 'HTTPS'
-    ? { protocol: 'HTTPS', httpsserv: location.host, httpsport: String(location.port), httpspath: location.path }
-    : { protocol: 'HTTP', httpserv: location.host, httpport: String(location.port), httppath: location.path };
-}
-
 /** Whether a phone's configuration server settings point at `location`. */
 export function pointsAt(settings: ConfigServerSettings, location: ServerLocation): boolean {
   const norm = (p: string | undefined) => (p ?? '').replace(/^\/+|\/+$/g, '');

@@ -1,8 +1,9 @@
 // Reading and pointing one phone over its web UI, with the credentials the site holds for it.
-import { getConfigurationServer, readSysinfo, setConfigurationServer } from '../phone/web-client';
+import { getConfigurationServer, readSysinfo } from '../phone/web-client';
 import { isPhoneError } from '../phone/phone-error';
 import { webLoginFor } from '../provisioning/phone-web-access';
 import type { ConfigServerSettings, PhoneCredentials, PhoneTarget } from '../phone/web-client';
+import type { PhoneError } from '../phone/phone-error';
 import type { SecretStore } from '../secrets/secret-store';
 import type { LoginSource } from '../secrets/web-logins';
 import type { SiteWorkspace } from '../workspace/site-workspace';
@@ -38,6 +39,8 @@ export interface PhoneReading {
   model: string | null;
   mac: string | null;
   configServer: ConfigServerSettings;
+  /** Other fields of /configurationServer.html, e.g. a firmware server field if a firmware shows one. */
+  otherFields: Record<string, string>;
 }
 
 /** Version from /sysinfo.html and the configuration server page. Throws PhoneError when unreachable. */
@@ -50,7 +53,41 @@ export async function readPhone(
   const target = webTarget(phone, timeoutMs, localAddress);
   const info = await readSysinfo(target, credentials);
   const cfg = await getConfigurationServer(target, credentials);
-  return { firmware: info.firmwareVersion, model: info.model, mac: info.mac, configServer: cfg.settings };
+  return {
+    firmware: info.firmwareVersion,
+    model: info.model,
+    mac: info.mac,
+    configServer: cfg.settings,
+    otherFields: cfg.otherFields,
+  };
+}
+
+/** What a poll of a rebooting phone found. */
+export type VersionPoll = { state: 'up'; version: string | null } | { state: 'down' } | { state: 'rejected' };
+
+const DOWN: ReadonlySet<PhoneError['code']> = new Set(['unreachable', 'timeout', 'closed-without-answer']);
+
+/**
+ * Reads the running version with the first password the phone accepts. `rejected`: the phone is up but refuses
+ * every password Fieldkit has (it came back with settings Fieldkit does not know, e.g. its factory default).
+ */
+export async function pollVersion(
+  phone: FirmwarePhone,
+  passwords: readonly PhoneCredentials[],
+  timeoutMs: number,
+  localAddress?: string,
+): Promise<VersionPoll> {
+  for (const credentials of passwords) {
+    try {
+      const info = await readSysinfo(webTarget(phone, timeoutMs, localAddress), credentials);
+      return { state: 'up', version: info.firmwareVersion };
+    } catch (e) {
+      if (isPhoneError(e, 'auth-failed')) continue;
+      if (isPhoneError(e) && DOWN.has(e.code)) return { state: 'down' };
+      throw e;
+    }
+  }
+  return { state: 'rejected' };
 }
 
 /** Just the running version, or null while the phone does not answer (booting or flashing). */
@@ -68,14 +105,4 @@ export async function readVersionIfUp(
       return null;
     throw e;
   }
-}
-
-export async function pointPhone(
-  phone: FirmwarePhone,
-  credentials: PhoneCredentials,
-  fields: ConfigServerSettings,
-  timeoutMs: number,
-  localAddress?: string,
-): Promise<void> {
-  await setConfigurationServer(webTarget(phone, timeoutMs, localAddress), credentials, fields);
 }

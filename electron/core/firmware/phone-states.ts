@@ -7,6 +7,8 @@ export const PHONE_STATES = [
   'staged',
   'rebooting',
   'flashing',
+  /** Up again, but it refuses the admin password Fieldkit has (not "flashing" until the timeout). */
+  'password-rejected',
   'verified',
   'failed',
   'skipped',
@@ -27,9 +29,12 @@ export interface PhoneStatus {
   reason: string | null;
   wave: string | null;
   method: string | null;
-  /** Where the phone was left pointed afterwards. */
+  /** Where the phone takes its firmware from afterwards: its pin's folder, or null (its configuration path). */
   pointedAt: string | null;
+  /** When the phone entered its current state. */
   at: string | null;
+  /** How long the phone may stay in this state before Fieldkit gives up on it (rebooting, flashing); else null. */
+  timeoutMs: number | null;
 }
 
 export interface PhoneStateRecord {
@@ -40,6 +45,7 @@ export interface PhoneStateRecord {
   wave?: string | null;
   method?: string | null;
   pointedAt?: string | null;
+  timeoutMs?: number | null;
 }
 
 /** Applies the journal's `phone-state` entries, in order, on top of the plan's starting picture. */
@@ -51,6 +57,7 @@ export function statusFromJournal(start: PhoneStatus[], entries: readonly Journa
     if (!p) continue;
     p.state = e.state as PhoneState;
     p.at = e.at;
+    p.timeoutMs = typeof e.timeoutMs === 'number' ? e.timeoutMs : null;
     for (const key of ['reason', 'after', 'wave', 'method', 'pointedAt'] as const) {
       if (e[key] !== undefined) p[key] = (e[key] as string | null) ?? null;
     }

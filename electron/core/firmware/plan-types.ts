@@ -26,9 +26,10 @@ export const PlanOptionsSchema = z.object({
   /** A wave halts and waits for the technician when more phones than this failed in it. */
   haltWhenFailuresExceed: z.number().int().min(0).max(500).default(0),
   /**
-   * Phones whose home directory serves another `<model>.st`: stay pointed at the staging folder whose
-   * `.st` is their version (default), or go home with auto resync set to config-only (stops the nightly
-   * re-upgrade; a reboot would still fetch home's `.st`).
+   * Phones whose home serves another `<model>.st` keep their firmware pin (`firmware server` in their <MAC>.cfg naming
+   * the staging folder whose `.st` is their version), so no reboot or nightly check flashes them back. The value
+   * `config-only-home` of earlier versions (point home through the web UI with auto resync 1) is accepted and does
+   * the same: a web UI setting would stay local on the phone (phone-facts §8).
    */
   afterwards: z.enum(['stay-pointed', 'config-only-home']).default('stay-pointed'),
   requestTimeoutMs: z.number().int().min(200).max(60_000).default(4000),
@@ -104,10 +105,22 @@ export const PlannedPhoneSchema = z.object({
    * library.
    */
   homeFirmware: z.string().nullable(),
-  /** Where the phone is left after it is verified. */
+  /**
+   * After it is verified: `home` = its pin is removed (home serves no `.st` or the same version), `stay-pointed` = it
+   * keeps its pin. (`home-config-only` is from earlier versions.)
+   */
   afterwards: z.enum(['home', 'stay-pointed', 'home-config-only']).nullable(),
+  /** `firmware server` as the site's files give it to this phone (Fieldkit's own pin left out), or null. */
+  firmwareServer: z.string().nullable().default(null),
   flags: z.array(
-    z.enum(['below-osv-minimum', 'nightly-re-upgrade', 'flip-back-on-reboot', 'factory-default-password']),
+    z.enum([
+      'below-osv-minimum',
+      'nightly-re-upgrade',
+      'flip-back-on-reboot',
+      'factory-default-password',
+      'firmware-server-set',
+      'pinned-earlier',
+    ]),
   ),
 });
 export type PlannedPhone = z.infer<typeof PlannedPhoneSchema>;

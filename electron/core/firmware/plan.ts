@@ -1,7 +1,8 @@
 // Builds the firmware plan: which phones move from which version to which, which are skipped or
 // excluded and why, and the guard rails the technician must see before confirming. Reads every
-// candidate phone once over its web UI (version, configuration server, auto resync) and the `.st`
-// in the site's home directory, so the plan describes the phones as they are now.
+// candidate phone once over its web UI (version, configuration server, auto resync), and from the site's server
+// the `.st` in home, the files the phones read (for `firmware server`, phone-facts §8) and each phone's <MAC>.cfg,
+// which will carry its firmware pin; so the plan describes the phones as they are now.
 import { randomBytes } from 'node:crypto';
 import { compareFirmware, formatFirmwareVersion, OSV_MINIMUM, parseFirmwareVersion } from '../phone/firmware-version';
 import { isSupportedModel, normaliseModel } from '../phone/models';
@@ -12,7 +13,10 @@ import { InventoryStore } from '../inventory/inventory-store';
 import { mapBounded } from '../util/map-bounded';
 import { FieldkitError } from '../util/errors';
 import { sha256Hex } from '../util/hash';
-import { pointsAt } from './firmware-server';
+import { provisionedAdminPassword, siteCredentialView } from '../provisioning/credentials';
+import { describeLocation, locationFromUrl, pointsAt } from './firmware-server';
+import { firmwareServerIn, readPins } from './pins';
+import { GLOBAL_FILES } from './staging';
 import { stagingFolder } from './paths';
 import { readLibrary } from './library';
 import { credentialsFor, readPhone } from './phone-access';
@@ -119,18 +123,57 @@ function homeOf(reading: PhoneReading, deps: PlanDeps): PhoneHome {
 }
 
 /**
- * Version of the `<model>.st` in the home directory: null when there is none, 'unknown' when it is not in the library.
+ * Version of the `<model>.st` in the home directory (or in `folder` below it): null when there is none, 'unknown' when
+ * it is not in the library.
  */
-async function homeFirmware(deps: PlanDeps, library: LibraryEntry[], model: string): Promise<string | null> {
-  const [state] = await deps.server.home.stat([`${model}.st`]);
+async function homeFirmware(
+  deps: PlanDeps,
+  library: LibraryEntry[],
+  model: string,
+  folder = '',
+): Promise<string | null> {
+  const target = folder === '' ? deps.server.home : (await deps.server.folder(folder)).target;
+  const [state] = await target.stat([`${model}.st`]);
   if (!state?.exists) return null;
   let sha = state.sha256;
   if (!sha) {
-    const bytes = await deps.server.home.read(`${model}.st`);
+    const bytes = await target.read(`${model}.st`);
     if (!bytes) return null;
     sha = sha256Hex(bytes);
   }
   return library.find((e) => e.model === model && e.image.sha256 === sha)?.version ?? 'unknown';
+}
+
+/**
+ * The version a `firmware server` URL offers: read when the URL is a folder of the site's own server, else 'unknown'
+ * (Fieldkit does not fetch from other servers).
+ */
+async function firmwareServerVersion(
+  deps: PlanDeps,
+  library: LibraryEntry[],
+  model: string,
+  url: string,
+): Promise<string | null> {
+  let where;
+  try {
+    where = locationFromUrl(url);
+  } catch {
+    return 'unknown';
+  }
+  const home = deps.server.location;
+  if (where.protocol !== home.protocol || where.host !== home.host || where.port !== home.port) return 'unknown';
+  const base = home.path === '' ? '' : `${home.path}/`;
+  if (where.path !== home.path && !where.path.startsWith(base)) return 'unknown';
+  return homeFirmware(deps, library, model, where.path.slice(base.length)).catch(() => 'unknown');
+}
+
+const text = (bytes: Uint8Array | null): string | null => (bytes === null ? null : Buffer.from(bytes).toString('utf8'));
+
+/** A firmware-server-like field on /configurationServer.html, if a firmware shows one (not documented, §8). */
+function localFirmwareField(fields: Record<string, string>): string | null {
+  for (const [name, value] of Object.entries(fields))
+    if (/firmware|fwserv|fw_?server/i.test(name) && value.trim() !== '') return value.trim();
+  return null;
 }
 
 export function planToken(plan: Omit<FirmwarePlan, 'confirmToken'>): string {
@@ -197,6 +240,17 @@ export async function makeFirmwarePlan(
 
   const homeFw = new Map<string, string | null>();
   for (const t of targets) homeFw.set(t.model, await homeFirmware(deps, library, t.model));
+  // What the phones read at home, for `firmware server` (phone-facts §8) and to know each <MAC>.cfg is there.
+  const globalText = await (async () => {
+    for (const name of GLOBAL_FILES) {
+      const t = text(await deps.server.home.read(name));
+      if (t !== null) return t;
+    }
+    return null;
+  })();
+  const modelText = new Map<string, string | null>();
+  for (const t of targets) modelText.set(t.model, text(await deps.server.home.read(`${t.model}.cfg`)));
+  const pins = await readPins(deps.site);
 
   const phones = await mapBounded(sitePhones, PROBE_CONCURRENCY, async (p): Promise<PlannedPhone> => {
     const base: PlannedPhone = {
@@ -213,6 +267,7 @@ export async function makeFirmwarePlan(
       home: null,
       homeFirmware: null,
       afterwards: null,
+      firmwareServer: null,
       flags: [],
     };
     if (!p.model)
@@ -264,19 +319,49 @@ export async function makeFirmwarePlan(
     const targetParsed = parseFirmwareVersion(target)!;
     if (compareFirmware(targetParsed, OSV_MINIMUM) < 0) flags.push('below-osv-minimum');
     if (current === target) return { ...base, current, home, flags, action: 'skip', reason: `already on ${target}` };
-    const homeVersion = home.onSiteServer ? (homeFw.get(p.model) ?? null) : 'unknown';
-    const homeSafe = home.onSiteServer && (homeVersion === null || homeVersion === target);
+    if (!home.onSiteServer)
+      return {
+        ...base,
+        current,
+        home,
+        flags,
+        reason: `it fetches its configuration from ${home.protocol || '?'} ${home.server || '(none)'}${home.path ? `/${home.path}` : ''}, not from the site's server ${describeLocation(deps.server.location)}: Fieldkit moves a phone through its <MAC>.cfg there. Point it at the site's server (DHCP option 66 or its provisioning), then plan again`,
+      };
+    const macText = text(await deps.server.home.read(`${p.mac}.cfg`));
+    if (macText === null)
+      return {
+        ...base,
+        current,
+        home,
+        flags,
+        reason: `its ${p.mac}.cfg is not on the site's server: publish the configuration first (that file carries the phone's firmware pin)`,
+      };
+    const firmwareServer = firmwareServerIn([globalText, modelText.get(p.model) ?? null, macText]);
+    const local = localFirmwareField(reading.otherFields);
+    if (local !== null && local !== firmwareServer)
+      return {
+        ...base,
+        current,
+        home,
+        flags,
+        firmwareServer,
+        reason: `its web UI shows a firmware server "${local}" that its files do not set: a local setting wins over its <MAC>.cfg (phone-facts §8), so a pin there would be ignored. Remove it on the phone, then plan again`,
+      };
+    if (firmwareServer !== null) flags.push('firmware-server-set');
+    if (pins[p.mac]) flags.push('pinned-earlier');
+    // Where the phone takes its firmware after the run if its pin is removed: its `firmware server`, else home.
+    const homeVersion =
+      firmwareServer !== null
+        ? await firmwareServerVersion(deps, library, p.model, firmwareServer)
+        : (homeFw.get(p.model) ?? null);
+    const homeSafe = homeVersion === null || homeVersion === target;
     const nightly = home.autoResyncMode === '2' || home.autoResyncMode === '3';
     if (!homeSafe) {
       flags.push('flip-back-on-reboot');
       if (nightly) flags.push('nightly-re-upgrade');
     }
-    const afterwards: PlannedPhone['afterwards'] = homeSafe
-      ? 'home'
-      : request.options.afterwards === 'config-only-home' && home.onSiteServer
-        ? 'home-config-only'
-        : 'stay-pointed';
-    return { ...base, current, home, homeFirmware: homeVersion, flags, afterwards, action: 'flash' };
+    const afterwards: PlannedPhone['afterwards'] = homeSafe ? 'home' : 'stay-pointed';
+    return { ...base, current, home, homeFirmware: homeVersion, firmwareServer, flags, afterwards, action: 'flash' };
   });
 
   // Supported phones the inventory knows without a MAC cannot be named in a <MAC>.cfg nor verified.
@@ -298,6 +383,7 @@ export async function makeFirmwarePlan(
       home: null,
       homeFirmware: null,
       afterwards: null,
+      firmwareServer: null,
       flags: [],
     });
   }
@@ -316,15 +402,11 @@ export async function makeFirmwarePlan(
   }
   const nightly = withFlag('nightly-re-upgrade');
   if (nightly.length) {
-    const stay = flash.filter((p) => nightly.includes(p.mac) && p.afterwards === 'stay-pointed').length;
     rails.push({
       id: 'nightly-re-upgrade',
-      severity: 'warn',
-      message: `${nightly.length} phone(s) have auto resync set to check firmware (mode 2 or 3) and their home directory serves another .st: left pointed there they would silently flash it back at night (phone-facts §1, §2).`,
-      fix:
-        stay === nightly.length
-          ? 'Fieldkit leaves them pointed at the staging folder whose .st is their new version. Alternative: option "afterwards: config-only-home" sets auto resync to config only (1) and points them home.'
-          : "Fieldkit sets their auto resync mode to 1 (config only) and points them home; a reboot would still fetch home's .st, so replace it with the new version when the site is done.",
+      severity: 'info',
+      message: `${nightly.length} phone(s) check firmware every night (auto resync mode 2 or 3) and their home serves another .st: without a pin they would silently flash it back at night (phone-facts §1, §2).`,
+      fix: "Fieldkit keeps their firmware pin in their <MAC>.cfg (the staging folder whose .st is their new version), so the nightly check finds the version they run. Nothing is set on the phones themselves. When home serves the new version, the next run's plan removes the pins.",
       macs: nightly,
     });
   }
@@ -333,9 +415,30 @@ export async function makeFirmwarePlan(
     rails.push({
       id: 'flip-back-on-reboot',
       severity: 'info',
-      message: `${flip.length} phone(s) fetch from a directory whose .st is another version (or cannot be read): any reboot there would flash it back.`,
-      fix: 'Fieldkit leaves them pointed at the staging folder whose .st is their new version; configuration published later to home reaches them once home serves the same .st and they are pointed back.',
+      message: `${flip.length} phone(s) take firmware from a place whose .st is another version (or cannot be read): any reboot there would flash it back.`,
+      fix: 'Fieldkit keeps their firmware pin in their <MAC>.cfg, naming the staging folder whose .st is their new version; their configuration still comes from home, so later publishes reach them. Generate writes the pins again every time.',
       macs: flip,
+    });
+  }
+  const fwServer = flash.filter((p) => p.flags.includes('firmware-server-set'));
+  if (fwServer.length) {
+    const values = [...new Set(fwServer.map((p) => p.firmwareServer))].slice(0, 3).join(', ');
+    rails.push({
+      id: 'firmware-server-set',
+      severity: 'info',
+      message: `${fwServer.length} phone(s) take <model>.st from "firmware server" (${values}) set in the site's files, not from their configuration path (phone-facts §8).`,
+      fix: "For the run, Fieldkit's pin at the end of their <MAC>.cfg (the file read last) takes its place. Afterwards the pin is removed only if that firmware server offers the new version; otherwise it stays.",
+      macs: fwServer.map((p) => p.mac),
+    });
+  }
+  const earlier = withFlag('pinned-earlier');
+  if (earlier.length) {
+    rails.push({
+      id: 'pinned-earlier',
+      severity: 'info',
+      message: `${earlier.length} phone(s) carry a firmware pin from an earlier run.`,
+      fix: 'This run replaces it with the folder of the new version, or removes it when home serves that version.',
+      macs: earlier,
     });
   }
   const defaultPw = withFlag('factory-default-password');
@@ -343,9 +446,31 @@ export async function makeFirmwarePlan(
     rails.push({
       id: 'factory-default-password',
       severity: 'info',
-      message: `${defaultPw.length} phone(s) were read with the factory default admin password 22222 because the site stores none.`,
-      fix: "Store the site's admin password in Credentials; change the default (phone hardening).",
+      message: `${defaultPw.length} phone(s) accepted only the factory default admin password 22222: they have not taken a Fieldkit configuration yet.`,
+      fix: 'Their reboot gives them their own admin password from their <MAC>.cfg (phone hardening); check that it is published.',
       macs: defaultPw,
+    });
+  }
+  // Pre-flight (the run checks the same again before it stages anything).
+  if (sitePhones.length > 0 && globalText === null) {
+    rails.push({
+      id: 'home-without-configuration',
+      severity: 'refuse',
+      message: `The site's server (${describeLocation(deps.server.location)}) serves no startup.cfg or aastra.cfg: after the reboot the phones would come back without their configuration (factory settings, admin password 22222).`,
+      fix: 'Publish the configuration (Provisioning > Publish, or start the built-in server with the published set), then plan again.',
+      macs: [],
+    });
+  }
+  const credentials = await siteCredentialView(deps.site, deps.secrets);
+  const noPassword: string[] = [];
+  for (const p of flash) if ((await provisionedAdminPassword(credentials, p.mac)) === undefined) noPassword.push(p.mac);
+  if (noPassword.length) {
+    rails.push({
+      id: 'credentials-missing',
+      severity: 'refuse',
+      message: `Fieldkit cannot tell the admin password of ${noPassword.length} phone(s): after the reboot they have the password of their configuration (derived from the site's admin secret, or their own where the site says so), and Fieldkit could not read them to verify.`,
+      fix: "Enter the site's admin secret in Credentials (CLI: FIELDKIT_ADMIN_SECRET) and each phone's own admin password where the site sets one, then plan again.",
+      macs: noPassword,
     });
   }
   const excluded = phones.filter((p) => p.action === 'exclude');

@@ -24,7 +24,16 @@ export const PhoneStatusSchema = z.object({
   method: z.string().nullable(),
   pointedAt: z.string().nullable(),
   at: z.string().nullable(),
+  /** The current state's time limit (rebooting, flashing); older results have none. */
+  timeoutMs: z.number().int().nullable().default(null),
 });
+
+/**
+ * How the run ended: `stopped` when the technician stopped it at a halt (never "succeeded"), `unfinished` while it
+ * runs or after Fieldkit stopped mid-run (resume continues it).
+ */
+export const RUN_OUTCOMES = ['unfinished', 'succeeded', 'stopped', 'failed', 'cancelled'] as const;
+export type RunOutcome = (typeof RUN_OUTCOMES)[number];
 
 export const FirmwareResultSchema = z.object({
   format: z.literal('fieldkit-firmware-result'),
@@ -34,6 +43,11 @@ export const FirmwareResultSchema = z.object({
   updatedAt: z.string(),
   counts: z.record(z.string(), z.number().int()),
   phones: z.array(PhoneStatusSchema),
+  outcome: z.enum(RUN_OUTCOMES).default('unfinished'),
+  /** What the outcome means for the phones, e.g. which may still be flashing after a cancel and what resume does. */
+  note: z.string().nullable().default(null),
+  /** Set while the run waits for its start time (maintenance window). */
+  waitingUntil: z.string().nullable().default(null),
 });
 export type FirmwareResult = z.infer<typeof FirmwareResultSchema>;
 
@@ -56,6 +70,7 @@ export function startingStatus(plan: FirmwarePlan): PhoneStatus[] {
     method: null,
     pointedAt: null,
     at: null,
+    timeoutMs: null,
   }));
 }
 
@@ -68,6 +83,12 @@ export async function firmwareStatus(site: SiteWorkspace, jobId: string): Promis
   const phones = statusFromJournal(startingStatus(plan), entries);
   const counts: Record<string, number> = {};
   for (const p of phones) counts[p.state] = (counts[p.state] ?? 0) + 1;
+  const end = entries.findLast((e) => /^job-(succeeded|stopped|failed|cancelled|resumed)$/.test(e.type));
+  const outcome: RunOutcome =
+    !end || end.type === 'job-resumed' ? 'unfinished' : (end.type.slice('job-'.length) as RunOutcome);
+  const lastWait = entries.findLast(
+    (e) => e.type === 'wait-started' || e.type === 'wait-ended' || e.type.startsWith('job-'),
+  );
   return {
     format: 'fieldkit-firmware-result',
     formatVersion: 1,
@@ -76,6 +97,9 @@ export async function firmwareStatus(site: SiteWorkspace, jobId: string): Promis
     updatedAt: new Date().toISOString(),
     counts,
     phones,
+    outcome,
+    note: end && typeof end.note === 'string' ? end.note : null,
+    waitingUntil: lastWait?.type === 'wait-started' && typeof lastWait.until === 'string' ? lastWait.until : null,
   };
 }
 

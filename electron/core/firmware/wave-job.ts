@@ -1,25 +1,35 @@
-// The firmware run as a resumable job ('firmware-wave'): a canary per model, then waves. Every action on a
-// phone is a journaled step, so after a crash the run carries on where it stopped; a phone whose reboot
-// was begun but not confirmed is re-checked by reading its version before anything else is done to it.
+// The firmware run as a resumable job ('firmware-wave'): a canary per model, then waves. A phone is moved to the
+// target version by a firmware pin in its own <MAC>.cfg on the site's server (`firmware server` naming the staging
+// folder, pins.ts): it stays on its home configuration server and nothing is set locally on it. Every action on a
+// phone is a journaled step, so after a crash the run carries on where it stopped; a phone whose reboot was begun
+// but not confirmed is re-checked by reading its version before anything else is done to it.
 // The mechanism and its evidence: MECHANISM.md next to this file.
 import { z } from 'zod';
 import { rebootPhone, METHOD_LABELS } from '../provisioning/reboot';
+import { rebootRouteFor } from '../provisioning/reboot-route';
+import { provisionedAdminPassword, siteCredentialView } from '../provisioning/credentials';
+import { loadSiteSettings } from '../provisioning/provisioning-settings-file';
+import { STOPPED } from '../jobs/job-manager';
 import { mapBounded } from '../util/map-bounded';
 import { FieldkitError } from '../util/errors';
+import { isPhoneError } from '../phone/phone-error';
 import { sleep } from '../util/sleep';
 import { recordFirmwareChange } from './firmware-changes';
-import { describeLocation, pointingFields } from './firmware-server';
+import { describeLocation } from './firmware-server';
 import { findLibraryEntry, readLibraryImage } from './library';
-import { credentialsFor, pointPhone, readVersionIfUp } from './phone-access';
+import { credentialsFor, pollVersion, readVersionIfUp } from './phone-access';
+import { editServedPin, forgetPin, pinUrl, readPins, recordPin } from './pins';
 import { loadPlan } from './plan';
 import { saveResult } from './results';
-import { copyConfigs, putFile, sharedConfigNames } from './staging';
+import { GLOBAL_FILES, putFile } from './staging';
 import type { JobContext, JobDefinition } from '../jobs/job-manager';
 import type { RebootMethod } from '../provisioning/reboot';
-import type { ConfigServerSettings, PhoneCredentials } from '../phone/web-client';
+import type { RebootRoute } from '../provisioning/reboot-route';
+import type { PhoneCredentials } from '../phone/web-client';
+import type { SiteSecrets } from '../secrets/admin-passwords';
 import type { SecretStore } from '../secrets/secret-store';
 import type { SiteWorkspace } from '../workspace/site-workspace';
-import type { FirmwareServer, ServerLocation, StagingFolder } from './firmware-server';
+import type { FirmwareServer, StagingFolder } from './firmware-server';
 import type { FirmwarePhone } from './phone-access';
 import type { FirmwarePlan, PlannedPhone, ResolvedTarget } from './plan-types';
 import type { PhoneState, PhoneStateRecord } from './phone-states';
@@ -30,6 +40,11 @@ export const FirmwareRunParamsSchema = z.object({
   planId: z.string().min(1).max(100),
   /** The plan's confirm token: proof the technician saw and confirmed this exact plan. */
   confirm: z.string().min(1).max(64),
+  /**
+   * Start no earlier than this (a maintenance window), ISO 8601 with its time zone, e.g. 2026-12-01T22:00:00+01:00.
+   * The job waits (Fieldkit must stay open), can be cancelled while it waits, and waits again when resumed early.
+   */
+  startAt: z.iso.datetime({ offset: true }).optional(),
 });
 export type FirmwareRunParams = z.infer<typeof FirmwareRunParamsSchema>;
 
@@ -54,26 +69,8 @@ interface Outcome {
   pointedAt: string | null;
 }
 
-const LOCATION_FIELDS = [
-  'protocol',
-  'httpserv',
-  'httppath',
-  'httpport',
-  'httpsserv',
-  'httpspath',
-  'httpsport',
-  'tftp',
-  'tftppath',
-] as const;
-
-function homeFields(p: PlannedPhone): ConfigServerSettings {
-  const out: ConfigServerSettings = {};
-  for (const f of LOCATION_FIELDS) {
-    const v = p.home?.fields[f];
-    if (v !== undefined) out[f] = v;
-  }
-  return out;
-}
+/** A phone that refuses the password this many polls in a row is up with settings Fieldkit does not know. */
+const REJECTIONS_BEFORE_VERDICT = 3;
 
 /** Splits the phones to flash into the canary (first N per model) and waves of `waveSize`. */
 export function planWaves(plan: FirmwarePlan): { name: string; canary: boolean; phones: PlannedPhone[] }[] {
@@ -98,6 +95,9 @@ class FirmwareRun {
   private server!: FirmwareServer;
   private readonly staging = new Map<string, StagingFolder>();
   private readonly states = new Map<string, PhoneState>();
+  private routes = new Map<string, RebootRoute>();
+  /** The credential store as the site sees it (derived per-phone admin passwords). */
+  private credentials!: SiteSecrets;
   // recordFirmwareChange reads and rewrites one file: calls from parallel phones go one at a time.
   private changeQueue: Promise<unknown> = Promise.resolve();
 
@@ -115,7 +115,19 @@ class FirmwareRun {
     return this.plan.options;
   }
 
-  async run(): Promise<void> {
+  private async openServer(): Promise<FirmwareServer> {
+    const server = await this.deps.server(this.site, this.plan, this.ctx.id);
+    if (describeLocation(server.location) !== describeLocation(this.plan.server)) {
+      await server.close().catch(() => undefined);
+      throw new FieldkitError(
+        'conflict',
+        `The plan was made for the provisioning server at ${describeLocation(this.plan.server)}, but the site's server is now at ${describeLocation(server.location)}. Set the server back, or make a new plan.`,
+      );
+    }
+    return server;
+  }
+
+  async run(): Promise<void | typeof STOPPED> {
     const { ctx } = this;
     this.plan = await loadPlan(this.site, this.params.planId);
     if (this.plan.confirmToken === null)
@@ -128,20 +140,41 @@ class FirmwareRun {
         'invalid-input',
         'The confirmation does not match this plan. Review the plan summary and confirm it again.',
       );
-    this.server = await this.deps.server(this.site, this.plan, ctx.id);
-    if (describeLocation(this.server.location) !== describeLocation(this.plan.server)) {
-      await this.server.close().catch(() => undefined);
-      throw new FieldkitError(
-        'conflict',
-        `The plan was made for the provisioning server at ${describeLocation(this.plan.server)}, but the site's server is now at ${describeLocation(this.server.location)}. Set the server back, or make a new plan.`,
-      );
-    }
     const flash = this.plan.phones.filter((p) => p.action === 'flash');
     for (const p of flash) this.states.set(p.mac, 'pending');
     this.updateCounters();
     if (!ctx.resumed) await ctx.record('firmware-plan', { planId: this.plan.id, summary: this.plan.summary.text });
+    const stored = await loadSiteSettings(this.site).catch(() => ({
+      settings: null,
+      phones: {} as Awaited<ReturnType<typeof loadSiteSettings>>['phones'],
+    }));
+    this.credentials = await siteCredentialView(this.site, this.deps.secrets);
+    for (const p of flash)
+      this.routes.set(
+        p.mac,
+        rebootRouteFor(stored.settings ?? undefined, { model: p.model, overrides: stored.phones[p.mac]?.overrides }),
+      );
+
+    if (this.params.startAt) {
+      // Refuse now rather than at night: the same checks run again when the window opens.
+      const early = await this.openServer();
+      try {
+        await this.preflight(early, flash);
+      } finally {
+        await early.close().catch(() => undefined);
+      }
+      const at = new Date(this.params.startAt);
+      await ctx.waitUntil(
+        at,
+        `Waiting for the maintenance window: the run starts at ${at.toISOString()}. Keep Fieldkit open; cancel to give up.`,
+      );
+    }
+
+    this.server = await this.openServer();
     try {
+      await this.preflight(this.server, flash);
       await this.stageTargets();
+      await this.reapplyPins();
       const waves = planWaves(this.plan);
       let done = 0;
       for (const [index, wave] of waves.entries()) {
@@ -153,13 +186,15 @@ class FirmwareRun {
           const left = waves.slice(index + 1).flatMap((w) => w.phones);
           for (const p of left)
             await this.setState(p, 'not-started', { reason: 'the technician stopped the run before this phone' });
-          ctx.log(
-            'warn',
-            `Stopped by the technician after ${wave.name}; ${left.length} phone(s) were not started and keep their firmware.`,
-          );
-          break;
+          const verified = [...this.states.values()].filter((s) => s === 'verified').length;
+          const note = `Stopped by the technician after ${wave.name}: ${left.length} phone(s) were not started and keep their firmware; ${verified} verified. The run is over: make a new plan for the phones it did not reach.`;
+          ctx.log('warn', note);
+          ctx.progress(done, flash.length, `Stopped after ${wave.name}`);
+          ctx.setNote(note);
+          return STOPPED;
         }
       }
+      await this.notePins();
     } catch (e) {
       if (ctx.signal.aborted) await this.recordCancelled();
       throw e;
@@ -171,8 +206,50 @@ class FirmwareRun {
     }
   }
 
+  /**
+   * Before anything touches a phone: home must hold the configuration the phones read at their reboot (startup.cfg or
+   * aastra.cfg, and each phone's own <MAC>.cfg, which carries its pin), and Credentials must hold the admin password
+   * the phones have once they read it. Otherwise a canary comes back with factory settings (walkthrough defect 2).
+   */
+  private async preflight(server: FirmwareServer, flash: PlannedPhone[]): Promise<void> {
+    const names = [...GLOBAL_FILES, ...flash.map((p) => `${p.mac}.cfg`)];
+    const present = new Set((await server.home.stat(names)).flatMap((s, i) => (s.exists ? [names[i]!] : [])));
+    const problems: string[] = [];
+    if (!GLOBAL_FILES.some((n) => present.has(n)))
+      problems.push(
+        `the site's server (${describeLocation(server.location)}) serves no startup.cfg or aastra.cfg: the phones would come back without their configuration (factory settings, admin password 22222)`,
+      );
+    const noFile = flash.filter((p) => !present.has(`${p.mac}.cfg`)).map((p) => p.mac);
+    if (noFile.length > 0)
+      problems.push(
+        `${noFile.length} phone(s) have no <MAC>.cfg there (${noFile.slice(0, 5).join(', ')}${noFile.length > 5 ? ', …' : ''}): that file carries the phone's configuration and its firmware pin`,
+      );
+    const noPassword: string[] = [];
+    for (const p of flash)
+      if ((await provisionedAdminPassword(this.credentials, p.mac)) === undefined) noPassword.push(p.mac);
+    if (noPassword.length > 0)
+      problems.push(
+        `Fieldkit cannot tell the admin password of ${noPassword.length} phone(s) (${noPassword.slice(0, 5).join(', ')}${noPassword.length > 5 ? ', …' : ''}): after its reboot a phone has the password of its configuration (derived from the site's admin secret, or its own where the site says so), and Fieldkit could not read it to verify`,
+      );
+    if (problems.length === 0) return;
+    await this.ctx.record('preflight-refused', { problems });
+    throw new FieldkitError(
+      'not-found',
+      `Nothing was staged and no phone was touched: ${problems.join('; ')}. Publish the configuration to the site's server (Provisioning > Publish) and make sure Credentials holds the site's admin secret (and each phone's own admin password where the site sets one), then start the run again.`,
+      { problems },
+    );
+  }
+
   private updateCounters(): void {
-    const counts: Record<string, number> = { pending: 0, staged: 0, rebooting: 0, flashing: 0, verified: 0, failed: 0 };
+    const counts: Record<string, number> = {
+      pending: 0,
+      staged: 0,
+      rebooting: 0,
+      flashing: 0,
+      'password-rejected': 0,
+      verified: 0,
+      failed: 0,
+    };
     for (const s of this.states.values()) counts[s] = (counts[s] ?? 0) + 1;
     for (const [k, v] of Object.entries(counts)) this.ctx.setCounter(k, v);
   }
@@ -194,6 +271,11 @@ class FirmwareRun {
     const open = [...this.states.entries()].filter(
       ([, s]) => s !== 'verified' && s !== 'failed' && s !== 'not-started',
     );
+    const midFlash = open.filter(([, s]) => s === 'rebooting' || s === 'flashing').map(([mac]) => mac);
+    const untouched = open.filter(([, s]) => s === 'pending').length;
+    this.ctx.setNote(
+      `Cancelled. ${midFlash.length} phone(s) were restarting or flashing${midFlash.length ? ` (${midFlash.join(', ')})` : ''}: they may still be flashing, and they keep their firmware pin until they are checked; do not power them off. ${untouched} phone(s) were not started and keep their firmware. Resume reads each unfinished phone's version before doing anything else: a phone already on the target is only verified, one still on its old version is restarted once more, one that stays dark is reported; no phone is flashed twice.`,
+    );
     await this.ctx
       .record('firmware-cancelled', {
         phones: open.map(([mac, state]) => ({ mac, state })),
@@ -202,38 +284,55 @@ class FirmwareRun {
       .catch(() => undefined);
   }
 
-  /** Puts each target `.st` and the shared config files into its staging folder. */
+  /** Puts each target `.st` into its staging folder (again on resume: the built-in server keeps it in memory). */
   private async stageTargets(): Promise<void> {
     for (const t of this.plan.targets) {
       if (!this.plan.phones.some((p) => p.action === 'flash' && p.model === t.model)) continue;
       const key = `stage:${t.libraryId}`;
-      const earlier = this.ctx.priorSteps.get(key)?.result as { location?: ServerLocation } | undefined;
       const folder = await this.server.folder(t.stagingFolder);
       this.staging.set(t.model, folder);
-      await this.ctx.step(key, async () => {
+      const stage = async () => {
         const entry = await findLibraryEntry(this.site, t.model, t.version);
         if (!entry || entry.image.sha256 !== t.sha256)
           throw new FieldkitError(
             'conflict',
             `The library's ${t.model} ${t.version} image is not the one the plan was made with. Make a new plan.`,
           );
-        const image = await readLibraryImage(this.site, entry);
-        const st = await putFile(folder.target, `${t.model}.st`, image);
-        const configs = await copyConfigs(this.server.home, folder.target, sharedConfigNames(t.model));
-        this.ctx.log(
-          'info',
-          `Staged ${t.model}.st ${t.version} (${st}) and ${configs.join(', ') || 'no shared config files'} at ${describeLocation(folder.location)}.`,
-        );
-        return { location: folder.location, st, configs };
-      });
-      if (this.ctx.priorSteps.get(key)?.state === 'done' && earlier) {
-        // The built-in server holds staged copies in memory: after a crash they are gone, so a resumed
-        // run puts them there again (same bytes, same place; on an SFTP server they are found unchanged).
-        const entry = await findLibraryEntry(this.site, t.model, t.version);
-        if (entry) await putFile(folder.target, `${t.model}.st`, await readLibraryImage(this.site, entry));
-        await copyConfigs(this.server.home, folder.target, sharedConfigNames(t.model));
+        return putFile(folder.target, `${t.model}.st`, await readLibraryImage(this.site, entry));
+      };
+      if (this.ctx.priorSteps.get(key)?.state === 'done') {
+        await stage();
+        continue;
       }
+      await this.ctx.step(key, async () => {
+        const st = await stage();
+        this.ctx.log('info', `Staged ${t.model}.st ${t.version} (${st}) at ${describeLocation(folder.location)}.`);
+        return { location: folder.location, st };
+      });
     }
+  }
+
+  /**
+   * The site's pins, written again into the served <MAC>.cfg files: a server that keeps its files in memory (the
+   * built-in one) lost them when Fieldkit stopped, and a pinned phone must not reboot into home's `.st`.
+   */
+  private async reapplyPins(): Promise<void> {
+    const pins = Object.entries(await readPins(this.site));
+    let restored = 0;
+    for (const [mac, pin] of pins) {
+      const ok = await editServedPin(this.server.home, mac, pin).catch(() => false);
+      if (ok) restored++;
+    }
+    if (pins.length > 0 && this.ctx.resumed)
+      this.ctx.log('info', `${restored} of ${pins.length} firmware pin(s) are in place in the phones' <MAC>.cfg.`);
+  }
+
+  private async notePins(): Promise<void> {
+    const kept = Object.values(await readPins(this.site)).filter((p) => p.jobId === this.ctx.id).length;
+    if (kept === 0) return;
+    const note = `${kept} phone(s) keep a firmware pin in their <MAC>.cfg (firmware server: their staging folder), because their home serves another .st; they stay on their new version at every reboot and nightly check. Generate writes the pins again, so publish as usual.`;
+    this.ctx.log('info', note);
+    this.ctx.setNote(note);
   }
 
   private target(p: PlannedPhone): ResolvedTarget {
@@ -282,24 +381,34 @@ class FirmwareRun {
     }
     return this.ctx.step(key('outcome'), async () => {
       const outcome = await this.flashSteps(p, wave, attempt, key);
-      if (outcome.state === 'failed')
-        await this.setState(p, 'failed', {
-          reason: outcome.reason,
-          after: outcome.after,
-          wave,
-          method: outcome.method,
-          pointedAt: outcome.pointedAt,
-        });
-      else
-        await this.setState(p, 'verified', {
-          reason: outcome.reason,
-          after: outcome.after,
-          wave,
-          method: outcome.method,
-          pointedAt: outcome.pointedAt,
-        });
+      await this.setState(p, outcome.state === 'failed' ? 'failed' : 'verified', {
+        reason: outcome.reason,
+        after: outcome.after,
+        wave,
+        method: outcome.method,
+        pointedAt: outcome.pointedAt,
+      });
       return outcome;
     });
+  }
+
+  /**
+   * Reading credentials: the one the phone takes now first (sent only when its address shows its MAC, candidates tried:
+   * provisioning/phone-web-access.ts), then the one its configuration gives it.
+   */
+  private async passwords(phone: FirmwarePhone): Promise<PhoneCredentials[]> {
+    const now = await credentialsFor(
+      this.site,
+      this.deps.secrets,
+      phone,
+      this.options.requestTimeoutMs,
+      this.deps.localAddress,
+    );
+    if ('refused' in now) throw new FieldkitError('unauthorized', now.refused);
+    const after = await provisionedAdminPassword(this.credentials, phone.mac);
+    const list: PhoneCredentials[] = [{ password: now.password }];
+    if (after !== undefined && after !== now.password) list.push({ password: after });
+    return list;
   }
 
   private async flashSteps(
@@ -311,24 +420,17 @@ class FirmwareRun {
     const { ctx, options } = this;
     const t = this.target(p);
     const phone: FirmwarePhone = { mac: p.mac, ip: p.ip!, httpPort: p.httpPort, sipPort: p.sipPort };
-    const login = await credentialsFor(
-      this.site,
-      this.deps.secrets,
-      phone,
-      options.requestTimeoutMs,
-      this.deps.localAddress,
-    );
-    if ('refused' in login) throw new FieldkitError('unauthorized', login.refused);
-    const credentials = login;
+    const passwords = await this.passwords(phone);
     const staging = this.staging.get(t.model)!;
-    const stagingPath = describeLocation(staging.location);
+    const url = pinUrl(staging.location);
     const from = p.current!;
 
     // Resume: a reboot begun by an earlier run but never confirmed. Read the phone before anything else.
     const rebootPrior = ctx.priorSteps.get(key('reboot'));
     let recovered: { version: string } | null = null;
     if (rebootPrior && rebootPrior.state !== 'done') {
-      const version = await this.waitForVersion(phone, credentials);
+      const back = await this.waitForVersion(phone, passwords);
+      const version = back.state === 'up' ? back.version : null;
       await ctx.record('phone-recheck', {
         mac: p.mac,
         found: version,
@@ -343,15 +445,17 @@ class FirmwareRun {
         return this.settle(
           p,
           t,
-          credentials,
           {
             state: 'failed',
-            reason: `did not come back within ${Math.round(options.flashTimeoutMs / 60_000)} min after the interrupted run restarted it; power-cycle it, then resume`,
+            reason:
+              back.state === 'rejected'
+                ? 'is up again but refuses the admin password Fieldkit has after the interrupted run restarted it'
+                : `did not come back within ${Math.round(options.flashTimeoutMs / 60_000)} min after the interrupted run restarted it; power-cycle it, then resume`,
             after: null,
             method: null,
             pointedAt: null,
           },
-          false,
+          back.state === 'rejected',
         );
       if (version === t.version) recovered = { version };
     }
@@ -362,35 +466,42 @@ class FirmwareRun {
       version = recovered.version;
       await ctx.step(key('reboot'), async () => ({ method: 'interrupted run', recovered: true }));
     } else {
-      // The phone's own file goes along so it keeps its configuration (again after a resume: staging may be in memory).
-      await copyConfigs(this.server.home, staging.target, [`${p.mac}.cfg`]).catch(() => undefined);
-      const point = await ctx
-        .step(key('point'), async () => {
-          const now = await readVersionIfUp(phone, credentials, options.requestTimeoutMs, this.deps.localAddress);
+      const pin = await ctx
+        .step(key('pin'), async () => {
+          const now = await readVersionIfUp(phone, passwords[0]!, options.requestTimeoutMs, this.deps.localAddress);
           if (now === null) return { skipped: false, unreachable: true, version: null };
           if (now === t.version) return { skipped: true, unreachable: false, version: now };
-          await pointPhone(
-            phone,
-            credentials,
-            pointingFields(staging.location),
-            options.requestTimeoutMs,
-            this.deps.localAddress,
-          );
+          const written = await editServedPin(this.server.home, p.mac, { url, model: t.model, version: t.version });
+          if (!written)
+            throw new FieldkitError(
+              'not-found',
+              `${p.mac}.cfg is no longer on the site's server; publish the configuration again`,
+            );
+          await recordPin(this.site, p.mac, {
+            url,
+            model: t.model,
+            version: t.version,
+            jobId: ctx.id,
+            at: new Date().toISOString(),
+          });
           return { skipped: false, unreachable: false, version: now };
         })
         .catch((e: unknown) => {
           if (ctx.signal.aborted) throw e;
-          return { skipped: false, unreachable: false, error: (e as Error).message, version: null };
+          const message = isPhoneError(e, 'auth-failed')
+            ? 'it refused the admin password before the change; nothing was done to it (store its password in Credentials)'
+            : `its firmware pin could not be written: ${(e as Error).message}`;
+          return { skipped: false, unreachable: false, error: message, version: null };
         });
-      if ('error' in point)
+      if ('error' in pin)
         return {
           state: 'failed',
-          reason: `could not be pointed at the staging folder: ${point.error}`,
+          reason: pin.error,
           after: null,
           method: null,
           pointedAt: null,
         };
-      if (point.unreachable)
+      if (pin.unreachable)
         return {
           state: 'failed',
           reason: 'did not answer before the change; nothing was done to it',
@@ -398,34 +509,33 @@ class FirmwareRun {
           method: null,
           pointedAt: null,
         };
-      if (point.skipped)
+      if (pin.skipped)
         return {
           state: 'verified',
           reason: `already on ${t.version}; nothing done`,
-          after: point.version,
+          after: pin.version,
           method: null,
           pointedAt: null,
         };
-      await this.setState(p, 'staged', { wave, pointedAt: stagingPath });
+      await this.setState(p, 'staged', { wave, pointedAt: url });
       ctx.throwIfCancelled();
 
       // Read before the steps run: a step done in this run is added to priorSteps too.
       const interrupted =
         ctx.priorSteps.get(key('reboot'))?.state === 'done' && ctx.priorSteps.get(key('return'))?.state !== 'done';
-      const first = await this.rebootAndWait(p, wave, credentials, key(''));
+      const first = await this.rebootAndWait(p, wave, passwords, key(''));
       if ('failed' in first) return first.failed;
       ({ method, version } = first);
-      // A phone that was restarting when an earlier run died may have found the staging folder gone
-      // (the built-in server died with that process): back on its old version, it was not flashed.
-      // Restart it once more.
+      // A phone that was restarting when an earlier run died may have found its image gone (the built-in server
+      // died with that process): back on its old version, it was not flashed. Restart it once more.
       if (interrupted && version === from) {
         await ctx.record('phone-recheck', {
           mac: p.mac,
           found: version,
           decision:
-            'came back on its old version after the interrupted run: the staging folder was not served while it restarted, so it was not flashed; restart it once more',
+            'came back on its old version after the interrupted run: its image was not served while it restarted, so it was not flashed; restart it once more',
         });
-        const again = await this.rebootAndWait(p, wave, credentials, key('again'));
+        const again = await this.rebootAndWait(p, wave, passwords, key('again'));
         if ('failed' in again) return again.failed;
         ({ method, version } = again);
       }
@@ -458,30 +568,32 @@ class FirmwareRun {
         method,
         pointedAt: null,
       };
-    return this.settle(p, t, credentials, outcome, version !== null);
+    return this.settle(p, t, outcome, version !== null);
   }
 
   /** Restarts the phone with a method that checks firmware and waits until it answers again. */
   private async rebootAndWait(
     p: PlannedPhone,
     wave: string,
-    credentials: PhoneCredentials,
+    passwords: PhoneCredentials[],
     suffix: string,
   ): Promise<{ method: string; version: string | null } | { failed: Outcome }> {
     const { ctx, options } = this;
     const stepKey = (s: string) => `${s}${suffix}`;
     const t = this.target(p);
-    await this.setState(p, 'rebooting', { wave });
+    const route = this.routes.get(p.mac);
+    await this.setState(p, 'rebooting', { wave, timeoutMs: options.rebootStartTimeoutMs });
     const reboot = await ctx.step(stepKey('reboot'), async () => {
       const outcome = await rebootPhone(
         { mac: p.mac, ip: p.ip!, sipPort: p.sipPort, httpPort: p.httpPort },
         {
-          adminPassword: credentials.password,
+          adminPassword: passwords[0]!.password,
           fastReboot: false,
           requestTimeoutMs: options.requestTimeoutMs,
           confirmDownMs: options.rebootStartTimeoutMs,
           pollMs: Math.min(options.pollMs, 250),
           signal: ctx.signal,
+          ...(route ? { order: route.order, orderReason: route.reason } : {}),
           ...(this.deps.localAddress ? { localAddress: this.deps.localAddress } : {}),
         },
       );
@@ -494,7 +606,6 @@ class FirmwareRun {
         failed: await this.settle(
           p,
           t,
-          credentials,
           {
             state: 'failed',
             reason: `could not be restarted: ${reboot.message}`,
@@ -507,54 +618,63 @@ class FirmwareRun {
       };
     }
     const method = METHOD_LABELS[reboot.method as RebootMethod] ?? String(reboot.method);
-    await this.setState(p, 'flashing', { wave, method });
-    const back = await ctx.step(stepKey('return'), async () => ({
-      version: await this.waitForVersion(
+    await this.setState(p, 'flashing', { wave, method, timeoutMs: options.flashTimeoutMs });
+    const back = await ctx.step(stepKey('return'), async () => {
+      const poll = await this.waitForVersion(
         { mac: p.mac, ip: p.ip!, httpPort: p.httpPort, sipPort: p.sipPort },
-        credentials,
-      ),
-    }));
+        passwords,
+      );
+      return poll.state === 'up'
+        ? { version: poll.version }
+        : { version: null, ...(poll.state === 'rejected' ? { rejected: true } : {}) };
+    });
+    if ('rejected' in back && back.rejected) {
+      const reason =
+        'is up again but refuses the admin password Fieldkit has: it came back with settings Fieldkit does not know (did it read its configuration? check that the site serves its files and that Credentials holds the password of its configuration)';
+      await this.setState(p, 'password-rejected', { wave, reason });
+      return {
+        failed: await this.settle(p, t, { state: 'failed', reason, after: null, method, pointedAt: null }, true),
+      };
+    }
     return { method, version: back.version };
   }
 
-  /** Leaves the phone pointed where it will not flip back (verified) or will not retry a bad image (failed). */
-  private async settle(
-    p: PlannedPhone,
-    t: ResolvedTarget,
-    credentials: PhoneCredentials,
-    outcome: Outcome,
-    answers: boolean,
-  ): Promise<Outcome> {
-    const { ctx, options } = this;
-    const phone: FirmwarePhone = { mac: p.mac, ip: p.ip!, httpPort: p.httpPort, sipPort: p.sipPort };
-    const stagingPath = describeLocation(this.staging.get(t.model)!.location);
-    const homePath = p.home?.path ?? '';
-    if (!answers) return { ...outcome, pointedAt: stagingPath };
-    const where = outcome.state === 'verified' ? (p.afterwards ?? 'stay-pointed') : 'home';
-    const settled = await ctx
-      .step(`settle:${p.mac}:${outcome.state}:${outcome.after ?? 'none'}`, async () => {
-        if (where === 'stay-pointed')
-          return {
-            pointedAt: stagingPath,
-            note: `left pointed at ${stagingPath}, whose ${t.model}.st is ${t.version}`,
-          };
-        const fields = where === 'home-config-only' ? { ...homeFields(p), autoResyncMode: '1' } : homeFields(p);
-        await pointPhone(phone, credentials, fields, options.requestTimeoutMs, this.deps.localAddress);
-        return {
-          pointedAt: homePath,
-          note:
-            where === 'home-config-only'
-              ? `pointed home (${homePath}) with auto resync set to config only`
-              : `pointed home (${homePath})`,
-        };
-      })
-      .catch((e: unknown) => {
-        if (ctx.signal.aborted) throw e;
-        return {
-          pointedAt: stagingPath,
-          note: `could not be pointed home (${(e as Error).message}); still pointed at ${stagingPath}`,
-        };
-      });
+  /**
+   * Leaves the phone where it cannot flip back (verified) and will not retry a bad image (failed): its pin is
+   * removed when home serves no `.st` or the same version, or when the phone failed and came back; it stays when
+   * home serves another version (then the pin's folder is what keeps the phone on its new version) and when the
+   * phone stayed dark (it fetches the target when it comes back; status or resume re-check it).
+   */
+  private async settle(p: PlannedPhone, t: ResolvedTarget, outcome: Outcome, answers: boolean): Promise<Outcome> {
+    const { ctx } = this;
+    const url = pinUrl(this.staging.get(t.model)!.location);
+    const keep = !answers || (outcome.state === 'verified' && p.afterwards !== 'home');
+    const settled = keep
+      ? {
+          pointedAt: url,
+          note: answers
+            ? `keeps its firmware pin (${url}, whose ${t.model}.st is ${t.version}) because its home serves another ${t.model}.st`
+            : `keeps its firmware pin (${url}): it fetches ${t.version} when it comes back`,
+        }
+      : await ctx
+          .step(`settle:${p.mac}:${outcome.state}:${outcome.after ?? 'none'}`, async () => {
+            await editServedPin(this.server.home, p.mac, null);
+            await forgetPin(this.site, p.mac);
+            return {
+              pointedAt: null,
+              note:
+                outcome.state === 'verified'
+                  ? 'pin removed: its home serves the same or no firmware'
+                  : 'pin removed: it is not offered the image again',
+            };
+          })
+          .catch((e: unknown) => {
+            if (ctx.signal.aborted) throw e;
+            return {
+              pointedAt: url,
+              note: `its firmware pin could not be removed (${(e as Error).message}); it still takes firmware from ${url}`,
+            };
+          });
     if (outcome.state === 'verified' && outcome.after && outcome.after !== p.current) {
       const change = {
         mac: p.mac,
@@ -571,20 +691,29 @@ class FirmwareRun {
     return { ...outcome, reason: `${outcome.reason}; ${settled.note}`, pointedAt: settled.pointedAt };
   }
 
-  /** Polls until the phone answers again (version) or the flash timeout passes (null). */
-  private async waitForVersion(phone: FirmwarePhone, credentials: PhoneCredentials): Promise<string | null> {
+  /**
+   * Polls until the phone answers again with its version, refuses every password several times in a row, or the flash
+   * timeout passes (down).
+   */
+  private async waitForVersion(
+    phone: FirmwarePhone,
+    passwords: PhoneCredentials[],
+  ): Promise<{ state: 'up'; version: string | null } | { state: 'down' } | { state: 'rejected' }> {
     const { options, ctx } = this;
     const deadline = Date.now() + options.flashTimeoutMs;
+    let rejections = 0;
     for (;;) {
       ctx.throwIfCancelled();
-      const v = await readVersionIfUp(
+      const poll = await pollVersion(
         phone,
-        credentials,
+        passwords,
         Math.min(options.requestTimeoutMs, 2000),
         this.deps.localAddress,
-      ).catch(() => null);
-      if (v !== null) return v;
-      if (Date.now() >= deadline) return null;
+      ).catch(() => ({ state: 'down' }) as const);
+      if (poll.state === 'up') return poll;
+      rejections = poll.state === 'rejected' ? rejections + 1 : 0;
+      if (rejections >= REJECTIONS_BEFORE_VERDICT) return { state: 'rejected' };
+      if (Date.now() >= deadline) return { state: 'down' };
       await sleep(options.pollMs, ctx.signal);
     }
   }
@@ -596,6 +725,9 @@ export function createFirmwareWaveJob(deps: FirmwareJobDeps): JobDefinition<Firm
     params: FirmwareRunParamsSchema,
     resumable: true,
     title: (p) => `Firmware run (plan ${p.planId})`,
+    // the plan's phones to flash: no other job may reboot, verify, publish to or flash them while it runs
+    holds: async (p) =>
+      (await loadPlan(deps.site(), p.planId)).phones.filter((x) => x.action === 'flash').map((x) => x.mac),
     run: (ctx, params) => new FirmwareRun(ctx, deps, params).run(),
   };
 }

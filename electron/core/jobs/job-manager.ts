@@ -4,6 +4,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { FieldkitError, isFieldkitError } from '../util/errors';
+import { sleep } from '../util/sleep';
 import { Journal, type JournalEntry } from './journal';
 import { TERMINAL_STATES, type JobInfo, type JobLog, type JobState } from './job-types';
 import type { z } from 'zod';
@@ -39,8 +40,18 @@ export interface JobContext {
   step<T>(key: string, fn: () => Promise<T>): Promise<T>;
   /** Pauses the job in state 'waiting' until the technician picks one of the options. */
   ask(question: string, options: string[]): Promise<string>;
+  /**
+   * Waits until `at` (cancellable), showing `message` and `waitingUntil` in the job's info; returns at once when `at`
+   * is past. A resumed job that calls it again waits again if the time is still ahead.
+   */
+  waitUntil(at: Date, message: string): Promise<void>;
+  /** What the outcome means for the technician (kept in the job's info and journaled with its end). */
+  setNote(note: string): void;
   throwIfCancelled(): void;
 }
+
+/** A job's own verdict when it ends on purpose before its work is done (the technician stopped it at a halt). */
+export const STOPPED = 'stopped' as const;
 
 export interface JobDefinition<P> {
   readonly kind: string;
@@ -48,7 +59,21 @@ export interface JobDefinition<P> {
   title(params: P): string;
   /** Whether an interrupted job of this kind can be resumed from its journal. */
   readonly resumable: boolean;
-  run(ctx: JobContext, params: P): Promise<void>;
+  /**
+   * What the job will work on: phones (12 upper-case hex digits) and `target:<id>`. The manager refuses to start (or
+   * resume) the job while another running job holds any of them, and holds them itself until the job ends.
+   */
+  holds?(params: P): Promise<string[]>;
+  /** Resolves `'stopped'` when the technician stopped it on purpose (JobState 'stopped', never 'succeeded'). */
+  run(ctx: JobContext, params: P): Promise<void | typeof STOPPED>;
+}
+
+/** One resource a running job holds. */
+export interface HeldResource {
+  resource: string;
+  jobId: string;
+  kind: string;
+  title: string;
 }
 
 export interface JobManagerEvents {
@@ -84,6 +109,10 @@ function newJobId(kind: string, now: Date): string {
 export class JobManager {
   private readonly definitions = new Map<string, JobDefinition<unknown>>();
   private readonly live = new Map<string, LiveJob>();
+  /** resource -> id of the running job that holds it. */
+  private readonly holders = new Map<string, string>();
+  /** Kind and title of the jobs that hold something (known from the claim on, before the job runs). */
+  private readonly claimants = new Map<string, { kind: string; title: string }>();
 
   constructor(
     private readonly journalDir: () => string,
@@ -118,16 +147,23 @@ export class JobManager {
     }
     const now = new Date();
     const id = newJobId(kind, now);
-    const journalPath = join(this.journalDir(), `${id}.jsonl`);
-    const journal = await Journal.open(journalPath);
-    await journal.append('job-started', { kind, params: parsed.data });
-    await this.redactor.refresh();
-    return this.launch(def, id, parsed.data, journal, new Map(), false, now.toISOString());
+    const holds = await this.claim(def, parsed.data, id);
+    try {
+      const journalPath = join(this.journalDir(), `${id}.jsonl`);
+      const journal = await Journal.open(journalPath);
+      await journal.append('job-started', { kind, params: parsed.data, ...(holds.length ? { holds } : {}) });
+      await this.redactor.refresh();
+      return this.launch(def, id, parsed.data, journal, new Map(), false, now.toISOString(), holds);
+    } catch (e) {
+      this.release(id);
+      throw e;
+    }
   }
 
   /** Continues an interrupted job from its journal. */
   async resume(id: string): Promise<JobInfo> {
-    if (this.live.get(id)?.info.state === 'running')
+    const state = this.live.get(id)?.info.state;
+    if (state === 'running' || state === 'waiting')
       throw new FieldkitError('conflict', `Job ${id} is already running.`);
     const path = join(this.journalDir(), `${id}.jsonl`);
     const { entries } = await Journal.read(path);
@@ -136,14 +172,74 @@ export class JobManager {
     const last = entries.at(-1);
     if (last?.type === 'job-succeeded')
       throw new FieldkitError('conflict', `Job ${id} already finished successfully; there is nothing to resume.`);
+    if (last?.type === 'job-stopped')
+      throw new FieldkitError(
+        'conflict',
+        `Job ${id} was stopped by the technician; resuming it would stop at the same place again. Start a new run for the phones it did not reach.`,
+      );
     const def = this.definition(String(started.kind));
     if (!def.resumable)
       throw new FieldkitError('invalid-input', `${def.kind} jobs cannot be resumed; start a new one.`);
     const params = def.params.parse(started.params);
-    const journal = await Journal.open(path);
-    await journal.append('job-resumed', {});
-    await this.redactor.refresh();
-    return this.launch(def, id, params, journal, stepsFrom(entries), true, String(started.at));
+    const holds = await this.claim(def, params, id);
+    try {
+      const journal = await Journal.open(path);
+      await journal.append('job-resumed', {});
+      await this.redactor.refresh();
+      return this.launch(def, id, params, journal, stepsFrom(entries), true, String(started.at), holds);
+    } catch (e) {
+      this.release(id);
+      throw e;
+    }
+  }
+
+  /**
+   * Takes what the job will work on, or refuses with 'conflict' naming the phones and the job that holds them. The
+   * check and the hold happen together, with no await in between, so two quick starts cannot both get a phone.
+   */
+  private async claim(def: JobDefinition<unknown>, params: unknown, id: string): Promise<string[]> {
+    const wanted = [...new Set((await def.holds?.(params)) ?? [])].sort();
+    const taken = new Map<string, string[]>();
+    for (const r of wanted) {
+      const holder = this.holders.get(r);
+      if (holder !== undefined && holder !== id) taken.set(holder, [...(taken.get(holder) ?? []), r]);
+    }
+    if (taken.size > 0) {
+      const [holderId] = [...taken.keys()];
+      const holder = this.claimants.get(holderId!);
+      const all = [...taken.values()].flat();
+      const phones = all.filter((r) => !r.startsWith('target:'));
+      const targets = all.filter((r) => r.startsWith('target:')).map((t) => t.slice('target:'.length));
+      const what = [
+        phones.length
+          ? `Phone${phones.length > 1 ? 's' : ''} ${phones.slice(0, 10).join(', ')}${phones.length > 10 ? ` and ${phones.length - 10} more` : ''}`
+          : '',
+        targets.length ? `publishing target ${targets.join(', ')}` : '',
+      ]
+        .filter(Boolean)
+        .join(' and ');
+      throw new FieldkitError(
+        'conflict',
+        `${what} ${all.length > 1 ? 'are' : 'is'} in use by the running job "${holder?.title ?? holderId}" (${holderId}). One run per phone: wait for that job to end, or cancel it, then start again.`,
+        { phones, targets, jobId: holderId, jobs: [...taken.keys()] },
+      );
+    }
+    for (const r of wanted) this.holders.set(r, id);
+    if (wanted.length) this.claimants.set(id, { kind: def.kind, title: def.title(params) });
+    return wanted;
+  }
+
+  private release(id: string): void {
+    for (const [r, holder] of this.holders) if (holder === id) this.holders.delete(r);
+    this.claimants.delete(id);
+  }
+
+  /** What running jobs hold now (phones and publishing targets), for the UI to say why something cannot start. */
+  held(): HeldResource[] {
+    return [...this.holders.entries()].map(([resource, jobId]) => {
+      const claimant = this.claimants.get(jobId);
+      return { resource, jobId, kind: claimant?.kind ?? '', title: claimant?.title ?? jobId };
+    });
   }
 
   private launch(
@@ -154,6 +250,7 @@ export class JobManager {
     priorSteps: Map<string, StepRecord>,
     resumed: boolean,
     startedAt: string,
+    holds: string[] = [],
   ): JobInfo {
     const controller = new AbortController();
     const info: JobInfo = {
@@ -168,6 +265,7 @@ export class JobManager {
       startedAt,
       resumable: def.resumable,
       journal: `journal/${id}.jsonl`,
+      ...(holds.length ? { holds } : {}),
     };
     const job: LiveJob = { info, controller, journal, done: Promise.resolve(), lastEmit: 0 };
     this.live.set(id, job);
@@ -175,9 +273,9 @@ export class JobManager {
     job.done = (async () => {
       this.emit(job, true);
       try {
-        await def.run(ctx, params);
+        const verdict = await def.run(ctx, params);
         if (controller.signal.aborted) throw new FieldkitError('cancelled', 'Cancelled by the technician.');
-        await this.finish(job, 'succeeded');
+        await this.finish(job, verdict === STOPPED ? 'stopped' : 'succeeded');
       } catch (e) {
         const cancelled = controller.signal.aborted || (isFieldkitError(e) && e.code === 'cancelled');
         if (!cancelled) await this.redactor.refresh();
@@ -186,6 +284,13 @@ export class JobManager {
           cancelled ? 'cancelled' : 'failed',
           cancelled ? undefined : this.redactor.redact(describe(e)),
         );
+      } finally {
+        // released when the job ends, fails, is cancelled; an interrupted job holds nothing until it is resumed
+        this.release(id);
+        if (job.info.holds) {
+          delete job.info.holds;
+          this.emit(job, true);
+        }
       }
     })();
     return { ...info };
@@ -257,6 +362,28 @@ export class JobManager {
         this.emit(job, true);
         return answer;
       },
+      waitUntil: async (at, message) => {
+        if (at.getTime() <= Date.now()) return;
+        info.waitingUntil = at.toISOString();
+        info.message = this.redactor.redact(message);
+        await journal.append('wait-started', { until: info.waitingUntil });
+        this.emit(job, true);
+        try {
+          // in slices, so a changed clock or a long wait never overshoots by much
+          while (Date.now() < at.getTime()) {
+            throwIfCancelled();
+            await sleep(Math.min(at.getTime() - Date.now(), 60_000), controller.signal);
+          }
+        } finally {
+          delete info.waitingUntil;
+          this.emit(job, true);
+        }
+        await journal.append('wait-ended', {});
+      },
+      setNote: (note) => {
+        info.note = this.redactor.redact(note);
+        this.emit(job, true);
+      },
       throwIfCancelled,
     };
   }
@@ -272,8 +399,13 @@ export class JobManager {
     )
       job.info.message = 'Done';
     if (state === 'cancelled') job.info.message = 'Cancelled';
+    if (state === 'stopped' && (job.info.message === '' || job.info.message === 'Starting'))
+      job.info.message = 'Stopped by the technician';
     try {
-      await job.journal.append(`job-${state}`, error === undefined ? {} : { error });
+      await job.journal.append(`job-${state}`, {
+        ...(error === undefined ? {} : { error }),
+        ...(job.info.note ? { note: job.info.note } : {}),
+      });
     } catch (e) {
       job.info.error = `${error ?? ''} The journal could not be completed: ${describe(e)}`.trim();
     }
@@ -359,7 +491,7 @@ export class JobManager {
     const kind = String(started.kind);
     const def = this.definitions.get(kind);
     const last = entries.at(-1)!;
-    const terminal = ['job-succeeded', 'job-failed', 'job-cancelled'].find((t) => last.type === t);
+    const terminal = ['job-succeeded', 'job-stopped', 'job-failed', 'job-cancelled'].find((t) => last.type === t);
     const state: JobState = terminal ? (terminal.slice(4) as JobState) : 'interrupted';
     let title = kind;
     try {
@@ -379,6 +511,7 @@ export class JobManager {
       startedAt: String(started.at),
       ...(terminal ? { finishedAt: String(last.at) } : {}),
       ...(typeof last.error === 'string' ? { error: last.error } : {}),
+      ...(typeof last.note === 'string' ? { note: last.note } : {}),
       resumable: def?.resumable ?? false,
       journal: `journal/${id}.jsonl`,
     };

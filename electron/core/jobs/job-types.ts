@@ -1,6 +1,18 @@
 import { z } from 'zod';
 
-export const JobStateSchema = z.enum(['running', 'succeeded', 'failed', 'cancelled', 'interrupted', 'waiting']);
+/**
+ * `stopped`: the technician chose to stop at a halt (a firmware wave's "stop"); the job ended on purpose before its
+ * work was done. It is neither "succeeded" nor "failed".
+ */
+export const JobStateSchema = z.enum([
+  'running',
+  'succeeded',
+  'stopped',
+  'failed',
+  'cancelled',
+  'interrupted',
+  'waiting',
+]);
 export type JobState = z.infer<typeof JobStateSchema>;
 
 export const JobInfoSchema = z.object({
@@ -19,6 +31,15 @@ export const JobInfoSchema = z.object({
   resumable: z.boolean(),
   /** Journal file, relative to the site folder. */
   journal: z.string(),
+  /**
+   * What the job holds while it runs: phones (12 upper-case hex digits) and `target:<id>` for a publishing target.
+   * Another job that needs any of them is refused until this one ends.
+   */
+  holds: z.array(z.string()).optional(),
+  /** Set while the job waits for a start time (ISO), e.g. a firmware run's maintenance window. */
+  waitingUntil: z.string().optional(),
+  /** What the outcome means for the technician, e.g. which phones may still be flashing after a cancel. */
+  note: z.string().optional(),
 });
 export type JobInfo = z.infer<typeof JobInfoSchema>;
 
@@ -30,4 +51,4 @@ export const JobLogSchema = z.object({
 });
 export type JobLog = z.infer<typeof JobLogSchema>;
 
-export const TERMINAL_STATES: readonly JobState[] = ['succeeded', 'failed', 'cancelled'];
+export const TERMINAL_STATES: readonly JobState[] = ['succeeded', 'stopped', 'failed', 'cancelled'];

@@ -46,6 +46,8 @@ export {
   xmlPush,
   parseBasicRealm,
   isVisitSysinfoFirstAnswer,
+  isSessionExpiredAnswer,
+  readPage,
   CONFIG_SERVER_FIELDS,
 } from './web-client';
 export type {

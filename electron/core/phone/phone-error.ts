@@ -5,6 +5,8 @@ export type PhoneErrorCode =
   | 'unreachable'
   | 'timeout'
   | 'auth-failed'
+  /** The phone kept answering "Session Expired" instead of the page (phone-facts §11). */
+  | 'session-expired'
   | 'not-a-phone'
   | 'protocol'
   | 'too-large'

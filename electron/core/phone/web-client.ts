@@ -103,6 +103,13 @@ export function parseBasicRealm(header: string | undefined): string | null {
   return m ? (m[1] ?? m[2] ?? null) : null;
 }
 
+/** The vendor prefix and model a 401 realm names, e.g. `Aastra 6757i` (phone-facts §3). */
+export function readRealm(realm: string | null): { prefix: 'Aastra' | 'Mitel' | null; model: string | null } {
+  const m = realm ? /^(Aastra|Mitel)\s+(.{1,64})$/i.exec(realm.trim()) : null;
+  if (!m) return { prefix: null, model: null };
+  return { prefix: m[1]!.toLowerCase() === 'aastra' ? 'Aastra' : 'Mitel', model: normaliseModel(m[2]!) };
+}
+
 /** Unauthenticated GET / : reads the 401 realm and Server header (no password needed). */
 export async function fingerprint(
   host: string,
@@ -113,14 +120,13 @@ export async function fingerprint(
   const ep = endpoint({ ...options, host, port, scheme });
   const res = await httpExchange({ ...ep, method: 'GET', path: '/', maxBodyBytes: 64 * 1024, onOversize: 'truncate' });
   const realm = parseBasicRealm(res.headers['www-authenticate']);
-  const m = realm ? /^(Aastra|Mitel)\s+(.{1,64})$/i.exec(realm.trim()) : null;
-  const prefix = m ? (m[1]!.toLowerCase() === 'aastra' ? 'Aastra' : 'Mitel') : null;
+  const { prefix, model } = readRealm(realm);
   const server = res.headers['server'] ?? null;
   return {
     status: res.status,
     realm,
     server,
-    modelFromRealm: m ? normaliseModel(m[2]!) : null,
+    modelFromRealm: model,
     prefix,
     looksLikePhone: prefix !== null || /^aragorn\b/i.test(server ?? ''),
     certFingerprint256: res.certFingerprint256,
@@ -130,11 +136,28 @@ export async function fingerprint(
 // ---------------------------------------------------------------------------------------------
 // Authenticated pages
 
-async function authGet(
+// "Session Expired" (phone-facts §11): the phone answers 200 with that page instead of the page asked for, and
+// nothing asked for is done. Mitel's own automation logs in again (GET /sysinfo.html) up to twice; so does Fieldkit.
+const SESSION_EXPIRED = /session\s+(?:has\s+)?expired/i;
+const LOGIN_ATTEMPTS = 3;
+
+export function isSessionExpiredAnswer(html: string): boolean {
+  return SESSION_EXPIRED.test(html.slice(0, 64 * 1024));
+}
+
+function sessionExpired(host: string, path: string): PhoneError {
+  return new PhoneError(
+    'session-expired',
+    host,
+    `${host} answered "Session Expired" for ${path} ${LOGIN_ATTEMPTS} times in a row, even after logging in again. Open http://${host}/sysinfo.html in a browser once, then retry.`,
+  );
+}
+
+async function authGetOnce(
   target: PhoneTarget,
   credentials: PhoneCredentials,
   path: string,
-  maxBodyBytes = MAX_PAGE_BYTES,
+  maxBodyBytes: number,
 ): Promise<HttpExchangeResponse> {
   const ep = endpoint(target);
   const res = await httpExchange({
@@ -147,6 +170,20 @@ async function authGet(
   });
   expectOk(res, ep.host, path);
   return res;
+}
+
+/** Authenticated GET; a "Session Expired" answer is a new login, so the request is simply made again. */
+async function authGet(
+  target: PhoneTarget,
+  credentials: PhoneCredentials,
+  path: string,
+  maxBodyBytes = MAX_PAGE_BYTES,
+): Promise<HttpExchangeResponse> {
+  for (let attempt = 1; attempt <= LOGIN_ATTEMPTS; attempt++) {
+    const res = await authGetOnce(target, credentials, path, maxBodyBytes);
+    if (!isSessionExpiredAnswer(bodyText(res))) return res;
+  }
+  throw sessionExpired(target.host, path);
 }
 
 async function authPostForm(
@@ -169,6 +206,11 @@ async function authPostForm(
   return res;
 }
 
+/** An authenticated page as the phone sent it (text), after any "Session Expired" re-login. */
+export async function readPage(target: PhoneTarget, credentials: PhoneCredentials, path: string): Promise<string> {
+  return bodyText(await authGet(target, credentials, path));
+}
+
 /** Reads /sysinfo.html with Basic auth (phone-facts §3). */
 export async function readSysinfo(target: PhoneTarget, credentials: PhoneCredentials): Promise<SysinfoInfo> {
   const res = await authGet(target, credentials, '/sysinfo.html', MAX_SYSINFO_CHARS);
@@ -187,18 +229,24 @@ export function isVisitSysinfoFirstAnswer(html: string): boolean {
   return VISIT_SYSINFO_FIRST.test(html.slice(0, 64 * 1024));
 }
 
-/** GET /sysinfo.html, POST; if the phone still asks for sysinfo first, do both once more. */
+/**
+ * GET /sysinfo.html, POST. If the phone still asks for sysinfo first, or its session expired before the POST (the
+ * POST was then not applied, phone-facts §11), log in and post again.
+ */
 async function postAfterSysinfo(
   target: PhoneTarget,
   credentials: PhoneCredentials,
   path: string,
   form: Record<string, string>,
 ): Promise<HttpExchangeResponse> {
-  for (let attempt = 1; ; attempt++) {
+  let visitAsked = 0;
+  for (let attempt = 1; attempt <= LOGIN_ATTEMPTS; attempt++) {
     await authGet(target, credentials, '/sysinfo.html', MAX_SYSINFO_CHARS);
     const res = await authPostForm(target, credentials, path, form);
-    if (!isVisitSysinfoFirstAnswer(bodyText(res))) return res;
-    if (attempt === 2) {
+    const text = bodyText(res);
+    if (isSessionExpiredAnswer(text)) continue;
+    if (!isVisitSysinfoFirstAnswer(text)) return res;
+    if (++visitAsked === 2) {
       throw new PhoneError(
         'protocol',
         target.host,
@@ -206,6 +254,7 @@ async function postAfterSysinfo(
       );
     }
   }
+  throw sessionExpired(target.host, path);
 }
 
 // ---------------------------------------------------------------------------------------------

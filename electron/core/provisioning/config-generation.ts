@@ -9,6 +9,7 @@ import {
   profileRules,
   provisioningPath,
   redactCfgText,
+  serializeCfg,
 } from '../config';
 import { createCfgDocument } from '../config/cfg-format';
 import { siteAdminSecret } from '../secrets/admin-passwords';
@@ -183,6 +184,11 @@ export interface GenerateServiceOptions {
   now?: Date;
   /** Fieldkit's data folder: where this laptop's self-signed HTTPS certificate is (lab and demo). */
   appDataDir?: string;
+  /**
+   * Adds lines at the end of a phone's `<MAC>.cfg`, e.g. its firmware pin (injected by the app: provisioning does not
+   * depend on firmware).
+   */
+  phoneFiles?: (mac: string, doc: GeneratedFile['doc']) => void;
 }
 
 export async function generateForSite(
@@ -199,6 +205,11 @@ export async function generateForSite(
     ...around.context,
     siteId: site.meta.id,
   });
+  for (const f of result.files) {
+    if (f.kind !== 'phone' || !f.mac || !options.phoneFiles) continue;
+    options.phoneFiles(f.mac, f.doc);
+    f.text = serializeCfg(f.doc);
+  }
   result.files.push(...around.assets);
   // the site's admin secret is made when first needed: now, when the files first name derived passwords
   await siteAdminSecret(store, site.meta.id, { create: true });

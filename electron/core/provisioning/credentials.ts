@@ -99,6 +99,17 @@ export async function siteCredentialView(site: SiteWorkspace, store: SecretStore
   );
 }
 
+/**
+ * The admin password a phone has once it took its configuration: its explicit one, else the one derived from the
+ * site secret (never for an "own admin password" phone); undefined when there is none yet. Nothing is made here.
+ */
+export async function provisionedAdminPassword(view: SiteSecrets, mac12: string): Promise<string | undefined> {
+  const mac = mac12.toUpperCase();
+  if ((await view.adminSource(mac)) === 'missing') return undefined;
+  const value = await view.get(secretKeys.phoneAdminPassword(mac));
+  return value === '' ? undefined : value;
+}
+
 export async function credentialStatus(site: SiteWorkspace, store: SecretStore): Promise<CredentialStatus> {
   const secrets = await siteCredentialView(site, store);
   const keys = new Set(await store.list());

@@ -292,8 +292,22 @@ export function publishJob(environment: () => PublishEnvironment): JobDefinition
     params: PublishParamsSchema,
     resumable: true,
     title: (p) => `Publish configuration to ${p.targetId}`,
+    holds: (p) => publishHolds(environment(), p),
     run: (ctx, params) => runPublish(ctx, environment(), params),
   };
+}
+
+/**
+ * A publish holds its target (two publishes to one target at once would race) and every phone whose own `<MAC>.cfg`
+ * it writes: a firmware wave edits that file (its firmware pin), so the two must not run on one phone at once.
+ * Shared files (startup.cfg, <model>.cfg) hold no phone, or no publish could run during any firmware wave.
+ */
+async function publishHolds(env: PublishEnvironment, params: PublishParams): Promise<string[]> {
+  const preview = await loadPreview(env, params.targetId, params.previewToken).catch(() => undefined);
+  const phones = (preview?.files ?? [])
+    .filter((f) => f.status !== 'unchanged' && /^[0-9A-F]{12}\.cfg$/.test(f.name))
+    .map((f) => f.name.slice(0, 12));
+  return [`target:${params.targetId}`, ...phones];
 }
 
 /** What was previewed, with its bytes: from this process's preview, else materialized again and checked. */

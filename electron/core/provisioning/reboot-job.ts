@@ -10,11 +10,13 @@ import { FieldkitError } from '../util/errors';
 import { macFileStem, parseMac } from '../phone';
 import { webPasswordFor } from './provisioning-env';
 import { METHOD_LABELS, rebootPhone } from './reboot';
+import { rebootRouteFor } from './reboot-route';
 import { loadSitePhones } from './site-phones';
+import { loadSiteSettings } from './provisioning-settings-file';
 import type { JobDefinition } from '../jobs/job-manager';
 import type { SiteWorkspace } from '../workspace/site-workspace';
 import type { ProvisioningEnv } from './provisioning-env';
-import type { RebootOutcome, RebootOptions } from './reboot';
+import type { RebootMethod, RebootOutcome, RebootOptions } from './reboot';
 import type { PlannedPhone, RebootPlan } from './reboot-plan-schemas';
 
 export const PROVISIONING_DIR = 'provisioning';
@@ -30,22 +32,26 @@ export type RebootSelection = z.input<typeof RebootSelectionSchema>;
 
 export type { PlannedPhone, RebootPlan };
 
+/** A MAC the technician typed, as the 12 hex digits of its <MAC>.cfg; an 'invalid-input' error naming it otherwise. */
+export function macStemOrRefuse(typed: string): string {
+  const mac = parseMac(typed);
+  if (!mac)
+    throw new FieldkitError(
+      'invalid-input',
+      `"${typed}" is not a MAC address; write 12 hex digits, e.g. 00085D1A2B3C.`,
+    );
+  return macFileStem(mac);
+}
+
 export async function planReboot(site: SiteWorkspace, selection: RebootSelection): Promise<RebootPlan> {
   const sel = RebootSelectionSchema.parse(selection);
   if (!sel.all && (!sel.phones || sel.phones.length === 0))
     throw new FieldkitError('invalid-input', 'Choose the phones to reboot (MACs), or all phones.');
   const known = await loadSitePhones(site);
-  const wanted = sel.all
-    ? known.filter((p) => p.inSheet).map((p) => p.mac)
-    : sel.phones!.map((m) => {
-        const mac = parseMac(m);
-        if (!mac)
-          throw new FieldkitError(
-            'invalid-input',
-            `"${m}" is not a MAC address; write 12 hex digits, e.g. 00085D1A2B3C.`,
-          );
-        return macFileStem(mac);
-      });
+  // Damaged settings are reported where they are edited; a reboot then just uses the default order.
+  const stored = await loadSiteSettings(site).catch(() => ({ settings: null, phones: {} as Record<string, never> }));
+  const settings = stored.settings ?? undefined;
+  const wanted = sel.all ? known.filter((p) => p.inSheet).map((p) => p.mac) : sel.phones!.map(macStemOrRefuse);
   const phones: PlannedPhone[] = [];
   const notReady: RebootPlan['notReady'] = [];
   for (const mac of [...new Set(wanted)]) {
@@ -54,7 +60,8 @@ export async function planReboot(site: SiteWorkspace, selection: RebootSelection
     else if (!p.ip) notReady.push({ mac, reason: 'its address is not known: discover the phones first' });
     else if (p.sipPort === null && p.httpPort === null)
       notReady.push({ mac, reason: `discovery found no SIP or web port on ${p.ip}` });
-    else
+    else {
+      const route = rebootRouteFor(settings, { model: p.model, overrides: stored.phones[mac]?.overrides });
       phones.push({
         mac,
         ip: p.ip,
@@ -63,11 +70,25 @@ export async function planReboot(site: SiteWorkspace, selection: RebootSelection
         model: p.model,
         directoryNumber: p.directoryNumber,
         displayName: p.displayName,
+        order: xmlAs(route.order, sel.fastReboot),
+        orderReason: route.reason,
       });
+    }
   }
-  const xml = sel.fastReboot ? METHOD_LABELS['xml-fastreboot'] : METHOD_LABELS['xml-reset'];
-  const methods = [METHOD_LABELS['sip-notify'], METHOD_LABELS['web-restart'], xml];
-  return { phones, notReady, fastReboot: sel.fastReboot, methods, token: planToken(phones, sel.fastReboot) };
+  const siteRoute = rebootRouteFor(settings, { model: null });
+  const methods = xmlAs(siteRoute.order, sel.fastReboot).map((m) => METHOD_LABELS[m]);
+  return {
+    phones,
+    notReady,
+    fastReboot: sel.fastReboot,
+    methods,
+    methodReason: siteRoute.reason,
+    token: planToken(phones, sel.fastReboot),
+  };
+}
+
+function xmlAs(order: readonly RebootMethod[], fastReboot: boolean): RebootMethod[] {
+  return order.map((m) => (m === 'xml-reset' && fastReboot ? 'xml-fastreboot' : m));
 }
 
 function planToken(phones: PlannedPhone[], fastReboot: boolean): string {
@@ -99,6 +120,11 @@ export const RebootReportSchema = z.object({
       method: z.string().nullable(),
       message: z.string(),
       at: z.string(),
+      /** Methods in the order tried, and why when NOTIFY was not first (older reports have neither). */
+      order: z.array(z.string()).optional(),
+      orderReason: z.string().nullable().optional(),
+      /** Fieldkit stopped while restarting it and did not restart it again: it may have restarted. */
+      interrupted: z.boolean().optional(),
       attempts: z.array(
         z.object({ method: z.string(), ok: z.boolean(), message: z.string(), silent: z.boolean().optional() }),
       ),
@@ -115,6 +141,7 @@ export function createRebootJob(env: ProvisioningEnv): JobDefinition<RebootJobPa
     resumable: true,
     title: (p) =>
       `Reboot ${p.all ? 'all phones' : `${p.phones?.length ?? 0} phone(s)`}${p.fastReboot ? ' (fast, configuration only)' : ''}`,
+    holds: async (p) => (await planReboot(env.site(), p)).phones.map((phone) => phone.mac),
     async run(ctx, params) {
       const site = env.site();
       const startedAt = new Date().toISOString();
@@ -148,13 +175,18 @@ export function createRebootJob(env: ProvisioningEnv): JobDefinition<RebootJobPa
                 method: null,
                 attempts: [],
                 at: new Date().toISOString(),
+                order: phone.order,
+                orderReason: phone.orderReason,
                 message: `Fieldkit stopped while restarting ${phone.mac}; it was not restarted again so as not to restart it twice. Verify shows whether it took its configuration.`,
+                interrupted: true,
               };
               await ctx.record('reboot-skipped', { mac: phone.mac, reason: 'interrupted-mid-step' });
             } else {
               const options: RebootOptions = {
                 fastReboot: plan.fastReboot,
                 signal: ctx.signal,
+                order: phone.order,
+                orderReason: phone.orderReason,
                 ...(env.localAddress ? { localAddress: env.localAddress } : {}),
                 ...(params.confirmDownMs ? { confirmDownMs: params.confirmDownMs } : {}),
                 ...(params.requestTimeoutMs ? { requestTimeoutMs: params.requestTimeoutMs } : {}),

@@ -10,6 +10,9 @@ export const PlannedRebootSchema = z.object({
   model: z.string().nullable(),
   directoryNumber: z.string(),
   displayName: z.string(),
+  /** Restart methods in the order they are tried for this phone, and why when NOTIFY is not first. */
+  order: z.array(z.enum(['sip-notify', 'web-restart', 'xml-reset', 'xml-fastreboot'])),
+  orderReason: z.string().nullable(),
 });
 export type PlannedPhone = z.infer<typeof PlannedRebootSchema>;
 
@@ -18,8 +21,10 @@ export const RebootPlanSchema = z.object({
   /** Chosen phones that cannot be rebooted, with why. */
   notReady: z.array(z.object({ mac: z.string(), reason: z.string() })),
   fastReboot: z.boolean(),
-  /** Methods in the order they are tried. */
+  /** Methods in the order they are tried (for the site; a phone's own overrides may change its order). */
   methods: z.array(z.string()),
+  /** Why NOTIFY is not tried first on this site, or null. */
+  methodReason: z.string().nullable(),
   /** Pass to the job to confirm exactly this plan. */
   token: z.string(),
 });

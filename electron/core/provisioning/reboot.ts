@@ -1,9 +1,9 @@
 // Makes one phone restart and fetch its configuration, trying the methods in order (phone-facts §4):
 // SIP NOTIFY `Event: check-sync`, the web UI restart (GET /sysinfo.html, POST /reset.html
-// resetOption=0) and XML push `Command: Reset`. A method counts only when the phone is then seen to
-// go down: a phone may accept a NOTIFY and ignore it (whether check-sync must come from the registrar
-// is unknown, phone-facts §4). `FastReboot` skips the firmware check (phone-facts §2), so it is used only when the
-// caller says the change is configuration-only.
+// resetOption=0) and XML push `Command: Reset`; where NOTIFY cannot work (sip whitelist, TLS-only signalling) the
+// caller passes another order (reboot-route.ts). A method counts only when the phone is then seen to go down: a
+// phone may accept a NOTIFY and ignore it. `FastReboot` skips the firmware check (phone-facts §2), so it is used only
+// when the caller says the change is configuration-only.
 import { FieldkitError } from '../util/errors';
 import { restart, sendCheckSyncNotify, sipOptionsProbe, xmlPush, isPhoneError, fingerprint } from '../phone';
 import { sleep } from '../util/sleep';
@@ -39,6 +39,10 @@ export interface RebootOptions {
   /** Poll interval while watching. Default 250 ms. */
   pollMs?: number;
   signal?: AbortSignal;
+  /** Order of the methods (the XML one stands for Reset or FastReboot); default NOTIFY, web UI, XML. */
+  order?: readonly RebootMethod[];
+  /** Why the order is not the default, for the result (reboot-route.ts). */
+  orderReason?: string | null;
 }
 
 export interface MethodAttempt {
@@ -60,6 +64,11 @@ export interface RebootOutcome {
   /** One sentence for the technician. */
   message: string;
   at: string;
+  /** The order the methods were tried in, and why when it is not the default. */
+  order: RebootMethod[];
+  orderReason: string | null;
+  /** Fieldkit stopped while restarting it and did not restart it again: it may have restarted (verify checks it). */
+  interrupted?: boolean;
 }
 
 /** One cheap "are you there": SIP OPTIONS when the phone has SIP, else an HTTP request. */
@@ -111,6 +120,20 @@ function describeError(e: unknown): string {
 
 type Answer = { accepted: boolean; message: string; silent?: boolean };
 type Trigger = () => Promise<Answer>;
+
+const rank = (m: RebootMethod): RebootMethod => (m === 'xml-fastreboot' ? 'xml-reset' : m);
+
+function orderedTriggers(
+  target: RebootTarget,
+  options: RebootOptions,
+): { method: RebootMethod; run: Trigger | string }[] {
+  const order = (options.order ?? ['sip-notify', 'web-restart', 'xml-reset']).map(rank);
+  const position = (m: RebootMethod): number => {
+    const i = order.indexOf(rank(m));
+    return i === -1 ? order.length : i;
+  };
+  return triggers(target, options).sort((a, b) => position(a.method) - position(b.method));
+}
 
 function triggers(target: RebootTarget, options: RebootOptions): { method: RebootMethod; run: Trigger | string }[] {
   const timeoutMs = options.requestTimeoutMs ?? 3000;
@@ -176,6 +199,7 @@ function triggers(target: RebootTarget, options: RebootOptions): { method: Reboo
 /** Tries each method until the phone is seen restarting; never throws for phone problems. */
 export async function rebootPhone(target: RebootTarget, options: RebootOptions = {}): Promise<RebootOutcome> {
   const attempts: MethodAttempt[] = [];
+  const plan = orderedTriggers(target, options);
   const done = (ok: boolean, method: RebootMethod | null, message: string): RebootOutcome => ({
     mac: target.mac,
     ip: target.ip,
@@ -184,8 +208,10 @@ export async function rebootPhone(target: RebootTarget, options: RebootOptions =
     attempts,
     message,
     at: new Date().toISOString(),
+    order: plan.map((t) => t.method),
+    orderReason: options.orderReason ?? null,
   });
-  for (const { method, run } of triggers(target, options)) {
+  for (const { method, run } of plan) {
     // nothing was sent yet: a resumed job may safely try this phone again
     if (options.signal?.aborted) throw new FieldkitError('cancelled', `Cancelled before ${target.mac} was restarted.`);
     if (typeof run === 'string') {
@@ -218,7 +244,11 @@ export async function rebootPhone(target: RebootTarget, options: RebootOptions =
     }
     if (down) {
       attempts.push({ method, ok: true, message: `${accepted.message}; it went down to restart` });
-      return done(true, method, `Phone ${target.mac} at ${target.ip} is restarting (${METHOD_LABELS[method]}).`);
+      return done(
+        true,
+        method,
+        `Phone ${target.mac} at ${target.ip} is restarting (${METHOD_LABELS[method]}).${options.orderReason ? ` ${options.orderReason}` : ''}`,
+      );
     }
     attempts.push({
       method,
@@ -226,14 +256,14 @@ export async function rebootPhone(target: RebootTarget, options: RebootOptions =
       message: `${accepted.message}, but it kept answering and did not restart (it may be in a call: phones restart when idle)`,
     });
   }
-  return done(false, null, explainFailure(target, attempts));
+  return done(false, null, explainFailure(target, attempts, options.orderReason ?? null));
 }
 
-function explainFailure(target: RebootTarget, attempts: MethodAttempt[]): string {
+function explainFailure(target: RebootTarget, attempts: MethodAttempt[], orderReason: string | null): string {
   const tried = attempts.filter((a) => !a.message.startsWith('skipped'));
   const unreachable = tried.length > 0 && tried.every((a) => a.silent);
   const head = unreachable
     ? `Phone ${target.mac} at ${target.ip} did not answer: it may be switched off, unplugged or at another address. Check it, then reboot it again or by hand (power cycle).`
     : `Phone ${target.mac} at ${target.ip} could not be restarted remotely. Restart it by hand (power cycle), or fix the cause below and try again.`;
-  return `${head} Tried: ${attempts.map((a) => `${METHOD_LABELS[a.method]}: ${a.message.replace(/\.$/, '')}`).join('; ')}.`;
+  return `${head} Tried: ${attempts.map((a) => `${METHOD_LABELS[a.method]}: ${a.message.replace(/\.$/, '')}`).join('; ')}.${orderReason ? ` ${orderReason}` : ''}`;
 }

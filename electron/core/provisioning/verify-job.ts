@@ -2,14 +2,14 @@
 // and stores one result per phone in `provisioning/verify-<job id>.json`, where the checklist reads it.
 import { z } from 'zod';
 import { Semaphore } from '../util/limiter';
-import { macFileStem, parseMac } from '../phone';
 import { FieldkitError } from '../util/errors';
 import { webPasswordFor } from './provisioning-env';
 import { effectiveProvisioning } from './config-generation';
-import { PROVISIONING_DIR, latestFile, latestRebootReport } from './reboot-job';
+import { PROVISIONING_DIR, latestFile, latestRebootReport, macStemOrRefuse } from './reboot-job';
 import { loadSitePhones } from './site-phones';
 import { loadSiteSettings } from './provisioning-settings-file';
 import { fetchRecords, verifyPhone } from './verify';
+import type { RebootReport } from './reboot-job';
 import type { ProvisioningEnv } from './provisioning-env';
 import type { SiteWorkspace } from '../workspace/site-workspace';
 import type { JobDefinition } from '../jobs/job-manager';
@@ -55,8 +55,42 @@ export const VerifyReportSchema = z.object({
     }),
   ),
   summary: z.object({ verified: z.number().int(), failed: z.number().int() }),
+  /** Phones of the last reboot that were not restarted, so not verified (older reports have none). */
+  skipped: z.array(z.object({ mac: z.string(), reason: z.string() })).default([]),
 });
 export type VerifyReport = z.infer<typeof VerifyReportSchema>;
+
+/** A phone the reboot was interrupted on may have restarted: verify is what tells. */
+const mayHaveRestarted = (r: RebootReport['results'][number]): boolean => r.ok || r.interrupted === true;
+
+/**
+ * The phones a verification checks: the ones given, else the ones the latest reboot restarted, else every phone in
+ * the sheet with a known address. A phone the latest reboot did not restart is not checked by default: it had no
+ * reason to fetch anything, and "did not fetch anything" would be a false alarm (walkthrough defect 13). One whose
+ * restart was interrupted is checked.
+ */
+export async function verifyTargets(
+  site: SiteWorkspace,
+  params: Pick<VerifyJobParams, 'phones'>,
+): Promise<{ wanted: string[]; skipped: { mac: string; reason: string }[] }> {
+  const reboot = await latestRebootReport(site);
+  if (params.phones) {
+    const wanted = params.phones.map(macStemOrRefuse);
+    return { wanted: [...new Set(wanted)], skipped: [] };
+  }
+  if (reboot) {
+    const restarted = reboot.results.filter(mayHaveRestarted).map((r) => r.mac);
+    const skipped = reboot.results
+      .filter((r) => !mayHaveRestarted(r))
+      .map((r) => ({
+        mac: r.mac,
+        reason: 'not restarted by the last reboot, so there is nothing to verify yet; restart it, then verify again',
+      }));
+    return { wanted: restarted, skipped };
+  }
+  const known = await loadSitePhones(site);
+  return { wanted: known.filter((p) => p.inSheet && p.ip).map((p) => p.mac), skipped: [] };
+}
 
 export function createVerifyJob(env: ProvisioningEnv): JobDefinition<VerifyJobParams> {
   return {
@@ -64,6 +98,7 @@ export function createVerifyJob(env: ProvisioningEnv): JobDefinition<VerifyJobPa
     params: VerifyJobParamsSchema,
     resumable: true,
     title: (p) => `Verify ${p.phones ? `${p.phones.length} phone(s)` : 'phones'} after reboot`,
+    holds: async (p) => (await verifyTargets(env.site(), p)).wanted,
     async run(ctx, params) {
       const site = env.site();
       const startedAt = new Date().toISOString();
@@ -71,24 +106,19 @@ export function createVerifyJob(env: ProvisioningEnv): JobDefinition<VerifyJobPa
       const provisioning = stored.settings ? await effectiveProvisioning(site, stored.settings) : undefined;
       const reboot = await latestRebootReport(site);
       const known = await loadSitePhones(site);
-      const wanted =
-        params.phones?.map((m) => {
-          const mac = parseMac(m);
-          if (!mac)
-            throw new FieldkitError(
-              'invalid-input',
-              `"${m}" is not a MAC address; write 12 hex digits, e.g. 00085D1A2B3C.`,
-            );
-          return macFileStem(mac);
-        }) ??
-        reboot?.results.map((r) => r.mac) ??
-        known.filter((p) => p.inSheet && p.ip).map((p) => p.mac);
+      const { wanted, skipped } = await verifyTargets(site, params);
+      for (const s of skipped) ctx.log('warn', `${s.mac} is not verified: ${s.reason}.`);
       if (wanted.length === 0)
         throw new FieldkitError(
           'not-found',
-          'No phones to verify: discover the phones and fill in the sheet, or reboot them first.',
+          skipped.length > 0
+            ? `No phone to verify: the last reboot restarted none of its ${skipped.length} phone(s). Restart them first (Reboot), then verify.`
+            : 'No phones to verify: discover the phones and fill in the sheet, or reboot them first.',
         );
       const rebootedAt = new Map(reboot?.results.map((r) => [r.mac, r.at]) ?? []);
+      const notRestarted = new Map(
+        reboot?.results.filter((r) => !mayHaveRestarted(r)).map((r) => [r.mac, r.message]) ?? [],
+      );
       const fetchLog = await env.builtinFetches?.();
       const total = wanted.length;
       let done = 0;
@@ -134,7 +164,10 @@ export function createVerifyJob(env: ProvisioningEnv): JobDefinition<VerifyJobPa
                       : {}),
                     // from the start of the reboot job: a phone may fetch before its own step is journaled
                     ...(reboot && rebootedAt.has(mac) ? { since: reboot.startedAt } : {}),
-                    ...(fetchLog ? { fetches: async () => (await env.builtinFetches?.()) ?? [] } : {}),
+                    ...(fetchLog && !notRestarted.has(mac)
+                      ? { fetches: async () => (await env.builtinFetches?.()) ?? [] }
+                      : {}),
+                    ...(notRestarted.has(mac) ? { notRestarted: notRestarted.get(mac)! } : {}),
                   },
                   {
                     bootTimeoutMs: params.bootTimeoutMs,
@@ -168,6 +201,7 @@ export function createVerifyJob(env: ProvisioningEnv): JobDefinition<VerifyJobPa
         builtinServer: fetchLog !== undefined,
         results,
         summary: { verified, failed: results.length - verified },
+        skipped,
       };
       await site.writeJson(`${PROVISIONING_DIR}/verify-${ctx.id}.json`, VerifyReportSchema, report);
       await env.onVerified?.(results.filter((r) => r.verdict === 'verified').map((r) => r.mac));

@@ -81,6 +81,8 @@ export interface VerifyExpectations {
   since?: string;
   /** Fetches of this phone logged by the built-in server; absent when another server is used. */
   fetches?: () => Promise<FetchRecord[]> | FetchRecord[];
+  /** The last reboot did not restart this phone (its message): it had no reason to fetch anything. */
+  notRestarted?: string;
 }
 
 export interface VerifyOptions {
@@ -159,7 +161,13 @@ export async function verifyPhone(
     detail: `Answering again (after ${(answeredAfterMs / 1000).toFixed(1)} s of waiting).`,
   });
 
-  if (expect.fetches) {
+  if (expect.notRestarted !== undefined) {
+    checks.push({
+      id: 'fetched',
+      ok: null,
+      detail: `Not checked: the last reboot did not restart this phone, so it had no reason to fetch its files (${expect.notRestarted.replace(/\.$/, '')}).`,
+    });
+  } else if (expect.fetches) {
     const since = expect.since ?? '';
     const mine = (await expect.fetches()).filter((f) => f.at >= since && f.mac === target.mac);
     const own = mine.find((f) => f.name.toUpperCase() === `${target.mac}.CFG` && f.status < 300);

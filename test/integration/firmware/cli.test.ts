@@ -1,5 +1,6 @@
 // `fieldkit firmware import|library|plan|run|status` end to end through runCli, on the app's own built-in
-// server and a small lab: nothing runs without --yes; with it the phones are flashed and the table saved.
+// server and a small lab: the configuration is generated and published first (a run refuses to stage without it),
+// nothing runs without --yes; with it the phones are flashed and the table saved.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile, readFile } from 'node:fs/promises';
@@ -12,11 +13,15 @@ import { saveServerConfig } from '../../../electron/core/provisioning/targets-co
 import { DEVICES_FILE, DevicesFileSchema } from '../../../electron/core/inventory/inventory-files';
 import { startLab } from '../../sim/lab';
 import { buildFirmwareImage } from '../../sim/firmware-image';
+import { FieldkitApp } from '../../../electron/app/fieldkit-app';
+import { nodePlatform } from '../../../electron/app/node-platform';
 import { deviceFor } from './fixture';
 import type { LabHandle } from '../../sim/lab';
 
 let dir: string;
 let lab: LabHandle;
+const ADMIN = '4711';
+const savedEnv = { ...process.env };
 const freePort = () =>
   new Promise<number>((resolve) => {
     const s = createServer().listen(0, '127.0.0.1', () => {
@@ -44,6 +49,7 @@ before(async () => {
           versions: ['6.4.0.140'],
           macStart: '00:08:5D:6D:00:01',
           ports: { sip: 5060, http: 80, https: null },
+          adminPassword: ADMIN,
         },
       ],
     },
@@ -57,8 +63,34 @@ before(async () => {
     devices: lab.phones.map((p) => deviceFor({ ...p, firmware: p.firmware }, at)),
   });
   await writeFile(join(dir, '58015373REV036500224SP16865i.zip'), Buffer.alloc(0));
+
+  // The site's configuration, generated and published to the built-in server as a technician does before a run.
+  process.env.FIELDKIT_DATA_DIR = join(dir, 'data');
+  process.env.FIELDKIT_ADMIN_PASSWORD = ADMIN;
+  const macs = lab.phones.map((ph) => ph.mac.replace(/:/g, ''));
+  for (const m of macs) process.env[`FIELDKIT_SECRET_SIP_PASSWORD_${m}`] = `pw-${m}`;
+  const app = new FieldkitApp(nodePlatform({ appDataDir: join(dir, 'data') }));
+  await app.openSite(join(dir, 'site'));
+  const call = async (name: string, input: unknown) => {
+    const r = await app.dispatch(name, input);
+    assert.ok(r.ok, JSON.stringify(r));
+  };
+  await call('inventory.importCsv', { text: ['MAC,DN', ...macs.map((m, i) => `${m},${700 + i}`)].join('\n') });
+  await call('config.settings.save', {
+    settings: {
+      osv: { proxy: { host: '10.0.0.1' }, trustedCaFile: 'ca.pem' },
+      ntp: { server1: '10.0.0.2' },
+      provisioning: { protocol: 'HTTP', server: '127.0.0.1', port, path: 'prov' },
+    },
+  });
+  await app.shutdown();
+  const generated = await cli('generate');
+  assert.equal(generated.code, 0, generated.out + generated.err);
+  const pushed = await cli('push', '--target', 'builtin', '--yes', '--serve-seconds', '0');
+  assert.equal(pushed.code, 0, pushed.out + pushed.err);
 });
 after(async () => {
+  process.env = savedEnv;
   await lab.stop();
   await rm(dir, { recursive: true, force: true });
 });

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { makeFirmwarePlan } from '../../../electron/core/firmware/plan';
 import { readFirmwareChanges } from '../../../electron/core/firmware/firmware-changes';
+import { readPins } from '../../../electron/core/firmware/pins';
 import { Journal } from '../../../electron/core/jobs/journal';
 import { startBench, FAST } from './fixture';
 import type { Bench } from './fixture';
@@ -67,7 +68,14 @@ test('fallback and upgrade on 32 phones: every phone verified on its target, fla
       `${p.mac} flashed ${p.firmware === target ? 'never' : 'once'}`,
     );
     assert.notEqual(phone.setting('http path'), undefined);
-    assert.equal(phone.setting('http path'), 'prov', `${p.mac} pointed home again (home serves no .st)`);
+    assert.equal(phone.setting('http path'), 'prov', `${p.mac} stayed on its home configuration server`);
+    assert.deepEqual(
+      Object.keys(phone.inspect().settings.local),
+      [],
+      `${p.mac}: nothing Fieldkit set is local on the phone (phone-facts §8)`,
+    );
+    const served = Buffer.from((await b.home.read(`${p.mac.replace(/:/g, '')}.cfg`))!).toString('utf8');
+    assert.doesNotMatch(served, /firmware server/, `${p.mac}: its pin was removed again (home serves no .st)`);
     const fetched = phone.history
       .filter((e) => e.type === 'file-fetched' && e.detail.result === 'ok')
       .map((e) => String(e.detail.file));
@@ -84,8 +92,12 @@ test('fallback and upgrade on 32 phones: every phone verified on its target, fla
         `${p.mac} fetched ${folder}/${p.model}.st from the site's server`,
       );
       assert.ok(
-        mine.some((e) => e.file === `${folder}/${p.mac.replace(/:/g, '')}.cfg`),
-        `${p.mac} fetched its config copy in ${folder}`,
+        mine.some((e) => e.file === `${p.mac.replace(/:/g, '')}.cfg`),
+        `${p.mac} kept fetching its configuration from home`,
+      );
+      assert.ok(
+        !mine.some((e) => e.file === `${folder}/${p.mac.replace(/:/g, '')}.cfg`),
+        'no config copy in the folder',
       );
     }
   }
@@ -102,6 +114,7 @@ test('fallback and upgrade on 32 phones: every phone verified on its target, fla
   assert.equal(result.trim().split('\r\n').length, 33);
   assert.equal((result.match(/,verified,/g) ?? []).length, 26);
 
+  assert.deepEqual(await readPins(b.site), {}, 'no pin left behind');
   const changes = await readFirmwareChanges(b.site);
   assert.equal(changes.length, 26, 'each verified change is handed to the checklist');
   const { entries } = await Journal.read(b.site.path('journal', `${job.id}.jsonl`));

@@ -6,6 +6,7 @@ import { makeFirmwarePlan } from '../../../electron/core/firmware/plan';
 import { readLibrary, readLibraryImage } from '../../../electron/core/firmware/library';
 import { setConfigurationServer } from '../../../electron/core/phone';
 import { firmwareStatus } from '../../../electron/core/firmware/results';
+import { editServedPin } from '../../../electron/core/firmware/pins';
 import { Journal } from '../../../electron/core/jobs/journal';
 import { startBench, waitForDecision, FAST } from './fixture';
 import type { Bench } from './fixture';
@@ -47,8 +48,11 @@ describe('a canary failure halts the run', () => {
     assert.equal(waiting.state, 'waiting');
     b.jobs.answer(job.id, 'stop');
     const info = await b.jobs.wait(job.id);
-    assert.equal(info.state, 'succeeded', info.error);
+    assert.equal(info.state, 'stopped', 'a run stopped at a halt is "stopped", never "succeeded"');
+    assert.match(info.note ?? '', /Stopped by the technician after canary: 10 phone\(s\) were not started/);
     const status = await firmwareStatus(b.site, job.id);
+    assert.equal(status.outcome, 'stopped');
+    assert.equal(status.note, info.note);
     assert.equal(status.counts['not-started'], 10);
     assert.equal(status.counts.verified, 1, 'the other canary');
     assert.equal(status.counts.failed, 1);
@@ -59,8 +63,10 @@ describe('a canary failure halts the run', () => {
     assert.match(
       failed.pointedAt ?? '',
       /fw\/6867i-5\.0\.0\.1018/,
-      'a dark phone is reported as still pointed at the staging folder',
+      'a dark phone keeps its pin: it fetches the target when it comes back',
     );
+    const served = Buffer.from((await b.home.read(`${canaryMac.replace(/:/g, '')}.cfg`))!).toString('utf8');
+    assert.match(served, /firmware server: "http:\/\/127\.0\.0\.1:\d+\/prov\/fw\/6867i-5\.0\.0\.1018"/);
   });
 });
 
@@ -95,7 +101,12 @@ describe('a corrupt image', () => {
     );
     const sim = b.lab.phone(b.lab.phones.find((p) => p.mac.replace(/:/g, '') === failed[0]!.mac)!.mac);
     assert.equal(sim.history.filter((e) => e.type === 'flash-started').length, 1);
-    assert.equal(sim.setting('http path'), 'prov', 'pointed home again, away from the bad image');
+    assert.equal(sim.setting('http path'), 'prov', 'it never left its home configuration server');
+    assert.doesNotMatch(
+      Buffer.from((await b.home.read(`${failed[0]!.mac}.cfg`))!).toString('utf8'),
+      /firmware server/,
+      'its pin is removed, away from the bad image',
+    );
     const seq = sim.lastSeq;
     await sim.powerCycle();
     assert.equal(
@@ -162,43 +173,44 @@ describe('the silent re-upgrade trap', () => {
   });
   after(() => b.close());
 
-  test('is flagged in the plan with its fix, and the fix keeps the phones on the fallback at night', async () => {
+  test('is flagged in the plan, and the firmware pin keeps the phones on the fallback at night', async () => {
     const plan = await makeFirmwarePlan(b.planDeps(), {
       selection: { models: ['6867i'] },
       targets: [{ model: '6867i', version: '5.0.0.1018' }],
-      options: { ...FAST, afterwards: 'config-only-home' },
+      options: FAST,
     });
     const rail = plan.guardRails.find((r) => r.id === 'nightly-re-upgrade');
     assert.ok(rail, 'flagged');
     assert.equal(rail.macs.length, 6);
     assert.match(rail.message, /silently flash it back at night/);
-    assert.match(rail.fix ?? '', /auto resync mode to 1/);
+    assert.match(rail.fix ?? '', /firmware pin/);
     assert.ok(
       plan.phones
         .filter((p) => p.action === 'flash')
-        .every((p) => p.homeFirmware === '6.5.0.224' && p.afterwards === 'home-config-only'),
+        .every((p) => p.homeFirmware === '6.5.0.224' && p.afterwards === 'stay-pointed'),
     );
 
     const job = await b.jobs.start('firmware-wave', { planId: plan.id, confirm: plan.confirmToken! });
     const info = await b.jobs.wait(job.id);
     assert.equal(info.state, 'succeeded', info.error);
+    assert.match(info.note ?? '', /6 phone\(s\) keep a firmware pin/);
+    const localBefore = new Map(b.lab.phones.map((p) => [p.mac, b.lab.phone(p.mac).inspect().settings.local]));
+    for (const p of b.lab.phones.slice(0, 6)) assert.equal(b.lab.phone(p.mac).firmware, '5.0.0.1018');
+    // Control: one phone loses its pin; the trap is real.
     const first = b.lab.phones[0]!;
-    for (const p of b.lab.phones.slice(0, 6)) {
-      assert.equal(b.lab.phone(p.mac).firmware, '5.0.0.1018');
-      assert.equal(b.lab.phone(p.mac).setting('auto resync mode'), '1');
-    }
-    // Control: put one phone back on nightly firmware resync; the trap is real.
-    await setConfigurationServer(
-      { host: first.address, timeoutMs: 2000 },
-      { password: '22222' },
-      { autoResyncMode: '3' },
-    );
+    await editServedPin(b.home, first.mac.replace(/:/g, ''), null);
     await b.lab.setClock(day + 15 * 3600_000); // 03:00 next day
     await b.lab.phone(first.mac).waitForEvent('online', { afterSeq: b.lab.phone(first.mac).lastSeq, timeoutMs: 8000 });
-    assert.equal(b.lab.phone(first.mac).firmware, '6.5.0.224', 'without the fix it flashed back at night');
+    assert.equal(b.lab.phone(first.mac).firmware, '6.5.0.224', 'without its pin it flashed back at night');
     for (const p of b.lab.phones.slice(1, 6)) {
-      assert.equal(b.lab.phone(p.mac).firmware, '5.0.0.1018', `${p.mac} stayed on the fallback`);
-      assert.equal(b.lab.phone(p.mac).history.filter((e) => e.type === 'flash-done').length, 1);
+      const sim = b.lab.phone(p.mac);
+      assert.ok(
+        sim.history.some((e) => e.type === 'auto-resync'),
+        `${p.mac} checked at night`,
+      );
+      assert.equal(sim.firmware, '5.0.0.1018', `${p.mac} stayed on the fallback`);
+      assert.equal(sim.history.filter((e) => e.type === 'flash-done').length, 1);
+      assert.deepEqual(sim.inspect().settings.local, localBefore.get(p.mac), 'the run set nothing locally');
     }
   });
 });
@@ -235,6 +247,9 @@ describe('cancel mid-wave', () => {
     b.jobs.cancel(job.id);
     const info = await b.jobs.wait(job.id);
     assert.equal(info.state, 'cancelled');
+    assert.match(info.note ?? '', /may still be flashing/);
+    assert.match(info.note ?? '', /Resume reads each unfinished phone's version before doing anything else/);
+    assert.equal((await firmwareStatus(b.site, job.id)).outcome, 'cancelled');
     const { entries } = await Journal.read(b.site.path('journal', `${job.id}.jsonl`));
     const cancelled = entries.find((e) => e.type === 'firmware-cancelled');
     assert.ok(cancelled, 'the journal lists each unfinished phone and its state');

@@ -22,7 +22,7 @@ const jobs = new JobManager(() => site.path('journal'), { onUpdate: () => undefi
 jobs.register(
   createFirmwareWaveJob({
     site: () => site,
-    secrets: new MemorySecretStore(),
+    secrets: new MemorySecretStore({ 'phone-admin-password': '22222' }),
     server: async () => firmwareServerOn(home, location),
   }),
 );

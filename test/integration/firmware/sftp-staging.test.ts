@@ -1,11 +1,11 @@
 // A fallback staged on the site's own provisioning server over SFTP (a real sshd): the staging folder is
-// created there with the image and the config copies, the phones fetch it over HTTP from that server
-// (a tiny static web server on the sshd's folder), and a phone left on the staging folder still finds
-// it after the job and Fieldkit are gone.
+// created there with the image, each phone's <MAC>.cfg there gets its firmware pin, the phones fetch over HTTP from
+// that server (a tiny static web server on the sshd's folder), and a pinned phone still finds its image after the
+// job and Fieldkit are gone.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { chown, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { chown, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startSshd, sshdUnavailableReason } from '../../helpers/sshd';
 import { tempDir } from '../../helpers/temp-dir';
@@ -15,6 +15,7 @@ import { makeFirmwarePlan } from '../../../electron/core/firmware/plan';
 import { siteFirmwareServer } from '../../../electron/core/firmware/site-server';
 import { createFirmwareWaveJob } from '../../../electron/core/firmware/wave-job';
 import { findLibraryEntry, readLibraryImage } from '../../../electron/core/firmware/library';
+import { readPins } from '../../../electron/core/firmware/pins';
 import { sha256Hex } from '../../../electron/core/util/hash';
 import { buildFirmwareImage } from '../../sim/firmware-image';
 import { startBench, FAST } from './fixture';
@@ -61,7 +62,7 @@ test(
 
     const b = await startBench({
       name: 'fw-sftp',
-      loopbackBase: '127.67.0.0',
+      loopbackBase: '127.71.0.0',
       provisioningUrl: serverUrl,
       groups: [{ count: 6, model: '6867i', versions: ['6.5.0.224'], macStart: '00:08:5D:67:00:01' }],
     });
@@ -98,7 +99,7 @@ test(
     assert.equal(plan.summary.flash, 6);
     assert.ok(
       plan.phones.every((p) => p.homeFirmware === '6.5.0.224' && p.afterwards === 'stay-pointed'),
-      'home .st read over SFTP, phones stay on staging',
+      'home .st read over SFTP, phones keep their pin',
     );
 
     // "Fieldkit": its own job manager, the server built from the plan's publishing target.
@@ -122,33 +123,30 @@ test(
     await jobs.shutdown();
     await service.dispose();
 
-    // The staging folder is on the server, with the image and the config copies (no server lines).
+    // The staging folder is on the server with the image only; each phone's <MAC>.cfg at home carries its pin.
     const staged = join(folder, 'fw', '6867i-5.0.0.1018');
     const entry = (await findLibraryEntry(b.site, '6867i', '5.0.0.1018'))!;
     assert.equal(sha256Hex(await readFile(join(staged, '6867i.st'))), sha256Hex(await readLibraryImage(b.site, entry)));
-    assert.equal(
-      await readFile(join(staged, 'startup.cfg'), 'utf8'),
-      await readFile(join(folder, 'startup.cfg'), 'utf8'),
-    );
-    assert.doesNotMatch(
-      await readFile(join(staged, '6867i.cfg'), 'utf8'),
-      /http path/,
-      'the copy leaves out where the config server is',
-    );
-    assert.equal(sha256Hex(await readFile(join(folder, '6867i.st'))), sha256Hex(homeImage), 'home is untouched');
+    assert.deepEqual(await readdir(staged), ['6867i.st'], 'no configuration copies');
+    assert.equal(sha256Hex(await readFile(join(folder, '6867i.st'))), sha256Hex(homeImage), 'home .st is untouched');
     for (const p of b.lab.phones) {
       const mac = p.mac.replace(/:/g, '');
-      assert.match(await readFile(join(staged, `${mac}.cfg`), 'utf8'), /sip line1 user name/);
+      const own = await readFile(join(folder, `${mac}.cfg`), 'utf8');
+      assert.match(own, /sip line1 user name/, 'its configuration is still there');
+      assert.match(own, new RegExp(`firmware server: "${serverUrl.replace(/\/$/, '')}/fw/6867i-5\\.0\\.0\\.1018"`));
       const phone = b.lab.phone(p.mac);
       assert.equal(phone.firmware, '5.0.0.1018');
       assert.equal(b.flashes(p.mac), 1);
-      assert.equal(phone.setting('http path'), 'prov/fw/6867i-5.0.0.1018', `${p.mac} left on the staging folder`);
+      assert.equal(phone.setting('http path'), 'prov', `${p.mac} stays on its home configuration server`);
+      assert.deepEqual(Object.keys(phone.inspect().settings.local), [], 'nothing set locally on the phone');
       assert.ok(
         fetched.some((f) => f.ip === p.address && f.path === '/prov/fw/6867i-5.0.0.1018/6867i.st' && f.status === 200),
       );
     }
+    assert.equal(Object.keys(await readPins(b.site)).length, 6, 'the site keeps the pins for the next generate');
 
-    // Fieldkit is gone: a phone left on the staging folder reboots, finds its folder and keeps its version.
+    // Fieldkit is gone: a pinned phone reboots, reads its own file at home, takes its image from the folder and keeps
+    // its version.
     const left = b.lab.phones[0]!;
     const before = fetched.length;
     await b.lab.powerCycle(left.mac);
@@ -156,9 +154,11 @@ test(
     for (let i = 0; phone.state !== 'online' && i < 200; i++) await new Promise((r) => setTimeout(r, 50));
     const after = fetched.slice(before).filter((f) => f.ip === left.address);
     assert.ok(
-      after.some((f) => f.path === `/prov/fw/6867i-5.0.0.1018/${left.mac.replace(/:/g, '')}.cfg` && f.status === 200),
+      after.some((f) => f.path === `/prov/${left.mac.replace(/:/g, '')}.cfg` && f.status === 200),
       JSON.stringify(after),
     );
+    assert.ok(after.some((f) => f.path === '/prov/fw/6867i-5.0.0.1018/6867i.st' && f.status === 200));
+    assert.ok(!after.some((f) => f.path === '/prov/6867i.st'), "home's .st is not asked for");
     assert.equal(phone.firmware, '5.0.0.1018', 'no flip back');
     assert.equal(b.flashes(left.mac), 1);
   },

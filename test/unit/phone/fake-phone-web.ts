@@ -14,6 +14,10 @@ export interface FakePhoneOptions {
   /** Close the connection on reset instead of answering. */
   dropOnReset?: boolean;
   tls?: { key: string; cert: string };
+  /** Answer this many authorised requests (any page) with a 200 "Session Expired" page first (phone-facts §11). */
+  sessionExpired?: number;
+  /** Answer this many POSTs with the "Session Expired" page (not applied). */
+  sessionExpiredPosts?: number;
 }
 
 export interface FakePhone {
@@ -70,6 +74,8 @@ export async function startFakePhone(options: FakePhoneOptions = {}): Promise<Fa
   };
   let visited = false;
   let forgot = false;
+  let expiredLeft = options.sessionExpired ?? 0;
+  let expiredPostsLeft = options.sessionExpiredPosts ?? 0;
   const handler: http.RequestListener = (req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -89,6 +95,11 @@ export async function startFakePhone(options: FakePhoneOptions = {}): Promise<Fa
         res.statusCode = 401;
         res.setHeader('WWW-Authenticate', `Basic realm="${options.realm ?? 'Aastra 6867i'}"`);
         return res.end('<html>401 Unauthorized</html>');
+      }
+      if (expiredLeft > 0 || (req.method === 'POST' && expiredPostsLeft > 0)) {
+        if (expiredLeft > 0) expiredLeft--;
+        else expiredPostsLeft--;
+        return res.end('<html><body><h2>Session Expired</h2>Please log in again.</body></html>');
       }
       if (req.method === 'GET' && url === '/sysinfo.html') {
         visited = true;

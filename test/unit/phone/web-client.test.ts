@@ -266,6 +266,38 @@ describe('restart (phone-facts §4 quirk)', () => {
   });
 });
 
+describe('"Session Expired" is a new login, never an empty page (phone-facts §11)', () => {
+  test('readSysinfo logs in again and reads the firmware', async () => {
+    const p = await phone({ sessionExpired: 2 });
+    const info = await readSysinfo({ host: '127.0.0.1', port: p.port }, creds);
+    assert.equal(info.firmwareVersion, '6.5.0.224');
+    assert.equal(p.requests.filter((r) => r.url === '/sysinfo.html').length, 3);
+  });
+  test('a phone that never stops saying it: a session-expired error, not a page without firmware', async () => {
+    const p = await phone({ sessionExpired: 99 });
+    await expectPhoneError(
+      readSysinfo({ host: '127.0.0.1', port: p.port }, creds),
+      'session-expired',
+      /Session Expired/,
+    );
+  });
+  test('a POST answered "Session Expired" was not applied: log in and post again', async () => {
+    const p = await phone({ sessionExpiredPosts: 1 });
+    const result = await restart({ host: '127.0.0.1', port: p.port }, creds);
+    assert.equal(result.confirmed, true);
+    assert.deepEqual(p.resets, ['0']);
+    assert.deepEqual(
+      p.requests.map((r) => `${r.method} ${r.url}`),
+      ['GET /sysinfo.html', 'POST /reset.html', 'GET /sysinfo.html', 'POST /reset.html'],
+    );
+  });
+  test('getConfigurationServer reads the form after a re-login', async () => {
+    const p = await phone({ sessionExpired: 1 });
+    const reading = await getConfigurationServer({ host: '127.0.0.1', port: p.port }, creds);
+    assert.equal(reading.settings.protocol, 'TFTP');
+  });
+});
+
 describe('configuration server', () => {
   test('read, change, read back; other fields kept; FTP password never returned', async () => {
     const p = await phone();

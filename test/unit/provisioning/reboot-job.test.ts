@@ -3,14 +3,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { writeFile } from 'node:fs/promises';
 import { JobManager } from '../../../electron/core/jobs/job-manager';
 import { SiteWorkspace } from '../../../electron/core/workspace/site-workspace';
 import { MemorySecretStore } from '../../../electron/core/secrets/secret-store';
 import { createRebootJob, planReboot, latestRebootReport } from '../../../electron/core/provisioning/reboot-job';
 import { startLab } from '../../sim/lab';
 import { tempDir } from '../../helpers/temp-dir';
-import { phoneRecord } from '../inventory/records';
+import { writeLabPhones } from './lab-site';
 
 test(
   'cancelled half-way and resumed: every phone restarted exactly once, the report lists all',
@@ -30,39 +29,7 @@ test(
     t.after(() => lab.stop());
     const site = await SiteWorkspace.create(join(await tempDir(t), 'site'), { name: 'Reboot job' });
     const at = '2026-03-01T10:00:00.000Z';
-    await writeFile(
-      site.path('inventory', 'devices.json'),
-      JSON.stringify({
-        format: 'fieldkit-inventory',
-        formatVersion: 1,
-        updatedAt: at,
-        devices: lab.phones.map((p) => ({
-          record: phoneRecord({ ip: p.address, mac: p.mac, model: '6865i' }),
-          state: 'present',
-          changes: [],
-          changedAt: null,
-          goneSince: null,
-          previousIps: [],
-        })),
-      }),
-    );
-    await writeFile(
-      site.path('inventory', 'sheet.json'),
-      JSON.stringify({
-        format: 'fieldkit-sheet',
-        formatVersion: 1,
-        updatedAt: at,
-        rows: lab.phones.map((p, i) => ({
-          mac: p.mac,
-          directoryNumber: String(300 + i),
-          displayName: '',
-          location: '',
-          model: '',
-          importedAt: at,
-          sourceFile: null,
-        })),
-      }),
-    );
+    await writeLabPhones(site, lab.phones, at);
     const updates: { done: number; state: string }[] = [];
     const jobs = new JobManager(() => site.path('journal'), {
       onUpdate: (i) => updates.push({ done: i.done, state: i.state }),

@@ -42,7 +42,7 @@ describe('simulated phone provisioning', () => {
     await server.close();
   });
 
-  test('boot fetches startup.cfg (aastra.cfg if missing), <model>.cfg, <MAC>.cfg, <model>.st with the phone UA', async () => {
+  test('boot fetches security.tuz, startup.cfg (aastra.cfg if missing), <model>.cfg, <MAC>.cfg, the .lic files, <model>.st with the phone UA (the real 6869i order, phone-facts §8)', async () => {
     server.files.clear();
     server.requests.length = 0;
     const p = phone({ bannerPrefix: 'Aastra', mac: '00:08:5D:1A:2B:3C' });
@@ -50,7 +50,16 @@ describe('simulated phone provisioning', () => {
     await p.stop();
     assert.deepEqual(
       server.requests.map((r) => r.path),
-      ['prov/startup.cfg', 'prov/aastra.cfg', 'prov/6867i.cfg', 'prov/00085D1A2B3C.cfg', 'prov/6867i.st'],
+      [
+        'prov/security.tuz',
+        'prov/startup.cfg',
+        'prov/aastra.cfg',
+        'prov/6867i.cfg',
+        'prov/00085D1A2B3C.cfg',
+        'prov/startup.lic',
+        'prov/00085D1A2B3C.lic',
+        'prov/6867i.st',
+      ],
     );
     assert.ok(server.requests.every((r) => r.userAgent === 'Aastra6867i MAC:00-08-5D-1A-2B-3C V:6.5.0.224-SIP'));
     assert.ok(
@@ -66,13 +75,13 @@ describe('simulated phone provisioning', () => {
     const p = phone({ bannerPrefix: 'Mitel' });
     await p.start();
     await p.stop();
-    assert.deepEqual(server.requests.map((r) => r.path.split('/')[1]).slice(0, 2), ['startup.cfg', '6867i.cfg']);
+    assert.deepEqual(server.requests.map((r) => r.path.split('/')[1]).slice(1, 3), ['startup.cfg', '6867i.cfg']);
     assert.match(server.requests[0]!.userAgent, /^Mitel6867i MAC:00-08-5D-00-01-[0-9A-F]{2} V:6\.5\.0\.224-SIP$/);
     server.requests.length = 0;
     const q = phone({ globalCfgMode: 'both' });
     await q.start();
     await q.stop();
-    assert.deepEqual(server.requests.map((r) => r.path.split('/')[1]).slice(0, 3), [
+    assert.deepEqual(server.requests.map((r) => r.path.split('/')[1]).slice(1, 4), [
       'startup.cfg',
       'aastra.cfg',
       '6867i.cfg',

@@ -132,4 +132,4 @@ export function jobById(id: string | null) {
 }
 
 export const finished = (state: string | undefined) =>
-  state === 'succeeded' || state === 'failed' || state === 'cancelled';
+  state === 'succeeded' || state === 'stopped' || state === 'failed' || state === 'cancelled';
