@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chown, mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PLAYBOOK_STEPS, fillTemplate, playbookIsCurrent, type PlaybookStep } from '../../../build/automation-example';
 import { startLab } from '../../sim/lab';
@@ -226,13 +226,15 @@ test(
     const forced = await fieldkit([...push, '--overwrite-changed'], env);
     assert.equal(forced.code, 0, forced.stdout + forced.stderr);
     assert.doesNotMatch(await readFile(startup, 'utf8'), /edited by hand/);
-    const backups = await readdir(join(folder, '.fieldkit-backup'));
+    // backups live beside the served folder (the server allows it), never where the phones fetch from
+    const backupDir = join(dirname(folder), '.fieldkit-backup', basename(folder));
+    const backups = await readdir(backupDir);
     const kept = backups.filter((b) => b.startsWith('startup.cfg.'));
     assert.ok(kept.length >= 1, 'the replaced file is kept');
     assert.ok(
       await Promise.any(
         kept.map(async (b) => {
-          if (!/edited by hand/.test(await readFile(join(folder, '.fieldkit-backup', b), 'utf8'))) throw new Error();
+          if (!/edited by hand/.test(await readFile(join(backupDir, b), 'utf8'))) throw new Error();
           return true;
         }),
       ),
