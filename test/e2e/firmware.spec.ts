@@ -9,6 +9,7 @@ import { DEVICES_FILE, DevicesFileSchema } from '../../electron/core/inventory/i
 import { startLab } from '../sim/lab';
 import { buildFirmwareImage } from '../sim/firmware-image';
 import { deviceFor } from '../integration/firmware/fixture';
+import { testCa } from '../helpers/test-ca';
 import { HTTP_CALL_PREFIX, TOKEN_HEADER } from '../../electron/api/transport';
 import { test, expect } from './fixtures';
 import type { HostHandle } from './fixtures';
@@ -41,6 +42,7 @@ async function publishSite(host: HostHandle, macs: string[], port: number): Prom
     },
   });
   await api(host, 'credentials.set', { key: 'phone-admin-password', value: ADMIN });
+  await api(host, 'ca.import', { pem: (await testCa()).certPem }); // TLS (the default) needs the customer's CA
   for (const mac of macs) await api(host, 'credentials.set', { key: `sip-password:${mac}`, value: `Sip-${mac}` });
   await api(host, 'inventory.importCsv', { text: ['MAC,DN', ...macs.map((m, i) => `${m},${4200 + i}`)].join('\n') });
   await api(host, 'config.generate', {});

@@ -15,6 +15,7 @@ import { startLab } from '../../sim/lab';
 import { buildFirmwareImage } from '../../sim/firmware-image';
 import { FieldkitApp } from '../../../electron/app/fieldkit-app';
 import { nodePlatform } from '../../../electron/app/node-platform';
+import { testCa } from '../../helpers/test-ca';
 import { deviceFor } from './fixture';
 import type { LabHandle } from '../../sim/lab';
 
@@ -67,6 +68,8 @@ before(async () => {
   // The site's configuration, generated and published to the built-in server as a technician does before a run.
   process.env.FIELDKIT_DATA_DIR = join(dir, 'data');
   process.env.FIELDKIT_ADMIN_PASSWORD = ADMIN;
+  // the site's secret, from which each phone's own admin password is derived (the CLI's store keeps nothing)
+  process.env.FIELDKIT_ADMIN_SECRET = 'c0ffee'.repeat(10) + 'c0de';
   const macs = lab.phones.map((ph) => ph.mac.replace(/:/g, ''));
   for (const m of macs) process.env[`FIELDKIT_SECRET_SIP_PASSWORD_${m}`] = `pw-${m}`;
   const app = new FieldkitApp(nodePlatform({ appDataDir: join(dir, 'data') }));
@@ -83,6 +86,7 @@ before(async () => {
       provisioning: { protocol: 'HTTP', server: '127.0.0.1', port, path: 'prov' },
     },
   });
+  await call('ca.import', { pem: (await testCa()).certPem }); // TLS (the default) needs the customer's CA
   await app.shutdown();
   const generated = await cli('generate');
   assert.equal(generated.code, 0, generated.out + generated.err);
