@@ -22,6 +22,7 @@ import type { LabHandle } from '../../sim/lab';
 let dir: string;
 let lab: LabHandle;
 const ADMIN = '4711';
+const KEY = 'FirmwareCliKey000000001';
 const savedEnv = { ...process.env };
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -35,7 +36,8 @@ before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'fk-fwcli-'));
   const site = await SiteWorkspace.create(join(dir, 'site'), { name: 'cli' });
   const port = await freePort();
-  await saveServerConfig(site, { address: '127.0.0.1', port, pathPrefix: 'prov' });
+  // the built-in server serves only under its random key; the phones' network-given URL names it (DHCP option 66)
+  await saveServerConfig(site, { address: '127.0.0.1', port, pathPrefix: 'prov', pathKey: KEY });
   lab = await startLab(
     {
       name: 'fw-cli',
@@ -54,7 +56,7 @@ before(async () => {
         },
       ],
     },
-    { mode: 'loopback', provisioningUrl: `http://127.0.0.1:${port}/prov/` },
+    { mode: 'loopback', provisioningUrl: `http://127.0.0.1:${port}/prov/${KEY}/` },
   );
   const at = new Date().toISOString();
   await site.writeJson(DEVICES_FILE, DevicesFileSchema, {
