@@ -56,6 +56,10 @@ export const PLAYBOOK_STEPS: PlaybookStep[] = [
     argv: ['{{ fieldkit }}', 'inventory', 'import', '{{ sheet_csv }}', ...site],
   },
   {
+    name: "Import the customer's CA certificate (the phones need it for TLS to OpenScape Voice)",
+    argv: ['{{ fieldkit }}', 'ca', 'import', '{{ customer_ca_pem }}', ...site],
+  },
+  {
     name: 'Check that every credential is set (names only, never values)',
     argv: ['{{ fieldkit }}', 'credentials', 'status', ...site],
   },
@@ -151,6 +155,7 @@ const HEADER = `# Fieldkit from Ansible: one site from the technician's sheet to
     sftp_url: sftp://prov@10.0.0.5:22/srv/prov/acme-hq
     sftp_host_key: SHA256:nThbg6kXUpJWGl7E1IGOCspRomTxdCARLviKw6E5SY8 # as the server's administrator gives it
     boot_timeout: 300
+    customer_ca_pem: /srv/fieldkit/acme-hq/customer-ca.pem
     technician: Tess Tech
     contact: Carl Customer
     checklist_answers:
@@ -161,6 +166,8 @@ const HEADER = `# Fieldkit from Ansible: one site from the technician's sheet to
     FIELDKIT_DATA_DIR: /srv/fieldkit/data
     # Secrets come from the environment only (Ansible Vault here); Fieldkit never writes them to the site.
     FIELDKIT_ADMIN_PASSWORD: "{{ vault_phone_admin_password }}"
+    # The site's secret each phone's own admin password is derived from (keep it in the vault: same secret, same passwords).
+    FIELDKIT_ADMIN_SECRET: "{{ vault_site_admin_secret }}"
     FIELDKIT_SECRET_SFTP_PASSWORD_SFTP_10_0_0_5: "{{ vault_sftp_password }}"
     # ...and one FIELDKIT_SECRET_SIP_PASSWORD_<MAC> per phone, e.g. from a vault dictionary.
   tasks:

@@ -26,7 +26,7 @@ function helpText(commands: CliCommand[]): string {
     '  --help        show the usage of a command',
     '',
     'Exit codes: 0 done; 1 failed or needs attention; 2 wrong use (nothing done); 3 needs --yes (nothing changed).',
-    'Secrets come from the environment (FIELDKIT_ADMIN_PASSWORD, FIELDKIT_SECRET_<KEY>) and are never written to the site.',
+    "Secrets come from the environment (FIELDKIT_ADMIN_SECRET: the site's secret every phone's admin password is derived from; FIELDKIT_ADMIN_PASSWORD: what the phones have now; FIELDKIT_SECRET_<KEY>) and are never written to the site.",
     'Every command, option, JSON output and exit code: docs/cli.md.',
   ].join('\n');
 }

@@ -22,9 +22,11 @@ if (files.length === 0) {
   console.error(`no test files found under ${args.join(', ')}`);
   process.exit(1);
 }
+// --test-force-exit: a file whose tests are over ends even if a failed test left a server or a lab running, so
+// its ports do not break the files after it (EADDRINUSE)
 const child = spawn(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files],
+  ['--import', 'tsx', '--test', '--test-force-exit', '--test-reporter=spec', '--test-concurrency=2', ...files],
   { stdio: 'inherit' },
 );
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

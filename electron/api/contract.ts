@@ -9,7 +9,7 @@ import { checklistCalls } from './calls/checklist';
 import { inventoryCalls, inventoryEvents } from './calls/inventory';
 import { configCalls } from './calls/config';
 import { phoneCalls } from './calls/phones';
-import { provisioningCalls } from './calls/provisioning';
+import { provisioningCalls, provisioningEvents } from './calls/provisioning';
 import { diagnosticsCalls } from './calls/diagnostics';
 import { firmwareCalls } from './calls/firmware';
 import type { SiteSummarySchema } from './calls/common';
@@ -30,6 +30,7 @@ export const calls = {
 export const events = {
   ...coreEvents,
   ...inventoryEvents,
+  ...provisioningEvents,
 } as const;
 
 export type Calls = typeof calls;

@@ -6,6 +6,7 @@ import type { JobManager } from '../core/jobs/job-manager';
 import type { PassiveObserver } from '../core/discovery/passive';
 import type { PublishingService } from '../core/provisioning/publishing-service';
 import type { RecentSites } from '../core/workspace/recent-sites';
+import type { SiteFolderPolicy } from '../core/workspace/site-folders';
 import type { Redactor } from '../core/security/redactor';
 import type { SiteWorkspace } from '../core/workspace/site-workspace';
 import type { Platform } from './platform';
@@ -20,6 +21,8 @@ export interface AppContext {
   /** Phones seen fetching from the built-in server (passive discovery reads it). */
   readonly passive: PassiveObserver;
   readonly recent: RecentSites;
+  /** Where new site folders may be made (the sites root, or folders picked in the OS dialog). */
+  readonly siteFolders: SiteFolderPolicy;
   /** The open site, if any. */
   readonly openSiteOrNull: SiteWorkspace | undefined;
   /** The open site, or a 'no-site-open' error. */

@@ -2,10 +2,12 @@
 // AppContext the handlers see.
 import { SiteWorkspace } from '../core/workspace/site-workspace';
 import { RecentSites } from '../core/workspace/recent-sites';
+import { SiteFolderPolicy } from '../core/workspace/site-folders';
 import { JobManager } from '../core/jobs/job-manager';
 import { FieldkitError } from '../core/util/errors';
 import { PassiveObserver } from '../core/discovery/passive';
 import { PublishingService } from '../core/provisioning/publishing-service';
+import { purgeSecretDigests } from '../core/provisioning/secret-digests';
 import { createDispatcher, type Dispatch, type Handlers } from '../api/dispatcher';
 import { Redactor } from '../core/security/redactor';
 import { libraryImageFolder } from '../core/firmware/paths';
@@ -26,6 +28,8 @@ import type { Platform } from './platform';
 export class FieldkitApp implements AppContext {
   readonly events = new EventBus();
   readonly recent: RecentSites;
+  /** Where new site folders may be made (the sites root, or folders picked in the OS dialog). */
+  readonly siteFolders: SiteFolderPolicy;
   private site: SiteWorkspace | undefined;
   private jobs: JobManager | undefined;
   private publishingHeld: { site: SiteWorkspace; service: PublishingService } | undefined;
@@ -37,6 +41,9 @@ export class FieldkitApp implements AppContext {
 
   constructor(readonly platform: Platform) {
     this.recent = new RecentSites(platform.appDataDir);
+    this.siteFolders = new SiteFolderPolicy(platform.defaultSitesRoot, {
+      anywhere: platform.pathsFromTerminal ?? false,
+    });
     this.redactor = new Redactor(platform.secrets);
     this.dispatch = createDispatcher(
       this.handlers(),
@@ -85,6 +92,7 @@ export class FieldkitApp implements AppContext {
         appDataDir: this.platform.appDataDir,
         onRequest: (r) => this.passive.recordProvisioningRequest(r),
         folderImages: libraryImageFolder,
+        onServerChange: (status) => this.events.emit('provisioning.server', status),
       });
       this.publishingHeld = { site, service };
     }
@@ -101,6 +109,8 @@ export class FieldkitApp implements AppContext {
   async activate(site: SiteWorkspace): Promise<void> {
     await this.refuseWhileJobsRun('switching sites');
     await this.disposePublishing();
+    // plain digests of secret-bearing files left by older versions go before anything reads them
+    await purgeSecretDigests(site, this.platform.appDataDir);
     this.site = site;
     const jobs = new JobManager(
       () => site.path('journal'),

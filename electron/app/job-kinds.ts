@@ -7,6 +7,7 @@ import { createVerifyJob, builtinFetchRecords } from '../core/provisioning/verif
 import { publishJob } from '../core/provisioning/publish';
 import { createFirmwareWaveJob } from '../core/firmware/wave-job';
 import { jobKinds } from '../api/job-kinds';
+import { siteSecrets } from '../core/secrets/admin-passwords';
 import { firmwareServerForPlan } from './handlers/firmware';
 import type { JobDefinition, JobManager } from '../core/jobs/job-manager';
 import type { AppContext } from './app-context';
@@ -28,10 +29,12 @@ export function jobDefinitions(app: JobDeps): JobDefinition<unknown>[] {
       site: () => app.currentSite(),
       secrets: app.platform.secrets,
       builtinFetches: () => builtinFetchRecords(app.publishing()),
+      onVerified: (macs) => app.publishing().verificationDone(macs),
     }),
     inventoryDiscoveryJob({
       site: () => app.currentSite(),
-      secrets: app.platform.secrets,
+      // the site's view: discovery tries each phone's own (derived) admin password
+      secrets: siteSecrets(app.platform.secrets, () => app.currentSite().meta.id),
       ...(app.platform.mdns ? { mdnsOptions: app.platform.mdns } : {}),
       passive: app.passive,
       onApplied: (scan) => app.events.emit('inventory.changed', { reason: 'scan', scan }),

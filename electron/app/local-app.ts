@@ -17,7 +17,7 @@ export interface LocalApp {
 }
 
 export function startLocalApp(options: NodePlatformOptions = {}): LocalApp {
-  const app = new FieldkitApp(nodePlatform(options));
+  const app = new FieldkitApp(nodePlatform({ pathsFromTerminal: true, ...options }));
   return {
     dispatch: app.dispatch,
     subscribe: (listener) => app.events.subscribe(listener),

@@ -15,6 +15,7 @@ export interface NodePlatformOptions {
   defaultSitesRoot?: string;
   secrets?: SecretStore;
   mdnsInterface?: string;
+  pathsFromTerminal?: boolean;
 }
 
 export function nodePlatform(options: NodePlatformOptions = {}, env: NodeJS.ProcessEnv = process.env): Platform {
@@ -26,6 +27,7 @@ export function nodePlatform(options: NodePlatformOptions = {}, env: NodeJS.Proc
     secrets: options.secrets ?? new EnvSecretStore(env),
     version: fieldkitVersion(),
     printToPdf: chromiumPrintToPdf,
+    ...(options.pathsFromTerminal ? { pathsFromTerminal: true } : {}),
     ...(options.mdnsInterface ? { mdns: { interface: options.mdnsInterface, bind: '0.0.0.0' } } : {}),
   };
 }

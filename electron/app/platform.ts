@@ -12,6 +12,11 @@ export interface Platform {
   readonly version: string;
   pickFolder?(title: string): Promise<string | null>;
   /**
+   * Paths come from the technician's own terminal (the CLI), not from a renderer that could be subverted:
+   * a site folder may be made wherever the command names it (kernel file systems are still refused).
+   */
+  readonly pathsFromTerminal?: boolean;
+  /**
    * Where mDNS browses. Unset: the operating system's default interface (the technician's LAN).
    * The browser host in tests and the demo bind it to loopback so nothing leaves the machine.
    */

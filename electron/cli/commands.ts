@@ -13,6 +13,7 @@ import { firmwareCommand } from './firmware-command';
 import { phoneCommand } from './phone-command';
 import { checklistCommand } from './checklist-command';
 import { jobsCommand } from './jobs-command';
+import { caCommand } from './ca-command';
 import type { CliCommand } from './command';
 
 export function cliCommands(): CliCommand[] {
@@ -30,5 +31,6 @@ export function cliCommands(): CliCommand[] {
     phoneCommand,
     checklistCommand,
     jobsCommand,
+    caCommand,
   ];
 }

@@ -75,6 +75,7 @@ export const cliOutputSchemas = {
   ],
   settings: [variant('settings show | set', out('config.settings.get'))],
   credentials: [variant('credentials status', out('credentials.status'))],
+  ca: [variant('ca import | show', out('ca.show'))],
   generate: [
     variant(
       'generate',

@@ -28,8 +28,13 @@ export async function readInputFile(path: string, what: string, maxBytes: number
   });
 }
 
-/** UTF-8, or Windows-1252 when the bytes are not valid UTF-8 (spreadsheets saved on Windows). */
+/**
+ * UTF-16 by its byte-order mark (spreadsheets' "Unicode text"), else UTF-8, or Windows-1252 when the bytes are
+ * not valid UTF-8 (spreadsheets saved on Windows). UTF-16 without a mark is refused by name by the sheet reader.
+ */
 export function decodeText(bytes: Uint8Array): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {

@@ -166,7 +166,12 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
 
   async function serveStatic(req: IncomingMessage, res: ServerResponse, pathname: string) {
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'Method not allowed.');
-    const rel = pathname === '/' ? 'index.html' : decodeURIComponent(pathname.slice(1));
+    let rel: string;
+    try {
+      rel = pathname === '/' ? 'index.html' : decodeURIComponent(pathname.slice(1));
+    } catch {
+      return send(res, 400, 'Bad request: the address has a broken % escape.');
+    }
     const full = normalize(join(staticRoot, rel));
     if (!full.startsWith(staticRoot + sep)) return send(res, 404, 'Not found.');
     let body: Buffer;

@@ -7,6 +7,7 @@ import { DEVICES_FILE, DevicesFileSchema } from '../../electron/core/inventory/i
 import { startLab } from '../sim/lab';
 import { buildFirmwareImage } from '../sim/firmware-image';
 import { deviceFor } from '../integration/firmware/fixture';
+import { testCa } from '../helpers/test-ca';
 import { HTTP_CALL_PREFIX, TOKEN_HEADER } from '../../electron/api/transport';
 import { test, expect, goTo, freePort } from './fixtures';
 import type { HostHandle } from './fixtures';
@@ -39,10 +40,13 @@ async function publishSite(host: HostHandle, macs: string[], port: number): Prom
     },
   });
   await api(host, 'credentials.set', { key: 'phone-admin-password', value: ADMIN });
+  await api(host, 'ca.import', { pem: (await testCa()).certPem }); // TLS (the default) needs the customer's CA
   for (const mac of macs) await api(host, 'credentials.set', { key: `sip-password:${mac}`, value: `Sip-${mac}` });
   await api(host, 'inventory.importCsv', { text: ['MAC,DN', ...macs.map((m, i) => `${m},${4200 + i}`)].join('\n') });
   await api(host, 'config.generate', {});
-  await api(host, 'provisioning.server.start', { config: { address: '127.0.0.1', port, pathPrefix: 'prov' } });
+  await api(host, 'provisioning.server.start', {
+    config: { address: '127.0.0.1', port, pathPrefix: 'prov', pathKey: 'E2eFirmwareKey000000001' },
+  });
   const preview = (await api(host, 'provisioning.preview', { targetId: 'builtin' })) as { token: string };
   const job = (await api(host, 'jobs.start', {
     kind: 'publish',
@@ -85,7 +89,7 @@ test('plan -> confirm -> canary and waves -> results', async ({ page, host }) =>
         },
       ],
     },
-    { mode: 'loopback', provisioningUrl: `http://127.0.0.1:${port}/prov/` },
+    { mode: 'loopback', provisioningUrl: `http://127.0.0.1:${port}/prov/E2eFirmwareKey000000001/` },
   );
   try {
     const at = new Date().toISOString();

@@ -10,6 +10,8 @@ import { test as base, type Page } from '@playwright/test';
 import type { AddressInfo } from 'node:net';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+/** The sites' admin secret in these tests (each phone's admin password is derived from it). */
+export const E2E_ADMIN_SECRET = 'e2e0'.repeat(16);
 
 export interface HostHandle {
   url: string;
@@ -39,7 +41,8 @@ export async function startHost(extraArgs: string[] = [], env: NodeJS.ProcessEnv
     ],
     {
       cwd: repoRoot,
-      env: { ...process.env, ...env },
+      // the browser host keeps no secret: the site's admin secret comes from the environment, like the CLI's
+      env: { ...process.env, FIELDKIT_ADMIN_SECRET: E2E_ADMIN_SECRET, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );

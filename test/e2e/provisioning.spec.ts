@@ -4,12 +4,18 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startLab } from '../sim/lab';
+import { SiteWorkspace } from '../../electron/core/workspace/site-workspace';
+import { saveServerConfig } from '../../electron/core/provisioning/targets-config';
+import { importCaBundle } from '../../electron/core/provisioning/site-certificates';
+import { testCa } from '../helpers/test-ca';
 import { test, expect, startHost, stopHost, goTo, freePort } from './fixtures';
 import type { Page } from '@playwright/test';
 
 const SHOTS = join(process.cwd(), 'test-results', 'provisioning');
 const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false });
-const ADMIN = '7391548260';
+const ADMIN = '3391548260';
+/** The built-in server's key, as the site's DHCP option 66 would name it. */
+const KEY = 'E2eProvisioningKey0000001';
 
 test.beforeAll(async () => {
   await mkdir(SHOTS, { recursive: true });
@@ -43,7 +49,7 @@ test('settings, generate, preview, publish, reboot and verify six phones from th
         },
       ],
     },
-    { mode: 'loopback', provisioningUrl: `http://127.0.0.1:${port}/prov/` },
+    { mode: 'loopback', provisioningUrl: `http://127.0.0.1:${port}/prov/${KEY}/` },
   );
   const host = await startHost();
   try {
@@ -51,6 +57,10 @@ test('settings, generate, preview, publish, reboot and verify six phones from th
     await page.getByLabel('Site name').fill('Provisioning site');
     await page.getByRole('button', { name: 'Create site' }).click();
     await expect(page.getByRole('heading', { name: 'Provisioning site', level: 1 })).toBeVisible();
+    // the customer's CA (TLS) and the built-in server's key, set up outside the UI for now
+    const site = await SiteWorkspace.open(join(host.sitesDir, 'Provisioning-site'));
+    await importCaBundle(site, (await testCa()).certPem);
+    await saveServerConfig(site, { address: '127.0.0.1', port, pathPrefix: 'prov', pathKey: KEY });
 
     // 1. Settings: a wrong value is refused naming the field; then the real ones and the admin password.
     await goTo(page, 'Provisioning');
@@ -98,7 +108,7 @@ test('settings, generate, preview, publish, reboot and verify six phones from th
     await page.getByRole('link', { name: 'Step 2: Generate' }).click();
     await page.getByRole('button', { name: 'Generate', exact: true }).click();
     const summary = page.getByTestId('generate-summary');
-    await expect(summary).toContainText('10 files for 6 phone(s)');
+    await expect(summary).toContainText('11 files for 6 phone(s)');
     await expect(summary).toContainText('0 error(s)');
     await expect(summary).toContainText('0 missing credential(s)');
     await expect(page.getByLabel(/^Content of 00085D960001\.cfg/)).toContainText('sip line1 password: ********');
@@ -115,7 +125,7 @@ test('settings, generate, preview, publish, reboot and verify six phones from th
     await page.getByRole('button', { name: /Start server/ }).click();
     await expect(page.getByTestId('builtin-server').locator('.badge')).toHaveText('Running');
     await page.getByRole('button', { name: 'Preview changes' }).click();
-    await expect(page.getByTestId('preview-summary')).toContainText('10 new');
+    await expect(page.getByTestId('preview-summary')).toContainText('11 new');
     await page
       .getByRole('row', { name: /00085D960001\.cfg/ })
       .getByRole('button', { name: 'Content' })

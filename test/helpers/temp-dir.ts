@@ -8,6 +8,8 @@ export async function tempDir(
   prefix = 'fieldkit-',
 ): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), prefix));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  // retried, and never throwing: a failed removal must not skip the other clean-ups (servers, phones),
+  // which would leave the test process running
+  t.after(() => rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }).catch(() => undefined));
   return dir;
 }

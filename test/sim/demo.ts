@@ -13,6 +13,7 @@ import { MemorySecretStore, secretKeys } from '../../electron/core/secrets/secre
 import { saveScanSettings } from '../../electron/core/inventory/remembered-scan';
 import { startBrowserHost } from '../../electron/host/browser-host';
 import { RENDERER_DIR } from '../../electron/host/serve';
+import { makeTestCa } from '../helpers/test-ca';
 import { startLab } from './lab';
 import { parseLabSpec, type LabSpecInput } from './lab-spec';
 import { buildFirmwareImage } from './firmware-image';
@@ -68,7 +69,9 @@ async function main() {
     notes: 'A lab of simulated Mitel 6867i/6865i phones on 127.77.0.x. Nothing here touches a real network.',
   });
   const server = await call('provisioning.server.start', { config: { address: '127.0.0.1', port: PROVISIONING_PORT } });
-  const lab = await startLab(spec, { mode: 'loopback', provisioningUrl: `http://127.0.0.1:${PROVISIONING_PORT}/` });
+  // the lab's DHCP option 66 names the built-in server as it serves: under its random key
+  const lab = await startLab(spec, { mode: 'loopback', provisioningUrl: server.url });
+  await call('ca.import', { pem: (await makeTestCa({ name: 'Demo customer CA' })).certPem });
 
   const site = app.currentSite();
   const addresses = lab.devices.map((d) => d.address);

@@ -12,6 +12,7 @@ import { simulatorCertificate } from './self-signed-cert';
 import { SipEndpoint } from './sip-endpoint';
 import { header } from './sip-message';
 import { parseExecuteItems, WebUi } from './web-ui';
+import { PhoneTrust } from './trust';
 import type { SipRequest } from './sip-message';
 import type { SipReply } from './sip-endpoint';
 import type { PhoneFaults } from './faults';
@@ -50,6 +51,8 @@ export interface SimPhoneOptions {
   faults?: PhoneFaults;
   /** Starts as a factory-fresh phone: web POSTs are ignored until /sysinfo.html was fetched (phone-facts §3, ELX). */
   factoryState?: boolean;
+  /** Certificates the phone already trusts (loaded earlier), and the OSV proxy's certificate (trust.ts). */
+  trust?: ConstructorParameters<typeof PhoneTrust>[0];
   /**
    * Web sessions (phone-facts §11): a client address whose last authenticated request is older than this gets one
    * "Session Expired" page instead of the page it asked for. Default 30000 ms; the real value is not public.
@@ -74,6 +77,9 @@ export interface PhoneInspection {
   faults: PhoneFaults;
   settings: ReturnType<PhoneSettings['snapshot']>;
   history: PhoneEvent[];
+  /** What the phone trusts (trust.ts) and whether line 1 registers (TLS needs the trusted certificates). */
+  trust: ReturnType<PhoneTrust['snapshot']>;
+  line1: ReturnType<PhoneTrust['sipState']>;
 }
 
 const MAX_CFG_BYTES = 1024 * 1024;
@@ -113,6 +119,7 @@ export class SimPhone {
   private faultState: PhoneFaults;
   private lossRandom: () => number;
   private readonly settings = new PhoneSettings(FIRMWARE_DEFAULTS);
+  private readonly trust: PhoneTrust;
   private readonly clock: SimClock;
   private readonly events = new EventEmitter();
   private readonly historyLog: PhoneEvent[] = [];
@@ -146,6 +153,7 @@ export class SimPhone {
     this.clock = opts.clock ?? new SystemClock();
     this.lastClockCheck = this.clock.now();
     this.sysinfoSeen = !opts.factoryState;
+    this.trust = new PhoneTrust(opts.trust);
     if (opts.adminPassword !== undefined) this.settings.setLocal('admin password', opts.adminPassword);
     if (opts.provisioningUrl) this.setNetworkConfigServer(opts.provisioningUrl);
   }
@@ -227,6 +235,8 @@ export class SimPhone {
       faults: this.faults,
       settings: this.settings.snapshot(),
       history: this.history,
+      trust: this.trust.snapshot(),
+      line1: this.trust.sipState((n) => this.settings.get(n)),
     };
   }
 
@@ -383,6 +393,7 @@ export class SimPhone {
       localAddress: this.address,
       timeoutMs: this.opts.downloadTimeoutMs ?? 5000,
       maxBytes,
+      https: this.trust.httpsPolicy((n) => this.settings.get(n)),
     });
     this.record('file-fetched', {
       file,
@@ -477,6 +488,9 @@ export class SimPhone {
       return;
     }
     for (const licence of ['startup.lic', `${this.mac}.lic`]) await this.download(licence, MAX_CFG_BYTES);
+    // the certificate files the configuration names, from the same server (trust.ts)
+    for (const e of await this.trust.load(PhoneTrust.namedFiles(read), (f) => this.download(f, MAX_CFG_BYTES)))
+      this.record('certificates-loaded', e);
     this.settings.applyServerFiles(read);
     this.record('config-applied', { files: read.map((r) => r.file) });
   }
@@ -558,6 +572,7 @@ export class SimPhone {
   private resetOption(option: 0 | 1 | 2): void {
     if (option === 1) {
       this.settings.clearAll();
+      this.trust.clear();
       this.sysinfoSeen = false;
       this.record('factory-default', {});
     } else if (option === 2) {
@@ -579,7 +594,15 @@ export class SimPhone {
         ['MAC Address', macWithSeparator(this.mac, ':')],
         ['IP Address', this.address],
       ],
-      lines: user ? [{ line: 1, user: `${user}@${proxy ?? ''}`, status: 'Not Registered' }] : [],
+      lines: user
+        ? [
+            {
+              line: 1,
+              user: `${user}@${proxy ?? ''}`,
+              status: this.trust.sipState((n) => this.settings.get(n)).registered ? 'Registered' : 'Not Registered',
+            },
+          ]
+        : [],
     };
   }
 

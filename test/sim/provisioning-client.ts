@@ -2,6 +2,8 @@
 // User-Agent (phone-facts §3 "Passive version source"), bounded size and time.
 import http from 'node:http';
 import https from 'node:https';
+import { judgeServer, type HttpsPolicy } from './trust';
+import type { TLSSocket } from 'node:tls';
 
 export type FetchResult =
   | { status: 'ok'; body: Buffer; url: string }
@@ -13,6 +15,8 @@ export interface FetchOptions {
   localAddress?: string;
   timeoutMs: number;
   maxBytes: number;
+  /** How the phone checks an HTTPS server's certificate (trust.ts); absent: not checked. */
+  https?: HttpsPolicy;
 }
 
 export function fetchFile(url: string, opts: FetchOptions): Promise<FetchResult> {
@@ -30,11 +34,21 @@ export function fetchFile(url: string, opts: FetchOptions): Promise<FetchResult>
       {
         headers: { 'User-Agent': opts.userAgent, Connection: 'close' },
         localAddress: opts.localAddress,
-        // `https validate certificates: 0` is what WAZO sets (phone-facts §1); the simulator does not validate either.
+        // checked below against the phone's own trust store (trust.ts), not Node's
         rejectUnauthorized: false,
+        ...(opts.https?.validate ? { ca: opts.https.ca } : {}),
         agent: false,
       },
       (res) => {
+        const refused =
+          parsed.protocol === 'https:' && opts.https
+            ? judgeServer(res.socket as TLSSocket, parsed.hostname.replace(/^\[|\]$/g, ''), opts.https)
+            : undefined;
+        if (refused) {
+          res.resume();
+          resolve({ status: 'error', error: refused, url });
+          return;
+        }
         const code = res.statusCode ?? 0;
         if (code !== 200) {
           res.resume();

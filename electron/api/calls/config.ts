@@ -11,6 +11,7 @@ import {
   GenerateReportSchema,
   MissingCredentialSchema,
 } from '../../core/provisioning/generation-schemas';
+import { SecretKeySchema } from '../../core/secrets/secret-key';
 import { Empty } from './common';
 
 /**
@@ -34,25 +35,32 @@ const SettingsViewSchema = z.object({
   updatedAt: z.string().nullable(),
 });
 
-export const SecretKeyInput = z
-  .string()
-  .max(120)
-  .regex(
-    /^(phone-admin-password|phone-admin-password:[0-9A-F]{12}|sip-password:[0-9A-F]{12}|sftp-password:[A-Za-z0-9._-]{1,64}|sftp-private-key:[A-Za-z0-9._-]{1,64})$/,
-    'is not a credential name: use phone-admin-password, phone-admin-password:<MAC>, sip-password:<MAC> (MAC as 12 uppercase hex digits), sftp-password:<target> or sftp-private-key:<target>',
-  );
+/** One grammar for credential names (core/secrets/secret-key.ts). */
+export const SecretKeyInput = SecretKeySchema;
+
+const LoginSourceSchema = z.enum(['fieldkit', 'current-phone', 'current-site', 'factory-default']);
 
 export const CredentialsStatusSchema = z.object({
   /** Names of the stored credentials, never values. */
   keys: z.array(z.string()),
+  /** The site-wide admin password the phones have now (an earlier installer's), tried on first contact. */
   adminPassword: z.boolean(),
+  /** The site secret every phone's admin password is derived from (admin-secret:<site>). */
+  siteSecret: z.object({ key: z.string(), stored: z.boolean() }),
   phones: z.array(
     z.object({
       mac: z.string(),
       directoryNumber: z.string(),
       sipPassword: z.boolean(),
       ownAdminPassword: z.boolean(),
+      /** Fieldkit can write an admin password for the phone (explicit, or derived from the site secret). */
       adminPassword: z.boolean(),
+      /** Where the admin password Fieldkit sets comes from. */
+      adminSource: z.enum(['explicit', 'derived', 'missing']),
+      /** The technician entered the password the phone has now. */
+      currentAdminPassword: z.boolean(),
+      /** Which password the phone last accepted on its web UI (this session), if any. */
+      lastLogin: LoginSourceSchema.nullable(),
     }),
   ),
   missing: z.array(MissingCredentialSchema),

@@ -1,18 +1,26 @@
 // Publishing: targets and their credentials (write-only), host-key trust, preview, the built-in
 // server and its fetch log. Publishing itself is a job: jobs.start({ kind: 'publish', params }).
 import { z } from 'zod';
-import { call, jobKind } from '../schema-kit';
+import { call, event, jobKind } from '../schema-kit';
 import { ServerConfigSchema, TargetConfigSchema, TargetIdSchema } from '../../core/provisioning/targets-config';
 import {
+  CaBundleViewSchema,
   FetchEntrySchema,
   HostKeyStateSchema,
   PublishPreviewSchema,
+  ServerCertificateViewSchema,
   ServerStatusSchema,
+  TargetCheckSchema,
 } from '../../core/provisioning/publishing-schemas';
 import { PublishParamsSchema } from '../../core/provisioning/publish';
 import { Empty } from './common';
 
 const TargetId = z.object({ targetId: TargetIdSchema }).strict();
+
+const PemText = z
+  .string()
+  .min(1)
+  .max(1024 * 1024);
 
 export const provisioningCalls = {
   'provisioning.targets': call(
@@ -39,14 +47,22 @@ export const provisioningCalls = {
     TargetId.extend({
       password: z.string().min(1).max(1000).optional(),
       privateKey: z.string().min(1).max(20_000).optional(),
+      /** The private key's passphrase, when it has one. */
+      passphrase: z.string().min(1).max(1000).optional(),
     })
       .strict()
       .refine(
         (v) => (v.password === undefined) !== (v.privateKey === undefined),
         'give either a password or a private key',
-      ),
+      )
+      .refine((v) => v.passphrase === undefined || v.privateKey !== undefined, 'a passphrase goes with a private key'),
     z.object({ stored: z.enum(['password', 'key']) }),
-    'Store an SFTP password or private key in the credential store; it is never returned.',
+    'Store an SFTP password or private key (with its passphrase) in the credential store; it is never returned. The target switches to that way of logging in.',
+  ),
+  'provisioning.checkTarget': call(
+    TargetId,
+    TargetCheckSchema,
+    'Try a target as a publish would (host key, login, folder) without writing anything; select it only when ok.',
   ),
   'provisioning.hostKey': call(
     TargetId,
@@ -59,7 +75,7 @@ export const provisioningCalls = {
     'Pin the host key fingerprint the technician confirmed. A different pinned key is never replaced.',
   ),
   'provisioning.preview': call(
-    TargetId,
+    TargetId.extend({ skipIncomplete: z.boolean().optional() }).strict(),
     PublishPreviewSchema,
     'Per file: new, changed, unchanged or conflict, with diffs against the target and the last publish (secrets hidden). The token goes to the publish job.',
   ),
@@ -68,7 +84,11 @@ export const provisioningCalls = {
     ServerStatusSchema,
     'Start the built-in provisioning server (optionally with new settings) serving the last published set.',
   ),
-  'provisioning.server.stop': call(Empty, ServerStatusSchema, 'Stop the built-in provisioning server.'),
+  'provisioning.server.stop': call(
+    Empty,
+    ServerStatusSchema,
+    'Stop the built-in provisioning server (phones that resync then get nothing).',
+  ),
   'provisioning.server.status': call(
     Empty,
     ServerStatusSchema,
@@ -76,10 +96,59 @@ export const provisioningCalls = {
   ),
   'provisioning.fetchLog': call(
     z
-      .object({ limit: z.number().int().min(1).max(10_000).default(500), since: z.string().max(40).optional() })
+      .object({
+        limit: z.number().int().min(1).max(10_000).default(500),
+        since: z.string().max(40).optional(),
+        /** Only the requests that got or were refused a file (no 404 noise). */
+        servedOnly: z.boolean().optional(),
+      })
       .strict(),
     z.array(FetchEntrySchema),
-    'The newest requests to the built-in server (who fetched what, with which User-Agent).',
+    'The newest requests to the built-in server (who fetched what, with which User-Agent, what was withheld).',
+  ),
+  'ca.import': call(
+    z.object({ pem: PemText }).strict(),
+    CaBundleViewSchema,
+    "Import the customer's CA certificate(s) (PEM): checked (CA, not expired), published with the configuration as the sips trusted certificates file.",
+  ),
+  'ca.show': call(Empty, CaBundleViewSchema, "The site's CA bundle: each certificate's subject and expiry."),
+  'tls.import': call(
+    z
+      .object({
+        certificate: PemText.optional(),
+        privateKey: z
+          .string()
+          .min(1)
+          .max(64 * 1024)
+          .optional(),
+        pfxBase64: z
+          .string()
+          .min(1)
+          .max(2 * 1024 * 1024)
+          .optional(),
+        passphrase: z.string().max(1000).optional(),
+      })
+      .strict()
+      .refine(
+        (v) =>
+          (v.certificate !== undefined && v.privateKey !== undefined && v.pfxBase64 === undefined) ||
+          (v.pfxBase64 !== undefined && v.certificate === undefined && v.privateKey === undefined),
+        'give a certificate and its private key (PEM), or a PFX file with its passphrase',
+      ),
+    ServerCertificateViewSchema,
+    "Import the built-in HTTPS server's certificate issued by the customer's CA; the key goes to the credential store.",
+  ),
+  'tls.show': call(
+    Empty,
+    ServerCertificateViewSchema,
+    "The built-in HTTPS server's certificate, or why it is the lab's self-signed one.",
+  ),
+} as const;
+
+export const provisioningEvents = {
+  'provisioning.server': event(
+    ServerStatusSchema,
+    'The built-in server started, stopped (by hand, its time limit or after verification) or warned.',
   ),
 } as const;
 

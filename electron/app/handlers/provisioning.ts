@@ -4,6 +4,12 @@ import { formatSftpUrl, parseSftpUrl } from '../../core/provisioning/target-url'
 import { envNameFor } from '../../core/secrets/env-secret-store';
 import { secretKeys, type SecretKey } from '../../core/secrets/secret-store';
 import { FieldkitError } from '../../core/util/errors';
+import {
+  caBundleView,
+  importCaBundle,
+  importServerCertificate,
+  serverCertificateView,
+} from '../../core/provisioning/site-certificates';
 import type { provisioningCalls } from '../../api/calls/provisioning';
 import type { Handlers } from '../../api/dispatcher';
 import type { PublishingService } from '../../core/provisioning/publishing-service';
@@ -33,7 +39,7 @@ async function targetForUrl(svc: PublishingService, url: string, wantedId?: stri
 }
 
 export function provisioningHandlers(
-  app: Pick<AppContext, 'publishing'>,
+  app: Pick<AppContext, 'publishing' | 'currentSite' | 'platform'>,
 ): Pick<Handlers, keyof typeof provisioningCalls> {
   const svc = () => app.publishing();
   return {
@@ -41,8 +47,12 @@ export function provisioningHandlers(
     'provisioning.saveTarget': async ({ target }) => svc().saveTarget(target),
     'provisioning.targetForUrl': async ({ url, id }) => targetForUrl(svc(), url, id),
     'provisioning.removeTarget': async ({ targetId }) => svc().removeTarget(targetId),
-    'provisioning.setTargetCredential': async ({ targetId, password, privateKey }) =>
-      svc().setSftpCredential(targetId, password !== undefined ? { password } : { privateKey: privateKey! }),
+    'provisioning.setTargetCredential': async ({ targetId, password, privateKey, passphrase }) =>
+      svc().setSftpCredential(
+        targetId,
+        password !== undefined ? { password } : { privateKey: privateKey!, ...(passphrase ? { passphrase } : {}) },
+      ),
+    'provisioning.checkTarget': async ({ targetId }) => svc().checkTarget(targetId),
     'provisioning.hostKey': async ({ targetId }) => {
       const service = svc();
       const target = await findTarget(service.site, targetId);
@@ -66,10 +76,26 @@ export function provisioningHandlers(
       return { state: 'trusted' as const, hostPort: `${loc.host}:${loc.port}`, fingerprint: pinned!, pinned };
     },
     'provisioning.trustHostKey': async ({ targetId, fingerprint }) => svc().trustHostKey(targetId, fingerprint),
-    'provisioning.preview': async ({ targetId }) => svc().preview(targetId),
+    'provisioning.preview': async ({ targetId, skipIncomplete }) =>
+      svc().preview(targetId, skipIncomplete ? { skipIncomplete } : {}),
     'provisioning.server.start': async ({ config }) => svc().startServer(config),
     'provisioning.server.stop': async () => svc().stopServer(),
     'provisioning.server.status': async () => svc().serverStatus(),
-    'provisioning.fetchLog': async ({ limit, since }) => svc().fetchLog.read({ limit, ...(since ? { since } : {}) }),
+    'provisioning.fetchLog': async ({ limit, since, servedOnly }) =>
+      svc().fetchLog.read({ limit, ...(since ? { since } : {}), ...(servedOnly ? { servedOnly } : {}) }),
+    'ca.import': async ({ pem }) => {
+      await importCaBundle(app.currentSite(), pem);
+      return caBundleView(app.currentSite());
+    },
+    'ca.show': async () => caBundleView(app.currentSite()),
+    'tls.import': async ({ certificate, privateKey, pfxBase64, passphrase }) =>
+      importServerCertificate(
+        app.currentSite(),
+        app.platform.secrets,
+        pfxBase64 !== undefined
+          ? { pfxBase64, passphrase: passphrase ?? '' }
+          : { certificate: certificate!, privateKey: privateKey! },
+      ),
+    'tls.show': async () => serverCertificateView(app.currentSite()),
   };
 }

@@ -18,7 +18,15 @@ export function slugForFolder(name: string): string {
 export function siteHandlers(
   app: Pick<
     AppContext,
-    'platform' | 'activate' | 'openSite' | 'openSiteOrNull' | 'currentSite' | 'recent' | 'events' | 'closeSite'
+    | 'platform'
+    | 'activate'
+    | 'openSite'
+    | 'openSiteOrNull'
+    | 'currentSite'
+    | 'recent'
+    | 'events'
+    | 'closeSite'
+    | 'siteFolders'
   >,
 ): Pick<Handlers, keyof typeof siteCalls> {
   const { platform } = app;
@@ -31,7 +39,7 @@ export function siteHandlers(
     }),
     'site.suggestFolder': async ({ name }) => ({ dir: join(platform.defaultSitesRoot, slugForFolder(name)) }),
     'site.create': async ({ dir, ...input }) => {
-      const site = await SiteWorkspace.create(dir, input);
+      const site = await SiteWorkspace.create(await app.siteFolders.assertCreatable(dir), input);
       await app.activate(site);
       return site.summary();
     },
@@ -50,6 +58,10 @@ export function siteHandlers(
     },
     'site.recent': async () => app.recent.list(),
     'site.forgetRecent': async ({ path }) => app.recent.forget(path),
-    'dialog.pickFolder': async ({ title }) => ({ path: platform.pickFolder ? await platform.pickFolder(title) : null }),
+    'dialog.pickFolder': async ({ title }) => {
+      const path = platform.pickFolder ? await platform.pickFolder(title) : null;
+      if (path) app.siteFolders.rememberPicked(path);
+      return { path };
+    },
   };
 }

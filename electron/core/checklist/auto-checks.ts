@@ -408,7 +408,13 @@ export const autoChecks: Record<AutoCheckId, (inputs: ChecklistInputs, ctx: Auto
         ...fine,
         ...r.evidence,
       ]);
-    return result('pass', 'Every phone gets a site admin password that is not 22222.', [...fine, ...r.evidence]);
+    if (inputs.siteOptions?.allowRoutedWebLogin)
+      return result(
+        'warn',
+        'Web-UI passwords may go to phones behind a router, where Fieldkit cannot check the MAC at the address (site setting): a deviation to record.',
+        [...fine, ...r.evidence],
+      );
+    return result('pass', 'Every phone gets its own admin password that is not 22222.', [...fine, ...r.evidence]);
   },
 
   'numeric-passwords': (inputs) => {
@@ -481,13 +487,46 @@ export const autoChecks: Record<AutoCheckId, (inputs: ChecklistInputs, ctx: Auto
   'https-provisioning': (inputs) =>
     configCheck(
       inputs,
-      'Every phone fetches its configuration over HTTPS.',
-      (n) => `${plural(n, 'phone')} fetch their configuration without HTTPS.`,
+      'Every phone fetches its configuration over HTTPS and checks the server certificate.',
+      (n) => `${plural(n, 'phone')} fetch their configuration without HTTPS, or without checking the server.`,
       (p) => {
         const v = value(p, 'download protocol');
+        const validate = value(p, 'https validate certificates');
+        if (v?.value === 'HTTPS' && validate?.value === '0')
+          return {
+            ok: false,
+            text: `${show(v, 'download protocol')}; ${show(validate, 'https validate certificates')}`,
+          };
         return { ok: v?.value === 'HTTPS', text: show(v, 'download protocol') };
       },
     ),
+
+  'certificate-expiry': (inputs) => {
+    const c = inputs.certificates;
+    if (!c) return result('unknown', 'The certificates were not read.');
+    if (c.unreadable) return result('fail', 'A certificate of the site cannot be read.', [c.unreadable]);
+    const all = [
+      ...(c.ca ?? []).map((x) => ({ what: 'CA', ...x })),
+      ...(c.server?.certificate ? [{ what: 'built-in HTTPS server', ...c.server.certificate }] : []),
+    ];
+    if (all.length === 0)
+      return result('unknown', 'No certificate is imported: Fieldkit cannot read expiry dates.', [
+        "Import the customer's CA certificate (Provisioning > Certificates, or fieldkit ca import <file.pem>).",
+      ]);
+    const line = (x: (typeof all)[number]) =>
+      `${x.what} ${x.subject}: expires ${x.notAfter.slice(0, 10)} (${x.daysLeft < 0 ? 'expired' : `in ${x.daysLeft} days`})`;
+    const expired = all.filter((x) => x.daysLeft < 0);
+    const soon = all.filter((x) => x.daysLeft >= 0 && x.daysLeft < 60);
+    if (expired.length) return result('fail', `${plural(expired.length, 'certificate')} expired.`, all.map(line));
+    if (soon.length)
+      return result(
+        'warn',
+        `${plural(soon.length, 'certificate')} expire within 60 days: plan the renewal.`,
+        all.map(line),
+      );
+    const first = all.reduce((a, b) => (a.daysLeft <= b.daysLeft ? a : b));
+    return result('pass', `No certificate expires before ${first.notAfter.slice(0, 10)}.`, all.map(line));
+  },
 
   'phone-verify': (inputs) => {
     const v = inputs.verify;

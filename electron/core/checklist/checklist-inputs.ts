@@ -9,6 +9,10 @@ import { latestVerifyReport, type VerifyReport } from '../provisioning/verify-jo
 import { InventoryStore } from '../inventory/inventory-store';
 import { parseMac } from '../phone/mac';
 import { readFirmwareChanges, type FirmwareChange } from '../firmware/firmware-changes';
+import { siteSecrets } from '../secrets/admin-passwords';
+import { loadCaBundle, serverCertificateView, type ServerCertificateView } from '../provisioning/site-certificates';
+import { loadSiteSettings } from '../provisioning/provisioning-settings-file';
+import type { CertificateInfo } from '../provisioning/certificates';
 import type { SiteWorkspace } from '../workspace/site-workspace';
 import type { SecretKey, SecretStore } from '../secrets/secret-store';
 import type { InventoryRow } from '../inventory/inventory-rows';
@@ -68,6 +72,10 @@ export interface ChecklistInputs {
   verify: VerifyState;
   /** Admin password credentials the generated files use; null when no store was consulted. */
   adminCredentials: CredentialState[] | null;
+  /** The site's CA bundle and the built-in HTTPS server's certificate (expiry is checked from them). */
+  certificates?: { ca: CertificateInfo[] | null; server: ServerCertificateView | null; unreadable?: string };
+  /** Site choices the checklist records as deviations. */
+  siteOptions?: { allowRoutedWebLogin: boolean };
 }
 
 export function isIntegrationPhone(row: InventoryRow): boolean {
@@ -165,6 +173,21 @@ export async function loadChecklistInputs(site: SiteWorkspace, secrets?: SecretS
     otherDevices: rows.filter((r) => !isIntegrationPhone(r) && r.presence === 'present'),
     config,
     firmwareChanges: await readFirmwareChanges(site),
-    adminCredentials: secrets ? await credentialStates(secrets, generated) : null,
+    adminCredentials: secrets ? await credentialStates(siteSecrets(secrets, site.meta.id), generated) : null,
+    certificates: await certificateInputs(site),
+    siteOptions: {
+      allowRoutedWebLogin:
+        (await loadSiteSettings(site).catch(() => undefined))?.settings?.allowRoutedWebLogin ?? false,
+    },
   };
+}
+
+async function certificateInputs(site: SiteWorkspace): Promise<NonNullable<ChecklistInputs['certificates']>> {
+  try {
+    const ca = await loadCaBundle(site);
+    const server = await serverCertificateView(site);
+    return { ca: ca?.certificates ?? null, server: server.kind === 'imported' ? server : null };
+  } catch (e) {
+    return { ca: null, server: null, unreadable: (e as Error).message };
+  }
 }

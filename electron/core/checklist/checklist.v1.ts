@@ -25,7 +25,8 @@ export type AutoCheckId =
   | 'xml-post-list'
   | 'https-provisioning'
   | 'srtp-sdes'
-  | 'phone-verify';
+  | 'phone-verify'
+  | 'certificate-expiry';
 
 export interface ChecklistItem {
   id: string;
@@ -286,12 +287,14 @@ export const CHECKLIST_V1: ChecklistDefinition = {
     {
       id: 'cert.expiry',
       section: 'certificates',
-      kind: 'confirm',
+      kind: 'automatic',
+      check: 'certificate-expiry',
       title: 'Certificate expiry dates known and renewal planned',
       source: 'guide §5',
       explanation:
         'Certificates are renewed before they expire, through the phone configuration and the server configuration.',
-      action: 'Note the expiry date of the OSV and provisioning server certificates and who renews them.',
+      action:
+        "Fieldkit reads the expiry of the site's CA bundle and of the built-in server's certificate; note who renews them.",
     },
     {
       id: 'cert.dtp-74349',

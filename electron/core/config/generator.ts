@@ -6,6 +6,7 @@
 import packageJson from '../../../package.json' with { type: 'json' };
 import { SUPPORTED_MODELS } from '../phone/models';
 import { FieldkitError } from '../util/errors';
+import { compareFirmware, formatFirmwareVersion, OSV_MINIMUM, parseFirmwareVersion } from '../phone/firmware-version';
 import {
   appendBlank,
   appendComment,
@@ -19,10 +20,10 @@ import {
 } from './cfg-format';
 import { checkParameter, isSecretParameter, validateDocument } from './parameter-rules';
 import { REDACTED } from './redact';
-import { checkOsvProfile, globalAssignments, phoneAssignments, profileRule } from './osv-profile';
+import { checkOsvProfile, globalAssignments, phoneAssignments, profileRule, screenNameOf } from './osv-profile';
 import type { CfgDocument, CfgParamLine } from './cfg-format';
 import type { Finding } from './parameter-rules';
-import type { AssignmentGroup } from './osv-profile';
+import type { AssignmentGroup, ProfileContext } from './osv-profile';
 import type { PhoneEntry, SiteSettings } from './provisioning-settings';
 import type { SupportedModel } from '../phone/models';
 import type { SecretKey, SecretStore } from '../secrets/secret-store';
@@ -46,7 +47,8 @@ export interface SecretRef {
   missing: string;
 }
 
-export type GeneratedFileKind = 'global' | 'model' | 'phone';
+/** `asset`: a file the configuration names and the phones fetch next to it (the CA bundle); no parameters. */
+export type GeneratedFileKind = 'global' | 'model' | 'phone' | 'asset';
 
 export interface GeneratedFile {
   name: string;
@@ -69,7 +71,7 @@ export interface GenerateResult {
   publishable: boolean;
 }
 
-export interface GenerateOptions {
+export interface GenerateOptions extends ProfileContext {
   /** Defaults to the version in package.json. */
   fieldkitVersion?: string;
 }
@@ -109,7 +111,11 @@ class FileBuilder {
         `${rule.title} (${rule.source}${rule.knownIssues.length ? `; ${rule.knownIssues.join(', ')}` : ''})`,
       );
       for (const a of group.assignments) {
-        const options = { lock: a.lock ?? false, quoted: 'quoted' in a ? (a.quoted ?? false) : false };
+        const options = {
+          lock: a.lock ?? false,
+          override: 'override' in a ? (a.override ?? false) : false,
+          quoted: 'quoted' in a ? (a.quoted ?? false) : false,
+        };
         if ('secret' in a) {
           appendParam(this.doc, a.name, SECRET_PLACEHOLDER, options);
           const line = this.doc.lines.length;
@@ -180,7 +186,7 @@ export function generate(
   global.header(version, settings.siteName, [
     `Global settings for every phone. ${GLOBAL_ALIAS_FILE} carries the same content.`,
   ]);
-  global.groups(globalAssignments(settings));
+  global.groups(globalAssignments(settings, options));
   global.overrides('Site overrides', settings.globalOverrides);
   const globalFile = global.build('global', {});
 
@@ -198,8 +204,9 @@ export function generate(
     const describe = [`Phone ${phone.mac}, Mitel ${phone.model}, directory number ${phone.directoryNumber}`];
     if (phone.location) describe.push(`Location: ${phone.location}`);
     b.header(version, settings.siteName, describe);
-    b.groups(phoneAssignments(phone, settings));
+    b.groups(phoneAssignments(phone, settings, options));
     b.overrides('Overrides for this phone', phone.overrides);
+    b.findings.push(...phoneNotes(phone, settings, b.name));
     return { phone, builder: b, file: b.build('phone', { mac: phone.mac }) };
   });
 
@@ -207,7 +214,7 @@ export function generate(
     findings.push(...b.findings, ...validateDocument(b.doc, { ...context, file: b.name, secretLines: b.secretLines }));
   }
 
-  const secretParameters = new Set(['admin password', 'sip line1 password']);
+  const secretParameters = new Set(['admin password', 'sip line1 password', 'http digest password', 'ftp password']);
   for (const { phone, file } of phoneBuilders) {
     const modelFile = models.find((m) => m.file.model === phone.model)!.file;
     const view = mergeEffectiveValues([globalFile, modelFile, file].map((f) => ({ file: f.name, doc: f.doc })));
@@ -233,6 +240,32 @@ export function generate(
   const files = [globalFile, alias, ...models.map((m) => m.file), ...phoneBuilders.map((p) => p.file)];
   const unique = dedupeFindings(findings);
   return { files, findings: unique, publishable: !unique.some((f) => f.severity === 'error') };
+}
+
+/** What a phone's own values lead to that the technician should know: a cut screen name, old firmware. */
+function phoneNotes(phone: PhoneEntry, settings: SiteSettings, file: string): Finding[] {
+  const out: Finding[] = [];
+  const shown = screenNameOf(phone.displayName);
+  if (shown !== phone.displayName)
+    out.push({
+      severity: 'warning',
+      ruleId: 'param.screen-name-length',
+      file,
+      name: 'sip line1 screen name',
+      message: `The name "${phone.displayName}" is longer than the 20 characters the phone shows (AG331 p.A-69); the screen name is written as "${shown}" (the display name sent to callers stays whole).`,
+      fix: 'Shorten the name in the sheet if that cut is not readable.',
+    });
+  const firmware = phone.firmware ? parseFirmwareVersion(phone.firmware) : null;
+  if (firmware && compareFirmware(firmware, OSV_MINIMUM) < 0)
+    out.push({
+      severity: 'warning',
+      ruleId: 'osv.centralized-conf',
+      file,
+      name: 'sip centralized conf',
+      message: `The phone runs ${formatFirmwareVersion(firmware)}, older than ${formatFirmwareVersion(OSV_MINIMUM)}: before that version sip centralized conf is a conference server address, so "${settings.osv.centralizedConference === 'server' ? '1' : '0'}" would be taken as the address of a conference server (guide §4.1 gives the 0/1 meaning from ${formatFirmwareVersion(OSV_MINIMUM)}; field-truth audit §2 #2).`,
+      fix: `Upgrade the phone to ${formatFirmwareVersion(OSV_MINIMUM)} or later before it takes this configuration (Firmware).`,
+    });
+  return out;
 }
 
 function duplicateFindings(phones: readonly PhoneEntry[]): Finding[] {
@@ -302,6 +335,7 @@ export class MissingSecretError extends FieldkitError {
  * admin password). Never store the result in the workspace.
  */
 export async function materialize(file: GeneratedFile, store: SecretStore): Promise<Uint8Array> {
+  if (file.kind === 'asset') return new TextEncoder().encode(file.text);
   const doc = cloneCfgDocument(file.doc);
   const missing: SecretRef[] = [];
   for (const ref of file.secretRefs) {

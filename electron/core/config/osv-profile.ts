@@ -5,6 +5,9 @@
 // The rules are data so that the checklist and the UI can show them.
 
 import { secretKeys } from '../secrets/secret-store';
+import { digestUserFor as digestUserName } from '../secrets/admin-passwords';
+import { caFileName } from './provisioning-settings';
+import { SCREEN_NAME_MAX } from './parameter-rules';
 import type { MergedParam } from './cfg-format';
 import type { Finding, Severity } from './parameter-rules';
 import type { PhoneEntry, SiteSettings, Transport } from './provisioning-settings';
@@ -28,7 +31,9 @@ export type ProfileRuleId =
   | 'harden.admin-password'
   | 'harden.contact-rcs'
   | 'harden.xml-post-list'
-  | 'harden.https-provisioning';
+  | 'harden.https-provisioning'
+  | 'harden.https-trust'
+  | 'harden.http-digest';
 
 export type { ProfileRule };
 
@@ -84,8 +89,8 @@ export const profileRules: readonly ProfileRule[] = [
     source: 'guide §5, §9',
     knownIssues: ['DTP-74349'],
     rationale:
-      'SIP over TLS (sip transport protocol: 4) with certificates from a trusted public or enterprise CA; the phone trusts the CA file named in sips trusted certificates. If TLS registration fails with existing certificates, new certificates are needed (DTP-74349). Another transport is a deviation to document in the security checklist (guide §2.2).',
-    parameters: ['sip transport protocol', 'sips trusted certificates'],
+      "SIP over TLS (sip transport protocol: 4) with certificates from a trusted public or enterprise CA; the phone fetches the CA file named in sips trusted certificates from its configuration server, so Fieldkit publishes the site's imported CA bundle next to the configuration files (and into firmware staging folders). If TLS registration fails with existing certificates, new certificates are needed (DTP-74349). sips persistent tls is written as 0, as wazo-provd does for these phones: persistent TLS would also need sip outbound proxy, which an OSV site does not use, and non-persistent TLS works with the trusted certificates alone in that public configuration (AG331 p.A-84 asks for more; the evidence is mixed, so the value is explicit rather than the firmware's default). Another transport is a deviation to document in the security checklist (guide §2.2).",
+    parameters: ['sip transport protocol', 'sips trusted certificates', 'sips persistent tls'],
   },
   {
     id: 'site.sip-servers',
@@ -118,8 +123,9 @@ export const profileRules: readonly ProfileRule[] = [
     title: 'Time server',
     source: 'phone-facts §6 WAZO base.tpl',
     knownIssues: [],
-    rationale: 'Correct time is needed to check certificate validity for TLS and HTTPS.',
-    parameters: ['time server1', 'time server2', 'time server3'],
+    rationale:
+      'Correct time is needed to check certificate validity for TLS and HTTPS. time server disabled: 0 is written explicitly (as wazo-provd, Elastix, FusionPBX and MX-ONE templates do) instead of relying on an unpublished default.',
+    parameters: ['time server disabled', 'time server1', 'time server2', 'time server3'],
   },
   {
     id: 'site.time-zone',
@@ -143,7 +149,7 @@ export const profileRules: readonly ProfileRule[] = [
     source: 'phone-facts §1 Config server',
     knownIssues: [],
     rationale:
-      'Where the phone fetches its files from at the next boot or resync. The http server/path/port names are seen in WAZO; the https/tftp/ftp variants follow the same pattern but are not verified.',
+      "Where the phone fetches its files from at the next boot or resync. The http server/path/port names are seen in WAZO; https follows the same pattern (Web UI fields httpsserv/httpspath/httpsport). TFTP and FTP have a server and a path but no port parameter in any public source, so none is written; FTP needs ftp username and ftp password, the password from the credential store. For the site's built-in server the path carries the server's random key.",
     parameters: [
       'download protocol',
       'http server',
@@ -153,7 +159,11 @@ export const profileRules: readonly ProfileRule[] = [
       'https path',
       'https port',
       'tftp server',
+      'tftp path',
       'ftp server',
+      'ftp path',
+      'ftp username',
+      'ftp password',
     ],
   },
   {
@@ -167,11 +177,11 @@ export const profileRules: readonly ProfileRule[] = [
   },
   {
     id: 'harden.admin-password',
-    title: 'Admin password: numeric, not 22222, locked',
+    title: 'Admin password per phone, numeric, not 22222, locked',
     source: 'phone-facts §1 Passwords, Syntax',
     knownIssues: [],
     rationale:
-      'Every phone ships with admin password 22222. Only numeric passwords work (letters make the phone fall back to the default). The ! prefix locks it against changes in the phone and Web UI. The password comes from the credential store.',
+      "Every phone ships with admin password 22222. Only integers from 0 to 4294967295 work (letters make the phone fall back to the default). Each phone gets its own, derived from the site's secret and its MAC (or an explicit value stored for it), written locked (!) in the phone's own <MAC>.cfg and never in startup.cfg, aastra.cfg or <model>.cfg: a leaked file or a rogue host posing as a phone learns one phone's password, not the site's.",
     parameters: ['admin password'],
   },
   {
@@ -201,6 +211,24 @@ export const profileRules: readonly ProfileRule[] = [
       'Configuration files carry SIP and admin passwords; over HTTP or TFTP they cross the network in clear. HTTPS is recommended; anything else is a deviation to document (guide §2.2).',
     parameters: ['download protocol'],
   },
+  {
+    id: 'harden.https-trust',
+    title: 'HTTPS provisioning the phones can trust',
+    source: 'guide §5; XMLGUIDE p.205',
+    knownIssues: [],
+    rationale:
+      "Over HTTPS the phone checks the server's certificate against a few built-in public roots plus the certificates named in https user certificates (XMLGUIDE p.205). Fieldkit names the file that makes the server trusted (the customer's CA bundle, or the built-in server's own certificate in a lab) and publishes it with the configuration. https validate certificates: 0 is written only when the site chooses it, and the security checklist records it as a deviation.",
+    parameters: ['https user certificates', 'https validate certificates'],
+  },
+  {
+    id: 'harden.http-digest',
+    title: 'The built-in server asks each phone for its own digest credentials',
+    source: 'phone-facts §1 Config server; AG420 p.5-314; AG331 p.A-81, p.5-273',
+    knownIssues: [],
+    rationale:
+      "With the option on, the built-in server answers every request with an HTTP digest challenge (RFC 2617). A factory-new phone answers with the documented default aastra/aastra, which the server accepts only for the phone's own files while the bootstrap window is open; its <MAC>.cfg then gives it its own user name and a password derived from the site secret, and from then on the server accepts only those for that phone.",
+    parameters: ['http digest username', 'http digest password'],
+  },
 ];
 
 const ruleById = new Map(profileRules.map((r) => [r.id, r]));
@@ -217,6 +245,8 @@ export type Assignment =
       /** Message when the credential store has no value for `secret`. */
       missing: string;
       lock?: boolean;
+      /** `^`: replaces a value set in the phone's own web UI, which would otherwise win (AG420 p.1-25, p.2-17). */
+      override?: boolean;
     };
 
 export interface AssignmentGroup {
@@ -224,7 +254,25 @@ export interface AssignmentGroup {
   assignments: Assignment[];
 }
 
+/** What generation knows besides the settings: the site and the server the phones fetch from. */
+export interface ProfileContext {
+  /** The site id: names the site's own credentials (ftp-password:<site>). */
+  siteId?: string;
+  /** The built-in server's random key, added to the phones' path when they fetch from it. */
+  pathKey?: string;
+  /** File named in https user certificates (published with the configuration); default: the CA bundle. */
+  httpsTrustFile?: string;
+  /** The built-in server asks for per-phone HTTP digest credentials. */
+  httpDigest?: boolean;
+}
+
+export const FACTORY_DIGEST_USER = 'aastra';
+
 const TRANSPORT_CODE: Record<Transport, string> = { udp: '1', tcp: '2', tls: '4' };
+/** What the phone shows of a screen name (AG331 p.A-69). */
+export function screenNameOf(displayName: string): string {
+  return [...displayName].slice(0, SCREEN_NAME_MAX).join('');
+}
 const SRTP_CODE = { disabled: '0', preferred: '1', required: '2' } as const;
 const RESYNC_CODE = { none: '0', config: '1', firmware: '2', both: '3' } as const;
 
@@ -232,8 +280,15 @@ function defaultSipPort(transport: Transport): number {
   return transport === 'tls' ? 5061 : 5060;
 }
 
+/** The folder the phones fetch from: the site's path, plus the built-in server's key when it is the server. */
+export function provisioningPath(settings: SiteSettings, context: ProfileContext = {}): string {
+  const base = settings.provisioning.path.replace(/^\/+|\/+$/g, '');
+  if (!context.pathKey) return settings.provisioning.path;
+  return base === '' ? context.pathKey : `${base}/${context.pathKey}`;
+}
+
 /** The global file's parameters (startup.cfg / aastra.cfg), grouped by the rule that wants them. */
-export function globalAssignments(settings: SiteSettings): AssignmentGroup[] {
+export function globalAssignments(settings: SiteSettings, context: ProfileContext = {}): AssignmentGroup[] {
   const lock = settings.lockCritical;
   const { osv } = settings;
   const sipPort = defaultSipPort(osv.transport);
@@ -248,11 +303,28 @@ export function globalAssignments(settings: SiteSettings): AssignmentGroup[] {
 
   const provisioning: Assignment[] = [{ name: 'download protocol', value: settings.provisioning.protocol, lock }];
   const proto = settings.provisioning.protocol.toLowerCase();
+  const path = provisioningPath(settings, context);
   provisioning.push({ name: `${proto} server`, value: settings.provisioning.server });
-  if (settings.provisioning.path !== '' || proto.startsWith('http'))
-    provisioning.push({ name: `${proto} path`, value: settings.provisioning.path });
-  if (settings.provisioning.port !== undefined)
+  if (path !== '' || proto.startsWith('http')) provisioning.push({ name: `${proto} path`, value: path });
+  // No `tftp port` / `ftp port`: no public source has them (field-truth audit §2 #19, #21).
+  if (settings.provisioning.port !== undefined && proto.startsWith('http'))
     provisioning.push({ name: `${proto} port`, value: String(settings.provisioning.port) });
+  if (proto === 'ftp') {
+    if (settings.provisioning.ftpUser)
+      provisioning.push({ name: 'ftp username', value: settings.provisioning.ftpUser });
+    provisioning.push({
+      name: 'ftp password',
+      secret: secretKeys.ftpPassword(context.siteId ?? 'site'),
+      missing:
+        'No FTP password stored for this site: set it in Credentials (the password the phones use on the FTP server).',
+    });
+  }
+  const httpsTrust: Assignment[] =
+    proto !== 'https'
+      ? []
+      : settings.provisioning.validateCertificates === false
+        ? [{ name: 'https validate certificates', value: '0' }]
+        : [{ name: 'https user certificates', value: context.httpsTrustFile ?? caFileName(settings) }];
 
   const pushHosts = [
     ...new Set([
@@ -272,7 +344,12 @@ export function globalAssignments(settings: SiteSettings): AssignmentGroup[] {
       ruleId: 'osv.tls',
       assignments: [
         { name: 'sip transport protocol', value: TRANSPORT_CODE[osv.transport], lock },
-        ...(osv.transport === 'tls' ? [{ name: 'sips trusted certificates', value: osv.trustedCaFile, lock }] : []),
+        ...(osv.transport === 'tls'
+          ? [
+              { name: 'sips trusted certificates', value: caFileName(settings), lock },
+              { name: 'sips persistent tls', value: '0' },
+            ]
+          : []),
       ],
     },
     { ruleId: 'osv.srtp-sdes', assignments: [{ name: 'sip srtp mode', value: SRTP_CODE[osv.srtp] }] },
@@ -287,9 +364,12 @@ export function globalAssignments(settings: SiteSettings): AssignmentGroup[] {
     },
     {
       ruleId: 'site.ntp',
-      assignments: [settings.ntp.server1, settings.ntp.server2, settings.ntp.server3].flatMap((h, i) =>
-        h ? [{ name: `time server${i + 1}`, value: h }] : [],
-      ),
+      assignments: [
+        { name: 'time server disabled', value: '0' },
+        ...[settings.ntp.server1, settings.ntp.server2, settings.ntp.server3].flatMap((h, i) =>
+          h ? [{ name: `time server${i + 1}`, value: h }] : [],
+        ),
+      ],
     },
     { ruleId: 'site.time-zone', assignments: [{ name: 'time zone name', value: settings.timeZone }] },
     {
@@ -301,19 +381,9 @@ export function globalAssignments(settings: SiteSettings): AssignmentGroup[] {
           ]
         : [{ name: 'tagging enabled', value: '0' }],
     },
-    {
-      ruleId: 'harden.admin-password',
-      assignments: [
-        {
-          name: 'admin password',
-          secret: secretKeys.adminPassword(),
-          lock,
-          missing: 'No admin password stored for this site: set it in Credentials (digits only, not 22222).',
-        },
-      ],
-    },
     { ruleId: 'harden.contact-rcs', assignments: [{ name: 'contact rcs', value: '0', lock }] },
     { ruleId: 'site.provisioning', assignments: provisioning },
+    { ruleId: 'harden.https-trust', assignments: httpsTrust },
     {
       ruleId: 'site.auto-resync',
       assignments: [
@@ -330,7 +400,11 @@ export function globalAssignments(settings: SiteSettings): AssignmentGroup[] {
 }
 
 /** The per-phone file's parameters (`<MAC>.cfg`), line 1 = the phone's directory number. */
-export function phoneAssignments(phone: PhoneEntry, settings: SiteSettings): AssignmentGroup[] {
+export function phoneAssignments(
+  phone: PhoneEntry,
+  settings: SiteSettings,
+  context: ProfileContext = {},
+): AssignmentGroup[] {
   const line = 1;
   const dn = phone.directoryNumber;
   const groups: AssignmentGroup[] = [
@@ -358,7 +432,7 @@ export function phoneAssignments(phone: PhoneEntry, settings: SiteSettings): Ass
       ruleId: 'site.line-identity',
       assignments: [
         { name: `sip line${line} display name`, value: phone.displayName, quoted: true },
-        { name: `sip line${line} screen name`, value: phone.displayName, quoted: true },
+        { name: `sip line${line} screen name`, value: screenNameOf(phone.displayName), quoted: true },
       ],
     });
   }
@@ -366,15 +440,30 @@ export function phoneAssignments(phone: PhoneEntry, settings: SiteSettings): Ass
     ruleId: 'osv.srtp-sdes',
     assignments: [{ name: `sip line${line} srtp mode`, value: SRTP_CODE[settings.osv.srtp] }],
   });
-  if (phone.ownAdminPassword) {
+  groups.push({
+    ruleId: 'harden.admin-password',
+    assignments: [
+      {
+        name: 'admin password',
+        secret: secretKeys.phoneAdminPassword(phone.mac),
+        lock: settings.lockCritical,
+        // a password once typed into the phone's web UI is a local value and would keep winning over this file
+        override: true,
+        missing: phone.ownAdminPassword
+          ? `No admin password stored for phone ${phone.mac} (directory number ${dn}), which is marked as having its own: set it in Credentials or clear "own admin password".`
+          : `No admin password for phone ${phone.mac} (directory number ${dn}): Fieldkit derives it from the site's admin secret, which is not available. Generate in the app (which makes the secret) or set it (CLI: FIELDKIT_ADMIN_SECRET).`,
+      },
+    ],
+  });
+  if (context.httpDigest) {
     groups.push({
-      ruleId: 'harden.admin-password',
+      ruleId: 'harden.http-digest',
       assignments: [
+        { name: 'http digest username', value: digestUserName(phone.mac) },
         {
-          name: 'admin password',
-          secret: secretKeys.phoneAdminPassword(phone.mac),
-          lock: settings.lockCritical,
-          missing: `No admin password stored for phone ${phone.mac} (directory number ${dn}), which is marked as having its own: set it in Credentials or clear "own admin password".`,
+          name: 'http digest password',
+          secret: secretKeys.httpDigestPassword(phone.mac),
+          missing: `No HTTP digest password for phone ${phone.mac}: it is derived from the site's admin secret, which is not available.`,
         },
       ],
     });

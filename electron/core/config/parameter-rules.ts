@@ -1,6 +1,7 @@
 // Per-parameter value rules for Mitel 6867i/6865i configuration files. Each rule says where the
 // constraint comes from (phone-facts = docs/phone-facts.md, guide = the Mitel 6867/6865 OSV integration guide 12/2025).
 
+import { PHONE_PASSWORD_MAX } from '../secrets/admin-passwords';
 import { normaliseParamName } from './cfg-format';
 import { isValidHost } from './host-names';
 import type { CfgDocument } from './cfg-format';
@@ -71,7 +72,11 @@ const BOOLEAN_PARAMETERS = [
   'dhcp',
   'lldp',
   'inactive minet present',
+  'time server disabled',
 ];
+
+/** The phone shows at most this many characters of a screen name (AG331 p.A-69). */
+export const SCREEN_NAME_MAX = 20;
 
 const HOST_PARAMETERS = pattern(
   [
@@ -93,16 +98,24 @@ const SIP_SERVER_PORTS = pattern(`(?:${LINE} |sip )(?:backup )?(?:proxy|registra
 export const parameterRules: readonly ParameterRule[] = [
   {
     id: 'param.numeric-password',
-    source: 'phone-facts §1 Passwords (AG420 p.5-8)',
+    source: 'phone-facts §1 Passwords (AG420 p.5-8; user guides: integers 0 to 4294967295)',
     appliesTo: exact('admin password', 'user password'),
-    check: (value, name) =>
-      /^\d+$/.test(value) || (value === '' && normaliseParamName(name) === 'user password')
-        ? undefined
-        : {
-            severity: 'error',
-            message: `${name} must be digits only: a password with letters or symbols makes the phone fall back to its default password.`,
-            fix: 'Choose a numeric password (digits 0-9 only).',
-          },
+    check: (value, name) => {
+      if (value === '' && normaliseParamName(name) === 'user password') return undefined;
+      if (!/^\d+$/.test(value))
+        return {
+          severity: 'error',
+          message: `${name} must be digits only: a password with letters or symbols makes the phone fall back to its default password.`,
+          fix: 'Choose a numeric password (digits 0-9 only).',
+        };
+      if (value.length > 10 || Number(value) > PHONE_PASSWORD_MAX)
+        return {
+          severity: 'error',
+          message: `${name} is a number above ${PHONE_PASSWORD_MAX}; the phones take passwords from 0 to ${PHONE_PASSWORD_MAX} only (integers).`,
+          fix: `Choose a number of at most 10 digits, no larger than ${PHONE_PASSWORD_MAX}.`,
+        };
+      return undefined;
+    },
   },
   {
     id: 'param.admin-password-not-default',
@@ -128,6 +141,32 @@ export const parameterRules: readonly ParameterRule[] = [
             severity: 'error',
             message: `${name} is ${value.length} characters long; the phone accepts at most 40.`,
             fix: 'Use a user name of 40 characters or fewer.',
+          },
+  },
+  {
+    id: 'param.http-digest-password-length',
+    source: 'AG331 p.A-81 (http digest password: up to 20 characters)',
+    appliesTo: exact('http digest password'),
+    check: (value, name) =>
+      value.length <= 20
+        ? undefined
+        : {
+            severity: 'error',
+            message: `${name} is longer than the 20 characters the phone accepts.`,
+            fix: 'Use a password of 20 characters or fewer.',
+          },
+  },
+  {
+    id: 'param.screen-name-length',
+    source: 'AG331 p.A-69 (screen name: up to 20 characters)',
+    appliesTo: pattern(`sip screen name|${LINE} screen name`),
+    check: (value, name) =>
+      [...value].length <= SCREEN_NAME_MAX
+        ? undefined
+        : {
+            severity: 'warning',
+            message: `${name} "${value}" is longer than the ${SCREEN_NAME_MAX} characters the phone shows; it shows "${[...value].slice(0, SCREEN_NAME_MAX).join('')}".`,
+            fix: `Shorten the name to ${SCREEN_NAME_MAX} characters in the sheet if the cut is not readable.`,
           },
   },
   {
@@ -179,15 +218,15 @@ export const parameterRules: readonly ParameterRule[] = [
   },
   {
     id: 'param.sip-transport',
-    source: 'phone-facts §1 Transport/TLS (1 UDP, 2 TCP, 4 TLS)',
+    source: 'phone-facts §1 Transport/TLS (AG331 p.A-84: 0 UDP and TCP, 1 UDP, 2 TCP, 4 TLS)',
     appliesTo: pattern(`sip transport protocol|${LINE} transport protocol`),
     check: (value, name) =>
-      ['1', '2', '4'].includes(value)
+      ['0', '1', '2', '4'].includes(value)
         ? undefined
         : {
             severity: 'error',
-            message: `${name} is "${value}"; the values documented for these phones are 1 (UDP), 2 (TCP) and 4 (TLS).`,
-            fix: 'Write 4 for TLS (recommended for OpenScape Voice), 2 for TCP or 1 for UDP.',
+            message: `${name} is "${value}"; the documented values are 0 (UDP and TCP), 1 (UDP), 2 (TCP) and 4 (TLS).`,
+            fix: 'Write 4 for TLS (recommended for OpenScape Voice), 2 for TCP, 1 for UDP or 0 for UDP and TCP.',
           },
   },
   {
@@ -383,13 +422,18 @@ export function validateDocument(doc: CfgDocument, context: ValidationContext): 
     const key = normaliseParamName(line.name);
     const earlier = firstSeen.get(key);
     if (earlier !== undefined) {
+      // A secret set twice means something other than the credential store decides it (the realm option
+      // once made every SIP password the extension number): refused, not noted.
+      const secret = isSecretParameter(key);
       findings.push({
-        severity: 'info',
-        ruleId: 'format.repeated',
+        severity: secret ? 'error' : 'info',
+        ruleId: secret ? 'format.secret-repeated' : 'format.repeated',
         name: line.name,
         ...at(lineNumber),
         message: `Line ${lineNumber}: ${line.name} is set again (first on line ${earlier}); the phone uses the last value.`,
-        fix: 'Remove the earlier line if it is not meant to be overridden.',
+        fix: secret
+          ? 'A password is written once, from the credential store: remove the other line (an override or the realm option).'
+          : 'Remove the earlier line if it is not meant to be overridden.',
       });
     } else firstSeen.set(key, lineNumber);
     if (context.secretLines?.has(lineNumber)) return;

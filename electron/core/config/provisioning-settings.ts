@@ -6,6 +6,7 @@ import { SUPPORTED_MODELS } from '../phone/models';
 import { FieldkitError } from '../util/errors';
 import { isValidHost } from './host-names';
 import { isSecretParameter } from './parameter-rules';
+import { isKnownParameter } from './known-parameters';
 
 // Same set as cfg-format's value check: no line breaks or control characters in anything that
 // ends up in a config file.
@@ -44,9 +45,12 @@ export const siteSettingsSchema = z.object({
     backupProxy: sipServer.optional(),
     backupRegistrar: sipServer.optional(),
     transport: z.enum(TRANSPORTS).default('tls'),
-    /** File name of the CA bundle on the provisioning server (`sips trusted certificates`), needed with TLS. */
+    /**
+     * Name under which the site's CA bundle (imported with `ca.import`) is published next to the configuration
+     * files, and named in `sips trusted certificates` (and `https user certificates`). Empty: DEFAULT_CA_FILE.
+     */
     trustedCaFile: safeText('The CA file name')
-      .regex(/^[^\s/\\]*$/, 'must be a file name without spaces or folders')
+      .regex(/^(?:[A-Za-z0-9][A-Za-z0-9._-]{0,63})?$/, 'must be a file name (letters, digits, dot, dash), no folders')
       .default(''),
     /**
      * guide §4.1: `server` = `sip centralized conf: 1` (always use the server's centralized conference);
@@ -63,6 +67,15 @@ export const siteSettingsSchema = z.object({
      */
     realmParameter: safeText('The realm parameter name')
       .regex(/^[^:#"]*$/, "must not contain ':', '#' or '\"'")
+      // A realm is not a password, and a name Fieldkit already writes would silently replace it (every SIP
+      // password set to the extension number, an unlocked admin password).
+      .refine((name) => name === '' || !isSecretParameter(name.replaceAll('{line}', '1')), {
+        message: 'names a password parameter; the realm option cannot set a password',
+      })
+      .refine((name) => name === '' || !isKnownParameter(name.replaceAll('{line}', '1')), {
+        message:
+          'names a parameter Fieldkit already writes or checks; give the realm parameter verified on a bench phone',
+      })
       .default(''),
   }),
   ntp: z.object({ server1: host, server2: host.optional(), server3: host.optional() }),
@@ -82,7 +95,16 @@ export const siteSettingsSchema = z.object({
     path: safeText('The provisioning path')
       .regex(/^[^\s#"]*$/, 'must not contain spaces, # or "')
       .default(''),
+    /** HTTP(S) port; TFTP and FTP have no port parameter on these phones (field-truth audit). */
     port: port.optional(),
+    /** `ftp username` for FTP provisioning; the password is the credential ftp-password:<site>. */
+    ftpUser: safeText('The FTP user name').max(64).optional(),
+    /**
+     * HTTPS provisioning: the phone checks the server's certificate against its trust store (a few public roots
+     * plus `https user certificates`, XMLGUIDE p.205). `false` writes `https validate certificates: 0`: an
+     * explicit site choice that the security checklist records as a deviation. Absent: true.
+     */
+    validateCertificates: z.boolean().optional(),
   }),
   resync: z
     .object({
@@ -102,6 +124,11 @@ export const siteSettingsSchema = z.object({
   xmlPushAllowList: z.array(host).default([]),
   /** The technician laptop's address as the phones see it (XML push, reboot). */
   fieldkitHost: host.optional(),
+  /**
+   * Send web-UI passwords to phones behind a router, whose MAC the neighbour table cannot confirm
+   * (provisioning/phone-web-access.ts). Off by default; on is a deviation the security checklist records.
+   */
+  allowRoutedWebLogin: z.boolean().default(false),
   /** Lock (`!`) the admin password and the OSV-critical parameters against local changes. */
   lockCritical: z.boolean().default(true),
   globalOverrides: overrides.default({}),
@@ -109,6 +136,13 @@ export const siteSettingsSchema = z.object({
 });
 
 export type SiteSettings = z.output<typeof siteSettingsSchema>;
+
+/** The published name of the site's CA bundle when the settings name none. */
+export const DEFAULT_CA_FILE = 'fieldkit-ca.pem';
+
+export function caFileName(settings: SiteSettings): string {
+  return settings.osv.trustedCaFile || DEFAULT_CA_FILE;
+}
 export type SiteSettingsInput = z.input<typeof siteSettingsSchema>;
 
 export const phoneEntrySchema = z.object({
@@ -126,8 +160,13 @@ export const phoneEntrySchema = z.object({
   directoryNumber: safeText('The directory number').trim().min(1, 'is empty'),
   displayName: safeText('The display name').max(64).default(''),
   location: safeText('The location').max(120).optional(),
-  /** The phone has its own admin password in Credentials instead of the site's. */
+  /**
+   * The phone's admin password must be the explicit one stored for it (`phone-admin-password:<MAC>`), not the
+   * one derived from the site secret: generation reports it missing until it is stored.
+   */
   ownAdminPassword: z.boolean().default(false),
+  /** The firmware the phone runs, when known (some parameters mean something else on older firmware). */
+  firmware: z.string().max(40).optional(),
   overrides: overrides.default({}),
 });
 

@@ -1,5 +1,8 @@
-// Line-based unified diff (Myers, O((N+M)·D) with D bounded) for the preview: generated file vs. the
-// file on the target vs. the last published one.
+// Line-based unified diff for the preview: generated file vs. the file on the target vs. the last published
+// one. The edit script comes from jsdiff (`diffArrays`, Myers with a bounded edit length); this module adds
+// what the preview needs on top: hunks with context, line numbers, and notes for line endings and the final
+// newline (which are not line content).
+import { diffArrays } from 'diff';
 
 export type DiffLineKind = 'context' | 'add' | 'remove';
 
@@ -104,89 +107,36 @@ function describeEndings(a: SplitText, b: SplitText): string[] {
 }
 
 function editScript(a: string[], b: string[], maxEdits: number): { ops: Op[]; approximate: boolean } {
-  let prefix = 0;
-  while (prefix < a.length && prefix < b.length && a[prefix] === b[prefix]) prefix++;
-  let suffix = 0;
-  while (
-    suffix < a.length - prefix &&
-    suffix < b.length - prefix &&
-    a[a.length - 1 - suffix] === b[b.length - 1 - suffix]
-  )
-    suffix++;
-  const midA = a.slice(prefix, a.length - suffix);
-  const midB = b.slice(prefix, b.length - suffix);
-
+  const changes = diffArrays(a, b, { maxEditLength: maxEdits });
+  if (changes === undefined) {
+    // beyond the bound: the differing middle as one removed block and one added block
+    let prefix = 0;
+    while (prefix < a.length && prefix < b.length && a[prefix] === b[prefix]) prefix++;
+    let suffix = 0;
+    while (
+      suffix < a.length - prefix &&
+      suffix < b.length - prefix &&
+      a[a.length - 1 - suffix] === b[b.length - 1 - suffix]
+    )
+      suffix++;
+    const ops: Op[] = [];
+    for (let i = 0; i < prefix; i++) ops.push({ kind: 'equal', a: i, b: i });
+    for (let i = prefix; i < a.length - suffix; i++) ops.push({ kind: 'delete', a: i, b: prefix });
+    for (let j = prefix; j < b.length - suffix; j++) ops.push({ kind: 'insert', a: a.length - suffix, b: j });
+    for (let i = 0; i < suffix; i++) ops.push({ kind: 'equal', a: a.length - suffix + i, b: b.length - suffix + i });
+    return { ops, approximate: true };
+  }
   const ops: Op[] = [];
-  for (let i = 0; i < prefix; i++) ops.push({ kind: 'equal', a: i, b: i });
-  let middle = myers(midA, midB, maxEdits);
-  const approximate = middle === null;
-  if (middle === null) {
-    middle = [
-      ...midA.map((_, i): Op => ({ kind: 'delete', a: i, b: 0 })),
-      ...midB.map((_, j): Op => ({ kind: 'insert', a: midA.length, b: j })),
-    ];
-  }
-  for (const op of middle) ops.push({ kind: op.kind, a: op.a + prefix, b: op.b + prefix });
-  for (let i = 0; i < suffix; i++) ops.push({ kind: 'equal', a: a.length - suffix + i, b: b.length - suffix + i });
-  return { ops, approximate };
-}
-
-/** Shortest edit script, or null when it needs more than `maxD` edits. */
-function myers(a: string[], b: string[], maxD: number): Op[] | null {
-  const n = a.length;
-  const m = b.length;
-  if (n === 0 && m === 0) return [];
-  const max = Math.min(n + m, maxD);
-  if (max < Math.max(n, m) - Math.min(n, m)) return null;
-  const offset = max + 1;
-  const v = new Int32Array(2 * max + 3);
-  const trace: Int32Array[] = [];
-  let found = -1;
-  for (let d = 0; d <= max && found < 0; d++) {
-    for (let k = -d; k <= d; k += 2) {
-      let x =
-        k === -d || (k !== d && v[offset + k - 1]! < v[offset + k + 1]!) ? v[offset + k + 1]! : v[offset + k - 1]! + 1;
-      let y = x - k;
-      while (x < n && y < m && a[x] === b[y]) {
-        x++;
-        y++;
-      }
-      v[offset + k] = x;
-      if (x >= n && y >= m) found = d;
-    }
-    trace.push(v.slice(offset - d, offset + d + 1));
-  }
-  if (found < 0) return null;
-
-  const ops: Op[] = [];
-  let x = n;
-  let y = m;
-  for (let d = found; d > 0; d--) {
-    const prev = trace[d - 1]!;
-    const at = (k: number) => prev[k + d - 1]!;
-    const k = x - y;
-    const prevK = k === -d || (k !== d && at(k - 1) < at(k + 1)) ? k + 1 : k - 1;
-    const prevX = at(prevK);
-    const prevY = prevX - prevK;
-    while (x > prevX && y > prevY) {
-      x--;
-      y--;
-      ops.push({ kind: 'equal', a: x, b: y });
-    }
-    if (prevK === k + 1) {
-      y--;
-      ops.push({ kind: 'insert', a: x, b: y });
-    } else {
-      x--;
-      ops.push({ kind: 'delete', a: x, b: y });
+  let x = 0;
+  let y = 0;
+  for (const change of changes) {
+    for (let n = 0; n < change.count; n++) {
+      if (change.added) ops.push({ kind: 'insert', a: x, b: y++ });
+      else if (change.removed) ops.push({ kind: 'delete', a: x++, b: y });
+      else ops.push({ kind: 'equal', a: x++, b: y++ });
     }
   }
-  while (x > 0 && y > 0) {
-    x--;
-    y--;
-    ops.push({ kind: 'equal', a: x, b: y });
-  }
-  return ops.reverse();
+  return { ops, approximate: false };
 }
 
 function buildHunks(ops: Op[], a: string[], b: string[], context: number): DiffHunk[] {

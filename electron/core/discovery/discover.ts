@@ -2,7 +2,7 @@
 // passive observations already recorded) and merges everything into one DeviceRecord per device.
 // Used by the discovery job and the CLI.
 import { z } from 'zod';
-import { secretKeys } from '../secrets/secret-store';
+import { discoveryLogins, rememberLogin } from '../secrets/web-logins';
 import { FieldkitError } from '../util/errors';
 import { onLinkMatcher, onLinkScan } from './arp-budget';
 import { DeviceMerger } from './merge';
@@ -116,7 +116,6 @@ export interface DiscoverResult {
   warnings: string[];
 }
 
-const mac12 = (mac: string): string => mac.replace(/:/g, '');
 const merged = (defaults: number[], listed: readonly number[], only: boolean): number[] => [
   ...new Set([...(only ? [] : defaults), ...listed]),
 ];
@@ -195,26 +194,29 @@ export async function discover(input: DiscoverOptionsInput, deps: DiscoverDeps =
   let polling = Promise.resolve();
   const poller = readNeighbours ? setInterval(() => (polling = polling.then(pollNeighbours)), 1000) : null;
 
-  const siteDefault = m.sysinfo ? await deps.secrets?.get(secretKeys.adminPassword()) : undefined;
   // Per-phone passwords are keyed by MAC, which the neighbour table gives for the laptop's own segment. A phone is
   // read as soon as it answered, mostly before the next poll: its address then makes the table be read once more
-  // (one read shared by every phone waiting for it), or a phone with its own password would be refused and never
-  // asked again.
-  const perPhonePasswords =
-    m.sysinfo && (await deps.secrets?.list())?.some((k) => k.startsWith(secretKeys.phoneAdminPassword('')));
+  // (one read shared by every phone waiting for it), or a phone with its own password would be refused.
   const onLinkAddress = onLinkMatcher(onLink);
   let rereading: Promise<void> | null = null;
   const macOf = async (ip: string): Promise<string | undefined> => {
-    if (perPhonePasswords && readNeighbours && !neighbours.has(ip) && onLinkAddress(ip)) {
+    if (readNeighbours && !neighbours.has(ip) && onLinkAddress(ip)) {
       rereading ??= pollNeighbours().finally(() => (rereading = null));
       await rereading;
     }
     return neighbours.get(ip)?.mac;
   };
-  const adminPassword = async (ip: string): Promise<string | undefined> => {
-    const mac = await macOf(ip);
-    const own = mac && deps.secrets ? await deps.secrets.get(secretKeys.phoneAdminPassword(mac12(mac))) : undefined;
-    return own ?? siteDefault;
+  // Which passwords to try on each device's /sysinfo.html, in order: core/secrets/web-logins.ts decides.
+  const tried = new Map<string, Awaited<ReturnType<typeof discoveryLogins>>>();
+  const adminPassword = async (ip: string): Promise<string[] | undefined> => {
+    if (!deps.secrets || !m.sysinfo) return undefined;
+    const logins = await discoveryLogins(deps.secrets, ip, await macOf(ip));
+    tried.set(ip, logins);
+    return logins.candidates.map((c) => c.password);
+  };
+  const onAdminLogin = (ip: string, accepted: number): void => {
+    const logins = tried.get(ip);
+    if (deps.secrets && logins?.mac) rememberLogin(deps.secrets, logins.mac, logins.candidates[accepted]!.source);
   };
 
   const mdnsRun = m.mdns
@@ -236,6 +238,7 @@ export async function discover(input: DiscoverOptionsInput, deps: DiscoverDeps =
           webTargets,
           isAlive: (ip) => neighbours.has(ip),
           adminPassword: m.sysinfo ? adminPassword : undefined,
+          onAdminLogin,
           timing: {
             ...(options.timeouts.sipMs !== undefined ? { sipTimeoutMs: options.timeouts.sipMs } : {}),
             ...(options.timeouts.httpMs !== undefined ? { httpTimeoutMs: options.timeouts.httpMs } : {}),

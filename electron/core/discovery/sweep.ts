@@ -76,8 +76,10 @@ export interface SweepOptions {
    */
   webTargets: 'all' | 'responsive';
   isAlive?: (ip: string) => boolean;
-  /** Admin password for a phone's /sysinfo.html, or undefined to skip the read. */
-  adminPassword?: (ip: string) => Promise<string | undefined>;
+  /** Admin passwords to try on a phone's /sysinfo.html, in order (at most three), or undefined to skip the read. */
+  adminPassword?: (ip: string) => Promise<string | readonly string[] | undefined>;
+  /** Told which of the passwords the phone accepted (its index). */
+  onAdminLogin?: (ip: string, accepted: number) => void;
   timing?: Partial<SweepTiming>;
   limits?: Partial<SweepLimits>;
   /** Local address for the SIP socket and TCP connections. */
@@ -269,14 +271,39 @@ export async function sweep(options: SweepOptions, callbacks: SweepCallbacks): P
   };
 
   type SysinfoOutcome = 'read' | 'rejected' | 'failed';
-  /** One authenticated read of /sysinfo.html. A rejected password is reported (and never retried: lockout). */
+  /** The passwords to try on a phone's /sysinfo.html, in order (at most three: phones lock out), or none. */
+  const passwordsFor = async (ip: string): Promise<readonly string[]> => {
+    const offered = await options.adminPassword?.(ip);
+    return offered === undefined ? [] : typeof offered === 'string' ? [offered] : offered.slice(0, 3);
+  };
+
+  /**
+   * Authenticated reads of /sysinfo.html, one password after another until the phone accepts one. A phone that
+   * rejects them all is reported (and never asked again in this scan: lockout).
+   */
   const readPhoneSysinfo = async (
+    ip: string,
+    scheme: Scheme,
+    port: number,
+    passwords: readonly string[],
+    noteFailure: boolean,
+  ): Promise<SysinfoOutcome> => {
+    for (const [attempt, password] of passwords.entries()) {
+      const outcome = await readSysinfoWith(ip, scheme, port, password, noteFailure, attempt, passwords.length);
+      if (outcome !== 'retry') return outcome;
+    }
+    return 'failed';
+  };
+
+  const readSysinfoWith = async (
     ip: string,
     scheme: Scheme,
     port: number,
     password: string,
     noteFailure: boolean,
-  ): Promise<SysinfoOutcome> =>
+    attempt: number,
+    of: number,
+  ): Promise<SysinfoOutcome | 'retry'> =>
     tcpSlots.run(async () => {
       if (signal?.aborted) return 'failed';
       try {
@@ -285,6 +312,7 @@ export async function sweep(options: SweepOptions, callbacks: SweepCallbacks): P
           { password },
         );
         stats.sysinfoRead++;
+        options.onAdminLogin?.(ip, attempt);
         emit({
           method: 'sysinfo',
           ip,
@@ -297,6 +325,7 @@ export async function sweep(options: SweepOptions, callbacks: SweepCallbacks): P
         return 'read';
       } catch (err) {
         const rejected = isPhoneError(err, 'auth-failed');
+        if (rejected && attempt < of - 1) return 'retry';
         if (rejected) stats.sysinfoRejected++;
         if (rejected || noteFailure) {
           emit({
@@ -305,7 +334,7 @@ export async function sweep(options: SweepOptions, callbacks: SweepCallbacks): P
             at: nowIso(),
             noteOnly: true,
             note: rejected
-              ? `The phone rejected the admin password on /sysinfo.html (tried once). Set its password in the site (per-phone password) and scan again.`
+              ? `The phone rejected ${of === 1 ? 'the admin password' : `all ${of} admin passwords Fieldkit tried`} on /sysinfo.html (its own, the one entered as current, the factory default). Enter the password it has now in Credentials (per phone) and scan again.`
               : `Could not read /sysinfo.html: ${(err as Error).message}`,
           });
         }
@@ -321,9 +350,9 @@ export async function sweep(options: SweepOptions, callbacks: SweepCallbacks): P
    */
   const sysinfoFirst = async (ip: string, hold: ArpHold): Promise<SysinfoOutcome | null> => {
     const port = options.httpPorts[0];
-    const password = port === undefined ? undefined : await options.adminPassword?.(ip);
-    if (port === undefined || password === undefined || signal?.aborted) return null;
-    const outcome = await readPhoneSysinfo(ip, 'http', port, password, false);
+    const passwords = port === undefined ? [] : await passwordsFor(ip);
+    if (port === undefined || passwords.length === 0 || signal?.aborted) return null;
+    const outcome = await readPhoneSysinfo(ip, 'http', port, passwords, false);
     if (outcome !== 'read') return outcome === 'rejected' ? outcome : null;
     emit({ method: 'http', ip, at: nowIso(), httpPort: port });
     const open = await Promise.all(options.httpsPorts.map((p) => portOpen(ip, p, hold)));
@@ -372,9 +401,9 @@ export async function sweep(options: SweepOptions, callbacks: SweepCallbacks): P
     const phoneLike = sipOutcomes.includes('mitel') || hits.some((h) => h.fp.looksLikePhone);
     const target = hits.find((h) => h.fp.looksLikePhone) ?? hits[0];
     if (!phoneLike || !target) return;
-    const password = await options.adminPassword?.(ip);
-    if (password === undefined) stats.sysinfoSkipped++;
-    else await readPhoneSysinfo(ip, target.scheme, target.port, password, true);
+    const passwords = await passwordsFor(ip);
+    if (passwords.length === 0) stats.sysinfoSkipped++;
+    else await readPhoneSysinfo(ip, target.scheme, target.port, passwords, true);
   };
 
   const running = new Set<Promise<void>>();

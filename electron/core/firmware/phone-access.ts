@@ -1,13 +1,14 @@
 // Reading and pointing one phone over its web UI, with the credentials the site holds for it.
 import { getConfigurationServer, readSysinfo } from '../phone/web-client';
 import { isPhoneError } from '../phone/phone-error';
-import { secretKeys } from '../secrets/secret-store';
+import { webLoginFor } from '../provisioning/phone-web-access';
 import type { ConfigServerSettings, PhoneCredentials, PhoneTarget } from '../phone/web-client';
 import type { PhoneError } from '../phone/phone-error';
 import type { SecretStore } from '../secrets/secret-store';
+import type { LoginSource } from '../secrets/web-logins';
+import type { SiteWorkspace } from '../workspace/site-workspace';
 
-/** The factory default admin password (phone-facts §3); used when the site stores none. */
-export const FACTORY_ADMIN_PASSWORD = '22222';
+export { FACTORY_ADMIN_PASSWORD } from '../secrets/admin-passwords';
 
 export interface FirmwarePhone {
   /** 12 uppercase hex digits. */
@@ -17,15 +18,16 @@ export interface FirmwarePhone {
   sipPort: number | null;
 }
 
+/** The admin password for the phone's web UI: address checked, candidates tried (provisioning/phone-web-access.ts). */
 export async function credentialsFor(
+  site: SiteWorkspace,
   secrets: SecretStore,
-  mac: string,
-): Promise<PhoneCredentials & { source: 'phone' | 'site' | 'factory-default' }> {
-  const own = await secrets.get(secretKeys.phoneAdminPassword(mac));
-  if (own) return { password: own, source: 'phone' };
-  const site = await secrets.get(secretKeys.adminPassword());
-  if (site) return { password: site, source: 'site' };
-  return { password: FACTORY_ADMIN_PASSWORD, source: 'factory-default' };
+  phone: FirmwarePhone,
+  timeoutMs: number,
+  localAddress?: string,
+): Promise<(PhoneCredentials & { source: LoginSource }) | { refused: string }> {
+  const login = await webLoginFor({ site, secrets, phone, timeoutMs, ...(localAddress ? { localAddress } : {}) });
+  return 'refused' in login ? { refused: login.refused } : { password: login.password, source: login.source };
 }
 
 export function webTarget(phone: FirmwarePhone, timeoutMs: number, localAddress?: string): PhoneTarget {

@@ -12,7 +12,7 @@ import { FetchLog } from '../provisioning/fetch-log';
 import { loadSitePhones } from '../provisioning/site-phones';
 import { writeFileAtomic } from '../workspace/atomic-file';
 import { FieldkitError } from '../util/errors';
-import { credentialsFor } from './phone-access';
+import { credentialsFor, FACTORY_ADMIN_PASSWORD } from './phone-access';
 import type { SecretStore } from '../secrets/secret-store';
 import type { SiteWorkspace } from '../workspace/site-workspace';
 
@@ -79,13 +79,24 @@ export async function probePhone(
   if (outDir !== undefined && !isAbsolute(outDir))
     throw new FieldkitError('invalid-input', `The folder "${outDir}" must be an absolute path.`);
   const known = (await loadSitePhones(deps.site)).find((p) => p.ip === ip);
-  const credentials = await credentialsFor(deps.secrets, known?.mac ?? '');
+  // The site's passwords go only to an inventory phone whose address shows its MAC (phone-web-access.ts); any other
+  // device, or one that fails that check, is asked with the public factory default only.
+  const login = known
+    ? await credentialsFor(
+        deps.site,
+        deps.secrets,
+        { mac: known.mac, ip, httpPort: known.httpPort, sipPort: known.sipPort },
+        deps.timeoutMs ?? 5000,
+        deps.localAddress,
+      )
+    : null;
+  const password = login && !('refused' in login) ? login.password : FACTORY_ADMIN_PASSWORD;
   const seen = (await new FetchLog(deps.site).read({ limit: 20_000 })).filter((e) => e.ip === ip && e.userAgent);
   const capture = await capturePhone({
     host: ip,
     sipPort: known?.sipPort ?? 5060,
     httpPort: known?.httpPort ?? 80,
-    credentials: { password: credentials.password },
+    credentials: { password },
     provisioningUserAgent: seen.at(-1)?.userAgent ?? null,
     ...(deps.timeoutMs ? { timeoutMs: deps.timeoutMs } : {}),
     ...(deps.localAddress ? { localAddress: deps.localAddress } : {}),

@@ -13,8 +13,7 @@ import { InventoryStore } from '../inventory/inventory-store';
 import { mapBounded } from '../util/map-bounded';
 import { FieldkitError } from '../util/errors';
 import { sha256Hex } from '../util/hash';
-import { adminPasswordFor } from '../provisioning/provisioning-env';
-import { loadSiteSettings } from '../provisioning/provisioning-settings-file';
+import { provisionedAdminPassword, siteCredentialView } from '../provisioning/credentials';
 import { describeLocation, locationFromUrl, pointsAt } from './firmware-server';
 import { firmwareServerIn, readPins } from './pins';
 import { GLOBAL_FILES } from './staging';
@@ -284,7 +283,15 @@ export async function makeFirmwarePlan(
         reason:
           'no scan has reached its web UI or SIP port (it may be slow or busy): scan it again with a longer timeout',
       };
-    const credentials = await credentialsFor(deps.secrets, p.mac);
+    const phone = { mac: p.mac, ip: p.ip, httpPort: p.httpPort, sipPort: p.sipPort };
+    const credentials = await credentialsFor(
+      deps.site,
+      deps.secrets,
+      phone,
+      request.options.requestTimeoutMs,
+      deps.localAddress,
+    );
+    if ('refused' in credentials) return { ...base, reason: credentials.refused };
     let reading: PhoneReading;
     try {
       reading = await readPhone(
@@ -443,8 +450,8 @@ export async function makeFirmwarePlan(
     rails.push({
       id: 'factory-default-password',
       severity: 'info',
-      message: `${defaultPw.length} phone(s) were read with the factory default admin password 22222 because the site stores none.`,
-      fix: "Store the site's admin password in Credentials; change the default (phone hardening).",
+      message: `${defaultPw.length} phone(s) accepted only the factory default admin password 22222: they have not taken a Fieldkit configuration yet.`,
+      fix: 'Their reboot gives them their own admin password from their <MAC>.cfg (phone hardening); check that it is published.',
       macs: defaultPw,
     });
   }
@@ -458,16 +465,15 @@ export async function makeFirmwarePlan(
       macs: [],
     });
   }
-  const perPhone = (await loadSiteSettings(deps.site).catch(() => null))?.phones ?? {};
+  const credentials = await siteCredentialView(deps.site, deps.secrets);
   const noPassword: string[] = [];
-  for (const p of flash)
-    if ((await adminPasswordFor(deps.secrets, p.mac, perPhone)) === undefined) noPassword.push(p.mac);
+  for (const p of flash) if ((await provisionedAdminPassword(credentials, p.mac)) === undefined) noPassword.push(p.mac);
   if (noPassword.length) {
     rails.push({
       id: 'credentials-missing',
       severity: 'refuse',
-      message: `No admin password is stored for ${noPassword.length} phone(s): after the reboot they have the password of their configuration, and Fieldkit could not read them to verify.`,
-      fix: "Store the site's phone admin password (and any per-phone password) in Credentials, then plan again.",
+      message: `Fieldkit cannot tell the admin password of ${noPassword.length} phone(s): after the reboot they have the password of their configuration (derived from the site's admin secret, or their own where the site says so), and Fieldkit could not read them to verify.`,
+      fix: "Enter the site's admin secret in Credentials (CLI: FIELDKIT_ADMIN_SECRET) and each phone's own admin password where the site sets one, then plan again.",
       macs: noPassword,
     });
   }

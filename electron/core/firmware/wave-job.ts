@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { rebootPhone, METHOD_LABELS } from '../provisioning/reboot';
 import { rebootRouteFor } from '../provisioning/reboot-route';
-import { adminPasswordFor } from '../provisioning/provisioning-env';
+import { provisionedAdminPassword, siteCredentialView } from '../provisioning/credentials';
 import { loadSiteSettings } from '../provisioning/provisioning-settings-file';
 import { STOPPED } from '../jobs/job-manager';
 import { mapBounded } from '../util/map-bounded';
@@ -28,6 +28,7 @@ import type { JobContext, JobDefinition } from '../jobs/job-manager';
 import type { RebootMethod } from '../provisioning/reboot';
 import type { RebootRoute } from '../provisioning/reboot-route';
 import type { PhoneCredentials } from '../phone/web-client';
+import type { SiteSecrets } from '../secrets/admin-passwords';
 import type { SecretStore } from '../secrets/secret-store';
 import type { SiteWorkspace } from '../workspace/site-workspace';
 import type { FirmwareServer, StagingFolder } from './firmware-server';
@@ -97,7 +98,8 @@ class FirmwareRun {
   private readonly staging = new Map<string, StagingFolder>();
   private readonly states = new Map<string, PhoneState>();
   private routes = new Map<string, RebootRoute>();
-  private perPhone: Parameters<typeof adminPasswordFor>[2] = {};
+  /** The credential store as the site sees it (derived per-phone admin passwords). */
+  private credentials!: SiteSecrets;
   // recordFirmwareChange reads and rewrites one file: calls from parallel phones go one at a time.
   private changeQueue: Promise<unknown> = Promise.resolve();
 
@@ -146,9 +148,9 @@ class FirmwareRun {
     if (!ctx.resumed) await ctx.record('firmware-plan', { planId: this.plan.id, summary: this.plan.summary.text });
     const stored = await loadSiteSettings(this.site).catch(() => ({
       settings: null,
-      phones: {} as Parameters<typeof adminPasswordFor>[2],
+      phones: {} as Awaited<ReturnType<typeof loadSiteSettings>>['phones'],
     }));
-    this.perPhone = stored.phones;
+    this.credentials = await siteCredentialView(this.site, this.deps.secrets);
     for (const p of flash)
       this.routes.set(
         p.mac,
@@ -226,16 +228,16 @@ class FirmwareRun {
       );
     const noPassword: string[] = [];
     for (const p of flash)
-      if ((await adminPasswordFor(this.deps.secrets, p.mac, this.perPhone)) === undefined) noPassword.push(p.mac);
+      if ((await provisionedAdminPassword(this.credentials, p.mac)) === undefined) noPassword.push(p.mac);
     if (noPassword.length > 0)
       problems.push(
-        `no admin password is stored for ${noPassword.length} phone(s) (${noPassword.slice(0, 5).join(', ')}${noPassword.length > 5 ? ', …' : ''}): after its reboot a phone has the password of its configuration, and Fieldkit could not read it to verify`,
+        `Fieldkit cannot tell the admin password of ${noPassword.length} phone(s) (${noPassword.slice(0, 5).join(', ')}${noPassword.length > 5 ? ', …' : ''}): after its reboot a phone has the password of its configuration (derived from the site's admin secret, or its own where the site says so), and Fieldkit could not read it to verify`,
       );
     if (problems.length === 0) return;
     await this.ctx.record('preflight-refused', { problems });
     throw new FieldkitError(
       'not-found',
-      `Nothing was staged and no phone was touched: ${problems.join('; ')}. Publish the configuration to the site's server (Provisioning > Publish) and store the admin password in Credentials, then start the run again.`,
+      `Nothing was staged and no phone was touched: ${problems.join('; ')}. Publish the configuration to the site's server (Provisioning > Publish) and make sure Credentials holds the site's admin secret (and each phone's own admin password where the site sets one), then start the run again.`,
       { problems },
     );
   }
@@ -395,10 +397,20 @@ class FirmwareRun {
     });
   }
 
-  /** Reading credentials: the one the phone has now first, then the one its configuration gives it. */
-  private async passwords(mac: string): Promise<PhoneCredentials[]> {
-    const now = await credentialsFor(this.deps.secrets, mac);
-    const after = await adminPasswordFor(this.deps.secrets, mac, this.perPhone);
+  /**
+   * Reading credentials: the one the phone takes now first (sent only when its address shows its MAC, candidates tried:
+   * provisioning/phone-web-access.ts), then the one its configuration gives it.
+   */
+  private async passwords(phone: FirmwarePhone): Promise<PhoneCredentials[]> {
+    const now = await credentialsFor(
+      this.site,
+      this.deps.secrets,
+      phone,
+      this.options.requestTimeoutMs,
+      this.deps.localAddress,
+    );
+    if ('refused' in now) throw new FieldkitError('unauthorized', now.refused);
+    const after = await provisionedAdminPassword(this.credentials, phone.mac);
     const list: PhoneCredentials[] = [{ password: now.password }];
     if (after !== undefined && after !== now.password) list.push({ password: after });
     return list;
@@ -413,7 +425,7 @@ class FirmwareRun {
     const { ctx, options } = this;
     const t = this.target(p);
     const phone: FirmwarePhone = { mac: p.mac, ip: p.ip!, httpPort: p.httpPort, sipPort: p.sipPort };
-    const passwords = await this.passwords(p.mac);
+    const passwords = await this.passwords(phone);
     const staging = this.staging.get(t.model)!;
     const url = pinUrl(staging.location);
     const from = p.current!;

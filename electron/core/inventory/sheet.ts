@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { parseMac, normaliseModel, isSupportedModel } from '../phone';
 import { FieldkitError } from '../util/errors';
+import { assertNotMisreadUtf16 } from './sheet-encoding';
 import { parseCsv, unguardCell, type CsvSeparator } from './csv';
 
 export const SheetRowSchema = z.object({
@@ -110,6 +111,7 @@ function cleanCell(raw: string | undefined): string {
 }
 
 export function parseSheetCsv(text: string): ParsedSheet {
+  assertNotMisreadUtf16(text);
   if (text.length > SHEET_LIMITS.maxChars) {
     throw new FieldkitError(
       'invalid-input',

@@ -15,6 +15,18 @@
 //
 // Every request is logged (ip, path, status, User-Agent, time; never file contents), emitted as a
 // `fetch` event (verification watches it) and handed to `onRequest` (passive discovery).
+//
+// Access (issue 13 §2: one GET of startup.cfg used to give the site's admin password, and guessing MAC names
+// harvested 300 SIP passwords in one second):
+//   - with `pathKey`, files exist only under `<prefix>/<key>/`: phones take any http path, a guesser does
+//     not know the key;
+//   - a `<MAC>.cfg` (the only files with passwords) goes only to a request whose User-Agent names that MAC
+//     and that `authorizeMacFile` accepts (the service checks the address the inventory holds for it);
+//     anything else gets the same 404 as a missing file, and a `warning` event the UI shows;
+//   - bursts of misses from one client are throttled (429) and reported (ServerGuard), each client holds
+//     a bounded number of connections, the server as a whole `maxConnections`, and the header timeout is
+//     enforced every second (Node checks only every 30 s by default);
+//   - optionally every request needs HTTP digest credentials (http-digest.ts).
 import { EventEmitter } from 'node:events';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -24,6 +36,10 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { sha256Hex } from '../util/hash';
 import { FieldkitError } from '../util/errors';
+import { parseProvisioningUserAgent } from '../phone/banner';
+import { macFileStem } from '../phone/mac';
+import { ServerGuard, type GuardOptions, type ThrottleEvent } from './server-guard';
+import { DigestAuth, FACTORY_DIGEST } from './http-digest';
 import {
   assertFolderPath,
   assertPublishableName,
@@ -37,6 +53,26 @@ import type { AddressInfo } from 'node:net';
 import type { FetchEntry } from './publishing-schemas';
 
 export type { FetchEntry };
+
+export type ServerWarningKind = 'mac-file-refused' | 'throttled' | 'digest-failed' | 'connections';
+
+/** Something the technician should see: a client asked for what it may not have, or flooded the server. */
+export interface ServerWarning {
+  at: string;
+  ip: string;
+  kind: ServerWarningKind;
+  message: string;
+}
+
+/** Whether a client may have a phone's own file; `reason` says why not (for the warning, never sent). */
+export type MacFileVerdict = { allowed: true } | { allowed: false; reason: string };
+
+export interface DigestOptions {
+  /** The password a phone's digest user name must answer with (undefined: unknown user). */
+  passwordFor(user: string): Promise<{ password: string; mac: string } | undefined>;
+  /** Accept the phones' factory default login (aastra/aastra) for the global files and a phone's own file. */
+  factoryLogin: boolean;
+}
 
 export interface ProvisioningRequestInfo {
   ip: string;
@@ -60,6 +96,15 @@ export interface BuiltinServerOptions {
   onRequest?: (request: ProvisioningRequestInfo) => void;
   /** Persistent log (e.g. the site's provisioning/fetch-log.jsonl). */
   log?: (entry: FetchEntry) => void;
+  /** Random key: files are served only under `<pathPrefix>/<pathKey>/`. */
+  pathKey?: string;
+  /** Who may have a `<MAC>.cfg` (after the User-Agent check); default: anyone whose User-Agent names the MAC. */
+  authorizeMacFile?: (request: { mac: string; ip: string; userAgent: string | undefined }) => Promise<MacFileVerdict>;
+  /** Require HTTP digest credentials from every client. */
+  digest?: DigestOptions;
+  guard?: Partial<GuardOptions>;
+  /** Connections at once, all clients together. */
+  maxConnections?: number;
 }
 
 interface ServedFile {
@@ -78,9 +123,12 @@ function keyOf(folder: string, name: string): string {
   return folder === '' ? name : `${folder}/${name}`;
 }
 const MAX_RECENT = 5000;
+const MAX_WARNINGS = 200;
+const DEFAULT_MAX_CONNECTIONS = 256;
 
 export interface BuiltinServerEvents {
   fetch: [FetchEntry];
+  warning: [ServerWarning];
 }
 
 export class BuiltinServer extends EventEmitter<BuiltinServerEvents> implements PublishTarget {
@@ -90,19 +138,59 @@ export class BuiltinServer extends EventEmitter<BuiltinServerEvents> implements 
   private readonly firmwareHashes = new Map<string, string>();
   private readonly previous = new Map<string, ServedFile & { backupName: string }>();
   private readonly recent: FetchEntry[] = [];
+  private readonly recentWarnings: ServerWarning[] = [];
   private server: Server | undefined;
   private boundPort: number | undefined;
   private readonly prefix: string;
+  private readonly guard: ServerGuard;
+  private readonly digestAuth = new DigestAuth();
+  /** MACs that authenticated with their own digest credentials: the factory login no longer works for them. */
+  private readonly ownDigest = new Set<string>();
+  private refusedCount = 0;
 
   constructor(private readonly options: BuiltinServerOptions) {
     super();
-    this.prefix = (options.pathPrefix ?? '').replace(/^\/+|\/+$/g, '');
-    if (this.prefix.split('/').some((p) => p === '..' || p === '.') || /[^A-Za-z0-9._/-]/.test(this.prefix)) {
+    const prefix = (options.pathPrefix ?? '').replace(/^\/+|\/+$/g, '');
+    if (prefix.split('/').some((p) => p === '..' || p === '.') || /[^A-Za-z0-9._/-]/.test(prefix)) {
       throw new FieldkitError(
         'invalid-input',
         `"${options.pathPrefix}" is not a usable path for the provisioning server: use letters, digits, dot, dash and slash, e.g. "prov".`,
       );
     }
+    if (options.pathKey !== undefined && !/^[A-Za-z0-9]{16,64}$/.test(options.pathKey))
+      throw new FieldkitError('invalid-input', 'The provisioning server key must be 16-64 letters and digits.');
+    this.prefix = [prefix, options.pathKey ?? ''].filter(Boolean).join('/');
+    this.guard = new ServerGuard(options.guard, (e) => this.onThrottle(e));
+  }
+
+  private onThrottle(e: ThrottleEvent): void {
+    this.warn(
+      e.ip,
+      'throttled',
+      `${e.ip} asked for ${e.misses} files it may not have or that do not exist within ${Math.round(e.windowMs / 1000)} s (the pattern of guessing phone file names); it gets nothing for ${Math.round(e.blockedForMs / 1000)} s. If it is not a phone, find out what it is.`,
+    );
+  }
+
+  private warn(ip: string, kind: ServerWarningKind, message: string): void {
+    const w: ServerWarning = { at: new Date().toISOString(), ip, kind, message };
+    this.recentWarnings.push(w);
+    if (this.recentWarnings.length > MAX_WARNINGS) this.recentWarnings.shift();
+    this.emit('warning', w);
+  }
+
+  /** The newest warnings (at most 200), oldest first. */
+  warnings(): ServerWarning[] {
+    return [...this.recentWarnings];
+  }
+
+  /** Requests for files withheld from their client since the server object was made. */
+  get refused(): number {
+    return this.refusedCount;
+  }
+
+  /** Clients getting only 429 now. */
+  throttledClients(): ReturnType<ServerGuard['throttled']> {
+    return this.guard.throttled();
   }
 
   get running(): boolean {
@@ -128,13 +216,24 @@ export class BuiltinServer extends EventEmitter<BuiltinServerEvents> implements 
         res.end();
       });
     };
+    // connectionsCheckingInterval: the header and request timeouts are checked every second, so a client
+    // sending its headers slowly is cut at 10 s, not at Node's 30-second check (D13).
+    const timing = { headersTimeout: 10_000, requestTimeout: 15_000, connectionsCheckingInterval: 1_000 };
     const server = this.options.tls
-      ? createHttpsServer({ key: this.options.tls.key, cert: this.options.tls.cert }, handler)
-      : createHttpServer(handler);
-    server.headersTimeout = 10_000;
-    server.requestTimeout = 15_000;
+      ? createHttpsServer({ key: this.options.tls.key, cert: this.options.tls.cert, ...timing }, handler)
+      : createHttpServer(timing, handler);
     server.keepAliveTimeout = 2_000;
     server.maxHeadersCount = 50;
+    server.maxConnections = this.options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+    // 'connection' is the TCP socket for HTTP and HTTPS alike (before any TLS work)
+    server.on('connection', (socket) => {
+      const ip = (socket.remoteAddress ?? '').replace(/^::ffff:/i, '');
+      if (!this.guard.connectionOpened(ip)) {
+        socket.destroy();
+        return;
+      }
+      socket.once('close', () => this.guard.connectionClosed(ip));
+    });
     await new Promise<void>((resolve, reject) => {
       server.once('error', (e: NodeJS.ErrnoException) => {
         reject(
@@ -304,7 +403,7 @@ export class BuiltinServer extends EventEmitter<BuiltinServerEvents> implements 
     const rawPath = req.url ?? '';
     const userAgentHeader = req.headers['user-agent'];
     const userAgent = typeof userAgentHeader === 'string' ? userAgentHeader.slice(0, 300) : undefined;
-    const finish = (status: number, file: string | null, bytes: number) => {
+    const finish = (status: number, file: string | null, bytes: number, refused?: string) => {
       const entry: FetchEntry = {
         at,
         ip,
@@ -314,11 +413,23 @@ export class BuiltinServer extends EventEmitter<BuiltinServerEvents> implements 
         status,
         bytes,
         userAgent: userAgent === undefined ? null : printable(userAgent),
+        ...(refused ? { refused } : {}),
       };
       this.recent.push(entry);
       if (this.recent.length > MAX_RECENT) this.recent.shift();
       this.options.log?.(entry);
       this.emit('fetch', entry);
+    };
+    const verdict = this.guard.check(ip);
+    if (!verdict.allowed) {
+      res.writeHead(429, { 'Retry-After': String(verdict.retryAfterSeconds), 'Content-Length': 0 }).end();
+      finish(429, null, 0, 'throttled');
+      return;
+    }
+    const miss = (status: number, file: string | null, refused?: string) => {
+      this.guard.miss(ip);
+      res.writeHead(status, { 'Content-Length': 0 }).end();
+      finish(status, file, 0, refused);
     };
     try {
       this.options.onRequest?.({ ip, userAgent, path: rawPath.slice(0, 300), at });
@@ -326,21 +437,40 @@ export class BuiltinServer extends EventEmitter<BuiltinServerEvents> implements 
       // discovery must never break serving
     }
     if (req.method !== 'GET') {
+      this.guard.miss(ip);
       res.writeHead(405, { Allow: 'GET', 'Content-Length': 0 }).end();
       finish(405, null, 0);
       return;
     }
     const asked = this.fileOf(rawPath);
-    if (asked === null) {
-      res.writeHead(404, { 'Content-Length': 0 }).end();
-      finish(404, null, 0);
-      return;
-    }
+    if (asked === null) return miss(404, null);
     const { folder, name } = asked;
+    const macFile = CFG_MAC.test(name) ? macFileStem(name.slice(0, 12)) : null;
     const served =
-      this.files.has(keyOf(folder, name)) || !CFG_MAC.test(name)
-        ? keyOf(folder, name)
-        : keyOf(folder, name.slice(0, 12).toUpperCase() + '.cfg');
+      this.files.has(keyOf(folder, name)) || !macFile ? keyOf(folder, name) : keyOf(folder, `${macFile}.cfg`);
+    if (this.options.digest) {
+      const auth = await this.checkDigest(req, rawPath, macFile);
+      if (auth !== 'ok') {
+        if (auth === 'refused') {
+          this.refusedCount++;
+          return miss(404, served, 'digest');
+        }
+        this.guard.miss(ip);
+        res
+          .writeHead(401, { 'WWW-Authenticate': this.digestAuth.challenge(auth === 'stale'), 'Content-Length': 0 })
+          .end();
+        finish(401, served, 0, auth === 'missing' ? undefined : 'digest');
+        return;
+      }
+    }
+    if (macFile && this.files.has(served)) {
+      const why = await this.macFileRefusal(macFile, ip, userAgent);
+      if (why) {
+        this.refusedCount++;
+        this.warn(ip, 'mac-file-refused', `${served} was not given to ${ip}: ${why}.`);
+        return miss(404, served, why);
+      }
+    }
     const published = this.files.get(served);
     if (published) {
       res.writeHead(200, {
@@ -366,8 +496,64 @@ export class BuiltinServer extends EventEmitter<BuiltinServerEvents> implements 
       finish(200, keyOf(folder, name), image.size);
       return;
     }
-    res.writeHead(404, { 'Content-Length': 0 }).end();
-    finish(404, keyOf(folder, name), 0);
+    miss(404, keyOf(folder, name));
+  }
+
+  /** Why `ip` may not have phone `mac`'s file, or undefined when it may. */
+  private async macFileRefusal(mac: string, ip: string, userAgent: string | undefined): Promise<string | undefined> {
+    const ua = userAgent === undefined ? null : parseProvisioningUserAgent(userAgent);
+    const uaMac = ua?.mac ? macFileStem(ua.mac) : null;
+    if (uaMac !== mac)
+      return uaMac
+        ? `its User-Agent names phone ${uaMac}, not ${mac}`
+        : "its User-Agent is not a Mitel phone's (a phone names its MAC there)";
+    const verdict = await this.options
+      .authorizeMacFile?.({ mac, ip, userAgent })
+      .catch((e: unknown): MacFileVerdict => ({
+        allowed: false,
+        reason: `the check failed (${(e as Error).message})`,
+      }));
+    return verdict && !verdict.allowed ? verdict.reason : undefined;
+  }
+
+  /** 'ok', or why not: no credentials yet (challenge), a stale nonce, or refused credentials. */
+  private async checkDigest(
+    req: IncomingMessage,
+    uri: string,
+    macFile: string | null,
+  ): Promise<'ok' | 'missing' | 'stale' | 'refused'> {
+    const digest = this.options.digest!;
+    const header = req.headers.authorization;
+    const answer = this.digestAuth.parse(header, req.method ?? 'GET', uri);
+    if (answer === undefined) return header ? 'refused' : 'missing';
+    if ('stale' in answer) return 'stale';
+    const ip = (req.socket.remoteAddress ?? '').replace(/^::ffff:/i, '');
+    if (answer.username === FACTORY_DIGEST.user) {
+      // a factory-new phone: only to learn its own credentials, and only while the site allows it
+      const uaHeader = req.headers['user-agent'];
+      const ua = uaHeader === undefined ? null : parseProvisioningUserAgent(uaHeader);
+      const uaMac = ua?.mac ? macFileStem(ua.mac) : null;
+      const mayUse =
+        digest.factoryLogin && uaMac !== null && !this.ownDigest.has(uaMac) && (macFile === null || macFile === uaMac);
+      if (mayUse && this.digestAuth.verify(answer, FACTORY_DIGEST.password)) return 'ok';
+      this.warn(
+        ip,
+        'digest-failed',
+        `${ip} tried the factory digest login ${mayUse ? 'with a wrong password' : 'where it is not allowed'}.`,
+      );
+      return 'refused';
+    }
+    const known = await digest.passwordFor(answer.username).catch(() => undefined);
+    if (known && (macFile === null || macFile === known.mac) && this.digestAuth.verify(answer, known.password)) {
+      this.ownDigest.add(known.mac);
+      return 'ok';
+    }
+    this.warn(
+      ip,
+      'digest-failed',
+      `${ip} sent digest credentials that are not valid for ${macFile ? `${macFile}.cfg` : 'this server'}.`,
+    );
+    return 'refused';
   }
 
   /** The file a request path asks for under the prefix (in a sub-folder or not), or null for anything else. */

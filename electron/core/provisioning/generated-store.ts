@@ -5,7 +5,8 @@
 import { readFile, readdir, unlink } from 'node:fs/promises';
 import { z } from 'zod';
 import { sha256Hex } from '../util/hash';
-import { parseCfg } from '../config/cfg-format';
+import { createCfgDocument, parseCfg } from '../config/cfg-format';
+import { SecretKeySchema } from '../secrets/secret-key';
 import { SUPPORTED_MODELS } from '../phone/models';
 import { writeFileAtomic } from '../workspace/atomic-file';
 import { FieldkitError } from '../util/errors';
@@ -16,6 +17,8 @@ import type { Finding } from '../config/parameter-rules';
 export const GENERATED_DIR = 'configs/generated';
 const MANIFEST = `${GENERATED_DIR}/manifest.json`;
 const CFG_NAME = /^(startup|aastra|68\d\di|[0-9A-F]{12})\.cfg$/;
+/** Files published next to the configuration (the CA bundle, a trust file): plain names, never a .cfg. */
+const ASSET_NAME = /^(?![^]*\.cfg$)[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 export const FindingSchema = z.object({
   severity: z.enum(['error', 'warning', 'info']),
@@ -28,8 +31,13 @@ export const FindingSchema = z.object({
 });
 
 const ManifestFileSchema = z.object({
-  name: z.string().regex(CFG_NAME),
-  kind: z.enum(['global', 'model', 'phone']),
+  name: z
+    .string()
+    .refine(
+      (n) => CFG_NAME.test(n) || (ASSET_NAME.test(n) && !n.includes('..')),
+      'is not a file name Fieldkit generates',
+    ),
+  kind: z.enum(['global', 'model', 'phone', 'asset']),
   model: z.enum(SUPPORTED_MODELS).optional(),
   mac: z
     .string()
@@ -38,7 +46,7 @@ const ManifestFileSchema = z.object({
   /** sha256 of the stored (placeholder) text, to notice hand edits. */
   sha256: z.string(),
   secretRefs: z.array(
-    z.object({ parameter: z.string(), key: z.string(), line: z.number().int().positive(), missing: z.string() }),
+    z.object({ parameter: z.string(), key: SecretKeySchema, line: z.number().int().positive(), missing: z.string() }),
   ),
 });
 
@@ -74,11 +82,13 @@ export async function saveGenerated(
       secretRefs: f.secretRefs.map((r) => ({ parameter: r.parameter, key: r.key, line: r.line, missing: r.missing })),
     })),
   };
+  const before = new Set((await loadManifest(site).catch(() => undefined))?.files.map((f) => f.name) ?? []);
   for (const file of result.files) await writeFileAtomic(site.path(GENERATED_DIR, file.name), file.text);
   await site.writeJson(MANIFEST, GeneratedManifestSchema, manifest);
   const keep = new Set(result.files.map((f) => f.name));
   for (const name of await readdir(site.path(GENERATED_DIR)).catch(() => [] as string[])) {
-    if (CFG_NAME.test(name) && !keep.has(name)) await unlink(site.path(GENERATED_DIR, name));
+    if ((CFG_NAME.test(name) || before.has(name)) && !keep.has(name) && name !== 'manifest.json')
+      await unlink(site.path(GENERATED_DIR, name));
   }
   return manifest;
 }
@@ -112,7 +122,7 @@ export async function loadGenerated(
         { file: entry.name },
       );
     }
-    const { doc } = parseCfg(text);
+    const { doc } = entry.kind === 'asset' ? { doc: createCfgDocument() } : parseCfg(text);
     files.push({
       name: entry.name,
       kind: entry.kind,
@@ -120,7 +130,7 @@ export async function loadGenerated(
       ...(entry.mac ? { mac: entry.mac } : {}),
       doc,
       text,
-      secretRefs: entry.secretRefs.map((r) => ({ ...r, key: r.key as GeneratedFile['secretRefs'][number]['key'] })),
+      secretRefs: entry.secretRefs.map((r) => ({ ...r })),
     });
   }
   return { manifest, files };

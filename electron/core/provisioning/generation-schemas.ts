@@ -22,7 +22,8 @@ export type MissingCredential = z.infer<typeof MissingCredentialSchema>;
 
 export const GeneratedFileEntrySchema = z.object({
   name: z.string(),
-  kind: z.enum(['global', 'model', 'phone']),
+  /** `asset`: a file the configuration names and the phones fetch next to it (the CA bundle). */
+  kind: z.enum(['global', 'model', 'phone', 'asset']),
   model: z.string().optional(),
   mac: z.string().optional(),
 });
@@ -44,6 +45,15 @@ export const GenerateReportSchema = z.object({
   files: z.array(GeneratedFileViewSchema),
   missingCredentials: z.array(MissingCredentialSchema),
   phones: z.object({ generated: z.number().int(), skipped: z.number().int() }),
+  /**
+   * Phones whose credentials are complete, and those that miss some: publishing can skip the latter
+   * ("publish the 20 ready phones, skip 1") when nothing site-wide is missing.
+   */
+  credentials: z.object({
+    readyPhones: z.number().int(),
+    incompletePhones: z.array(z.string()),
+    siteWideMissing: z.boolean(),
+  }),
 });
 export type GenerateReport = z.infer<typeof GenerateReportSchema>;
 

@@ -1,7 +1,12 @@
 // Preview and publish. The preview compares every generated file with what the target holds now and
-// with what Fieldkit last published there, and remembers what it saw (the remote sha256 per file) under
-// a token. Publishing needs that token: a file whose remote content is no longer what the preview saw
-// is a conflict that stops the job, so two technicians never overwrite each other's work.
+// with what Fieldkit last published there, and remembers what it saw under a token. Publishing needs that
+// token: a file whose remote content is no longer what the preview saw is a conflict that stops the job,
+// so two technicians never overwrite each other's work.
+//
+// Nothing it keeps holds a plain hash of a file with a secret in it: a plain SHA-256 of startup.cfg next to
+// the placeholder text in the site folder let a 6-digit admin password fall in 0.4 s. The preview (in the
+// app's data folder) and the journal (in the site) keep HMAC-SHA256 digests with this installation's key
+// (ContentDigest), which cannot be brute-forced without that key.
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -20,6 +25,8 @@ import { FieldkitError } from '../util/errors';
 import { sha256Hex } from '../util/hash';
 import { mapBounded } from '../util/map-bounded';
 import { type PublishTarget } from './target';
+import { siteCredentialView } from './credentials';
+import { journalTags } from './secret-digests';
 import { ContentDigest, loadPublished, recordPublished, type PublishedFile } from './published-store';
 import { loadGenerated } from './generated-store';
 import { TargetIdSchema } from './targets-config';
@@ -29,20 +36,29 @@ import type { PreviewFile, PreviewStatus, PublishPreview } from './publishing-sc
 
 export type { PreviewFile, PreviewStatus, PublishPreview };
 
-/** What the preview saw, kept in Fieldkit's data folder (it holds hashes of files with secrets). */
+/** A phone left out because a credential it needs is missing ("publish the ready phones, skip the others"). */
+export type SkippedPhoneFile = PublishPreview['skipped'][number];
+
+/**
+ * What the preview saw, kept in Fieldkit's data folder. Digests are keyed HMACs (ContentDigest), never
+ * plain hashes of bytes that carry secrets.
+ */
 const StoredPreviewSchema = z.object({
+  format: z.literal('fieldkit-preview/2'),
   token: z.string(),
   siteId: z.string(),
   targetId: z.string(),
   target: z.string(),
   createdAt: z.string(),
   generatedAt: z.string(),
+  skipIncomplete: z.boolean(),
+  skipped: z.array(z.string()),
   files: z.array(
     z.object({
       name: z.string(),
       status: z.enum(['new', 'changed', 'unchanged', 'conflict']),
-      newSha256: z.string(),
-      remoteSha256: z.string().nullable(),
+      newDigest: z.string(),
+      remoteDigest: z.string().nullable(),
     }),
   ),
 });
@@ -54,6 +70,8 @@ export interface PublishEnvironment {
   appDataDir: string;
   /** A connected target; `tempTag` names the temporary files of this run. */
   openTarget(targetId: string, tempTag: string): Promise<PublishTarget>;
+  /** Warnings for the technician (e.g. stale temporaries removed from the target). */
+  notice?(message: string): void;
   /** Called once a publish to the target finished (e.g. to start the built-in server). */
   afterPublish?(targetId: string, log: (message: string) => void): Promise<void>;
 }
@@ -71,11 +89,22 @@ interface Materialized {
   sha256: string;
 }
 
-/** The site's generated set with secrets filled in, in memory only. Names every missing credential at once. */
+export interface MaterializeOptions {
+  /** Leave out phone files that miss a credential instead of refusing everything. */
+  skipIncomplete?: boolean;
+}
+
+/**
+ * The site's generated set with secrets filled in, in memory only. Names every missing credential at once;
+ * with skipIncomplete, a phone whose own credential is missing is left out (named in `skipped`) while a
+ * missing credential every phone needs still refuses everything.
+ */
 export async function materializeSite(
   site: SiteWorkspace,
-  secrets: SecretStore,
-): Promise<{ generatedAt: string; files: Materialized[] }> {
+  store: SecretStore,
+  options: MaterializeOptions = {},
+): Promise<{ generatedAt: string; files: Materialized[]; skipped: SkippedPhoneFile[] }> {
+  const secrets = await siteCredentialView(site, store);
   const generated = await loadGenerated(site);
   if (!generated)
     throw new FieldkitError(
@@ -89,23 +118,31 @@ export async function materializeSite(
   });
   const missing: string[] = [];
   const files: Materialized[] = [];
+  const skipped: SkippedPhoneFile[] = [];
   for (const file of generated.files) {
     try {
       const bytes = await materialize(file, secrets);
       files.push({ file, bytes, sha256: sha256Hex(bytes) });
     } catch (e) {
       if (!(e instanceof MissingSecretError)) throw e;
-      missing.push(`${file.name}: ${e.message}`);
+      if (options.skipIncomplete && file.kind === 'phone' && file.mac)
+        skipped.push({ name: file.name, mac: file.mac, missing: e.missing.map((m) => m.missing) });
+      else missing.push(`${file.name}: ${e.message}`);
     }
   }
   if (missing.length > 0) {
     const shown = missing.slice(0, 10);
     if (missing.length > 10) shown.push(`… and ${missing.length - 10} more files`);
-    throw new FieldkitError('not-found', `Credentials are missing, so nothing can be published:\n${shown.join('\n')}`, {
-      files: missing.length,
-    });
+    const phonesOnly = generated.files
+      .filter((f) => missing.some((m) => m.startsWith(`${f.name}:`)))
+      .every((f) => f.kind === 'phone');
+    throw new FieldkitError(
+      'not-found',
+      `Credentials are missing, so nothing can be published:\n${shown.join('\n')}${phonesOnly ? '\nTo publish the phones that are ready and leave these out, preview again with "skip phones that miss credentials".' : ''}`,
+      { files: missing.length, phonesOnly },
+    );
   }
-  return { generatedAt: generated.manifest.generatedAt, files };
+  return { generatedAt: generated.manifest.generatedAt, files, skipped };
 }
 
 function diffOrEmpty(oldText: string, newText: string, oldName: string, newName: string): string {
@@ -117,18 +154,20 @@ export async function previewPublish(
   env: PublishEnvironment,
   targetId: string,
   now = new Date(),
+  options: MaterializeOptions = {},
 ): Promise<PublishPreview> {
   TargetIdSchema.parse(targetId);
   const target = await env.openTarget(targetId, 'preview');
   let materialized: Awaited<ReturnType<typeof materializeSite>>;
   let remote: (Uint8Array | null)[];
   try {
-    materialized = await materializeSite(env.site, env.secrets);
+    await sweepStaleTemporaries(env, target, 'preview');
+    materialized = await materializeSite(env.site, env.secrets, options);
     remote = await mapBounded(materialized.files, 32, (f) => target.read(f.file.name));
   } finally {
     await target.close();
   }
-  const { generatedAt, files } = materialized;
+  const { generatedAt, files, skipped } = materialized;
   const published = await loadPublished(env.site, targetId);
   const publishedByName = new Map((published?.files ?? []).map((f) => [f.name, f]));
   const digest = await ContentDigest.open(env.appDataDir);
@@ -147,7 +186,12 @@ export async function previewPublish(
       status = 'conflict';
       note = `Changed on the target since Fieldkit published it (${last.publishedAt}), by someone or something else. Look at the diff before replacing it.`;
     } else status = 'changed';
-    stored.push({ name, status, newSha256: m.sha256, remoteSha256: remoteSha });
+    stored.push({
+      name,
+      status,
+      newDigest: digest.of(m.bytes),
+      remoteDigest: remoteBytes === null ? null : digest.of(remoteBytes),
+    });
     return {
       name,
       status,
@@ -162,19 +206,22 @@ export async function previewPublish(
   });
   const token = randomBytes(12).toString('hex');
   const record: StoredPreview = {
+    format: 'fieldkit-preview/2',
     token,
     siteId: env.site.meta.id,
     targetId,
     target: target.describe(),
     createdAt: now.toISOString(),
     generatedAt,
+    skipIncomplete: options.skipIncomplete ?? false,
+    skipped: skipped.map((f) => f.name),
     files: stored,
   };
-  await writeJsonAtomic(previewPath(env, targetId), record);
+  await writeJsonAtomic(previewPath(env, targetId), record, { mode: 0o600 });
   previewed.set(env, { token, files });
   const counts: Record<PreviewStatus, number> = { new: 0, changed: 0, unchanged: 0, conflict: 0 };
   for (const f of out) counts[f.status]++;
-  return { targetId, target: record.target, createdAt: record.createdAt, token, counts, files: out };
+  return { targetId, target: record.target, createdAt: record.createdAt, token, counts, files: out, skipped };
 }
 
 async function loadPreview(env: PublishEnvironment, targetId: string, token: string): Promise<StoredPreview> {
@@ -185,7 +232,16 @@ async function loadPreview(env: PublishEnvironment, targetId: string, token: str
       'not-found',
       `There is no preview for target "${targetId}". Preview first, check the changes, then publish.`,
     );
-  const preview = SiteWorkspace.parseStored(raw, StoredPreviewSchema, path);
+  let preview: StoredPreview;
+  try {
+    preview = SiteWorkspace.parseStored(raw, StoredPreviewSchema, path);
+  } catch {
+    // an older Fieldkit's preview (it kept plain hashes and is purged on open) or a damaged one
+    throw new FieldkitError(
+      'not-found',
+      `The preview of target "${targetId}" is from an older Fieldkit or damaged. Preview again, check the changes, then publish.`,
+    );
+  }
   if (preview.token !== token) {
     throw new FieldkitError(
       'conflict',
@@ -194,6 +250,13 @@ async function loadPreview(env: PublishEnvironment, targetId: string, token: str
   }
   return preview;
 }
+
+export const PreviewOptionsSchema = z
+  .object({
+    /** Leave out phones that miss a credential (named in the preview) instead of refusing everything. */
+    skipIncomplete: z.boolean().default(false),
+  })
+  .strict();
 
 export const PublishParamsSchema = z
   .object({
@@ -205,9 +268,10 @@ export const PublishParamsSchema = z
   .strict();
 export type PublishParams = z.infer<typeof PublishParamsSchema>;
 
+/** What the journal keeps per published file: a keyed digest, never a plain hash of secret-bearing bytes. */
 interface StepResult {
   name: string;
-  sha256: string;
+  digest: string;
   size: number;
   backupName?: string;
   publishedAt: string;
@@ -247,12 +311,21 @@ async function publishHolds(env: PublishEnvironment, params: PublishParams): Pro
 }
 
 /** What was previewed, with its bytes: from this process's preview, else materialized again and checked. */
-async function previewedFiles(env: PublishEnvironment, preview: StoredPreview): Promise<Map<string, Materialized>> {
+async function previewedFiles(
+  env: PublishEnvironment,
+  preview: StoredPreview,
+  digest: ContentDigest,
+): Promise<Map<string, Materialized>> {
   const cached = previewed.get(env);
   if (cached?.token === preview.token) return new Map(cached.files.map((m) => [m.file.name, m]));
-  const { files } = await materializeSite(env.site, env.secrets);
+  const { files } = await materializeSite(env.site, env.secrets, { skipIncomplete: preview.skipIncomplete });
   const byName = new Map(files.map((m) => [m.file.name, m]));
-  const stale = preview.files.filter((f) => byName.get(f.name)?.sha256 !== f.newSha256).map((f) => f.name);
+  const stale = preview.files
+    .filter((f) => {
+      const m = byName.get(f.name);
+      return !m || digest.of(m.bytes) !== f.newDigest;
+    })
+    .map((f) => f.name);
   const extra = files.filter((m) => !preview.files.some((f) => f.name === m.file.name)).map((m) => m.file.name);
   if (stale.length + extra.length > 0) {
     throw new FieldkitError(
@@ -263,7 +336,23 @@ async function previewedFiles(env: PublishEnvironment, preview: StoredPreview): 
   return byName;
 }
 
+/**
+ * Temp-file tags of the publish runs going on in this process: their temporaries are in flight, never swept.
+ * A journaled job that is not running here was interrupted (the same rule the job list applies).
+ */
+const runningTags = new Set<string>();
+
 async function runPublish(ctx: JobContext, env: PublishEnvironment, params: PublishParams): Promise<void> {
+  const tag = ctx.id.slice(-6);
+  runningTags.add(tag);
+  try {
+    await publishRun(ctx, env, params);
+  } finally {
+    runningTags.delete(tag);
+  }
+}
+
+async function publishRun(ctx: JobContext, env: PublishEnvironment, params: PublishParams): Promise<void> {
   const preview = await loadPreview(env, params.targetId, params.previewToken);
   const conflicts = preview.files.filter((f) => f.status === 'conflict');
   if (conflicts.length > 0 && !params.overwriteChanged) {
@@ -277,13 +366,18 @@ async function runPublish(ctx: JobContext, env: PublishEnvironment, params: Publ
         )}${conflicts.length > 10 ? ', …' : ''}. Nothing was written. Check their diffs in the preview; to replace them anyway, confirm "overwrite changed files".`,
     );
   }
-  const bytesByName = await previewedFiles(env, preview);
+  const digest = await ContentDigest.open(env.appDataDir);
+  const bytesByName = await previewedFiles(env, preview, digest);
+  if (preview.skipped.length > 0)
+    ctx.log(
+      'warn',
+      `${preview.skipped.length} phone file(s) left out because credentials are missing: ${preview.skipped.slice(0, 20).join(', ')}${preview.skipped.length > 20 ? ', …' : ''}. Nothing of theirs is published.`,
+    );
   const todo = preview.files.filter((f) => f.status !== 'unchanged');
   const chunks = Array.from({ length: Math.ceil(todo.length / FILES_PER_STEP) }, (_, i) => ({
     key: `publish:${i}`,
     files: todo.slice(i * FILES_PER_STEP, (i + 1) * FILES_PER_STEP),
   }));
-  const digest = await ContentDigest.open(env.appDataDir);
   const lastPublished = new Map(
     ((await loadPublished(env.site, params.targetId))?.files ?? []).map((f) => [f.name, f]),
   );
@@ -308,10 +402,12 @@ async function runPublish(ctx: JobContext, env: PublishEnvironment, params: Publ
     if (pending.length > 0) {
       target = await env.openTarget(params.targetId, ctx.id.slice(-6));
       const opened = target;
-      const alreadyThere = await assertTargetAsPreviewed(
+      await sweepStaleTemporaries(env, opened, ctx.id.slice(-6));
+      const seen = await assertTargetAsPreviewed(
         opened,
         pending.flatMap((c) => c.files),
         preview.target,
+        digest,
       );
       await mapBounded(pending, PARALLEL_STEPS, async (chunk) => {
         const chunkResults = await ctx.step(chunk.key, () =>
@@ -319,13 +415,16 @@ async function runPublish(ctx: JobContext, env: PublishEnvironment, params: Publ
             const m = bytesByName.get(f.name)!;
             const result: StepResult = {
               name: f.name,
-              sha256: m.sha256,
+              digest: digest.of(m.bytes),
               size: m.bytes.length,
               publishedAt: new Date().toISOString(),
             };
-            if (!alreadyThere.has(f.name)) {
+            if (!seen.alreadyThere.has(f.name)) {
               ctx.throwIfCancelled();
-              const written = await opened.write(f.name, m.bytes, { expectSha256: f.remoteSha256, backup: true });
+              const written = await opened.write(f.name, m.bytes, {
+                expectSha256: seen.current.get(f.name) ?? null,
+                backup: true,
+              });
               if (written.backupName) result.backupName = written.backupName;
             }
             ctx.count(f.status);
@@ -375,21 +474,26 @@ async function runPublish(ctx: JobContext, env: PublishEnvironment, params: Publ
 /**
  * Before the first write: every file still holds what the preview saw, or already what this job
  * writes (placed by a run that was cut short). One listing covers new files; only files that exist
- * are read. Returns the names already in place.
+ * are read, and compared by keyed digest. Returns the names already in place and the sha256 of each
+ * file read (what a write expects to replace).
  */
 async function assertTargetAsPreviewed(
   target: PublishTarget,
   files: StoredPreview['files'],
   where: string,
-): Promise<Set<string>> {
+  digest: ContentDigest,
+): Promise<{ alreadyThere: Set<string>; current: Map<string, string> }> {
   const present = new Set(await target.list());
-  const toRead = files.filter((f) => f.remoteSha256 !== null || present.has(f.name));
-  const states = await target.stat(toRead.map((f) => f.name));
+  const toRead = files.filter((f) => f.remoteDigest !== null || present.has(f.name));
+  const bytes = await mapBounded(toRead, 32, (f) => target.read(f.name));
   const alreadyThere = new Set<string>();
+  const current = new Map<string, string>();
   const changed = toRead.filter((f, i) => {
-    const now = states[i]!.sha256 ?? null;
-    if (now === f.newSha256) alreadyThere.add(f.name);
-    return now !== f.remoteSha256 && now !== f.newSha256;
+    const b = bytes[i] ?? null;
+    if (b !== null) current.set(f.name, sha256Hex(b));
+    const now = b === null ? null : digest.of(b);
+    if (now === f.newDigest) alreadyThere.add(f.name);
+    return now !== f.remoteDigest && now !== f.newDigest;
   });
   if (changed.length > 0) {
     throw new FieldkitError(
@@ -403,5 +507,27 @@ async function assertTargetAsPreviewed(
       { files: changed.map((f) => f.name) },
     );
   }
-  return alreadyThere;
+  return { alreadyThere, current };
+}
+
+/** Temporaries older than this, of any publisher, are left over (a write takes seconds). */
+const STALE_TEMPORARY_MS = 10 * 60_000;
+
+/**
+ * Removes Fieldkit temporary files a killed run left in the target's folder (whole configs with passwords):
+ * those of this site's jobs that are not running in this process at once, anyone else's once they are
+ * clearly stale.
+ */
+async function sweepStaleTemporaries(env: PublishEnvironment, target: PublishTarget, ownTag: string): Promise<void> {
+  if (!target.sweepTemporaries) return;
+  const siteTags = await journalTags(env.site).catch(() => new Set<string>());
+  siteTags.delete(ownTag);
+  for (const running of runningTags) siteTags.delete(running);
+  const removed = await target
+    .sweepTemporaries({ keepTag: ownTag, deadTags: siteTags, olderThanMs: STALE_TEMPORARY_MS })
+    .catch(() => 0);
+  if (removed > 0)
+    env.notice?.(
+      `Removed ${removed} temporary file(s) an interrupted publish left on ${target.describe()} (they held whole configuration files).`,
+    );
 }

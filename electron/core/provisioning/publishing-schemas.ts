@@ -29,20 +29,40 @@ export const PublishPreviewSchema = z.object({
   token: z.string(),
   counts: z.object({ new: z.number(), changed: z.number(), unchanged: z.number(), conflict: z.number() }),
   files: z.array(PreviewFileSchema),
+  /** Phones left out because a credential is missing (preview with skipIncomplete); nothing of theirs is published. */
+  skipped: z.array(z.object({ name: z.string(), mac: z.string(), missing: z.array(z.string()) })),
 });
 export type PublishPreview = z.infer<typeof PublishPreviewSchema>;
 
+export const ServerWarningSchema = z.object({
+  at: z.string(),
+  ip: z.string(),
+  kind: z.enum(['mac-file-refused', 'throttled', 'digest-failed', 'connections']),
+  message: z.string(),
+});
+
 export const ServerStatusSchema = z.object({
   running: z.boolean(),
+  state: z.enum(['running', 'stopped', 'not-started']),
+  summary: z.string(),
   url: z.string(),
   config: ServerConfigSchema,
-  /** Files served now. */
+  phonePath: z.string(),
   files: z.array(z.string()),
-  /** Published earlier but not served: generation or a credential changed since. Publish again. */
   stale: z.array(z.string()),
-  /** Why the last published set could not be loaded, if it could not. */
   problem: z.string().optional(),
+  startedAt: z.string().nullable(),
+  stopsAt: z.string().nullable(),
+  stoppedAt: z.string().nullable(),
+  stoppedBecause: z.enum(['by-hand', 'time-limit', 'verified', 'site-closed']).nullable(),
+  warnings: z.array(ServerWarningSchema),
+  refused: z.number().int(),
+  throttledClients: z.array(z.object({ ip: z.string(), until: z.string(), refused: z.number().int() })),
+  logDropped: z.number().int(),
+  certificate: z.enum(['none', 'self-signed', 'imported']),
+  certificateWarning: z.string().optional(),
 });
+
 export type ServerStatus = z.infer<typeof ServerStatusSchema>;
 
 export const FetchEntrySchema = z.object({
@@ -56,6 +76,8 @@ export const FetchEntrySchema = z.object({
   status: z.number(),
   bytes: z.number(),
   userAgent: z.string().nullable(),
+  /** Why a file was withheld from this client (a MAC file for another phone, throttled, no credentials). */
+  refused: z.string().optional(),
 });
 export type FetchEntry = z.infer<typeof FetchEntrySchema>;
 
@@ -67,3 +89,44 @@ export const HostKeyStateSchema = z.object({
   pinned: z.string().nullable(),
 });
 export type HostKeyState = z.infer<typeof HostKeyStateSchema>;
+
+export const CertificateInfoSchema = z.object({
+  subject: z.string(),
+  issuer: z.string(),
+  notBefore: z.string(),
+  notAfter: z.string(),
+  isCa: z.boolean(),
+  selfSigned: z.boolean(),
+  fingerprint256: z.string(),
+  daysLeft: z.number().int(),
+});
+
+export const CaBundleViewSchema = z.object({
+  imported: z.boolean(),
+  /** The name the phones fetch it by (sips trusted certificates). */
+  publishedAs: z.string(),
+  certificates: z.array(CertificateInfoSchema),
+});
+
+export const ServerCertificateViewSchema = z.object({
+  kind: z.enum(['imported', 'self-signed', 'none']),
+  certificate: CertificateInfoSchema.nullable(),
+  chain: z.array(CertificateInfoSchema),
+  trustedByCaBundle: z.boolean(),
+  warning: z.string().optional(),
+});
+
+export const TargetCheckSchema = z.object({
+  ok: z.boolean(),
+  state: z.enum([
+    'ok',
+    'host-key-unknown',
+    'host-key-changed',
+    'login-refused',
+    'no-credential',
+    'no-folder',
+    'unreachable',
+  ]),
+  message: z.string(),
+  fingerprint: z.string().optional(),
+});

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { Semaphore } from '../util/limiter';
 import { FieldkitError } from '../util/errors';
 import { macFileStem, parseMac } from '../phone';
-import { adminPasswordFor } from './provisioning-env';
+import { webPasswordFor } from './provisioning-env';
 import { METHOD_LABELS, rebootPhone } from './reboot';
 import { rebootRouteFor } from './reboot-route';
 import { loadSitePhones } from './site-phones';
@@ -158,7 +158,6 @@ export function createRebootJob(env: ProvisioningEnv): JobDefinition<RebootJobPa
         }
         return fresh;
       });
-      const { phones: perPhone } = await loadSiteSettings(site);
       const total = plan.phones.length;
       let done = 0;
       ctx.progress(0, total, `Restarting ${total} phone(s)`);
@@ -195,7 +194,10 @@ export function createRebootJob(env: ProvisioningEnv): JobDefinition<RebootJobPa
                 ...(params.confirmDownMs ? { confirmDownMs: params.confirmDownMs } : {}),
                 ...(params.requestTimeoutMs ? { requestTimeoutMs: params.requestTimeoutMs } : {}),
               };
-              const password = await adminPasswordFor(env.secrets, phone.mac, perPhone);
+              const password = await webPasswordFor(env, phone, (m) => ctx.log('warn', m), {
+                signal: ctx.signal,
+                ...(params.requestTimeoutMs ? { timeoutMs: params.requestTimeoutMs } : {}),
+              });
               if (password !== undefined) options.adminPassword = password;
               outcome = await ctx.step(key, () => rebootPhone(phone, options));
             }

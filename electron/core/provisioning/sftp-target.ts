@@ -1,10 +1,15 @@
 // Publishing to an SFTP server (ssh2-sftp-client for the session, its SFTP channel for pipelined file
-// operations). Every write goes to a temporary name in the same folder, is read back and hashed, and
-// only then takes the final name with one atomic rename, so a phone never fetches half a file.
+// operations). Every write goes to a temporary name in the same folder (mode 0600 until it is complete,
+// so one left by a crash shows its passwords to nobody but the owner), is read back and hashed, and only
+// then takes the final name (mode 0644) with one atomic rename, so a phone never fetches half a file.
 //   new file      -> plain SFTP rename: OpenSSH links it into place and fails if the name exists, so a
 //                    file someone else created meanwhile is never replaced.
-//   replace file  -> hard link of the current file into .fieldkit-backup/<name>.<time> (an atomic
-//                    snapshot), its hash compared with the preview's, then posix-rename over it.
+//   replace file  -> the current file is read and compared with the preview's, copied (mode 0600) into the
+//                    backup folder unless its newest backup already holds the same bytes (a resumed run
+//                    makes no duplicate), then posix-rename over it. The backup folder is outside the
+//                    served folder when the server lets Fieldkit create one beside it
+//                    (`<parent>/.fieldkit-backup/<folder>/`), else `.fieldkit-backup/` inside it; it keeps
+//                    the newest `backups` versions of each file (default 5): old passwords do not pile up.
 // Many files go through one session at once (bounded), which is what makes 1,000 files fast.
 // A target for a sub-folder (folder()) is its own session; connect() creates the folder (mkdir -p inside
 // the target's folder), and the same rules apply there.
@@ -35,6 +40,8 @@ const SFTP_NO_SUCH_FILE = 2;
 
 export type SftpAuth = { password: string } | { privateKey: string; passphrase?: string };
 
+export const DEFAULT_BACKUPS = 5;
+
 export interface SftpTargetOptions {
   location: SftpLocation;
   auth: SftpAuth;
@@ -45,6 +52,8 @@ export interface SftpTargetOptions {
   folder?: string;
   /** Files in flight at once on the session. */
   parallel?: number;
+  /** Versions of each replaced file kept in the backup folder (0: none). Default DEFAULT_BACKUPS. */
+  backups?: number;
   connectTimeoutMs?: number;
   now?: () => Date;
 }
@@ -76,7 +85,8 @@ export class SftpTarget implements PublishTarget {
   private client: SftpClient | undefined;
   private sftp: SFTPWrapper | undefined;
   private lost: string | undefined;
-  private backupDirReady = false;
+  /** The backup folder, once found or made, with the backups it holds per file name (oldest first). */
+  private backups: Promise<{ dir: string; byName: Map<string, string[]> }> | undefined;
   private readonly parallel: number;
   /** The folder files go to: the location's folder, or the sub-folder inside it. */
   private readonly dir: string;
@@ -345,8 +355,8 @@ export class SftpTarget implements PublishTarget {
    * back. Write and read go out together (a server handles requests on one handle in order), and the
    * close is not waited for: the rename that follows is queued behind it. Returns the pending close.
    */
-  private async upload(temp: string, data: Buffer, sha256: string): Promise<Promise<unknown>> {
-    const handle = await this.op<Handle>('create', temp, (cb) => this.channel().open(temp, 'w+', cb));
+  private async upload(temp: string, data: Buffer, sha256: string, finalMode = 0o644): Promise<Promise<unknown>> {
+    const handle = await this.op<Handle>('create', temp, (cb) => this.channel().open(temp, 'w+', { mode: 0o600 }, cb));
     let back: Buffer;
     try {
       const writing =
@@ -367,6 +377,12 @@ export class SftpTarget implements PublishTarget {
       await this.op('close', temp, (cb) => this.channel().close(handle, cb)).catch(() => undefined);
       throw e;
     }
+    // The complete file gets its final mode now; mode, close and the rename that follows go out in this
+    // order on the one channel, which the server handles in order.
+    if (finalMode !== 0o600)
+      void this.op('set the mode of', temp, (cb) => this.channel().fsetstat(handle, { mode: finalMode }, cb)).catch(
+        () => undefined,
+      );
     const closing = this.op('close', temp, (cb) => this.channel().close(handle, cb)).catch(() => undefined);
     if (sha256Hex(back) !== sha256) {
       await closing;
@@ -402,36 +418,7 @@ export class SftpTarget implements PublishTarget {
     expected: string,
     backup: boolean,
   ): Promise<WriteResult> {
-    let backupName: string | undefined;
-    let current: Buffer | null;
-    if (backup) {
-      await this.ensureBackupDir();
-      backupName = `${BACKUP_DIR}/${name}.${timestamp(this.options.now?.() ?? new Date())}`;
-      const backupPath = this.remote(backupName);
-      const linked = await this.op('snapshot', final, (cb) =>
-        this.channel().ext_openssh_hardlink(final, backupPath, cb),
-      ).then(
-        () => true,
-        (e: { sftpCode?: number }) => {
-          if (e.sftpCode === SFTP_NO_SUCH_FILE) return null;
-          if (e.sftpCode === undefined) throw e;
-          return false; // server without the hardlink extension: copy instead
-        },
-      );
-      if (linked === null) current = null;
-      else if (linked) current = await this.readPath(backupPath);
-      else {
-        current = await this.readPath(final);
-        if (current !== null && sha256Hex(current) === expected) await await this.upload(backupPath, current, expected);
-      }
-      if (current === null || sha256Hex(current) !== expected) {
-        if (linked)
-          await this.op('remove', backupPath, (cb) => this.channel().unlink(backupPath, cb)).catch(() => undefined);
-        backupName = undefined;
-      }
-    } else {
-      current = await this.readPath(final);
-    }
+    const current = await this.readPath(final);
     const found = current === null ? null : sha256Hex(current);
     if (found !== expected) {
       if (found === sha256) {
@@ -440,20 +427,99 @@ export class SftpTarget implements PublishTarget {
       }
       throw conflictError(name, this.describe(), expected, found);
     }
+    const keep = this.options.backups ?? DEFAULT_BACKUPS;
+    const backupName = backup && keep > 0 ? await this.keepBackup(name, current!, keep) : undefined;
     await this.op('rename into place', final, (cb) => this.channel().ext_openssh_rename(temp, final, cb));
     return backupName ? { sha256, backupName } : { sha256 };
   }
 
-  private async ensureBackupDir(): Promise<void> {
-    if (this.backupDirReady) return;
-    const dir = this.remote(BACKUP_DIR);
-    await this.op('create the backup folder', dir, (cb) => this.channel().mkdir(dir, cb)).catch(async (e: unknown) => {
-      const st = await this.op<{ isDirectory(): boolean }>('check', dir, (cb) => this.channel().stat(dir, cb)).catch(
+  /** Where backups go: beside the served folder when the server allows, else inside it. Made once. */
+  private backupFolder(): Promise<{ dir: string; byName: Map<string, string[]> }> {
+    this.backups ??= (async () => {
+      const served = this.dir;
+      const slash = served.lastIndexOf('/');
+      const outside =
+        slash > 0 && served !== '.' ? `${served.slice(0, slash)}/${BACKUP_DIR}/${served.slice(slash + 1)}` : null;
+      const candidates = [...(outside ? [outside] : []), this.remote(BACKUP_DIR)];
+      for (const dir of candidates) {
+        if (await this.makeDirectory(dir, dir === outside ? 2 : 1)) {
+          const entries = await this.op<{ filename: string }[]>('list', dir, (cb) => this.channel().readdir(dir, cb));
+          const byName = new Map<string, string[]>();
+          for (const e of entries.map((x) => x.filename).sort()) {
+            const m = /^(.+)\.(\d{8}T\d{6}-\d{3}Z)$/.exec(e);
+            if (m) byName.set(m[1]!, [...(byName.get(m[1]!) ?? []), e]);
+          }
+          return { dir, byName };
+        }
+      }
+      throw new FieldkitError('io-error', `Could not create a backup folder on ${this.describe()}.`);
+    })().catch((e: unknown) => {
+      this.backups = undefined;
+      throw e;
+    });
+    return this.backups;
+  }
+
+  /** mkdir of the last `levels` components of `dir` (mode 0700); true when the folder exists afterwards. */
+  private async makeDirectory(dir: string, levels: number): Promise<boolean> {
+    const parts = dir.split('/');
+    for (let i = parts.length - levels; i < parts.length; i++) {
+      const at = parts.slice(0, i + 1).join('/');
+      await this.op('create the backup folder', at, (cb) => this.channel().mkdir(at, { mode: 0o700 }, cb)).catch(
         () => undefined,
       );
-      if (!st?.isDirectory()) throw e;
+    }
+    const st = await this.op<{ isDirectory(): boolean }>('check', dir, (cb) => this.channel().stat(dir, cb)).catch(
+      () => undefined,
+    );
+    return st?.isDirectory() ?? false;
+  }
+
+  /**
+   * Copies the file being replaced into the backup folder (mode 0600), unless its newest backup holds the
+   * same bytes, and removes all but the newest `keep`. Returns the backup's path relative to the folder.
+   */
+  private async keepBackup(name: string, bytes: Buffer, keep: number): Promise<string | undefined> {
+    const { dir, byName } = await this.backupFolder();
+    const relative = (file: string) =>
+      dir.startsWith(`${this.dir}/`) ? `${dir.slice(this.dir.length + 1)}/${file}` : `${dir}/${file}`;
+    const existing = byName.get(name) ?? [];
+    const newest = existing.at(-1);
+    if (newest !== undefined) {
+      const same = await this.readPath(`${dir}/${newest}`).catch(() => null);
+      if (same !== null && same.equals(bytes)) return relative(newest);
+    }
+    const file = `${name}.${timestamp(this.options.now?.() ?? new Date())}`;
+    await await this.upload(`${dir}/${file}`, bytes, sha256Hex(bytes), 0o600);
+    const all = [...existing, file];
+    byName.set(name, all.slice(-keep));
+    for (const old of all.slice(0, Math.max(0, all.length - keep)))
+      await this.op('remove an old backup', old, (cb) => this.channel().unlink(`${dir}/${old}`, cb)).catch(
+        () => undefined,
+      );
+    return relative(file);
+  }
+
+  async sweepTemporaries(options: {
+    keepTag: string;
+    deadTags: ReadonlySet<string>;
+    olderThanMs: number;
+  }): Promise<number> {
+    const path = this.dir;
+    const entries = await this.op<{ filename: string; attrs: { mtime?: number } }[]>('list', path, (cb) =>
+      this.channel().readdir(path, cb),
+    );
+    const now = (this.options.now?.() ?? new Date()).getTime();
+    const stale = entries.filter((e) => {
+      if (!e.filename.startsWith('.') || !e.filename.endsWith(TEMP_SUFFIX)) return false;
+      const tag = e.filename.slice(0, -TEMP_SUFFIX.length).split('.').at(-1) ?? '';
+      if (tag === options.keepTag) return false;
+      return options.deadTags.has(tag) || now - (e.attrs.mtime ?? 0) * 1000 > options.olderThanMs;
     });
-    this.backupDirReady = true;
+    await mapBounded(stale, this.parallel, (e) =>
+      this.op('remove', e.filename, (cb) => this.channel().unlink(this.remote(e.filename), cb)).catch(() => undefined),
+    );
+    return stale.length;
   }
 
   /** Removes temporary files this publisher (same tempTag) left behind. */

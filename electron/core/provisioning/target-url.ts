@@ -15,8 +15,20 @@ const EXAMPLE = 'sftp://provision@10.0.0.5:22/srv/provisioning';
 export function parseSftpUrl(raw: string): SftpLocation {
   const bad = (why: string) =>
     new FieldkitError('invalid-input', `"${raw}" is not a usable SFTP target: ${why}. Write it like ${EXAMPLE}.`);
-  // URL parsing would quietly resolve /srv/../etc to /etc
-  if (/\/\.\.?(\/|$)/.test(raw.trim().replace(/^[a-z]+:\/\/[^/]*/i, '')))
+  if (raw.includes('\\')) throw bad('use / between folders, never \\');
+  // URL parsing would quietly resolve /srv/../etc (and /srv/%2e%2e/etc) to /etc: check the path as written,
+  // after decoding it, before the URL parser touches it.
+  const writtenPath = raw
+    .trim()
+    .replace(/^[a-z]+:\/\/[^/]*/i, '')
+    .split(/[?#]/)[0]!;
+  let decodedPath: string;
+  try {
+    decodedPath = decodeURIComponent(writtenPath);
+  } catch {
+    throw bad('the folder has a broken % escape');
+  }
+  if (/(^|\/)\.\.?(\/|$)/.test(decodedPath) || decodedPath.includes('\\'))
     throw bad('give the folder without . or .. in it');
   let url: URL;
   try {
@@ -37,6 +49,7 @@ export function parseSftpUrl(raw: string): SftpLocation {
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw bad('the port must be 1 to 65535');
   if (url.search !== '' || url.hash !== '') throw bad('remove the ? or # part');
   let path = decodeURIComponent(url.pathname);
+  if (path !== decodedPath.replace(/\/+$/, '') && path !== decodedPath) throw bad('write the folder plainly');
   if (path.startsWith('/~/')) path = path.slice(3);
   else if (path === '/~') path = '.';
   path = path.replace(/\/+$/, '') || '/';

@@ -45,6 +45,11 @@ export interface PublishTarget {
    * connected: connect() it (which creates the folder where the target needs that) and close() it.
    */
   folder?(path: string): PublishTarget;
+  /**
+   * Removes Fieldkit temporary files left by interrupted runs (they hold whole configuration files): every
+   * tag in `deadTags`, and any other tag but `keepTag` older than `olderThanMs`. Returns how many.
+   */
+  sweepTemporaries?(options: { keepTag: string; deadTags: ReadonlySet<string>; olderThanMs: number }): Promise<number>;
 }
 
 /** Names a target accepts: what the generator and the firmware library produce. */

@@ -1,6 +1,7 @@
 // Where a site publishes: its targets (provisioning/targets.json) and the built-in server's settings
 // (provisioning/server.json). Only references to credentials are stored; the values live in the
 // credential store under sftp-password:<id> / sftp-private-key:<id>.
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { FieldkitError } from '../util/errors';
 import { parseSftpUrl } from './target-url';
@@ -32,6 +33,8 @@ export const SftpTargetConfigSchema = z
     auth: z.enum(['password', 'key']),
     /** Files in flight at once; default 32. */
     parallel: z.number().int().min(1).max(64).optional(),
+    /** Versions of each replaced file kept in the server's backup folder (0: none); default 5. */
+    backups: z.number().int().min(0).max(100).optional(),
   })
   .strict();
 
@@ -47,16 +50,47 @@ const TargetsFileSchema = z.object({ format: z.literal('fieldkit-targets'), targ
 
 export const ServerConfigSchema = z
   .object({
-    /** Address of the laptop's network card the phones are on; 0.0.0.0 listens on all. */
-    address: z.ipv4().or(z.ipv6()).default('0.0.0.0'),
+    /**
+     * Address of the laptop's network card the phones are on: the server listens there only. '' = not chosen
+     * yet; an address that is not one of this laptop's (or 0.0.0.0, "all") is refused when starting.
+     */
+    address: z.ipv4().or(z.ipv6()).or(z.literal('')).default(''),
     port: z.number().int().min(1).max(65535).default(8080),
     https: z.boolean().default(false),
-    /** The phones' `http path`, e.g. "prov"; empty: files at the root. */
+    /** The folder in the phones' `http path`, e.g. "prov"; empty: none. The key follows it. */
     pathPrefix: z
       .string()
       .max(100)
       .regex(/^[A-Za-z0-9._/-]*$/, 'letters, digits, dot, dash and slash only')
       .default(''),
+    /**
+     * Random per-site key: files are served only under `<pathPrefix>/<pathKey>/` (phones take any http path),
+     * so guessing MAC file names gets nothing without it. Made when the site first uses the server.
+     */
+    pathKey: z
+      .string()
+      .regex(/^[A-Za-z0-9]{16,64}$/)
+      .optional(),
+    /** Stop serving by itself this long after starting (0: only by hand or after verification). */
+    stopAfterMinutes: z
+      .number()
+      .int()
+      .min(0)
+      .max(7 * 24 * 60)
+      .default(480),
+    /** Stop serving a few minutes after a verify job found every phone of the published set verified. */
+    stopAfterVerify: z.boolean().default(true),
+    /** HTTP digest: each phone must send its own user name and password (AG420 p.5-314). */
+    digest: z
+      .object({
+        enabled: z.boolean().default(false),
+        /**
+         * Accept the phones' documented factory digest login (aastra/aastra, AG331 p.5-273) for a phone's own
+         * files until it has its own credentials. Turn off once every phone is provisioned.
+         */
+        factoryLogin: z.boolean().default(true),
+      })
+      .prefault({}),
   })
   .strict();
 export type ServerConfig = z.infer<typeof ServerConfigSchema>;
@@ -95,6 +129,36 @@ export async function findTarget(site: SiteWorkspace, id: string): Promise<Targe
 
 export async function loadServerConfig(site: SiteWorkspace): Promise<ServerConfig> {
   return (await site.readJson(SERVER_FILE, ServerConfigSchema)) ?? ServerConfigSchema.parse({});
+}
+
+/** The server settings with a path key, made (and saved) the first time a site needs one. */
+export async function serverConfigWithKey(site: SiteWorkspace): Promise<ServerConfig & { pathKey: string }> {
+  const config = await loadServerConfig(site);
+  if (config.pathKey) return config as ServerConfig & { pathKey: string };
+  const updated = await site.updateJson(SERVER_FILE, ServerConfigSchema, (current) => ({
+    ...(current ?? config),
+    pathKey: current?.pathKey ?? newPathKey(),
+  }));
+  return updated as ServerConfig & { pathKey: string };
+}
+
+const KEY_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** 22 characters of 62: about 131 bits. */
+export function newPathKey(): string {
+  let out = '';
+  while (out.length < 22) {
+    const b = randomBytes(1)[0]!;
+    if (b < 248) out += KEY_ALPHABET[b % 62];
+  }
+  return out;
+}
+
+/** The folder the phones ask for: `<pathPrefix>/<pathKey>` (or the key alone). */
+export function servedPath(config: Pick<ServerConfig, 'pathPrefix' | 'pathKey'>): string {
+  const prefix = config.pathPrefix.replace(/^\/+|\/+$/g, '');
+  if (!config.pathKey) return prefix;
+  return prefix === '' ? config.pathKey : `${prefix}/${config.pathKey}`;
 }
 
 export async function saveServerConfig(

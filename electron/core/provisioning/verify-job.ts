@@ -5,7 +5,8 @@ import { Semaphore } from '../util/limiter';
 import { FieldkitError } from '../util/errors';
 import { reportToInventory } from '../inventory/inventory-store';
 import { verifyReports } from '../inventory/phone-reports';
-import { adminPasswordFor } from './provisioning-env';
+import { webPasswordFor } from './provisioning-env';
+import { effectiveProvisioning } from './config-generation';
 import { PROVISIONING_DIR, latestFile, latestRebootReport, macStemOrRefuse } from './reboot-job';
 import { loadSitePhones } from './site-phones';
 import { loadSiteSettings } from './provisioning-settings-file';
@@ -104,6 +105,7 @@ export function createVerifyJob(env: ProvisioningEnv): JobDefinition<VerifyJobPa
       const site = env.site();
       const startedAt = new Date().toISOString();
       const stored = await loadSiteSettings(site);
+      const provisioning = stored.settings ? await effectiveProvisioning(site, stored.settings) : undefined;
       const reboot = await latestRebootReport(site);
       const known = await loadSitePhones(site);
       const { wanted, skipped } = await verifyTargets(site, params);
@@ -144,7 +146,13 @@ export function createVerifyJob(env: ProvisioningEnv): JobDefinition<VerifyJobPa
                 at: new Date().toISOString(),
               };
             } else {
-              const password = await adminPasswordFor(env.secrets, mac, stored.phones);
+              const password = await webPasswordFor(
+                env,
+                { mac, ip, httpPort: phone?.httpPort ?? 80 },
+                (m) => ctx.log('warn', m),
+                // right after a reboot the phone is still booting: ask it once it answers
+                { signal: ctx.signal, waitMs: params.bootTimeoutMs },
+              );
               outcome = await ctx.step(`verify:${mac}`, async () =>
                 verifyPhone(
                   { mac, ip, sipPort: phone?.sipPort ?? 5060, httpPort: phone?.httpPort ?? 80 },
@@ -153,8 +161,8 @@ export function createVerifyJob(env: ProvisioningEnv): JobDefinition<VerifyJobPa
                     ...(phone?.model && params.expectedFirmware?.[phone.model]
                       ? { firmware: params.expectedFirmware[phone.model] }
                       : {}),
-                    ...(stored.settings
-                      ? { provisioning: stored.settings.provisioning, resyncMode: stored.settings.resync.mode }
+                    ...(stored.settings && provisioning
+                      ? { provisioning, resyncMode: stored.settings.resync.mode }
                       : {}),
                     // from the start of the reboot job: a phone may fetch before its own step is journaled
                     ...(reboot && rebootedAt.has(mac) ? { since: reboot.startedAt } : {}),
@@ -199,6 +207,7 @@ export function createVerifyJob(env: ProvisioningEnv): JobDefinition<VerifyJobPa
       };
       await site.writeJson(`${PROVISIONING_DIR}/verify-${ctx.id}.json`, VerifyReportSchema, report);
       await reportToInventory(site, verifyReports(ctx.id, results), (m) => ctx.log('warn', m));
+      await env.onVerified?.(results.filter((r) => r.verdict === 'verified').map((r) => r.mac));
       ctx.progress(total, total, `${verified} of ${total} verified`);
     },
   };

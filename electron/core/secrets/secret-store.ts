@@ -1,6 +1,9 @@
 // The only door to credentials. The app backs it with Electron safeStorage (OS keychain),
 // the CLI with environment variables or a prompt, tests with memory. Nothing behind this
-// interface is ever written to the site workspace.
+// interface is ever written to the site workspace. Credential names: secret-key.ts.
+import type { SecretKey } from './secret-key';
+
+export { secretKeys, type SecretKey } from './secret-key';
 
 export interface SecretStore {
   get(key: SecretKey): Promise<string | undefined>;
@@ -8,23 +11,12 @@ export interface SecretStore {
   delete(key: SecretKey): Promise<void>;
   /** Keys only, never values. */
   list(): Promise<SecretKey[]>;
+  /**
+   * False when a value set here is gone when the process ends (the CLI's environment store). Fieldkit
+   * then never invents a secret the phones would keep (a site's admin secret): it asks for it instead.
+   */
+  readonly persistent?: boolean;
 }
-
-/** Secret names are structured so that the UI can say what is missing without seeing values. */
-export type SecretKey =
-  | 'phone-admin-password'
-  | `phone-admin-password:${string}` // per phone (MAC, 12 uppercase hex) when it differs from the site default
-  | `sip-password:${string}` // per phone, keyed by MAC (12 uppercase hex)
-  | `sftp-password:${string}` // per provisioning target id
-  | `sftp-private-key:${string}`; // per provisioning target id (PEM)
-
-export const secretKeys = {
-  adminPassword: (): SecretKey => 'phone-admin-password',
-  phoneAdminPassword: (mac12: string): SecretKey => `phone-admin-password:${mac12}`,
-  sipPassword: (mac12: string): SecretKey => `sip-password:${mac12}`,
-  sftpPassword: (targetId: string): SecretKey => `sftp-password:${targetId}`,
-  sftpPrivateKey: (targetId: string): SecretKey => `sftp-private-key:${targetId}`,
-};
 
 export class MemorySecretStore implements SecretStore {
   readonly #values = new Map<SecretKey, string>();

@@ -10,6 +10,7 @@
 // make it unreadable and protect nothing. Old values stay known after a secret changes, so a log of
 // yesterday's password is still hidden.
 import { redactCfgText } from '../config/redact';
+import { FACTORY_ADMIN_PASSWORD } from '../secrets/admin-passwords';
 import { redactPatterns } from './redact-patterns';
 import type { SecretKey, SecretStore } from '../secrets/secret-store';
 
@@ -44,7 +45,8 @@ export class Redactor {
 
   /** Adds a value that must never be shown (e.g. a password typed for one connection). */
   learn(value: string, label = 'secret'): this {
-    if (value.length < MIN_SECRET_LENGTH) return this;
+    // the factory default is printed in every manual: hiding it would only garble messages that name it
+    if (value.length < MIN_SECRET_LENGTH || value === FACTORY_ADMIN_PASSWORD) return this;
     for (const variant of encodings(value)) {
       if (!this.#variants.has(variant)) {
         this.#variants.set(variant, label);

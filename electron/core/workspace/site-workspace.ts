@@ -6,8 +6,10 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { FieldkitError } from '../util/errors';
 import { readTextIfExists, writeJsonAtomic } from './atomic-file';
+import { assertOrdinaryFolder, makeSiteFolder } from './site-folders';
 
 export const SITE_FILE = 'fieldkit-site.json';
+// certificates/ (the CA bundle, the HTTPS server's certificate) is made when the first one is imported
 export const SITE_FOLDERS = ['inventory', 'configs', 'firmware', 'journal', 'reports', 'checklist'] as const;
 export type SiteFolder = (typeof SITE_FOLDERS)[number];
 
@@ -94,6 +96,7 @@ export class SiteWorkspace {
     const parsed = SiteInputSchema.safeParse(input);
     if (!parsed.success)
       throw new FieldkitError('invalid-input', `The site details are not valid: ${formatZodIssues(parsed.error)}`);
+    await assertOrdinaryFolder(root);
     if (await readTextIfExists(join(root, SITE_FILE))) {
       throw new FieldkitError(
         'workspace-exists',
@@ -117,7 +120,8 @@ export class SiteWorkspace {
       createdAt: stamp,
       updatedAt: stamp,
     };
-    await mkdir(root, { recursive: true });
+    // one level at a time, after checking it is an ordinary disk (recursive mkdir never returns on /proc)
+    await makeSiteFolder(root);
     for (const folder of SITE_FOLDERS) await mkdir(join(root, folder), { recursive: true });
     await writeJsonAtomic(join(root, SITE_FILE), meta);
     return new SiteWorkspace(root, meta);

@@ -10,13 +10,14 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chown, mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PLAYBOOK_STEPS, fillTemplate, playbookIsCurrent, type PlaybookStep } from '../../../build/automation-example';
 import { startLab } from '../../sim/lab';
 import { startSshd, sshdUnavailableReason } from '../../helpers/sshd';
 import { committedCliSchema } from '../../helpers/cli';
 import { tempDir } from '../../helpers/temp-dir';
+import { testCa } from '../../helpers/test-ca';
 import type { AddressInfo } from 'node:net';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
@@ -136,6 +137,8 @@ test(
       sheet,
       ['MAC;DN;Name;Location', ...macs.map((m, i) => `${m};${2108189800 + i};User ${i + 1};Floor 2`)].join('\n'),
     );
+    const caFile = join(dir, 'customer-ca.pem');
+    await writeFile(caFile, (await testCa()).certPem);
     const vars: Record<string, unknown> = {
       fieldkit: BIN,
       site_dir: join(dir, 'sites', 'playbook'),
@@ -143,6 +146,7 @@ test(
       customer: 'ACME',
       settings_file: settingsFile,
       sheet_csv: sheet,
+      customer_ca_pem: caFile,
       scan_range: `${lab.phones[0]!.address}-${lab.phones.at(-1)!.address}`,
       sftp_url: `sftp://${sshd.user}@127.0.0.1:${sshd.port}${folder}`,
       sftp_host_key: await sshd.hostKeyFingerprint(),
@@ -153,6 +157,7 @@ test(
     const env: NodeJS.ProcessEnv = {
       FIELDKIT_DATA_DIR: join(dir, 'data'),
       FIELDKIT_ADMIN_PASSWORD: ADMIN,
+      FIELDKIT_ADMIN_SECRET: '4d'.repeat(32),
       FIELDKIT_SECRET_SFTP_PASSWORD_SFTP_127_0_0_1: sshd.password,
       ...Object.fromEntries(macs.map((m) => [`FIELDKIT_SECRET_SIP_PASSWORD_${m}`, `Sip-${m.slice(-4)}-pw`])),
     };
@@ -185,7 +190,11 @@ test(
     ].map((name) => outputs.get(name)!);
     assert.equal((discovered as unknown as unknown[]).length, PHONES);
     assert.equal(published!.published, true);
-    assert.equal((published!.counts as { new: number }).new, 4 + PHONES);
+    assert.equal(
+      (published!.counts as { new: number }).new,
+      4 + PHONES + 1,
+      'global and model files, one per phone, the CA file',
+    );
     assert.deepEqual((verified!.report as { summary: unknown }).summary, { verified: PHONES, failed: 0 });
     assert.equal(report!.draft, false);
     assert.ok(existsSync(join(String(vars.site_dir), String(report!.html))));
@@ -196,7 +205,7 @@ test(
     // A second run of the whole playbook is safe: the site exists, nothing new to publish, phones verified again.
     const again = PLAYBOOK_STEPS.find((s) => s.argv[1] === 'push')!;
     const second = await runTask(again, vars, env);
-    assert.deepEqual((JSON.parse(second[0]!.stdout).counts as { unchanged: number }).unchanged, 4 + PHONES);
+    assert.deepEqual((JSON.parse(second[0]!.stdout).counts as { unchanged: number }).unchanged, 4 + PHONES + 1);
 
     // Someone edits startup.cfg on the server: the next push refuses to overwrite it and says so (exit 1).
     const startup = join(folder, 'startup.cfg');
@@ -217,13 +226,15 @@ test(
     const forced = await fieldkit([...push, '--overwrite-changed'], env);
     assert.equal(forced.code, 0, forced.stdout + forced.stderr);
     assert.doesNotMatch(await readFile(startup, 'utf8'), /edited by hand/);
-    const backups = await readdir(join(folder, '.fieldkit-backup'));
+    // backups live beside the served folder (the server allows it), never where the phones fetch from
+    const backupDir = join(dirname(folder), '.fieldkit-backup', basename(folder));
+    const backups = await readdir(backupDir);
     const kept = backups.filter((b) => b.startsWith('startup.cfg.'));
     assert.ok(kept.length >= 1, 'the replaced file is kept');
     assert.ok(
       await Promise.any(
         kept.map(async (b) => {
-          if (!/edited by hand/.test(await readFile(join(folder, '.fieldkit-backup', b), 'utf8'))) throw new Error();
+          if (!/edited by hand/.test(await readFile(join(backupDir, b), 'utf8'))) throw new Error();
           return true;
         }),
       ),

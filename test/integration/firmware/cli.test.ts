@@ -15,12 +15,14 @@ import { startLab } from '../../sim/lab';
 import { buildFirmwareImage } from '../../sim/firmware-image';
 import { FieldkitApp } from '../../../electron/app/fieldkit-app';
 import { nodePlatform } from '../../../electron/app/node-platform';
+import { testCa } from '../../helpers/test-ca';
 import { deviceFor } from './fixture';
 import type { LabHandle } from '../../sim/lab';
 
 let dir: string;
 let lab: LabHandle;
 const ADMIN = '4711';
+const KEY = 'FirmwareCliKey000000001';
 const savedEnv = { ...process.env };
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -34,7 +36,8 @@ before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'fk-fwcli-'));
   const site = await SiteWorkspace.create(join(dir, 'site'), { name: 'cli' });
   const port = await freePort();
-  await saveServerConfig(site, { address: '127.0.0.1', port, pathPrefix: 'prov' });
+  // the built-in server serves only under its random key; the phones' network-given URL names it (DHCP option 66)
+  await saveServerConfig(site, { address: '127.0.0.1', port, pathPrefix: 'prov', pathKey: KEY });
   lab = await startLab(
     {
       name: 'fw-cli',
@@ -53,7 +56,7 @@ before(async () => {
         },
       ],
     },
-    { mode: 'loopback', provisioningUrl: `http://127.0.0.1:${port}/prov/` },
+    { mode: 'loopback', provisioningUrl: `http://127.0.0.1:${port}/prov/${KEY}/` },
   );
   const at = new Date().toISOString();
   await site.writeJson(DEVICES_FILE, DevicesFileSchema, {
@@ -67,6 +70,8 @@ before(async () => {
   // The site's configuration, generated and published to the built-in server as a technician does before a run.
   process.env.FIELDKIT_DATA_DIR = join(dir, 'data');
   process.env.FIELDKIT_ADMIN_PASSWORD = ADMIN;
+  // the site's secret, from which each phone's own admin password is derived (the CLI's store keeps nothing)
+  process.env.FIELDKIT_ADMIN_SECRET = 'c0ffee'.repeat(10) + 'c0de';
   const macs = lab.phones.map((ph) => ph.mac.replace(/:/g, ''));
   for (const m of macs) process.env[`FIELDKIT_SECRET_SIP_PASSWORD_${m}`] = `pw-${m}`;
   const app = new FieldkitApp(nodePlatform({ appDataDir: join(dir, 'data') }));
@@ -83,6 +88,7 @@ before(async () => {
       provisioning: { protocol: 'HTTP', server: '127.0.0.1', port, path: 'prov' },
     },
   });
+  await call('ca.import', { pem: (await testCa()).certPem }); // TLS (the default) needs the customer's CA
   await app.shutdown();
   const generated = await cli('generate');
   assert.equal(generated.code, 0, generated.out + generated.err);

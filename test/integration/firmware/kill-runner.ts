@@ -22,7 +22,12 @@ const jobs = new JobManager(() => site.path('journal'), { onUpdate: () => undefi
 jobs.register(
   createFirmwareWaveJob({
     site: () => site,
-    secrets: new MemorySecretStore({ 'phone-admin-password': '22222' }),
+    // Fieldkit's credential store outlives a crash: both processes hold the same site secret (the phones' own admin
+    // passwords derive from it; the run refuses to start without it)
+    secrets: new MemorySecretStore({
+      'phone-admin-password': '22222',
+      [`admin-secret:${site.meta.id}`]: '5ec7e7'.repeat(10) + '5ec7',
+    }),
     server: async () => firmwareServerOn(home, location),
   }),
 );

@@ -10,6 +10,7 @@ import { Journal } from '../../../electron/core/jobs/journal';
 import { sha256Hex } from '../../../electron/core/util/hash';
 import { BuiltinServer } from '../../../electron/core/provisioning/builtin-server';
 import { firmwareServerOn, locationFromUrl } from '../../../electron/core/firmware/firmware-server';
+import { MemorySecretStore } from '../../../electron/core/secrets/secret-store';
 import { startBench, FAST } from './fixture';
 import type { Bench } from './fixture';
 import type { FieldkitError } from '../../../electron/core/util/errors';
@@ -37,17 +38,23 @@ describe(
     after(() => b.close());
 
     test('credentials missing: refused with what to do', async () => {
-      await b.secrets.delete('phone-admin-password');
-      try {
-        const plan = await makeFirmwarePlan(b.planDeps(), { targets: TARGET, options: FAST });
-        const rail = plan.guardRails.find((r) => r.id === 'credentials-missing');
-        assert.equal(rail?.severity, 'refuse');
-        assert.equal(rail?.macs.length, 3);
-        assert.match(rail?.fix ?? '', /Credentials/);
-        assert.equal(plan.confirmToken, null);
-      } finally {
-        await b.secrets.set('phone-admin-password', '22222');
-      }
+      // The CLI's case: a store that keeps nothing (the environment) and no FIELDKIT_ADMIN_SECRET, so Fieldkit
+      // cannot derive the admin password the phones get from their configuration (and must not invent one).
+      const forgetful = Object.assign(new MemorySecretStore({ 'phone-admin-password': '22222' }), {
+        persistent: false,
+      });
+      const plan = await makeFirmwarePlan({ ...b.planDeps(), secrets: forgetful }, { targets: TARGET, options: FAST });
+      const rail = plan.guardRails.find((r) => r.id === 'credentials-missing');
+      assert.equal(rail?.severity, 'refuse', JSON.stringify(plan.guardRails));
+      assert.equal(rail?.macs.length, 3);
+      assert.match(rail?.fix ?? '', /Credentials/);
+      assert.equal(plan.confirmToken, null);
+      // with the site's secret the same plan can run
+      const ok = await makeFirmwarePlan(b.planDeps(), { targets: TARGET, options: FAST });
+      assert.equal(
+        ok.guardRails.find((r) => r.id === 'credentials-missing'),
+        undefined,
+      );
     });
 
     test('home lost its files (the built-in server restarted empty): the plan refuses, and a run of an earlier plan refuses before staging', async () => {

@@ -84,7 +84,8 @@ test('kill -9 mid-wave, resume in a new process: every phone flashed exactly onc
   for (let i = 0; ; i++) {
     const { entries } = await Journal.read(journalPath);
     if (entries.some((e) => e.type === 'phone-state' && e.state === 'flashing' && e.wave === 'wave 1')) break;
-    if (i > 600) throw new Error('wave 1 never started flashing');
+    if (i > 600)
+      throw new Error(`wave 1 never started flashing; the journal ends with ${JSON.stringify(entries.slice(-5))}`);
     await new Promise((r) => setTimeout(r, 25));
   }
   first.child.kill('SIGKILL');

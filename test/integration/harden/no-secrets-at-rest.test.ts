@@ -3,11 +3,13 @@
 // firmware wave (+ CSV) -> checklist report (HTML + PDF) -> inventory CSV -> diagnostics export -> CLI.
 // Every file of the site folder and the app data folder (journals, reports, exports), every event and
 // every console line is searched for each secret, plain and in the encodings the Redactor covers plus
-// base64 (bare and as an HTTP Basic credential): zero hits. The secrets did reach the SFTP server's
-// files and the phones' applied settings, so the search cannot pass vacuously.
+// base64 (bare and as an HTTP Basic credential), and for digests (SHA-256, SHA-1, MD5; hex and base64) of
+// every secret and of every secret-bearing file as published: zero hits. The secrets did reach the SFTP
+// server's files and the phones' applied settings, so the search cannot pass vacuously.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readdir, readFile, stat, writeFile, chown } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { FieldkitApp } from '../../../electron/app/fieldkit-app';
@@ -20,9 +22,13 @@ import { startLab } from '../../sim/lab';
 import { tempDir } from '../../helpers/temp-dir';
 import { startSshd, sshdUnavailableReason } from '../../helpers/sshd';
 import { callsOf } from '../../helpers/app-calls';
+import { testCa } from '../../helpers/test-ca';
+import { deriveAdminPassword } from '../../../electron/core/secrets/admin-passwords';
 import { freePort } from './harden-kit';
 
-const ADMIN = '8675309142';
+/** What the lab phones have before Fieldkit provisions them (an earlier installer's, site-wide). */
+const ADMIN = '3675309142';
+const KEY = 'SecretsTestKey0000000001';
 const sipPassword = (mac12: string) => `Zq7&Sip-${mac12.slice(-4)}`;
 const noSshd = sshdUnavailableReason();
 
@@ -31,7 +37,16 @@ function needles(secret: string, user?: string): string[] {
   const forms = new Set(encodings(secret));
   forms.add(Buffer.from(secret).toString('base64').replace(/=+$/, ''));
   if (user) forms.add(Buffer.from(`${user}:${secret}`).toString('base64').replace(/=+$/, ''));
+  for (const d of digests(secret)) forms.add(d);
   return [...forms];
+}
+
+/** A hash of secret-bearing bytes is as good as the bytes for a short numeric password (issue 13 §1). */
+function digests(bytes: string | Uint8Array): string[] {
+  return ['sha256', 'sha1', 'md5'].flatMap((alg) => {
+    const d = createHash(alg).update(bytes).digest();
+    return [d.toString('hex'), d.toString('base64').replace(/=+$/, '')];
+  });
 }
 
 async function filesUnder(dir: string): Promise<string[]> {
@@ -109,7 +124,8 @@ test(
           },
         ],
       },
-      { mode: 'loopback', provisioningUrl: `http://127.0.0.1:${port}/prov/` },
+      // the phones' network-given configuration server (DHCP option 66) names the built-in server's key
+      { mode: 'loopback', provisioningUrl: `http://127.0.0.1:${port}/prov/${KEY}/` },
     );
     t.after(() => lab.stop());
     const macs = lab.phones.map((p) => p.mac.replace(/:/g, ''));
@@ -120,7 +136,10 @@ test(
     const exportsDir = join(dir, 'exports');
     await mkdir(exportsDir);
     const app = new FieldkitApp(nodePlatform({ appDataDir: appData, defaultSitesRoot: dir, secrets }));
-    t.after(() => app.shutdown());
+    // bounded: a job that ignores its cancel must not keep the process (and the lab's ports) alive after a failure
+    t.after(() =>
+      Promise.race([app.shutdown().catch(() => undefined), new Promise((r) => setTimeout(r, 10_000).unref())]),
+    );
     const events: unknown[] = [];
     app.events.subscribe((name, payload) => events.push({ name, payload }));
     const { ok, runJob } = callsOf(app);
@@ -155,6 +174,8 @@ test(
       },
     });
     for (const mac of macs) await ok('credentials.set', { key: `sip-password:${mac}`, value: sipPassword(mac) });
+    await ok('ca.import', { pem: (await testCa()).certPem });
+    await ok('provisioning.server.start', { config: { address: '127.0.0.1', port, pathPrefix: 'prov', pathKey: KEY } });
     const generated = await ok('config.generate', {});
     assert.equal(generated.readyToPublish, true, JSON.stringify(generated.missingCredentials));
 
@@ -181,15 +202,20 @@ test(
       onServer.includes(`sip line1 password: ${sipPassword(macs[0]!)}`),
       'the SIP password reached the SFTP server',
     );
+    const siteId = (await ok('site.current', {}))!.id;
+    const siteSecret = (await secrets.get(`admin-secret:${siteId}`))!;
+    assert.match(siteSecret, /^[0-9a-f]{64}$/, 'generation made the site secret, in the credential store');
+    const adminOf = (mac: string) => deriveAdminPassword(siteSecret, mac);
     assert.ok(
-      (await Promise.all((await readdir(folder)).map((f) => readFile(join(folder, f), 'utf8')))).some((s) =>
-        s.includes(ADMIN),
-      ),
-      'the admin password reached the SFTP server',
+      onServer.includes(`!^admin password: ${adminOf(macs[0]!)}`),
+      "each phone's own admin password reached the SFTP server",
+    );
+    assert.ok(
+      !(await readFile(join(folder, 'startup.cfg'), 'utf8')).includes('admin password'),
+      'and none is in startup.cfg',
     );
 
     // ... and to the built-in server, from which the phones boot
-    await ok('provisioning.server.start', { config: { address: '127.0.0.1', port, pathPrefix: 'prov' } });
     const preview = await ok('provisioning.preview', { targetId: 'builtin' });
     await runJob('publish', { targetId: 'builtin', previewToken: preview.token });
     const plan = await ok('phones.rebootPlan', { all: true });
@@ -202,7 +228,11 @@ test(
         sipPassword(macs[i]!),
         'the phone applied its SIP password',
       );
-      assert.equal(lab.phone(info.mac).setting('admin password'), ADMIN, 'the phone applied the admin password');
+      assert.equal(
+        lab.phone(info.mac).setting('admin password'),
+        adminOf(macs[i]!),
+        'the phone applied its own admin password',
+      );
     }
 
     // firmware wave through the firmware API, then its before/after CSV export
@@ -249,10 +279,22 @@ test(
 
     // the search
     const secretList: { name: string; value: string; user?: string }[] = [
-      { name: 'admin password', value: ADMIN, user: 'admin' },
+      { name: 'previous admin password', value: ADMIN, user: 'admin' },
+      { name: 'site admin secret', value: siteSecret },
+      ...macs.map((m) => ({ name: `admin password ${m}`, value: adminOf(m), user: 'admin' })),
       { name: 'SFTP password', value: sshd.password, user: sshd.user },
       ...macs.map((m) => ({ name: `SIP password ${m}`, value: sipPassword(m) })),
     ];
+    // every file as the phones get it (the SFTP server holds the same bytes the built-in server serves)
+    const published = await Promise.all(
+      (await readdir(folder, { withFileTypes: true }))
+        .filter((e) => e.isFile())
+        .map(async (e) => ({ name: e.name, bytes: await readFile(join(folder, e.name)) })),
+    );
+    // a file that carries a secret (the phones' own files) is as good as the secret when its digest is known; the
+    // global files carry none, so their plain digests (e.g. in the generated set's manifest) give nothing away
+    const secretBearing = published.filter((f) => secretList.some((s) => f.bytes.includes(s.value)));
+    const fileDigests = secretBearing.flatMap((f) => digests(f.bytes).map((d) => ({ name: `digest of ${f.name}`, d })));
     const files = [...(await filesUnder(siteDir)), ...(await filesUnder(appData)), ...(await filesUnder(exportsDir))];
     let bytes = 0;
     const hits: string[] = [];
@@ -263,19 +305,25 @@ test(
       for (const s of secretList)
         for (const n of needles(s.value, s.user))
           if (text.includes(n)) hits.push(`${file}: ${s.name} as ${JSON.stringify(n)}`);
+      for (const f of fileDigests) if (text.includes(f.d)) hits.push(`${file}: ${f.name}`);
     }
     const journals = files.filter((f) => f.endsWith('.jsonl'));
     t.diagnostic(
-      `secrets scan: ${files.length} files (${bytes} bytes; ${journals.length} journals, ${files.filter((f) => f.endsWith('.pdf')).length} PDF, ${files.filter((f) => f.endsWith('.html')).length} HTML), ${secretList.length} secrets x their encodings, ${hits.length} hits`,
+      `secrets scan: ${files.length} files (${bytes} bytes; ${journals.length} journals, ${files.filter((f) => f.endsWith('.pdf')).length} PDF, ${files.filter((f) => f.endsWith('.html')).length} HTML), ${secretList.length} secrets x their encodings and digests, digests of ${secretBearing.length} of ${published.length} published files (those with a secret), ${hits.length} hits`,
     );
     assert.deepEqual(hits, []);
     // The same search finds them where they belong (the scanner itself works).
     const serverText = (await Promise.all((await filesUnder(folder)).map((f) => readFile(f, 'utf8')))).join('\n');
-    for (const s of secretList.filter((x) => x.name !== 'SFTP password'))
+    for (const s of secretList.filter((x) => /^(admin|SIP) password/.test(x.name)))
       assert.ok(
         needles(s.value).some((n) => serverText.includes(n)),
         `${s.name} found on the SFTP server`,
       );
+    assert.ok(
+      macs.every((m) => secretBearing.some((f) => f.name === `${m}.cfg`)),
+      "the digest search had every phone's own file to look for",
+    );
+    assert.equal(fileDigests.length, 6 * secretBearing.length);
     assert.ok(journals.length >= 7, `journals of every job were searched (${journals.length})`);
     assert.ok(files.some((f) => f.endsWith('.pdf')) && files.some((f) => f.endsWith('.html')));
     assert.ok(

@@ -12,11 +12,15 @@ import { MemorySecretStore } from '../../../electron/core/secrets/secret-store';
 import { envNameFor } from '../../../electron/core/secrets/env-secret-store';
 import { Journal } from '../../../electron/core/jobs/journal';
 import { startLab, type LabHandle } from '../../sim/lab';
+import { testCa } from '../../helpers/test-ca';
 import { freePort, startAndKill, stepsDoneTwice } from './harden-kit';
 import type { SecretKey } from '../../../electron/core/secrets/secret-store';
 import type { CallName, CallOutput } from '../../../electron/api/contract';
 
-const ADMIN = '5566778899';
+const ADMIN = '3566778899';
+/** The site's admin secret (admin passwords are derived from it), given to child processes as the CLI gets it. */
+const SITE_SECRET = 'f0'.repeat(32);
+const KEY = 'FaultsTestKey0000000001';
 const PHONES = 12;
 
 describe('phone and network faults on a 12-phone lab', () => {
@@ -34,8 +38,10 @@ describe('phone and network faults on a 12-phone lab', () => {
   };
   const runJob = async (kind: string, params: unknown) =>
     app.jobManager().wait((await ok('jobs.start', { kind, params })).id);
-  const childEnv = () =>
-    Object.fromEntries(Object.entries(secretValues).map(([k, v]) => [envNameFor(k as SecretKey), v]));
+  const childEnv = () => ({
+    ...Object.fromEntries(Object.entries(secretValues).map(([k, v]) => [envNameFor(k as SecretKey), v])),
+    FIELDKIT_ADMIN_SECRET: SITE_SECRET,
+  });
   const restarts = (mac: string, sinceSeq: number) =>
     lab.phone(mac).history.filter((e) => e.seq > sinceSeq && e.type === 'boot-started').length;
   const seqs = () => new Map(lab.phones.map((p) => [p.mac, lab.phone(p.mac).lastSeq]));
@@ -67,7 +73,7 @@ describe('phone and network faults on a 12-phone lab', () => {
           },
         ],
       },
-      { mode: 'loopback', provisioningUrl: `http://127.0.0.1:${port}/prov/` },
+      { mode: 'loopback', provisioningUrl: `http://127.0.0.1:${port}/prov/${KEY}/` },
     );
     macs = lab.phones.map((p) => mac12(p.mac));
     for (const m of macs) secretValues[`sip-password:${m}`] = `f-${m.slice(-4)}`;
@@ -75,9 +81,15 @@ describe('phone and network faults on a 12-phone lab', () => {
     siteDir = join(dir, 'site');
     appDataDir = join(dir, 'data');
     app = new FieldkitApp(
-      nodePlatform({ appDataDir, secrets: new MemorySecretStore(secretValues as Partial<Record<SecretKey, string>>) }),
+      nodePlatform({
+        appDataDir,
+        defaultSitesRoot: dir,
+        secrets: new MemorySecretStore(secretValues as Partial<Record<SecretKey, string>>),
+      }),
     );
     await ok('site.create', { dir: siteDir, name: 'Faults' });
+    await ok('credentials.set', { key: `admin-secret:${(await ok('site.current', {}))!.id}`, value: SITE_SECRET });
+    await ok('ca.import', { pem: (await testCa()).certPem });
     await ok('inventory.importCsv', {
       text: ['MAC;DN;Name', ...macs.map((m, i) => `${m};${3100 + i};U${i}`)].join('\n'),
     });
@@ -90,7 +102,7 @@ describe('phone and network faults on a 12-phone lab', () => {
         fieldkitHost: '127.0.0.1',
       },
     });
-    await ok('provisioning.server.start', { config: { address: '127.0.0.1', port, pathPrefix: 'prov' } });
+    await ok('provisioning.server.start', { config: { address: '127.0.0.1', port, pathPrefix: 'prov', pathKey: KEY } });
   });
   after(async () => {
     await app?.shutdown();

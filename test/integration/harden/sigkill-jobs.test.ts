@@ -4,6 +4,7 @@
 // scan works and the inventory file is intact. (Firmware waves: test/integration/firmware/sigkill-resume.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
 import { chown, mkdir, readFile, readdir, stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
@@ -17,20 +18,31 @@ import { callsOf } from '../../helpers/app-calls';
 import { startLab } from '../../sim/lab';
 import { tempDir } from '../../helpers/temp-dir';
 import { startSshd, sshdUnavailableReason } from '../../helpers/sshd';
+import { testCa } from '../../helpers/test-ca';
 import { startAndKill, stepsDoneTwice } from './harden-kit';
 import type { SecretKey } from '../../../electron/core/secrets/secret-store';
+
+/** The site's admin secret, in the app's store and (as the CLI gets it) in the child's environment. */
+const SITE_SECRET = '7a'.repeat(32);
 
 async function newApp(t: Parameters<typeof tempDir>[0], secrets: Record<string, string> = {}) {
   const dir = await tempDir(t, 'fk-kill-');
   const appDataDir = join(dir, 'data');
   const siteDir = join(dir, 'site');
   const store = new MemorySecretStore(secrets as Partial<Record<SecretKey, string>>);
-  const app = new FieldkitApp(nodePlatform({ appDataDir, secrets: store, mdnsInterface: '127.0.0.1' }));
+  const app = new FieldkitApp(
+    nodePlatform({ appDataDir, defaultSitesRoot: dir, secrets: store, mdnsInterface: '127.0.0.1' }),
+  );
   t.after(() => app.shutdown());
   const { ok } = callsOf(app);
-  await ok('site.create', { dir: siteDir, name: 'Kill site' });
+  const site = await ok('site.create', { dir: siteDir, name: 'Kill site' });
+  await store.set(`admin-secret:${site.id}`, SITE_SECRET);
+  await ok('ca.import', { pem: (await testCa()).certPem });
   /** The child gets the same secrets the way the CLI does: from the environment. */
-  const env = Object.fromEntries(Object.entries(secrets).map(([k, v]) => [envNameFor(k as SecretKey), v]));
+  const env = {
+    ...Object.fromEntries(Object.entries(secrets).map(([k, v]) => [envNameFor(k as SecretKey), v])),
+    FIELDKIT_ADMIN_SECRET: SITE_SECRET,
+  };
   return { dir, appDataDir, siteDir, app, ok, env };
 }
 
@@ -65,97 +77,122 @@ test('self-test: kill -9 after 10 steps, resume: finished, no step done twice', 
 });
 
 const noSshd = sshdUnavailableReason();
-test(
-  'publish to a real sshd: kill -9 after the first batch, resume: every file on the server, none sent twice',
-  { timeout: 120_000, skip: noSshd ?? false },
-  async (t) => {
-    const sshd = await startSshd();
-    t.after(() => sshd.cleanup());
-    const macs = Array.from(
-      { length: 100 },
-      (_, i) => `00085D77${(i + 1).toString(16).toUpperCase().padStart(4, '0')}`,
-    );
-    const secrets: Record<string, string> = {
-      'phone-admin-password': '4455667788',
-      'sftp-password:srv': sshd.password,
-    };
-    for (const m of macs) secrets[`sip-password:${m}`] = `kill-${m.slice(-4)}`;
-    const { app, ok, appDataDir, siteDir, env } = await newApp(t, secrets);
-    await ok('inventory.importCsv', {
-      text: ['MAC;DN;Name;Model', ...macs.map((m, i) => `${m};${2100 + i};U${i};${i % 2 ? '6865i' : '6867i'}`)].join(
-        '\n',
-      ),
-    });
-    await ok('config.settings.save', {
-      settings: {
-        siteName: 'Kill',
-        osv: { proxy: { host: '10.0.0.1' }, transport: 'tls', trustedCaFile: 'osv-ca.pem' },
-        ntp: { server1: '10.0.0.1' },
-        provisioning: { protocol: 'HTTP', server: '10.0.0.2', port: 80, path: 'prov' },
-      },
-    });
-    const generated = await ok('config.generate', {});
-    assert.equal(
-      generated.readyToPublish,
-      true,
-      JSON.stringify({
-        missing: generated.missingCredentials,
-        findings: generated.findings.filter((f) => f.severity === 'error'),
-      }).slice(0, 1000),
-    );
-    const folder = join(sshd.home, 'prov');
-    await mkdir(folder);
-    const home = await stat(sshd.home);
-    await chown(folder, home.uid, home.gid);
-    await ok('provisioning.saveTarget', {
-      target: { id: 'srv', kind: 'sftp', url: `sftp://${sshd.user}@127.0.0.1:${sshd.port}${folder}`, auth: 'password' },
-    });
-    await ok('provisioning.trustHostKey', {
-      targetId: 'srv',
-      fingerprint: (await ok('provisioning.hostKey', { targetId: 'srv' })).fingerprint,
-    });
-    const preview = await ok('provisioning.preview', { targetId: 'srv' });
-    assert.equal(preview.files.length, 104);
-    await app.closeSite();
+/** Fieldkit's temporary files in a served folder (whole configurations, passwords included). */
+const temporaries = (folder: string) => readdirSync(folder).filter((f) => f.endsWith('.fieldkit-tmp'));
 
-    const killed = await startAndKill({
-      appDataDir,
-      siteDir,
-      env,
-      kind: 'publish',
-      params: { targetId: 'srv', previewToken: preview.token },
-      killWhen: (e) => e.some((x) => x.type === 'step-done'),
-    });
-    const before = killed.entries.filter((e) => e.type === 'step-done').map((e) => String(e.key));
-    t.diagnostic(
-      `killed after ${before.length} of 7 batches (${(await readdir(folder)).filter((f) => f.endsWith('.cfg')).length} files on the server)`,
-    );
-    assert.ok(before.length < 7, 'killed mid-way');
-
-    await app.openSite(siteDir);
-    const done = await resumeAndWait(app, killed.id);
-    assert.equal(done.state, 'succeeded', done.error);
-    const { entries } = await Journal.read(join(siteDir, 'journal', `${killed.id}.jsonl`));
-    assert.deepEqual(stepsDoneTwice(entries), []);
-    for (const key of before)
-      assert.equal(
-        entries.filter((e) => e.type === 'step-begin' && e.key === key).length,
-        1,
-        `${key} was not sent again`,
+for (const next of ['resume', 'new push'] as const)
+  test(
+    next === 'resume'
+      ? 'publish to a real sshd: kill -9 after the first batch, resume: every file on the server, none sent twice'
+      : "publish to a real sshd: kill -9 mid-upload, then a new push instead of resume: the killed job's temporaries are swept (issue 13 §5)",
+    { timeout: 120_000, skip: noSshd ?? false },
+    async (t) => {
+      const sshd = await startSshd();
+      t.after(() => sshd.cleanup());
+      const macs = Array.from(
+        { length: 100 },
+        (_, i) => `00085D77${(i + 1).toString(16).toUpperCase().padStart(4, '0')}`,
       );
-    const onServer = (await readdir(folder)).filter((f) => !f.startsWith('.'));
-    for (const f of preview.files) {
-      assert.ok(onServer.includes(f.name), `${f.name} on the server`);
-    }
-    assert.ok(
-      !onServer.some((f) => /\.tmp|\.part|fieldkit-tmp/i.test(f)),
-      `no half-written file under a visible name: ${onServer.filter((f) => !f.endsWith('.cfg')).join(', ')}`,
-    );
-    const mine = await readFile(join(folder, `${macs[42]}.cfg`), 'utf8');
-    assert.match(mine, /sip line1 password: kill-/);
-    assert.ok(createHash('sha256').update(mine).digest('hex').length === 64);
-  },
-);
+      const secrets: Record<string, string> = {
+        'phone-admin-password': '3455667788',
+        'sftp-password:srv': sshd.password,
+      };
+      for (const m of macs) secrets[`sip-password:${m}`] = `kill-${m.slice(-4)}`;
+      const { app, ok, appDataDir, siteDir, env } = await newApp(t, secrets);
+      await ok('inventory.importCsv', {
+        text: ['MAC;DN;Name;Model', ...macs.map((m, i) => `${m};${2100 + i};U${i};${i % 2 ? '6865i' : '6867i'}`)].join(
+          '\n',
+        ),
+      });
+      await ok('config.settings.save', {
+        settings: {
+          siteName: 'Kill',
+          osv: { proxy: { host: '10.0.0.1' }, transport: 'tls', trustedCaFile: 'osv-ca.pem' },
+          ntp: { server1: '10.0.0.1' },
+          provisioning: { protocol: 'HTTP', server: '10.0.0.2', port: 80, path: 'prov' },
+        },
+      });
+      const generated = await ok('config.generate', {});
+      assert.equal(
+        generated.readyToPublish,
+        true,
+        JSON.stringify({
+          missing: generated.missingCredentials,
+          findings: generated.findings.filter((f) => f.severity === 'error'),
+        }).slice(0, 1000),
+      );
+      const folder = join(sshd.home, 'prov');
+      await mkdir(folder);
+      const home = await stat(sshd.home);
+      await chown(folder, home.uid, home.gid);
+      await ok('provisioning.saveTarget', {
+        target: {
+          id: 'srv',
+          kind: 'sftp',
+          url: `sftp://${sshd.user}@127.0.0.1:${sshd.port}${folder}`,
+          auth: 'password',
+        },
+      });
+      await ok('provisioning.trustHostKey', {
+        targetId: 'srv',
+        fingerprint: (await ok('provisioning.hostKey', { targetId: 'srv' })).fingerprint,
+      });
+      const preview = await ok('provisioning.preview', { targetId: 'srv' });
+      assert.equal(preview.files.length, 105, '100 phone files, 4 global and model files, the CA bundle');
+      await app.closeSite();
+
+      const killed = await startAndKill({
+        appDataDir,
+        siteDir,
+        env,
+        kind: 'publish',
+        params: { targetId: 'srv', previewToken: preview.token },
+        // mid-upload: temporaries of the batches in flight are on the server
+        killWhen: (e) => e.some((x) => x.type === 'step-done') && temporaries(folder).length > 0,
+      });
+      const before = killed.entries.filter((e) => e.type === 'step-done').map((e) => String(e.key));
+      const leftover = temporaries(folder);
+      t.diagnostic(
+        `killed after ${before.length} of 7 batches (${(await readdir(folder)).filter((f) => f.endsWith('.cfg')).length} files and ${leftover.length} temporaries on the server)`,
+      );
+      assert.ok(before.length < 7, 'killed mid-way');
+      assert.ok(leftover.length > 0, 'the kill left temporaries behind');
+
+      await app.openSite(siteDir);
+      if (next === 'new push') {
+        // the technician previews and publishes again instead of resuming the killed job
+        const again = await ok('provisioning.preview', { targetId: 'srv' });
+        assert.deepEqual(temporaries(folder), [], "the preview swept the killed job's temporaries");
+        const job = await ok('jobs.start', { kind: 'publish', params: { targetId: 'srv', previewToken: again.token } });
+        assert.equal((await app.jobManager().wait(job.id)).state, 'succeeded');
+        const served = readdirSync(folder);
+        for (const f of preview.files) assert.ok(served.includes(f.name), `${f.name} on the server`);
+        assert.deepEqual(temporaries(folder), [], 'none left after the new push');
+        return;
+      }
+      const done = await resumeAndWait(app, killed.id);
+      assert.equal(done.state, 'succeeded', done.error);
+      const { entries } = await Journal.read(join(siteDir, 'journal', `${killed.id}.jsonl`));
+      assert.deepEqual(stepsDoneTwice(entries), []);
+      for (const key of before)
+        assert.equal(
+          entries.filter((e) => e.type === 'step-begin' && e.key === key).length,
+          1,
+          `${key} was not sent again`,
+        );
+      const onServer = (await readdir(folder)).filter((f) => !f.startsWith('.'));
+      for (const f of preview.files) {
+        assert.ok(onServer.includes(f.name), `${f.name} on the server`);
+      }
+      assert.ok(
+        !onServer.some((f) => /\.tmp|\.part|fieldkit-tmp/i.test(f)),
+        `no half-written file under a visible name: ${onServer.filter((f) => !f.endsWith('.cfg')).join(', ')}`,
+      );
+      const mine = await readFile(join(folder, `${macs[42]}.cfg`), 'utf8');
+      assert.match(mine, /sip line1 password: kill-/);
+      assert.ok(createHash('sha256').update(mine).digest('hex').length === 64);
+    },
+  );
 
 test(
   'discovery is not resumable: a killed scan shows as interrupted, resume is refused, a new scan works, the inventory is intact',

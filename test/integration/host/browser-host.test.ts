@@ -157,6 +157,12 @@ test('files outside the renderer folder cannot be read', async () => {
   assert.equal((await send('/../secret.txt', { headers: cookie })).status, 404);
   assert.equal((await send('/%2e%2e/secret.txt', { headers: cookie })).status, 404);
   assert.equal((await send('/..%2fsecret.txt', { headers: cookie })).status, 404);
+  // a broken % escape is bad input (400), not an internal error (D10)
+  for (const path of ['/%', '/%E0%A4%A', '/..%c0%af..']) {
+    const r = await send(path, { headers: cookie });
+    assert.equal(r.status, 400, path);
+    assert.match(r.body, /broken % escape/);
+  }
 });
 
 test('bad bodies get clear errors; oversized bodies are cut off', async () => {
@@ -201,7 +207,7 @@ test('the event socket needs the token and our own Origin', async () => {
   const created = await send('/api/call/site.create', {
     method: 'POST',
     headers: callHeaders(),
-    body: JSON.stringify({ name: 'WS site', dir: join(dir, 'ws-site') }),
+    body: JSON.stringify({ name: 'WS site', dir: join(dir, 'sites', 'ws-site') }),
   });
   assert.equal(JSON.parse(created.body).ok, true);
   assert.equal((await got).name, 'site.changed');

@@ -6,8 +6,9 @@ import { join } from 'node:path';
 import { runCli } from '../../../electron/cli';
 import { startLab } from '../../sim/lab';
 import { tempDir } from '../../helpers/temp-dir';
+import { makeTestCa, testCa } from '../../helpers/test-ca';
 
-const ADMIN = '7391548260';
+const ADMIN = '3391548260';
 
 async function cli(args: string[]) {
   const out: string[] = [];
@@ -44,7 +45,10 @@ test('generate, reboot (plan, then --yes) and verify from the command line', { t
     process.env = saved;
   });
   process.env.FIELDKIT_DATA_DIR = join(dir, 'data');
+  process.env.FIELDKIT_SITES_DIR = dir;
   process.env.FIELDKIT_ADMIN_PASSWORD = ADMIN;
+  // the command line keeps no secret: the site's admin secret comes from the environment
+  process.env.FIELDKIT_ADMIN_SECRET = '9c'.repeat(32);
 
   assert.equal((await cli(['site', 'create', site, '--name', 'CLI site'])).code, 0);
   const { FieldkitApp } = await import('../../../electron/app/fieldkit-app');
@@ -70,6 +74,26 @@ test('generate, reboot (plan, then --yes) and verify from the command line', { t
     },
   });
   await app.shutdown();
+
+  // TLS without the customer's CA: generate says what to do; `fieldkit ca import` does it
+  const noCa = await cli(['generate', '--json', '--site', site]);
+  assert.match(noCa.out, /fieldkit ca import <file\.pem>/);
+  const { writeFile } = await import('node:fs/promises');
+  const expired = await makeTestCa({ name: 'Expired CA', notBefore: new Date(Date.now() - 90 * 86_400_000), days: 30 });
+  await writeFile(join(dir, 'expired.pem'), expired.certPem);
+  const refused = await cli(['ca', 'import', join(dir, 'expired.pem'), '--site', site]);
+  assert.equal(refused.code, 1);
+  assert.match(refused.err, /expired on/);
+  await writeFile(join(dir, 'ca.pem'), (await testCa()).certPem);
+  const imported = await cli(['ca', 'import', join(dir, 'ca.pem'), '--site', site, '--json']);
+  assert.equal(imported.code, 0, imported.out + imported.err);
+  assert.deepEqual((({ imported: i, publishedAs }) => ({ i, publishedAs }))(JSON.parse(imported.out)), {
+    i: true,
+    publishedAs: 'ca.pem',
+  });
+  const shown = await cli(['ca', 'show', '--site', site]);
+  assert.equal(shown.code, 0);
+  assert.match(shown.out, /Test Customer Root CA[\s\S]*valid until \d{4}-\d\d-\d\d \(\d+ days left\)/);
 
   const missing = await cli(['generate', '--json', '--site', site]);
   assert.equal(missing.code, 1, 'not ready: SIP passwords missing');

@@ -15,9 +15,13 @@ import { startLab } from '../../sim/lab';
 import { tempDir } from '../../helpers/temp-dir';
 import { startSshd, sshdUnavailableReason } from '../../helpers/sshd';
 import { callsOf } from '../../helpers/app-calls';
+import { testCa } from '../../helpers/test-ca';
 import type { AddressInfo } from 'node:net';
 
-const ADMIN = '7391548260';
+/** What the phones have before Fieldkit provisions them (entered as the site's current admin password). */
+const ADMIN = '3391548260';
+/** The built-in server's key, as the site's DHCP option 66 names it. */
+const KEY = 'LoopTestKey000000000001';
 const PHONES = 20;
 const sipPassword = (mac: string) => `Sip-${mac.slice(-4)}-pw`;
 
@@ -76,6 +80,7 @@ type Env = Awaited<ReturnType<typeof setUp>>;
 async function discoverAndGenerate(
   { lab, ok, runJob }: Env,
   provisioning: { server: string; port: number; path: string },
+  beforeGenerate: () => Promise<unknown> = async () => undefined,
 ) {
   const last = lab.phones.at(-1)!.address;
   // the phones' admin password first: discovery reads each phone's MAC from /sysinfo.html with it
@@ -112,6 +117,8 @@ async function discoverAndGenerate(
       fieldkitHost: '127.0.0.1',
     },
   });
+  await ok('ca.import', { pem: (await testCa()).certPem });
+  await beforeGenerate();
   const first = await ok('config.generate', {});
   assert.equal(first.publishable, true, JSON.stringify(first.findings.filter((f) => f.severity === 'error')));
   assert.equal(first.readyToPublish, false);
@@ -119,13 +126,13 @@ async function discoverAndGenerate(
   for (const mac of macs) await ok('credentials.set', { key: `sip-password:${mac}`, value: sipPassword(mac) });
   const report = await ok('config.generate', {});
   assert.equal(report.readyToPublish, true);
-  assert.equal(report.files.length, 4 + PHONES);
+  assert.equal(report.files.length, 4 + PHONES + 1, 'with the CA bundle');
   return macs;
 }
 
 async function publish({ ok, runJob }: Env, targetId: string) {
   const preview = await ok('provisioning.preview', { targetId });
-  assert.equal(preview.counts.new, 4 + PHONES);
+  assert.equal(preview.counts.new, 4 + PHONES + 1);
   assert.ok(
     preview.files.every((f) => !f.diffVsTarget.includes(ADMIN)),
     'the preview hides secrets',
@@ -213,9 +220,10 @@ async function rebootAndVerify(env: Env, macs: string[], builtin: boolean) {
 
 test('the whole loop over the built-in server: 20 phones, one down at reboot', { timeout: 120_000 }, async (t) => {
   const port = await freePort();
-  const env = await setUp(t, '127.93.0.0', `http://127.0.0.1:${port}/prov/`);
-  const macs = await discoverAndGenerate(env, { server: '127.0.0.1', port, path: 'prov' });
-  await env.ok('provisioning.server.start', { config: { address: '127.0.0.1', port, pathPrefix: 'prov' } });
+  const env = await setUp(t, '127.93.0.0', `http://127.0.0.1:${port}/prov/${KEY}/`);
+  const macs = await discoverAndGenerate(env, { server: '127.0.0.1', port, path: 'prov' }, () =>
+    env.ok('provisioning.server.start', { config: { address: '127.0.0.1', port, pathPrefix: 'prov', pathKey: KEY } }),
+  );
   await publish(env, 'builtin');
   const { rebootMs } = await rebootAndVerify(env, macs, true);
   t.diagnostic(`reboot of ${PHONES} phones (one down) took ${rebootMs} ms`);

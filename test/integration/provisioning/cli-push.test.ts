@@ -53,6 +53,8 @@ describe('fieldkit push', { skip: unavailable ?? false }, () => {
     url = `sftp://${sshd.user}@127.0.0.1:${sshd.port}${remote}`;
     process.env.FIELDKIT_DATA_DIR = join(root, 'appdata');
     process.env.FIELDKIT_ADMIN_PASSWORD = ADMIN_PASSWORD;
+    // the command line keeps no secret: the site's admin secret (each phone's password) comes from the environment
+    process.env.FIELDKIT_ADMIN_SECRET = '4d'.repeat(32);
     for (const [i, mac] of fx.macs.entries())
       process.env[envNameFor(secretKeys.sipPassword(mac))] = fx.secretValues[i + 1];
     process.env[envNameFor(secretKeys.sftpPassword('sftp-127-0-0-1'))] = sshd.password;

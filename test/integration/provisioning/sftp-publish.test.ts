@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { JobManager } from '../../../electron/core/jobs/job-manager';
 import { Journal } from '../../../electron/core/jobs/journal';
 import { materialize } from '../../../electron/core/config';
@@ -16,6 +16,7 @@ import { publishJob } from '../../../electron/core/provisioning/publish';
 import { PublishingService } from '../../../electron/core/provisioning/publishing-service';
 import { HostKeyError } from '../../../electron/core/provisioning/sftp-target';
 import { secretKeys } from '../../../electron/core/secrets/secret-store';
+import { siteCredentialView } from '../../../electron/core/provisioning/credentials';
 import { startSshd, sshdUnavailableReason, type SshdHarness } from '../../helpers/sshd';
 import { regenerateWithChange, siteWithConfigs, type PublishFixture } from '../../unit/provisioning/publish-fixture';
 import type { JobInfo } from '../../../electron/core/jobs/job-types';
@@ -66,7 +67,8 @@ async function rig(
 async function expectedBytes(fx: PublishFixture): Promise<Map<string, Buffer>> {
   const generated = (await loadGenerated(fx.site))!;
   const out = new Map<string, Buffer>();
-  for (const f of generated.files) out.set(f.name, Buffer.from(await materialize(f, fx.secrets)));
+  const secrets = await siteCredentialView(fx.site, fx.secrets);
+  for (const f of generated.files) out.set(f.name, Buffer.from(await materialize(f, secrets)));
   return out;
 }
 
@@ -151,10 +153,12 @@ describe('publishing over SFTP to a real sshd', { skip: unavailable ?? false }, 
     );
     assert.equal(second.state, 'succeeded', second.error);
     assert.match(await readFile(join(r.remoteDir, phone0.name), 'utf8'), /Renamed/);
-    const backups = await readdir(join(r.remoteDir, '.fieldkit-backup'));
+    // backups go beside the served folder, not inside it (sftp-target.ts)
+    const backupDir = join(r.remoteDir, '..', '.fieldkit-backup', basename(r.remoteDir));
+    const backups = await readdir(backupDir);
     const backup = backups.find((b) => b.startsWith(`${phone0.name}.`));
     assert.ok(backup, `a timestamped backup of ${phone0.name} exists (${backups.join(', ')})`);
-    assert.deepEqual(await readFile(join(r.remoteDir, '.fieldkit-backup', backup)), oldBytes);
+    assert.deepEqual(await readFile(join(backupDir, backup)), oldBytes);
     await assertNoSecretsInSite(r.fx);
   });
 

@@ -53,7 +53,11 @@ test('create, reopen and list through the contract; events announce the site', a
   const suggested = await a.dispatch('site.suggestFolder', { name: 'Zürich HQ / Floor 2' });
   assert.ok(suggested.ok);
   assert.equal((suggested.value as { dir: string }).dir, join(dir, 'sites', 'Zurich-HQ-Floor-2'));
-  const created = await a.dispatch('site.create', { name: 'Zürich HQ', customer: 'ACME', dir: join(dir, 'site1') });
+  const created = await a.dispatch('site.create', {
+    name: 'Zürich HQ',
+    customer: 'ACME',
+    dir: join(dir, 'sites', 'site1'),
+  });
   assert.ok(created.ok, JSON.stringify(created));
   const updated = await a.dispatch('site.update', { notes: 'n' });
   assert.ok(updated.ok);

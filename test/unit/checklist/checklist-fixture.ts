@@ -45,9 +45,13 @@ export const settingsInput: SiteSettingsInput = {
   fieldkitHost: '198.18.0.50',
 };
 
-export function secretsFor(adminPassword = '4821390517'): MemorySecretStore {
-  const store = new MemorySecretStore({ [secretKeys.adminPassword()]: adminPassword });
-  for (const p of PHONES) void store.set(secretKeys.sipPassword(p.mac.replace(/:/g, '')), `sip-${p.dn}`);
+/** Each phone's explicit admin password (instead of the one derived from the site secret) and SIP password. */
+export function secretsFor(adminPassword = '3821390517'): MemorySecretStore {
+  const store = new MemorySecretStore();
+  for (const p of PHONES) {
+    void store.set(secretKeys.phoneAdminPassword(p.mac.replace(/:/g, '')), adminPassword);
+    void store.set(secretKeys.sipPassword(p.mac.replace(/:/g, '')), `sip-${p.dn}`);
+  }
   return store;
 }
 

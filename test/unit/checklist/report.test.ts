@@ -113,7 +113,7 @@ test('the report shows site, inventory, firmware before/after, results with evid
   assert.match(signoff, /<div class="role">Customer contact person<\/div><div class="name">Jonas Keller<\/div>/);
   assert.match(signoff, /Signature/);
 
-  for (const secret of ['4821390517', 'sip-2108189795'])
+  for (const secret of ['3821390517', 'sip-2108189795'])
     assert.ok(!html.includes(secret), `no ${secret} in the report`);
   assert.doesNotMatch(html, /<script|src="http|href="http/, 'self-contained, no scripts or remote resources');
   assert.match(html, /@page \{ size: A4/);

@@ -74,13 +74,15 @@ test('site show, settings set/show (errors name the field), credentials status',
   const status = assertCliJson<{ missing: { key: string }[]; adminPassword: boolean }>('credentials', missing);
   assert.equal(status.adminPassword, false);
   assert.deepEqual(status.missing.map((m) => m.key).sort(), [
-    'phone-admin-password',
     'phone-admin-password:00085D000001',
+    'phone-admin-password:00085D000002',
     'sip-password:00085D000001',
     'sip-password:00085D000002',
   ]);
   withEnv(t, {
     FIELDKIT_ADMIN_PASSWORD: '7391548260',
+    // the site secret every phone's admin password is derived from (00085D000001 has its own)
+    FIELDKIT_ADMIN_SECRET: '5e'.repeat(32),
     FIELDKIT_SECRET_PHONE_ADMIN_PASSWORD_00085D000001: '8402659371',
     FIELDKIT_SECRET_SIP_PASSWORD_00085D000001: 'sip-secret-one',
     FIELDKIT_SECRET_SIP_PASSWORD_00085D000002: 'sip-secret-two',

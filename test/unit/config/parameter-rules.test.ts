@@ -27,6 +27,19 @@ describe('parameter rules', () => {
     bad('admin password', '', /digits only/);
     ok('user password', '');
   });
+  test('passwords are integers from 0 to 4294967295 (user guides)', () => {
+    ok('admin password', '4294967295');
+    ok('user password', '0');
+    bad('admin password', '4294967296', /above 4294967295/);
+    bad('user password', '99999999999', /above 4294967295/);
+    bad('admin password', '00000000001', /above 4294967295|at most 10 digits/);
+  });
+  test('a screen name longer than 20 characters is a warning that shows the cut', () => {
+    ok('sip line1 screen name', 'a'.repeat(20));
+    const [w] = checkParameter('sip line1 screen name', 'Annemarie Schmidt-Oberhausen', { osvProfile: true });
+    assert.equal(w?.severity, 'warning');
+    assert.match(w!.message, /shows "Annemarie Schmidt-Ob"/);
+  });
   test('the factory admin password 22222 is an error', () => bad('admin password', '22222', /factory default 22222/));
   test('http digest username is at most 40 characters', () => {
     ok('http digest username', 'a'.repeat(40));
@@ -59,9 +72,10 @@ describe('parameter rules', () => {
     );
     assert.match(zero[0]!.message, /SRV/);
   });
-  test('sip transport protocol is 1, 2 or 4', () => {
-    for (const v of ['1', '2', '4']) ok('sip transport protocol', v);
-    for (const v of ['0', '3', '5', 'tls']) bad('sip transport protocol', v, /1 \(UDP\), 2 \(TCP\) and 4 \(TLS\)/);
+  test('sip transport protocol is 0 (UDP and TCP), 1, 2 or 4 (AG331 p.A-84)', () => {
+    for (const v of ['0', '1', '2', '4']) ok('sip transport protocol', v);
+    for (const v of ['3', '5', 'tls'])
+      bad('sip transport protocol', v, /0 \(UDP and TCP\), 1 \(UDP\), 2 \(TCP\) and 4 \(TLS\)/);
   });
   test('srtp mode is 0, 1 or 2, globally and per line', () => {
     for (const v of ['0', '1', '2']) {

@@ -91,3 +91,20 @@ describe('phone entries', () => {
     );
   });
 });
+
+test('the realm option cannot name a password or a parameter Fieldkit writes (issue 13 §4, D3)', () => {
+  const base = {
+    osv: { proxy: { host: '10.0.0.1' } },
+    ntp: { server1: '10.0.0.2' },
+    provisioning: { server: '10.0.0.3' },
+  };
+  const realm = (name: string) => () => parseSiteSettings({ ...base, osv: { ...base.osv, realmParameter: name } });
+  assert.throws(realm('sip line{line} password'), /osv\.realmParameter: names a password parameter/);
+  assert.throws(realm('admin password'), /names a password parameter/);
+  assert.throws(realm('sip line{line} user name'), /names a parameter Fieldkit already writes/);
+  assert.throws(realm('download protocol'), /names a parameter Fieldkit already writes/);
+  assert.equal(
+    parseSiteSettings({ ...base, osv: { ...base.osv, realmParameter: 'sip line{line} realm' } }).osv.realmParameter,
+    'sip line{line} realm',
+  );
+});

@@ -30,7 +30,9 @@ test(
   { timeout: 60_000 },
   async (t) => {
     const dir = await tempDir(t);
-    const app = new FieldkitApp(nodePlatform({ appDataDir: join(dir, 'data'), secrets: new MemorySecretStore() }));
+    const app = new FieldkitApp(
+      nodePlatform({ appDataDir: join(dir, 'data'), defaultSitesRoot: dir, secrets: new MemorySecretStore() }),
+    );
     t.after(() => app.shutdown());
     const call = async (name: string, input: unknown) => app.dispatch(name, input);
     const must = async (name: string, input: unknown) => {

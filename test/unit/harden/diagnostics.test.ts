@@ -16,8 +16,8 @@ async function call<N extends CallName>(app: FieldkitApp, name: N, input: unknow
 
 test('diagnostics.export: version, site, last jobs with journal tails and errors; secrets hidden', async (t) => {
   const dir = await tempDir(t);
-  const secrets = new MemorySecretStore({ 'phone-admin-password': '8675309142' });
-  const app = new FieldkitApp(nodePlatform({ appDataDir: join(dir, 'data'), secrets }));
+  const secrets = new MemorySecretStore({ 'phone-admin-password': '3675309142' });
+  const app = new FieldkitApp(nodePlatform({ appDataDir: join(dir, 'data'), defaultSitesRoot: dir, secrets }));
   t.after(() => app.shutdown());
   assert.match((await call(app, 'diagnostics.export', {})).text, /no site open/);
   await call(app, 'site.create', { dir: join(dir, 'site'), name: 'Diag site' });
@@ -28,7 +28,7 @@ test('diagnostics.export: version, site, last jobs with journal tails and errors
   await old.append('job-started', { kind: 'self-test', params: { steps: 1, stepMs: 0 } });
   await old.append('step-failed', {
     key: 'step-1',
-    error: 'phone said admin password: 8675309142 is wrong; GET /x?password=4711',
+    error: 'phone said admin password: 3675309142 is wrong; GET /x?password=4711',
   });
   await old.append('job-failed', { error: 'sftp://tech:hunter22@10.0.0.9/prov refused' });
   await old.close();
@@ -43,5 +43,5 @@ test('diagnostics.export: version, site, last jobs with journal tails and errors
   assert.match(text, /\[self-test\] failed/);
   assert.match(text, /failed steps: 1/);
   assert.match(text, /\[redacted: phone-admin-password\]/);
-  for (const leak of ['8675309142', '4711', 'hunter22']) assert.ok(!text.includes(leak), `export holds ${leak}`);
+  for (const leak of ['3675309142', '4711', 'hunter22']) assert.ok(!text.includes(leak), `export holds ${leak}`);
 });

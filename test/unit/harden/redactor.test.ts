@@ -13,7 +13,7 @@ import { runCli } from '../../../electron/cli';
 import { tempDir } from '../../helpers/temp-dir';
 
 const SIP = 'Sip pw&"/42';
-const ADMIN = '8675309142';
+const ADMIN = '3675309142';
 
 async function redactor() {
   return new Redactor(

@@ -13,7 +13,7 @@ import {
   type FetchEntry,
   type ProvisioningRequestInfo,
 } from '../../../electron/core/provisioning/builtin-server';
-import { ensureSelfSignedCert } from '../../../electron/core/provisioning/tls-cert';
+import { selfSignedCertificate as ensureSelfSignedCert } from '../../../electron/core/provisioning/site-certificates';
 import { sha256Hex } from '../../../electron/core/util/hash';
 import { subTarget } from '../../../electron/core/provisioning/target';
 import { tempDir } from '../../helpers/temp-dir';

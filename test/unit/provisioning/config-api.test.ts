@@ -9,6 +9,7 @@ import { MemorySecretStore } from '../../../electron/core/secrets/secret-store';
 import { tempDir } from '../../helpers/temp-dir';
 import { phoneRecord } from '../inventory/records';
 import { callsOf } from '../../helpers/app-calls';
+import { testCa } from '../../helpers/test-ca';
 
 export const SETTINGS = {
   siteName: 'Unit site',
@@ -114,11 +115,21 @@ test('generate: sheet + inventory model, findings with fix and guide section, mi
     }),
   );
 
+  // TLS without the customer's CA: refused, with the fix
+  const noCa = await ok('config.generate', {});
+  assert.equal(noCa.publishable, false);
+  assert.match(
+    noCa.findings.find((f) => f.ruleId === 'osv.tls' && f.severity === 'error')!.fix,
+    /fieldkit ca import <file\.pem>/,
+  );
+  await ok('ca.import', { pem: (await testCa()).certPem });
+
   const report = await ok('config.generate', {});
   assert.deepEqual(
     report.files.map((f) => f.name),
-    ['startup.cfg', 'aastra.cfg', '6867i.cfg', '6865i.cfg', '00085D000001.cfg', '00085D000002.cfg'],
+    ['startup.cfg', 'aastra.cfg', '6867i.cfg', '6865i.cfg', '00085D000001.cfg', '00085D000002.cfg', 'ca.pem'],
   );
+  assert.equal(report.files.at(-1)!.kind, 'asset', 'the CA bundle is published with the configuration');
   assert.equal(report.publishable, false, 'sheet errors block publishing');
   const byRule = (id: string) => report.findings.filter((f) => f.ruleId === id);
   assert.equal(byRule('sheet.no-directory-number')[0]!.file, '00085D000003.cfg');
@@ -132,12 +143,17 @@ test('generate: sheet + inventory model, findings with fix and guide section, mi
     /sip line1 vmail: \*98/,
     'per-phone override',
   );
-  assert.match(report.files[0]!.text, /^!?admin password: \*{8}$/m);
+  assert.doesNotMatch(report.files[0]!.text, /^!?admin password/m, 'no admin password in startup.cfg');
+  assert.match(report.files[4]!.text, /^!\^admin password: \*{8}$/m, "each phone's own file carries its own");
   assert.deepEqual(report.missingCredentials.map((m) => m.key).sort(), [
-    'phone-admin-password',
     'sip-password:00085D000001',
     'sip-password:00085D000002',
   ]);
+  assert.deepEqual(report.credentials, {
+    readyPhones: 0,
+    incompletePhones: ['00085D000001', '00085D000002'],
+    siteWideMissing: false,
+  });
   assert.match(
     report.missingCredentials.find((m) => m.mac === '00085D000002')!.what,
     /No SIP password stored for phone 00085D000002 \(directory number 2108189796\)/,
@@ -155,7 +171,9 @@ test('generate: sheet + inventory model, findings with fix and guide section, mi
   assert.ok(!letters.ok && /numeric|digits/i.test(letters.error.message) && !letters.error.message.includes('abc123'));
   const badKey = await app.dispatch('credentials.set', { key: 'sip-password:00085d000001', value: 'x' });
   assert.ok(!badKey.ok && /is not a credential name/.test(badKey.error.message));
-  assert.deepEqual(await ok('credentials.set', { key: 'phone-admin-password', value: '7391548260' }), {
+  const tooBig = await app.dispatch('credentials.set', { key: 'phone-admin-password', value: '7391548260' });
+  assert.ok(!tooBig.ok && /0 to 4294967295/.test(tooBig.error.message), "above the phones' range");
+  assert.deepEqual(await ok('credentials.set', { key: 'phone-admin-password', value: '3391548260' }), {
     key: 'phone-admin-password',
     set: true,
   });
@@ -165,7 +183,9 @@ test('generate: sheet + inventory model, findings with fix and guide section, mi
   assert.equal(status.adminPassword, true);
   assert.equal(status.missing.length, 0);
   assert.ok(status.phones.every((p) => p.sipPassword));
-  assert.ok(!JSON.stringify(status).includes('S3cret') && !JSON.stringify(status).includes('7391548260'));
+  assert.ok(!JSON.stringify(status).includes('S3cret') && !JSON.stringify(status).includes('3391548260'));
+  assert.ok(status.siteSecret.stored, 'generation made the site secret');
+  assert.ok(status.phones.every((p) => p.adminSource === 'derived' && p.adminPassword));
 
   const fixed = await ok('inventory.importCsv', { text: 'MAC;DN;Model\n00085D000003;2108189797;6865i\n' });
   assert.equal(fixed.errors.length, 0);
@@ -175,13 +195,13 @@ test('generate: sheet + inventory model, findings with fix and guide section, mi
   assert.equal(good.phones.generated, 4);
 
   const files = await ok('config.files', { name: '00085D000001.cfg' });
-  assert.equal(files.generated!.files.length, 8);
+  assert.equal(files.generated!.files.length, 9);
   assert.match(files.file!.text, /sip line1 password: \*{8}/);
   const unknown = await app.dispatch('config.files', { name: 'nope.cfg' });
   assert.ok(!unknown.ok && unknown.error.code === 'not-found');
 
   // no secret anywhere in the site folder
-  assert.deepEqual(await filesContaining(siteDir, ['S3cret', '7391548260']), []);
+  assert.deepEqual(await filesContaining(siteDir, ['S3cret', '3391548260']), []);
 });
 
 async function filesContaining(dir: string, needles: string[]): Promise<string[]> {

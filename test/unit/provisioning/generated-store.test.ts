@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { generate, materialize, parseSiteSettings, parsePhoneEntries } from '../../../electron/core/config';
 import { saveGenerated, loadGenerated, GENERATED_DIR } from '../../../electron/core/provisioning/generated-store';
 import { MemorySecretStore, secretKeys } from '../../../electron/core/secrets/secret-store';
+import { siteSecrets } from '../../../electron/core/secrets/admin-passwords';
 import { SiteWorkspace } from '../../../electron/core/workspace/site-workspace';
 import { type FieldkitError } from '../../../electron/core/util/errors';
 import { tempDir } from '../../helpers/temp-dir';
@@ -24,19 +25,23 @@ test('a generated set round-trips through the workspace without secrets and mate
   const result = generate(settings, phones);
   const manifest = await saveGenerated(site, result, '0.1.0');
   assert.equal(manifest.files.length, result.files.length);
-  const store = new MemorySecretStore({
-    [secretKeys.sipPassword('00085D1A2B3C')]: 'sip-secret-1',
-    [secretKeys.sipPassword('0010BC000001')]: 'sip-secret-2',
-    [secretKeys.adminPassword()]: '4821390517',
-  });
+  const store = siteSecrets(
+    new MemorySecretStore({
+      [secretKeys.sipPassword('00085D1A2B3C')]: 'sip-secret-1',
+      [secretKeys.sipPassword('0010BC000001')]: 'sip-secret-2',
+      [secretKeys.phoneAdminPassword('00085D1A2B3C')]: '3821390517',
+    }),
+    site.meta.id,
+  );
   for (const name of await readdir(site.path(GENERATED_DIR))) {
     const text = await readFile(site.path(GENERATED_DIR, name), 'utf8');
-    assert.ok(!text.includes('sip-secret-1') && !text.includes('4821390517'), `${name} holds no secret`);
+    assert.ok(!text.includes('sip-secret-1') && !text.includes('3821390517'), `${name} holds no secret`);
   }
   const loaded = (await loadGenerated(site))!;
   const phoneFile = loaded.files.find((f) => f.name === '00085D1A2B3C.cfg')!;
   const bytes = new TextDecoder().decode(await materialize(phoneFile, store));
   assert.match(bytes, /sip-secret-1/);
+  assert.match(bytes, /^!\^admin password: 3821390517$/m, 'the explicit per-phone value wins over the derived one');
   const original = result.files.find((f) => f.name === '00085D1A2B3C.cfg')!;
   assert.equal(bytes, new TextDecoder().decode(await materialize(original, store)));
 });

@@ -7,7 +7,7 @@ import { SiteWorkspace } from '../../../electron/core/workspace/site-workspace';
 
 // Ten digits, not a five-digit PIN: the tests search the site's files for every secret, and those files hold
 // 64-digit hex digests, in which a five-digit string turns up by chance (CI once found "73519" in a manifest).
-export const ADMIN_PASSWORD = '7351986420';
+export const ADMIN_PASSWORD = '3351986420';
 
 export interface PublishFixture {
   site: SiteWorkspace;

@@ -33,6 +33,13 @@ test('sftp URLs: user, host, port and folder; home-relative with /~/; bad ones s
     ['sftp://a@h:0/x', /port/],
     ['sftp://a@h/', /folder/],
     ['sftp://a@h/srv/../etc', /folder/],
+    // checked after decoding: %2e%2e used to become /etc/cron.d (D8)
+    ['sftp://a@h/srv/prov/%2e%2e/%2e%2e/etc/cron.d', /without \. or \.\./],
+    ['sftp://a@h/~/%2e%2e/%2e%2e/etc', /without \. or \.\./],
+    ['sftp://a@h/srv/%2E%2E/etc', /without \. or \.\./],
+    ['sftp://a@h/srv/..%2fetc', /without \. or \.\./],
+    ['sftp://a@h/srv\\prov', /never \\/],
+    ['sftp://a@h/srv/%zz', /broken % escape/],
     ['sftp://a@h/x?y=1', /\?/],
     ['not a url', /not a URL/],
   ] as const) {

@@ -183,7 +183,7 @@ describe('main process wiring', () => {
 
     const created = await ipcMain.invoke(IPC_CALL_CHANNEL, ours, {
       name: 'site.create',
-      input: { dir: join(base, 'site-a'), name: 'Site A' },
+      input: { dir: join(base, 'paths', 'documents', 'Fieldkit Sites', 'site-a'), name: 'Site A' },
     });
     assert.equal((created as { ok: boolean }).ok, true, JSON.stringify(created));
     const sent = FakeBrowserWindow.all[0]!.webContents.sent;
@@ -200,7 +200,7 @@ describe('main process wiring', () => {
     const ours = { url: 'app://fieldkit/index.html', parent: null };
     await ipcMain.invoke(IPC_CALL_CHANNEL, ours, {
       name: 'site.create',
-      input: { dir: join(base, 'site-b'), name: 'Site B' },
+      input: { dir: join(base, 'paths', 'documents', 'Fieldkit Sites', 'site-b'), name: 'Site B' },
     });
     assert.equal(window.webContents.sent.length, before);
   });

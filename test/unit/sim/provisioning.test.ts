@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { SimPhone } from '../../sim/phone';
-import { simulatorCertificate } from '../../sim/self-signed-cert';
+import { makeTestCa } from '../../helpers/test-ca';
 import { httpRequest, startProvisioningServer } from '../../sim/testing';
 import type { SimPhoneOptions } from '../../sim/phone';
 import type { ProvisioningServer } from '../../sim/testing';
@@ -140,10 +140,20 @@ describe('simulated phone provisioning', () => {
   });
 
   test('download protocol HTTPS uses https server/path/port', async () => {
-    const tlsServer = await startProvisioningServer('127.0.0.1', { tls: await simulatorCertificate() });
+    const ca = await makeTestCa();
+    const issued = await ca.issueServer(['127.0.0.1']);
+    const tlsServer = await startProvisioningServer('127.0.0.1', {
+      tls: { key: issued.keyPem, cert: issued.chainPem },
+    });
     try {
       tlsServer.files.set('prov/startup.cfg', 'sip line1 user name: 1001\n');
-      const p = phone({ provisioningUrl: tlsServer.url, mac: '00:08:5D:00:04:01', address: '127.202.3.1' });
+      // a phone that already trusts this server's CA (loaded as a user certificate earlier, trust.ts)
+      const p = phone({
+        provisioningUrl: tlsServer.url,
+        mac: '00:08:5D:00:04:01',
+        address: '127.202.3.1',
+        trust: { userCertificates: [ca.certPem] },
+      });
       await p.start();
       await p.stop();
       assert.equal(p.setting('sip line1 user name'), '1001');
