@@ -16,7 +16,7 @@ import { isPhoneError } from '../phone/phone-error';
 import { sleep } from '../util/sleep';
 import { reportToInventory } from '../inventory/inventory-store';
 import { firmwareRunReport } from '../inventory/phone-reports';
-import { recordFirmwareChange } from './firmware-changes';
+import { firmwareChangeRecorder } from './firmware-changes';
 import { describeLocation } from './firmware-server';
 import { findLibraryEntry, readLibraryImage } from './library';
 import { credentialsFor, pollVersion, readVersionIfUp } from './phone-access';
@@ -91,6 +91,9 @@ export function planWaves(plan: FirmwarePlan): { name: string; canary: boolean; 
   return waves;
 }
 
+/** Poll interval while a restarted phone is expected back (at most the plan's pollMs). */
+const EXPECTED_BACK_POLL_MS = 250;
+
 class FirmwareRun {
   private plan!: FirmwarePlan;
   private server!: FirmwareServer;
@@ -98,8 +101,8 @@ class FirmwareRun {
   private readonly states = new Map<string, PhoneState>();
   private routes = new Map<string, RebootRoute>();
   private perPhone: Parameters<typeof adminPasswordFor>[2] = {};
-  // recordFirmwareChange reads and rewrites one file: calls from parallel phones go one at a time.
-  private changeQueue: Promise<unknown> = Promise.resolve();
+  // The changes of phones verified while the file is being written go into the next write together.
+  private readonly recordChange = firmwareChangeRecorder(() => this.site);
 
   constructor(
     private readonly ctx: JobContext,
@@ -677,9 +680,7 @@ class FirmwareRun {
         at: new Date().toISOString(),
         jobId: ctx.id,
       };
-      const recorded = this.changeQueue.then(() => recordFirmwareChange(this.site, change));
-      this.changeQueue = recorded.catch(() => undefined);
-      await recorded;
+      await this.recordChange(change);
     }
     return { ...outcome, reason: `${outcome.reason}; ${settled.note}`, pointedAt: settled.pointedAt };
   }
@@ -707,7 +708,9 @@ class FirmwareRun {
       rejections = poll.state === 'rejected' ? rejections + 1 : 0;
       if (rejections >= REJECTIONS_BEFORE_VERDICT) return { state: 'rejected' };
       if (Date.now() >= deadline) return { state: 'down' };
-      await sleep(options.pollMs, ctx.signal);
+      // The phone is expected back: the plan's interval (2 s by default) was most of a wave's own time. A poll of a
+      // phone that is down is one refused or timed-out connection, so polling faster costs little.
+      await sleep(Math.min(options.pollMs, EXPECTED_BACK_POLL_MS), ctx.signal);
     }
   }
 }
