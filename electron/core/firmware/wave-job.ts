@@ -103,6 +103,7 @@ class FirmwareRun {
   private perPhone: Parameters<typeof adminPasswordFor>[2] = {};
   // The changes of phones verified while the file is being written go into the next write together.
   private readonly recordChange = firmwareChangeRecorder(() => this.site);
+  private readonly inventoryReports: ReturnType<typeof firmwareRunReport>[] = [];
 
   constructor(
     private readonly ctx: JobContext,
@@ -203,6 +204,7 @@ class FirmwareRun {
       throw e;
     } finally {
       await this.server.close().catch(() => undefined);
+      await this.flushInventoryReports();
       await saveResult(this.site, ctx.id).catch((e) =>
         ctx.log('error', `The result table could not be saved: ${(e as Error).message}`),
       );
@@ -353,6 +355,7 @@ class FirmwareRun {
       const results = await mapBounded(todo, this.options.concurrency, (p) =>
         this.flashOne(p, wave.name, attempts.get(p.mac)!),
       );
+      await this.flushInventoryReports();
       todo.forEach((p, i) => outcomes.set(p.mac, results[i]!));
       const failed = wave.phones.filter((p) => outcomes.get(p.mac)?.state === 'failed');
       const threshold = wave.canary ? 0 : this.options.haltWhenFailuresExceed;
@@ -373,6 +376,15 @@ class FirmwareRun {
     }
   }
 
+  /**
+   * The outcomes of the phones done so far into the inventory, in one update: one per phone re-read and rewrote the
+   * inventory 500 times a run (~9 s CPU of the site500 firmware run's profile, in readJson/writeJson).
+   */
+  private async flushInventoryReports(): Promise<void> {
+    const reports = this.inventoryReports.splice(0);
+    if (reports.length > 0) await reportToInventory(this.site, reports, (m) => this.ctx.log('warn', m));
+  }
+
   private async flashOne(p: PlannedPhone, wave: string, attempt: number): Promise<Outcome> {
     const key = (s: string) => `${s}:${p.mac}#${attempt}`;
     const prior = this.ctx.priorSteps.get(key('outcome'));
@@ -391,9 +403,7 @@ class FirmwareRun {
         method: outcome.method,
         pointedAt: outcome.pointedAt,
       });
-      await reportToInventory(this.site, [firmwareRunReport(this.ctx.id, p.mac, outcome)], (m) =>
-        this.ctx.log('warn', m),
-      );
+      this.inventoryReports.push(firmwareRunReport(this.ctx.id, p.mac, outcome));
       return outcome;
     });
   }
