@@ -90,6 +90,7 @@ function phoneConfigs(files: Awaited<ReturnType<typeof loadGenerated>>, rows: re
     files.files.find((f) => f.kind === 'global' && f.name === 'startup.cfg') ??
     files.files.find((f) => f.kind === 'global');
   const modelOf = new Map(rows.filter((r) => r.mac).map((r) => [r.mac!, r.model]));
+  const secretLines = new Set(files.files.flatMap((f) => f.secretRefs.map((r) => `${f.name}:${r.line}`)));
   return files.files
     .filter((f) => f.kind === 'phone' && f.mac)
     .map((file) => {
@@ -99,7 +100,6 @@ function phoneConfigs(files: Awaited<ReturnType<typeof loadGenerated>>, rows: re
       const sources = [global, modelFile, file]
         .filter((f) => f !== undefined)
         .map((f) => ({ file: f.name, doc: f.doc }));
-      const secretLines = new Set(files.files.flatMap((f) => f.secretRefs.map((r) => `${f.name}:${r.line}`)));
       const params: Record<string, ConfigParam> = {};
       for (const [key, p] of mergeEffectiveValues(sources)) {
         const secret = secretLines.has(`${p.file}:${p.line}`);

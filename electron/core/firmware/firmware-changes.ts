@@ -53,11 +53,7 @@ export async function readFirmwareChanges(site: SiteWorkspace): Promise<Firmware
   return (await site.readJson(FIRMWARE_CHANGES_FILE, ChangesFileSchema))?.changes ?? [];
 }
 
-/**
- * Records that Fieldkit changed a phone's firmware. Call it once per phone after the new version was
- * verified. The same change recorded twice (same MAC, versions and time) is kept once.
- */
-export async function recordFirmwareChange(site: SiteWorkspace, change: FirmwareChangeInput): Promise<FirmwareChange> {
+function parseChange(change: FirmwareChangeInput): FirmwareChange {
   const parsed = FirmwareChangeSchema.safeParse(change);
   if (!parsed.success) {
     throw new FieldkitError(
@@ -65,19 +61,78 @@ export async function recordFirmwareChange(site: SiteWorkspace, change: Firmware
       `The firmware change cannot be recorded: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
     );
   }
-  const entry = parsed.data;
-  await site.updateJson(FIRMWARE_CHANGES_FILE, ChangesFileSchema, (current) => {
-    const changes = current?.changes ?? [];
-    const duplicate = changes.some(
-      (c) => c.mac === entry.mac && c.from === entry.from && c.to === entry.to && c.at === entry.at,
-    );
+  return parsed.data;
+}
+
+/**
+ * The file as the writer sees it: the entries already there are kept as they are, not parsed again (parsing every
+ * entry at every write made recording quadratic over a run); readFirmwareChanges still checks each one.
+ */
+const StoredChangesFileSchema = ChangesFileSchema.extend({ changes: z.array(z.looseObject({})) });
+
+/** Adds the changes in one read and one write; a change already there (same MAC, versions, time) is kept once. */
+async function appendChanges(site: SiteWorkspace, entries: readonly FirmwareChange[]): Promise<void> {
+  await site.updateJson(FIRMWARE_CHANGES_FILE, StoredChangesFileSchema, (current) => {
+    const changes: Record<string, unknown>[] = [...(current?.changes ?? [])];
+    const key = (c: Record<string, unknown>): string =>
+      `${String(c.mac)} ${String(c.from)} ${String(c.to)} ${String(c.at)}`;
+    const seen = new Set(changes.map(key));
+    for (const e of entries) {
+      if (seen.has(key(e))) continue;
+      seen.add(key(e));
+      changes.push(e);
+    }
     return {
       format: 'fieldkit-firmware-changes' as const,
       formatVersion: 1 as const,
-      changes: (duplicate ? changes : [...changes, entry]).slice(-MAX_CHANGES_KEPT),
+      changes: changes.slice(-MAX_CHANGES_KEPT),
     };
   });
+}
+
+/**
+ * Records that Fieldkit changed a phone's firmware. Call it once per phone after the new version was
+ * verified. The same change recorded twice (same MAC, versions and time) is kept once.
+ */
+export async function recordFirmwareChange(site: SiteWorkspace, change: FirmwareChangeInput): Promise<FirmwareChange> {
+  const entry = parseChange(change);
+  await appendChanges(site, [entry]);
   return entry;
+}
+
+/**
+ * recordFirmwareChange for many phones finishing at once (a firmware wave): each call resolves once its change is in
+ * the file, as before, but the changes that arrive while a write is under way go into the next write together. One
+ * read-validate-write per phone was quadratic over a 500-phone run (~5.5 s CPU and 0.6 s of writes).
+ */
+export function firmwareChangeRecorder(
+  site: () => SiteWorkspace,
+): (change: FirmwareChangeInput) => Promise<FirmwareChange> {
+  let pending: { entry: FirmwareChange; done: (e?: unknown) => void }[] = [];
+  let writing = false;
+  const drain = async (): Promise<void> => {
+    writing = true;
+    while (pending.length > 0) {
+      const batch = pending;
+      pending = [];
+      const error = await appendChanges(
+        site(),
+        batch.map((b) => b.entry),
+      ).then(
+        () => undefined,
+        (e: unknown) => e ?? new Error('the firmware changes could not be written'),
+      );
+      for (const b of batch) b.done(error);
+    }
+    writing = false;
+  };
+  return async (change) => {
+    const entry = parseChange(change);
+    return new Promise<FirmwareChange>((resolve, reject) => {
+      pending.push({ entry, done: (e) => (e === undefined ? resolve(entry) : reject(e)) });
+      if (!writing) void drain();
+    });
+  };
 }
 
 export interface FirmwareBeforeAfter {

@@ -44,20 +44,38 @@ export async function readPins(site: SiteWorkspace): Promise<Record<string, Firm
 
 // Parallel phones of one run update the same file: one update at a time per site.
 const queues = new Map<string, Promise<unknown>>();
+const waiting = new Map<
+  string,
+  { change: (pins: Record<string, FirmwarePin>) => void; done: (e?: unknown) => void }[]
+>();
 
-async function updatePins(site: SiteWorkspace, change: (pins: Record<string, FirmwarePin>) => void): Promise<void> {
+/**
+ * One read and one write of the pins file for all the changes asked for while the previous write was under way (the
+ * phones of a wave are pinned and unpinned together: one read-validate-write each was quadratic over a run). Each
+ * call resolves once its change is on disk.
+ */
+function updatePins(site: SiteWorkspace, change: (pins: Record<string, FirmwarePin>) => void): Promise<void> {
   const key = site.root;
-  const run = async () => {
-    const pins = await readPins(site);
-    change(pins);
-    await site.writeJson(PINS_FILE, PinsFileSchema, { format: 'fieldkit-firmware-pins', formatVersion: 1, pins });
-  };
-  const next = (queues.get(key) ?? Promise.resolve()).then(run, run);
-  queues.set(
-    key,
-    next.catch(() => undefined),
-  );
-  await next;
+  return new Promise<void>((resolve, reject) => {
+    const list = waiting.get(key) ?? [];
+    list.push({ change, done: (e) => (e === undefined ? resolve() : reject(e)) });
+    waiting.set(key, list);
+    if (list.length > 1) return;
+    const run = async () => {
+      const batch = waiting.get(key) ?? [];
+      waiting.delete(key);
+      let error: unknown;
+      try {
+        const pins = await readPins(site);
+        for (const b of batch) b.change(pins);
+        await site.writeJson(PINS_FILE, PinsFileSchema, { format: 'fieldkit-firmware-pins', formatVersion: 1, pins });
+      } catch (e) {
+        error = e ?? new Error('the firmware pins could not be written');
+      }
+      for (const b of batch) b.done(error);
+    };
+    queues.set(key, (queues.get(key) ?? Promise.resolve()).then(run, run));
+  });
 }
 
 export function recordPin(site: SiteWorkspace, mac: string, pin: FirmwarePin): Promise<void> {

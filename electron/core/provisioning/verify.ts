@@ -103,7 +103,8 @@ async function waitUntilAnswers(target: RebootTarget, options: VerifyOptions): P
   const poll = options.pollMs ?? 1000;
   for (;;) {
     throwIfAborted(options.signal, target);
-    if (await phoneAnswers(target, Math.min(2000, options.requestTimeoutMs ?? 2000), options.localAddress))
+    // SIP and the web server at once: verify reads the web UI next anyway, and a phone on TLS only is silent on SIP.
+    if (await phoneAnswers(target, Math.min(2000, options.requestTimeoutMs ?? 2000), options.localAddress, 1, 0))
       return Date.now() - started;
     if (Date.now() + poll > deadline) return null;
     await sleep(poll, options.signal);

@@ -11,6 +11,7 @@ import {
 } from '../../../electron/core/checklist/checklist-runs';
 import {
   recordFirmwareChange,
+  firmwareChangeRecorder,
   isMajorOrMinorChange,
   readFirmwareChanges,
 } from '../../../electron/core/firmware/firmware-changes';
@@ -235,6 +236,48 @@ describe('due state and firmware changes', () => {
     );
     await assert.rejects(
       recordFirmwareChange(site, { mac: 'nope', from: '6.5.0.1', to: '6.5.0.224', at: '2026-03-01T00:00:00Z' }),
+      /mac: is not a MAC address/,
+    );
+  });
+});
+
+describe('firmware changes of a wave', () => {
+  test('changes recorded at once are all kept, in fewer writes than phones, each call resolving once written', async (t) => {
+    const site = await healthySite(t);
+    let writes = 0;
+    const counted = new Proxy(site, {
+      get: (target, key, receiver) =>
+        key === 'updateJson'
+          ? (...args: unknown[]) => {
+              writes++;
+              return (target.updateJson as (...a: unknown[]) => unknown).apply(target, args);
+            }
+          : Reflect.get(target, key, receiver),
+    });
+    const record = firmwareChangeRecorder(() => counted);
+    const macs = Array.from({ length: 40 }, (_, i) => `00085D1A${(0x2b00 + i).toString(16).toUpperCase()}`);
+    await Promise.all(
+      macs.map(async (mac, i) => {
+        const entry = await record({
+          mac,
+          from: '6.5.0.224',
+          to: '6.6.0.10',
+          at: `2026-03-06T10:00:${String(i).padStart(2, '0')}Z`,
+        });
+        const stored = await readFirmwareChanges(site);
+        assert.ok(
+          stored.some((c) => c.mac === entry.mac),
+          `${mac} resolved before it was in the file`,
+        );
+      }),
+    );
+    const stored = await readFirmwareChanges(site);
+    assert.equal(stored.length, macs.length);
+    assert.ok(writes <= 2, `${writes} writes for ${macs.length} changes`);
+    await record({ mac: macs[0]!, from: '6.5.0.224', to: '6.6.0.10', at: '2026-03-06T10:00:00Z' });
+    assert.equal((await readFirmwareChanges(site)).length, macs.length, 'the same change twice is kept once');
+    await assert.rejects(
+      record({ mac: 'nope', from: '6.5.0.1', to: '6.5.0.224', at: '2026-03-01T00:00:00Z' }),
       /mac: is not a MAC address/,
     );
   });

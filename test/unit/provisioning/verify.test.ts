@@ -124,6 +124,17 @@ describe('verifyPhone against simulated phones', () => {
     assert.match(r.reasons.join(' '), /does not accept the site's admin password/);
   });
 
+  test('a phone silent on SIP (TLS-only signalling) is found on its web server without waiting out the SIP timeout', async () => {
+    // Nothing listens on this UDP port: OPTIONS goes unanswered, as on a phone with sip transport protocol 4.
+    const t = { ...target(0), sipPort: 5999 };
+    const started = Date.now();
+    const r = await verifyPhone(t, { provisioning: PROV, firmware: '6.5.0.224' }, { ...quick, requestTimeoutMs: 3000 });
+    const took = Date.now() - started;
+    assert.equal(r.verdict, 'verified', r.reasons.join(' '));
+    assert.ok(r.answeredAfterMs !== null && r.answeredAfterMs < 1000, `answered after ${r.answeredAfterMs} ms`);
+    assert.ok(took < 1500, `verify took ${took} ms (the SIP probe alone waits 2000 ms)`);
+  });
+
   test('a phone that does not come back fails after the boot timeout', async () => {
     await lab.setFaults(lab.phones[2]!.mac, { unreachable: true });
     const started = Date.now();
