@@ -1,11 +1,18 @@
 // Validates a call at the boundary (the renderer is untrusted) and runs its handler.
-import { isFieldkitError } from '../core/util/errors';
+import { FieldkitError, isFieldkitError } from '../core/util/errors';
 import { calls, type CallName, type CallParsedInput, type CallOutput, type CallResult } from './contract';
 import type { JobRedactor } from '../core/jobs/job-manager';
 
 export type Handlers = { [N in CallName]: (input: CallParsedInput<N>) => Promise<CallOutput<N>> };
 
 export type Dispatch = (name: string, rawInput: unknown) => Promise<CallResult<unknown>>;
+
+/**
+ * How long a call may take before its caller gets an answer anyway. Long work runs as a job and answers at once; a
+ * call still running after this is stuck on something outside Fieldkit (a hung network share, a special file system),
+ * and the technician is told so instead of watching a spinner forever.
+ */
+export const CALL_TIME_LIMIT_MS = 120_000;
 
 /** Deeper input than any call takes: refused before validation, so no schema recurses into it. */
 const MAX_INPUT_DEPTH = 32;
@@ -33,6 +40,7 @@ export function createDispatcher(
   handlers: Handlers,
   onInternalError: (name: string, e: unknown) => void = () => undefined,
   redactor?: JobRedactor,
+  timeLimitMs = CALL_TIME_LIMIT_MS,
 ): Dispatch {
   const redact = async (message: string) => (redactor ? (await redactor.refresh(), redactor.redact(message)) : message);
   return async (name, rawInput) => {
@@ -50,7 +58,7 @@ export function createDispatcher(
     }
     try {
       const handler = handlers[name] as (input: unknown) => Promise<unknown>;
-      const value = await handler(parsed.data);
+      const value = await withinTimeLimit(handler(parsed.data), name, timeLimitMs);
       return { ok: true, value };
     } catch (e) {
       if (isFieldkitError(e)) return { ok: false, error: { code: e.code, message: await redact(e.message) } };
@@ -66,4 +74,23 @@ export function createDispatcher(
       return { ok: false, error: { code: 'internal', message } };
     }
   };
+}
+
+function withinTimeLimit<T>(work: Promise<T>, name: string, limitMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new FieldkitError(
+            'unavailable',
+            `${name} did not finish within ${Math.round(limitMs / 1000)} s, so Fieldkit stopped waiting for it. ` +
+              'Check that the folder or server it uses answers (a network share or a special file system can hang), then try again.',
+          ),
+        ),
+      limitMs,
+    );
+    timer.unref();
+  });
+  return Promise.race([work, limit]).finally(() => clearTimeout(timer));
 }

@@ -5,6 +5,7 @@ import { FieldkitApp } from '../../../electron/app/fieldkit-app';
 import { nodePlatform } from '../../../electron/app/node-platform';
 import { MemorySecretStore } from '../../../electron/core/secrets/secret-store';
 import { calls, callNames, eventNames } from '../../../electron/api/contract';
+import { createDispatcher, type Handlers } from '../../../electron/api/dispatcher';
 import { tempDir } from '../../helpers/temp-dir';
 
 async function app(t: Parameters<typeof tempDir>[0]) {
@@ -70,4 +71,14 @@ test('create, reopen and list through the contract; events announce the site', a
   const recent = await a.dispatch('site.recent', {});
   assert.ok(recent.ok && (recent.value as unknown[]).length === 1);
   assert.ok(seen.includes('site.changed'));
+});
+
+test('a call stuck on something outside Fieldkit answers with a clear error after the time limit', async () => {
+  const handlers = { 'site.current': () => new Promise(() => undefined) } as unknown as Handlers;
+  const dispatch = createDispatcher(handlers, () => undefined, undefined, 50);
+  const started = Date.now();
+  const r = await dispatch('site.current', {});
+  assert.ok(Date.now() - started < 5_000);
+  assert.deepEqual(r.ok ? null : r.error.code, 'unavailable');
+  assert.match(r.ok ? '' : r.error.message, /site\.current did not finish within 0 s.*network share/);
 });
