@@ -7,60 +7,8 @@ import { DEVICES_FILE, DevicesFileSchema } from '../../electron/core/inventory/i
 import { startLab } from '../sim/lab';
 import { buildFirmwareImage } from '../sim/firmware-image';
 import { deviceFor } from '../integration/firmware/fixture';
-import { testCa } from '../helpers/test-ca';
-import { HTTP_CALL_PREFIX, TOKEN_HEADER } from '../../electron/api/transport';
 import { test, expect, goTo, freePort } from './fixtures';
-import type { HostHandle } from './fixtures';
-
-const ADMIN = '4711';
-
-/** The contract over the host's HTTP API, as the page calls it (for the set-up the firmware view needs). */
-async function api(host: HostHandle, name: string, input: unknown): Promise<unknown> {
-  const url = new URL(host.url);
-  const res = await fetch(`${url.origin}${HTTP_CALL_PREFIX}${name}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', [TOKEN_HEADER]: url.searchParams.get('token')! },
-    body: JSON.stringify(input),
-  });
-  const r = (await res.json()) as { ok: boolean; value?: unknown; error?: { message: string } };
-  if (!r.ok) throw new Error(`${name}: ${r.error?.message}`);
-  return r.value;
-}
-
-/**
- * What a technician does before a firmware run: settings, credentials, sheet, generate, publish to the built-in
- * server. A run refuses to stage without the phones' configuration at home (pre-flight).
- */
-async function publishSite(host: HostHandle, macs: string[], port: number): Promise<void> {
-  await api(host, 'config.settings.save', {
-    settings: {
-      osv: { proxy: { host: '10.20.30.40' }, trustedCaFile: 'ca.pem' },
-      ntp: { server1: '10.20.30.1' },
-      provisioning: { protocol: 'HTTP', server: '127.0.0.1', port, path: 'prov' },
-    },
-  });
-  await api(host, 'credentials.set', { key: 'phone-admin-password', value: ADMIN });
-  await api(host, 'ca.import', { pem: (await testCa()).certPem }); // TLS (the default) needs the customer's CA
-  for (const mac of macs) await api(host, 'credentials.set', { key: `sip-password:${mac}`, value: `Sip-${mac}` });
-  await api(host, 'inventory.importCsv', { text: ['MAC,DN', ...macs.map((m, i) => `${m},${4200 + i}`)].join('\n') });
-  await api(host, 'config.generate', {});
-  await api(host, 'provisioning.server.start', {
-    config: { address: '127.0.0.1', port, pathPrefix: 'prov', pathKey: 'E2eFirmwareKey000000001' },
-  });
-  const preview = (await api(host, 'provisioning.preview', { targetId: 'builtin' })) as { token: string };
-  const job = (await api(host, 'jobs.start', {
-    kind: 'publish',
-    params: { targetId: 'builtin', previewToken: preview.token },
-  })) as { id: string };
-  for (let i = 0; i < 200; i++) {
-    const jobs = (await api(host, 'jobs.list', {})) as { id: string; state: string; error?: string }[];
-    const state = jobs.find((j) => j.id === job.id);
-    if (state?.state === 'succeeded') return;
-    if (state && state.state !== 'running') throw new Error(`publish ${state.state}: ${state.error}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('publish did not finish');
-}
+import { ADMIN, PATH_KEY, publishSite } from './firmware-setup';
 
 test('plan -> confirm -> canary and waves -> results', async ({ page, host }) => {
   test.setTimeout(120_000);
@@ -89,7 +37,7 @@ test('plan -> confirm -> canary and waves -> results', async ({ page, host }) =>
         },
       ],
     },
-    { mode: 'loopback', provisioningUrl: `http://127.0.0.1:${port}/prov/E2eFirmwareKey000000001/` },
+    { mode: 'loopback', provisioningUrl: `http://127.0.0.1:${port}/prov/${PATH_KEY}/` },
   );
   try {
     const at = new Date().toISOString();

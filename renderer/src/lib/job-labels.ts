@@ -60,9 +60,12 @@ export function jobTiming(job: Pick<JobInfo, 'startedAt' | 'finishedAt' | 'state
 
 /** The job's last words for the technician: its error, its message, or its state. */
 export function jobSummary(
-  job: Pick<JobInfo, 'state' | 'message' | 'error'> & Partial<Pick<JobInfo, 'kind' | 'counters'>>,
+  job: Pick<JobInfo, 'state' | 'message' | 'error'> & Partial<Pick<JobInfo, 'kind' | 'counters' | 'waitingUntil'>>,
 ): string {
   if (job.error) return job.error;
+  // the core's message names the start time in ISO; the UI has one date format
+  if (job.waitingUntil && isActive(job.state))
+    return `Waiting for the maintenance window: starts ${formatWhen(job.waitingUntil)}. Keep Fieldkit open.`;
   // A publish's last message names only its last file; what counts is how many went out.
   if (job.kind === 'publish' && job.state === 'succeeded' && job.counters) {
     const files = (job.counters.new ?? 0) + (job.counters.changed ?? 0);

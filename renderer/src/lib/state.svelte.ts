@@ -64,7 +64,8 @@ export const appJobs: JobSource = {
   jobs: () => ui.jobs,
   async start(request) {
     const job = await api.call('jobs.start', request);
-    upsertJob(job);
+    // job.updated events may have overtaken this answer (a run that starts waiting at once): keep the newer state
+    if (!ui.jobs.some((j) => j.id === job.id)) upsertJob(job);
     return job;
   },
   cancel: (id) => api.call('jobs.cancel', { id }),

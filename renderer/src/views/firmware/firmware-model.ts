@@ -1,5 +1,5 @@
 // Words for the firmware views: plan actions and flags, phone states in a run, and how runs are told apart.
-import { formatWhen } from '../../lib/format';
+import { formatClock, formatDuration, formatWhen } from '../../lib/format';
 import { STATE_BADGES, type JobInfo } from '../../lib/job-labels';
 import type { BadgeTone } from '../../lib/badges';
 import type { CallOutput } from '$api/contract';
@@ -59,4 +59,39 @@ export const cleanText = (text: string | null | undefined): string => (text ?? '
 /** "29 Nov 2026, 22:47 · Done": tells runs apart without their ids. */
 export function runLabel(job: Pick<JobInfo, 'startedAt' | 'state'>): string {
   return `Started ${formatWhen(job.startedAt)} · ${STATE_BADGES[job.state].label}`;
+}
+
+/** The guard rails that keep a plan from running, each with what to do. */
+export const refusals = (plan: Pick<Plan, 'guardRails'>): Plan['guardRails'] =>
+  plan.guardRails.filter((r) => r.severity === 'refuse');
+
+/** A datetime-local value ("2026-11-30T22:00") as an ISO time, or null when it is empty, invalid or past. */
+export function startTime(local: string, now = Date.now()): string | null {
+  if (!local) return null;
+  const d = new Date(local);
+  return Number.isNaN(d.getTime()) || d.getTime() <= now ? null : d.toISOString();
+}
+
+/** Now as a datetime-local value, in local time to the minute. */
+export function localNow(now = new Date()): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}T${pad(now.getHours())}:${pad(now.getMinutes())}`;
+}
+
+/** "14:05" for a waiting run's start time, "30 Nov 2026, 14:05" when it is not today. */
+export function untilText(iso: string, now = new Date()): string {
+  const d = new Date(iso);
+  const sameDay = d.toDateString() === now.toDateString();
+  return sameDay ? formatClock(iso).slice(0, 5) : formatWhen(iso);
+}
+
+const TIMED_STATES = new Set(['staged', 'rebooting', 'flashing']);
+
+/** "4 min 10 s of 15 min" for a phone restarting or flashing; null when its state has no time limit. */
+export function elapsedText(
+  p: Pick<RunStatus['phones'][number], 'at' | 'timeoutMs' | 'state'>,
+  now: number,
+): string | null {
+  if (!p.at || p.timeoutMs === null || !TIMED_STATES.has(p.state)) return null;
+  return `${formatDuration(now - new Date(p.at).getTime())} of ${formatDuration(p.timeoutMs)}`;
 }
