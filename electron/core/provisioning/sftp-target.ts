@@ -13,6 +13,7 @@
 // Many files go through one session at once (bounded), which is what makes 1,000 files fast.
 // A target for a sub-folder (folder()) is its own session; connect() creates the folder (mkdir -p inside
 // the target's folder), and the same rules apply there.
+import { connect as tcpConnect } from 'node:net';
 import SftpClient from 'ssh2-sftp-client';
 import { sha256Hex } from '../util/hash';
 import { mapBounded } from '../util/map-bounded';
@@ -133,10 +134,17 @@ export class SftpTarget implements PublishTarget {
         this.lost ??= 'the connection closed';
       },
     });
+    // Our own socket, with Nagle's algorithm off: many requests are in flight at once, and with it on each
+    // small request waits behind the previous one's ACK, which the server delays (40 ms on Linux). The
+    // profile of a 1,004-file publish showed the client idle 90 % of the time, waiting on exactly that.
+    // (ssh2's `sock` option: a custom socket instead of the one it would open.)
+    const sock = tcpConnect({ host: location.host, port: location.port, noDelay: true });
+    sock.on('error', () => undefined); // ssh2 reports it; this only keeps an early one from being unheard
     try {
       await client.connect({
         host: location.host,
         port: location.port,
+        sock,
         username: location.user,
         ...('password' in auth
           ? { password: auth.password }
@@ -152,6 +160,7 @@ export class SftpTarget implements PublishTarget {
       });
     } catch (e) {
       await endWithin(client, 2000);
+      sock.destroy();
       if (offered !== undefined && offered !== pinned)
         throw new HostKeyError(pinned === undefined ? 'host-key-unknown' : 'host-key-changed', id, offered, pinned);
       throw describeConnectError(e, this.describe(), 'password' in auth);
