@@ -140,8 +140,10 @@ export class SftpTarget implements PublishTarget {
     // (ssh2's `sock` option: a custom socket instead of the one it would open.)
     const sock = tcpConnect({ host: location.host, port: location.port, noDelay: true });
     sock.on('error', () => undefined); // ssh2 reports it; this only keeps an early one from being unheard
+    let sftp: SFTPWrapper;
     try {
-      await client.connect({
+      // connect() resolves to the session's SFTP channel (ssh2-sftp-client's declared API); requests go on it directly.
+      sftp = await client.connect({
         host: location.host,
         port: location.port,
         sock,
@@ -165,22 +167,20 @@ export class SftpTarget implements PublishTarget {
         throw new HostKeyError(pinned === undefined ? 'host-key-unknown' : 'host-key-changed', id, offered, pinned);
       throw describeConnectError(e, this.describe(), 'password' in auth);
     }
-    // ssh2-sftp-client keeps its ssh2 Client and SFTP channel in fields its typings do not declare.
-    const inner = client as unknown as { client: NodeJS.EventEmitter; sftp: SFTPWrapper };
-    inner.client.setMaxListeners(0);
     this.client = client;
-    this.sftp = inner.sftp;
+    this.sftp = sftp;
     this.lost = undefined;
-    // Requests sent on a dead channel are never answered: from the moment the connection goes, fail fast.
+    // Requests sent on a dead channel are never answered: from the moment the connection goes, fail fast. The
+    // socket is our own (above), so its end is heard without reaching into the library.
     const gone = (why: string) => (e?: unknown) => {
       this.lost ??= e instanceof Error ? e.message : why;
       this.sftp = undefined;
     };
-    inner.client.on('close', gone('the connection closed'));
-    inner.client.on('error', gone('connection error'));
-    inner.sftp.on('close', gone('the SFTP channel closed'));
+    sock.on('close', gone('the connection closed'));
+    sock.on('error', gone('connection error'));
+    sftp.on('close', gone('the SFTP channel closed'));
     // ssh2 emits 'error' on the channel for a malformed packet from the server; unheard, it would end the process.
-    inner.sftp.on('error', gone('the server sent a malformed SFTP packet'));
+    sftp.on('error', gone('the server sent a malformed SFTP packet'));
     const dir = await this.op<{ isDirectory(): boolean }>('check the folder', location.path, (cb) =>
       this.channel().stat(location.path, cb),
     ).catch((e: unknown) => {
