@@ -30,6 +30,7 @@ test('create a site, see it listed, reopen it, and find its files on disk', asyn
     'firmware',
     'inventory',
     'journal',
+    'provisioning', // the built-in server's settings with its random path key, made when its state is first read
     'reports',
   ]);
 

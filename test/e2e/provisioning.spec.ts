@@ -118,10 +118,16 @@ test('settings, generate, preview, publish, reboot and verify six phones from th
     await page.getByRole('button', { name: 'Continue to preview' }).click();
     // The server's saved settings fill the form when its state arrives: type after that, not into it.
     await expect(page.getByTestId('builtin-server').locator('.badge')).toHaveText('Stopped');
-    await expect(page.getByLabel('Address', { exact: true })).not.toHaveValue('');
-    await page.getByLabel('Address', { exact: true }).fill('127.0.0.1');
-    await page.getByLabel('Port', { exact: true }).fill(String(port));
-    await page.getByLabel('Path', { exact: true }).fill('prov');
+    // Typed again until it stays: the saved settings may still arrive and refill the form.
+    await expect(async () => {
+      await page.getByLabel('Address', { exact: true }).fill('127.0.0.1');
+      await page.getByLabel('Port', { exact: true }).fill(String(port));
+      await page.getByLabel('Path', { exact: true }).fill('prov');
+      await page.waitForTimeout(300);
+      await expect(page.getByLabel('Address', { exact: true })).toHaveValue('127.0.0.1', { timeout: 100 });
+      await expect(page.getByLabel('Port', { exact: true })).toHaveValue(String(port), { timeout: 100 });
+      await expect(page.getByLabel('Path', { exact: true })).toHaveValue('prov', { timeout: 100 });
+    }).toPass({ timeout: 10_000 });
     await page.getByRole('button', { name: /Start server/ }).click();
     await expect(page.getByTestId('builtin-server').locator('.badge')).toHaveText('Running');
     await page.getByRole('button', { name: 'Preview changes' }).click();

@@ -3,7 +3,8 @@
 // is one journaled step, so a resumed job never restarts a phone twice; a phone that cannot be
 // restarted is reported and the others go on.
 import { createHash } from 'node:crypto';
-import { readdir } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { Semaphore } from '../util/limiter';
 import { FieldkitError } from '../util/errors';
@@ -240,10 +241,17 @@ export async function latestRebootReport(site: SiteWorkspace): Promise<RebootRep
   return name ? site.readJson(`${PROVISIONING_DIR}/${name}`, RebootReportSchema) : undefined;
 }
 
+/**
+ * The newest report of a kind. Job ids only order by the second they started in, and two quick jobs (a verify of the
+ * whole site, then of one phone) can share it: the report written last wins, then the name.
+ */
 export async function latestFile(site: SiteWorkspace, prefix: string): Promise<string | undefined> {
-  const names = await readdir(site.path(PROVISIONING_DIR)).catch(() => [] as string[]);
-  return names
-    .filter((n) => n.startsWith(prefix) && n.endsWith('.json'))
-    .sort()
-    .at(-1);
+  const dir = site.path(PROVISIONING_DIR);
+  const names = (await readdir(dir).catch(() => [] as string[])).filter(
+    (n) => n.startsWith(prefix) && n.endsWith('.json'),
+  );
+  const written = await Promise.all(
+    names.map(async (name) => ({ name, at: (await stat(join(dir, name)).catch(() => null))?.mtimeMs ?? 0 })),
+  );
+  return written.sort((a, b) => a.at - b.at || a.name.localeCompare(b.name)).at(-1)?.name;
 }

@@ -74,7 +74,9 @@ test('create, reopen and list through the contract; events announce the site', a
 });
 
 test('a call stuck on something outside Fieldkit answers with a clear error after the time limit', async () => {
-  const handlers = { 'site.current': () => new Promise(() => undefined) } as unknown as Handlers;
+  // never answers; the timer only keeps the test's event loop alive as a hung file system call would
+  const stuck = () => new Promise(() => setTimeout(() => undefined, 1_000));
+  const handlers = { 'site.current': stuck } as unknown as Handlers;
   const dispatch = createDispatcher(handlers, () => undefined, undefined, 50);
   const started = Date.now();
   const r = await dispatch('site.current', {});
