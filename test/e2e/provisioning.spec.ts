@@ -143,9 +143,9 @@ test('settings, generate, preview, publish, reboot and verify six phones from th
     await page.getByRole('button', { name: 'Publish', exact: true }).click();
     await expect(page.getByTestId('publish-job').locator('.badge')).toHaveText('Done', { timeout: 30_000 });
     // The result counts every file, the header says what the server serves, and the preview is current again.
-    await expect(page.getByTestId('publish-result')).toContainText('10 files published to');
-    await expect(page.getByTestId('server-indicator')).toContainText('Provisioning server running · 10 files');
-    await expect(page.getByTestId('preview-summary')).toContainText('10 unchanged');
+    await expect(page.getByTestId('publish-result')).toContainText('11 files published to');
+    await expect(page.getByTestId('server-indicator')).toContainText('Provisioning server running · 11 files');
+    await expect(page.getByTestId('preview-summary')).toContainText('11 unchanged');
     await expect(page.getByRole('button', { name: 'Publish', exact: true })).toBeDisabled();
 
     // Reboot: plan, confirmation, results. The step is in the address and survives a reload.

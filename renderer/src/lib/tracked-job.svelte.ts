@@ -89,7 +89,10 @@ export class TrackedJob {
       // The signature ties params to kind; TypeScript cannot narrow a generic pair to the union by itself.
       const job = await this.source.start({ kind, params } as JobRequest);
       this.id = job.id;
-      this.#lastState = job.state;
+      // Updates may have overtaken this answer (a quick job already ended): go on from the newest state known.
+      const latest = this.source.jobs().find((j) => j.id === job.id) ?? job;
+      this.#lastState = latest.state;
+      if (FINISHED.has(latest.state)) this.options.onFinish?.(latest);
       return job;
     } catch (e) {
       this.error = (e as Error).message;
