@@ -1,5 +1,6 @@
 // Validates a call at the boundary (the renderer is untrusted) and runs its handler.
 import { FieldkitError, isFieldkitError } from '../core/util/errors';
+import { withinTimeLimit } from '../core/util/time-limit';
 import { calls, type CallName, type CallParsedInput, type CallOutput, type CallResult } from './contract';
 import type { JobRedactor } from '../core/jobs/job-manager';
 
@@ -58,7 +59,16 @@ export function createDispatcher(
     }
     try {
       const handler = handlers[name] as (input: unknown) => Promise<unknown>;
-      const value = await withinTimeLimit(handler(parsed.data), name, timeLimitMs);
+      const value = await withinTimeLimit(
+        handler(parsed.data),
+        timeLimitMs,
+        () =>
+          new FieldkitError(
+            'unavailable',
+            `${name} did not finish within ${Math.round(timeLimitMs / 1000)} s, so Fieldkit stopped waiting for it. ` +
+              'Check that the folder or server it uses answers (a network share or a special file system can hang), then try again.',
+          ),
+      );
       return { ok: true, value };
     } catch (e) {
       if (isFieldkitError(e)) return { ok: false, error: { code: e.code, message: await redact(e.message) } };
@@ -74,23 +84,4 @@ export function createDispatcher(
       return { ok: false, error: { code: 'internal', message } };
     }
   };
-}
-
-function withinTimeLimit<T>(work: Promise<T>, name: string, limitMs: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new FieldkitError(
-            'unavailable',
-            `${name} did not finish within ${Math.round(limitMs / 1000)} s, so Fieldkit stopped waiting for it. ` +
-              'Check that the folder or server it uses answers (a network share or a special file system can hang), then try again.',
-          ),
-        ),
-      limitMs,
-    );
-    timer.unref();
-  });
-  return Promise.race([work, limit]).finally(() => clearTimeout(timer));
 }

@@ -8,6 +8,7 @@
 import { mkdir, realpath, stat, statfs } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { FieldkitError, describeFsError } from '../util/errors';
+import { withinTimeLimit } from '../util/time-limit';
 
 /** statfs types of kernel file systems no site belongs on (Linux magic numbers). */
 const SPECIAL_FILESYSTEMS = new Set([
@@ -71,25 +72,15 @@ export async function assertOrdinaryFolder(path: string): Promise<void> {
  * some kernel file systems), after checking the file system is an ordinary one.
  */
 export async function makeSiteFolder(path: string, timeLimitMs = 30_000): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new FieldkitError(
-            'unavailable',
-            `Creating the folder ${resolve(path)} did not finish in ${timeLimitMs / 1000} s. Choose a folder on a local disk.`,
-          ),
-        ),
-      timeLimitMs,
-    );
-    timer.unref();
-  });
-  try {
-    await Promise.race([makeFolders(path), limit]);
-  } finally {
-    clearTimeout(timer);
-  }
+  await withinTimeLimit(
+    makeFolders(path),
+    timeLimitMs,
+    () =>
+      new FieldkitError(
+        'unavailable',
+        `Creating the folder ${resolve(path)} did not finish in ${timeLimitMs / 1000} s. Choose a folder on a local disk.`,
+      ),
+  );
 }
 
 async function makeFolders(path: string): Promise<void> {
