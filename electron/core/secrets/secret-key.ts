@@ -8,6 +8,9 @@ const MAC = /^[0-9A-F]{12}$/;
 const TARGET = /^[A-Za-z0-9._-]{1,64}$/;
 /** Site ids are UUIDs; an older or hand-made site may have another short id. */
 const SITE = /^[A-Za-z0-9._-]{1,64}$/;
+const BY_MAC = { pattern: MAC, what: 'a MAC (12 uppercase hex digits)' };
+const BY_TARGET = { pattern: TARGET, what: 'a target id' };
+const BY_SITE = { pattern: SITE, what: 'a site id' };
 
 interface KindSpec {
   /** What the id is; null: the kind has no id. */
@@ -23,40 +26,40 @@ export const SECRET_KINDS = {
       'the admin password the phones have now, site-wide (set by an earlier installer or an earlier Fieldkit); tried, never written',
   },
   'phone-admin-password:': {
-    id: { pattern: MAC, what: 'a MAC (12 uppercase hex digits)' },
+    id: BY_MAC,
     describe: "the admin password Fieldkit sets on this phone instead of the one it derives from the site's secret",
   },
   'phone-current-admin-password:': {
-    id: { pattern: MAC, what: 'a MAC (12 uppercase hex digits)' },
+    id: BY_MAC,
     describe: 'the admin password this phone has now (e.g. set by a previous installer); tried, never written',
   },
   'admin-secret:': {
-    id: { pattern: SITE, what: 'a site id' },
+    id: BY_SITE,
     describe: "the site's secret from which every phone's admin password is derived",
   },
   'http-digest-password:': {
-    id: { pattern: MAC, what: 'a MAC (12 uppercase hex digits)' },
+    id: BY_MAC,
     describe: 'the HTTP digest password the built-in server asks this phone for (derived from the site secret)',
   },
   'sip-password:': {
-    id: { pattern: MAC, what: 'a MAC (12 uppercase hex digits)' },
+    id: BY_MAC,
     describe: "the phone's SIP password",
   },
-  'sftp-password:': { id: { pattern: TARGET, what: 'a target id' }, describe: 'the SFTP password of a target' },
+  'sftp-password:': { id: BY_TARGET, describe: 'the SFTP password of a target' },
   'sftp-private-key:': {
-    id: { pattern: TARGET, what: 'a target id' },
+    id: BY_TARGET,
     describe: 'the SSH private key (PEM/OpenSSH) of a target',
   },
   'sftp-key-passphrase:': {
-    id: { pattern: TARGET, what: 'a target id' },
+    id: BY_TARGET,
     describe: "the passphrase of a target's SSH private key",
   },
   'ftp-password:': {
-    id: { pattern: SITE, what: 'a site id' },
+    id: BY_SITE,
     describe: 'the password the phones use for FTP provisioning (ftp password)',
   },
   'https-key:': {
-    id: { pattern: SITE, what: 'a site id' },
+    id: BY_SITE,
     describe: "the private key of the built-in HTTPS server's certificate",
   },
 } as const satisfies Record<string, KindSpec>;
