@@ -3,6 +3,7 @@ import { defineConfig } from '@playwright/test';
 export default defineConfig({
   testDir: '.',
   testMatch: '**/*.spec.ts',
+  globalSetup: './fresh-renderer.ts',
   timeout: 60_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,
