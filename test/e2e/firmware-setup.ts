@@ -1,6 +1,9 @@
 // What the firmware specs set up through the contract, as the page calls it: a published site the runs can use.
 import { testCa } from '../helpers/test-ca';
 import { HTTP_CALL_PREFIX, TOKEN_HEADER } from '../../electron/api/transport';
+import { SiteWorkspace } from '../../electron/core/workspace/site-workspace';
+import { DEVICES_FILE, DevicesFileSchema } from '../../electron/core/inventory/inventory-files';
+import { deviceFor } from '../integration/firmware/fixture';
 import type { HostHandle } from './fixtures';
 
 export const ADMIN = '4711';
@@ -63,4 +66,20 @@ export async function publishBuiltin(host: HostHandle): Promise<void> {
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error('publish did not finish');
+}
+
+/** Writes the site's inventory as if a scan had read these phones at `at` (now by default). */
+export async function seedInventory(
+  siteDir: string,
+  phones: readonly Parameters<typeof deviceFor>[0][],
+  at = new Date().toISOString(),
+): Promise<SiteWorkspace> {
+  const site = await SiteWorkspace.open(siteDir);
+  await site.writeJson(DEVICES_FILE, DevicesFileSchema, {
+    format: 'fieldkit-inventory',
+    formatVersion: 1,
+    updatedAt: at,
+    devices: phones.map((p) => deviceFor(p, at)),
+  });
+  return site;
 }

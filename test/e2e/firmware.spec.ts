@@ -2,22 +2,15 @@
 // verified on simulated phones, and save the before/after table.
 import { writeFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SiteWorkspace } from '../../electron/core/workspace/site-workspace';
-import { DEVICES_FILE, DevicesFileSchema } from '../../electron/core/inventory/inventory-files';
 import { startLab } from '../sim/lab';
 import { buildFirmwareImage } from '../sim/firmware-image';
-import { deviceFor } from '../integration/firmware/fixture';
-import { test, expect, goTo, freePort } from './fixtures';
-import { ADMIN, PATH_KEY, publishSite } from './firmware-setup';
+import { test, expect, goTo, freePort, createSite } from './fixtures';
+import { ADMIN, PATH_KEY, publishSite, seedInventory } from './firmware-setup';
 
 test('plan -> confirm -> canary and waves -> results', async ({ page, host }) => {
   test.setTimeout(120_000);
-  await page.goto(host.url);
-  await page.getByLabel('Site name').fill('Firmware e2e');
-  await page.getByRole('button', { name: 'Create site' }).click();
-  await expect(page.getByRole('heading', { name: 'Firmware e2e', level: 1 })).toBeVisible();
+  await createSite(page, host.url, 'Firmware e2e');
 
-  const site = await SiteWorkspace.open(join(host.sitesDir, 'Firmware-e2e'));
   const port = await freePort();
   const lab = await startLab(
     {
@@ -40,13 +33,7 @@ test('plan -> confirm -> canary and waves -> results', async ({ page, host }) =>
     { mode: 'loopback', provisioningUrl: `http://127.0.0.1:${port}/prov/${PATH_KEY}/` },
   );
   try {
-    const at = new Date().toISOString();
-    await site.writeJson(DEVICES_FILE, DevicesFileSchema, {
-      format: 'fieldkit-inventory',
-      formatVersion: 1,
-      updatedAt: at,
-      devices: lab.phones.map((p) => deviceFor(p, at)),
-    });
+    const site = await seedInventory(join(host.sitesDir, 'Firmware-e2e'), lab.phones);
     await publishSite(
       host,
       lab.phones.map((p) => p.mac.replace(/:/g, '')),

@@ -6,7 +6,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { test as base, type Page } from '@playwright/test';
+import { test as base, expect, type Page } from '@playwright/test';
 import type { AddressInfo } from 'node:net';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -117,4 +117,12 @@ export async function scanFromUi(page: Page, scan: UiScan): Promise<void> {
   await page.getByRole('button', { name: 'Start scan' }).click();
   const progress = page.getByTestId('scan-progress');
   await progress.and(page.locator('[data-state="succeeded"]')).waitFor({ timeout: 60_000 });
+}
+
+/** Creates a site from the start page and waits until it is open. */
+export async function createSite(page: Page, url: string, name: string): Promise<void> {
+  await page.goto(url);
+  await page.getByLabel('Site name').fill(name);
+  await page.getByRole('button', { name: 'Create site' }).click();
+  await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
 }

@@ -4,13 +4,10 @@
 // phone; a run started now shows each phone's elapsed time against its timeout.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SiteWorkspace } from '../../electron/core/workspace/site-workspace';
-import { DEVICES_FILE, DevicesFileSchema } from '../../electron/core/inventory/inventory-files';
 import { startLab } from '../sim/lab';
 import { buildFirmwareImage } from '../sim/firmware-image';
-import { deviceFor } from '../integration/firmware/fixture';
-import { test, expect, goTo, freePort } from './fixtures';
-import { ADMIN, PATH_KEY, prepareSite, publishBuiltin } from './firmware-setup';
+import { test, expect, goTo, freePort, createSite } from './fixtures';
+import { ADMIN, PATH_KEY, prepareSite, publishBuiltin, seedInventory } from './firmware-setup';
 import type { Page } from '@playwright/test';
 
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -34,12 +31,8 @@ test('refused plan says what to do; a waiting run holds its phones and is cancel
   host,
 }) => {
   test.setTimeout(150_000);
-  await page.goto(host.url);
-  await page.getByLabel('Site name').fill('One run');
-  await page.getByRole('button', { name: 'Create site' }).click();
-  await expect(page.getByRole('heading', { name: 'One run', level: 1 })).toBeVisible();
+  await createSite(page, host.url, 'One run');
 
-  const site = await SiteWorkspace.open(join(host.sitesDir, 'One-run'));
   const port = await freePort();
   const lab = await startLab(
     {
@@ -62,13 +55,7 @@ test('refused plan says what to do; a waiting run holds its phones and is cancel
     { mode: 'loopback', provisioningUrl: `http://127.0.0.1:${port}/prov/${PATH_KEY}/` },
   );
   try {
-    const at = new Date().toISOString();
-    await site.writeJson(DEVICES_FILE, DevicesFileSchema, {
-      format: 'fieldkit-inventory',
-      formatVersion: 1,
-      updatedAt: at,
-      devices: lab.phones.map((p) => deviceFor(p, at)),
-    });
+    await seedInventory(join(host.sitesDir, 'One-run'), lab.phones);
     const macs = lab.phones.map((p) => p.mac.replace(/:/g, ''));
     // Everything but the publish: the built-in server serves nothing yet.
     await prepareSite(host, macs, port);

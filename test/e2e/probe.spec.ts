@@ -1,18 +1,12 @@
 // "Probe this phone" in the phone's detail (issue 12 §8): the probe runs on a simulated phone and the detail shows
 // which of Fieldkit's assumptions held, did not or cannot be told, and where the capture was saved in the site.
 import { join } from 'node:path';
-import { SiteWorkspace } from '../../electron/core/workspace/site-workspace';
-import { DEVICES_FILE, DevicesFileSchema } from '../../electron/core/inventory/inventory-files';
 import { startLab } from '../sim/lab';
-import { deviceFor } from '../integration/firmware/fixture';
-import { test, expect, goTo } from './fixtures';
+import { test, expect, goTo, createSite } from './fixtures';
+import { seedInventory } from './firmware-setup';
 
 test('probe this phone: assumptions held / not held / unknown and the capture folder', async ({ page, host }) => {
-  await page.goto(host.url);
-  await page.getByLabel('Site name').fill('Probe');
-  await page.getByRole('button', { name: 'Create site' }).click();
-  await expect(page.getByRole('heading', { name: 'Probe', level: 1 })).toBeVisible();
-  const site = await SiteWorkspace.open(join(host.sitesDir, 'Probe'));
+  await createSite(page, host.url, 'Probe');
   const lab = await startLab(
     {
       name: 'probe-e2e',
@@ -32,13 +26,7 @@ test('probe this phone: assumptions held / not held / unknown and the capture fo
     { mode: 'loopback' },
   );
   try {
-    const at = new Date().toISOString();
-    await site.writeJson(DEVICES_FILE, DevicesFileSchema, {
-      format: 'fieldkit-inventory',
-      formatVersion: 1,
-      updatedAt: at,
-      devices: lab.phones.map((p) => deviceFor(p, at)),
-    });
+    await seedInventory(join(host.sitesDir, 'Probe'), lab.phones);
     await goTo(page, 'Inventory');
     await page.getByRole('grid', { name: 'Phones' }).locator('[role="row"][data-key]').first().click();
     const detail = page.getByTestId('device-detail');
