@@ -201,16 +201,19 @@ test("an SFTP target: trust on first use shows the server's fingerprint before a
     await page.getByRole('button', { name: 'Add SFTP server' }).click();
     const form = page.getByRole('form', { name: 'Add SFTP server' });
     await form.getByLabel('Name').fill('site-sftp');
-    await form.getByLabel('SFTP URL').fill(`sftp://${sshd.user}@127.0.0.1:${sshd.port}${sshd.home}`);
-    await form.getByLabel('Password').fill(sshd.password);
-    await form.getByRole('button', { name: 'Add and check host key' }).click();
+    await form.getByLabel('Host').fill('127.0.0.1');
+    await form.getByLabel('Port').fill(String(sshd.port));
+    await form.getByLabel('User').fill(sshd.user);
+    await form.getByLabel('Folder').fill(sshd.home);
+    await form.getByLabel('Password', { exact: true }).fill(sshd.password);
+    await form.getByRole('button', { name: 'Add and check' }).click();
     const dialog = page.getByRole('dialog', { name: 'Trust this SFTP server?' });
     await expect(dialog).toBeVisible();
     await expect(dialog.getByTestId('host-fingerprint')).toHaveText(await sshd.hostKeyFingerprint());
     await shot(page, '7-sftp-trust');
     await dialog.getByRole('button', { name: 'Trust and continue' }).click();
     await expect(page.getByText('Host key trusted for this server.')).toBeVisible();
-    await expect(page.getByRole('radio', { name: /SFTP/ })).toBeChecked();
+    await expect(page.getByRole('radio', { name: /site-sftp/ })).toBeChecked();
     // trusted now: the next preview goes straight to the server (no dialog)
     await page.getByRole('button', { name: 'Preview changes' }).click();
     await expect(page.getByRole('dialog')).toHaveCount(0);
