@@ -9,6 +9,7 @@ import { saveServerConfig } from '../../electron/core/provisioning/targets-confi
 import { importCaBundle } from '../../electron/core/provisioning/site-certificates';
 import { testCa } from '../helpers/test-ca';
 import { test, expect, startHost, stopHost, goTo, freePort } from './fixtures';
+import { fillSftpTarget } from './sftp-ui';
 import type { Page } from '@playwright/test';
 
 const SHOTS = join(process.cwd(), 'test-results', 'provisioning');
@@ -198,14 +199,8 @@ test("an SFTP target: trust on first use shows the server's fingerprint before a
     await page.getByRole('button', { name: 'Create site' }).click();
     await goTo(page, 'Provisioning');
     await page.getByRole('link', { name: 'Step 3: Preview & publish' }).click();
-    await page.getByRole('button', { name: 'Add SFTP server' }).click();
+    await fillSftpTarget(page, sshd);
     const form = page.getByRole('form', { name: 'Add SFTP server' });
-    await form.getByLabel('Name').fill('site-sftp');
-    await form.getByLabel('Host').fill('127.0.0.1');
-    await form.getByLabel('Port').fill(String(sshd.port));
-    await form.getByLabel('User').fill(sshd.user);
-    await form.getByLabel('Folder').fill(sshd.home);
-    await form.getByLabel('Password', { exact: true }).fill(sshd.password);
     await form.getByRole('button', { name: 'Add and check' }).click();
     const dialog = page.getByRole('dialog', { name: 'Trust this SFTP server?' });
     await expect(dialog).toBeVisible();

@@ -9,19 +9,10 @@ import { SiteWorkspace } from '../../electron/core/workspace/site-workspace';
 import { importCaBundle } from '../../electron/core/provisioning/site-certificates';
 import { testCa } from '../helpers/test-ca';
 import { test, expect, goTo } from './fixtures';
-import type { Page } from '@playwright/test';
+import { fillSftpTarget, shotsAt } from './sftp-ui';
 
 const SHOTS = join(process.cwd(), 'test-results', 'publish-skip');
-const shot = async (page: Page, name: string) => {
-  for (const [w, h] of [
-    [1366, 768],
-    [1280, 720],
-  ] as const) {
-    await page.setViewportSize({ width: w, height: h });
-    await page.screenshot({ path: join(SHOTS, `${name}-${w}.png`) });
-  }
-  await page.setViewportSize({ width: 1366, height: 768 });
-};
+const shot = shotsAt(SHOTS);
 const MACS = ['00085D980001', '00085D980002', '00085D980003', '00085D980004'];
 const OLDER = '# the configuration a previous installer left for Desk 3\n';
 
@@ -80,14 +71,8 @@ test('publish the 2 ready phones over SFTP, skip the 2 without a SIP password', 
     await page.getByRole('button', { name: 'Continue to preview' }).click();
 
     // An SFTP target, checked (host key trusted) and chosen.
-    await page.getByRole('button', { name: 'Add SFTP server' }).click();
+    await fillSftpTarget(page, sshd);
     const form = page.getByRole('form', { name: 'Add SFTP server' });
-    await form.getByLabel('Name').fill('site-sftp');
-    await form.getByLabel('Host').fill('127.0.0.1');
-    await form.getByLabel('Port').fill(String(sshd.port));
-    await form.getByLabel('User').fill(sshd.user);
-    await form.getByLabel('Folder').fill(sshd.home);
-    await form.getByLabel('Password', { exact: true }).fill(sshd.password);
     await form.getByRole('button', { name: 'Add and check' }).click();
     await page
       .getByRole('dialog', { name: 'Trust this SFTP server?' })

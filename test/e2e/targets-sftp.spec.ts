@@ -6,19 +6,10 @@ import { appendFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/pro
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test, expect, goTo } from './fixtures';
-import type { Page } from '@playwright/test';
+import { shotsAt } from './sftp-ui';
 
 const SHOTS = join(process.cwd(), 'test-results', 'targets');
-const shot = async (page: Page, name: string) => {
-  for (const [w, h] of [
-    [1366, 768],
-    [1280, 720],
-  ] as const) {
-    await page.setViewportSize({ width: w, height: h });
-    await page.screenshot({ path: join(SHOTS, `${name}-${w}.png`) });
-  }
-  await page.setViewportSize({ width: 1366, height: 768 });
-};
+const shot = shotsAt(SHOTS);
 
 test.beforeAll(async () => {
   await mkdir(SHOTS, { recursive: true });
