@@ -13,6 +13,7 @@ import {
   phonesMissingCredentials,
   previewGate,
   publishLabel,
+  type MissingCredential,
 } from '../../../renderer/src/views/provisioning/publish-model';
 import { parseSftpUrl } from '../../../electron/core/provisioning/target-url';
 
@@ -54,13 +55,13 @@ test('the URL the form builds is one the core accepts, home-relative folders inc
 });
 
 test('skipping is offered only when nothing site-wide is missing; the button says what happens', () => {
-  const perPhone = [
+  const perPhone: MissingCredential[] = [
     { key: 'sip-password:00085D000003', mac: '00085D000003', what: 'No SIP password' },
     { key: 'sip-password:00085D000004', mac: '00085D000004', what: 'No SIP password' },
   ];
   assert.equal(phonesMissingCredentials(perPhone).phonesOnly, true);
   assert.equal(
-    phonesMissingCredentials([...perPhone, { key: 'admin-secret', what: 'No admin secret' }]).phonesOnly,
+    phonesMissingCredentials([...perPhone, { key: 'phone-admin-password', what: 'No admin password' }]).phonesOnly,
     false,
   );
   const file = (name: string) => ({ name, status: 'new' as const, size: 1, diffVsTarget: '', diffVsLastPublished: '' });
