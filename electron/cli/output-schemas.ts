@@ -58,6 +58,8 @@ const PushSummary = z.object({
       diffVsLastPublished: z.string().optional(),
     }),
   ),
+  /** Phones left out with --skip-missing-credentials (what each misses); empty otherwise. */
+  skipped: Preview.skipped,
 });
 
 const variant = <T extends z.ZodType>(title: string, schema: T) => schema.meta({ title });

@@ -33,6 +33,10 @@ function describePreview(preview: Preview, verbose: boolean): string {
           .join('\n'),
       );
   }
+  for (const s of preview.skipped)
+    lines.push(
+      `  skipped   ${s.name}  (${s.missing.join('; ')}; ${s.onTarget ? 'keeps its older file on the target' : 'has no file of its own there'})`,
+    );
   if (!verbose && preview.counts.new + preview.counts.changed + preview.counts.conflict > 0)
     lines.push('  (--verbose shows the diffs; secrets appear as ********)');
   return lines.join('\n');
@@ -56,9 +60,15 @@ class HostKeyProblem extends CallError {
 }
 
 /** The preview; an unknown host key is trusted first when --trust-host-key names exactly the offered key. */
-async function previewTrusting(ctx: CliContext, targetId: string, trust: string | undefined): Promise<Preview> {
+async function previewTrusting(
+  ctx: CliContext,
+  targetId: string,
+  trust: string | undefined,
+  skipIncomplete = false,
+): Promise<Preview> {
+  const input = { targetId, ...(skipIncomplete ? { skipIncomplete } : {}) };
   try {
-    return await ctx.call('provisioning.preview', { targetId });
+    return await ctx.call('provisioning.preview', input);
   } catch (e) {
     if (!(e instanceof CallError) || e.code !== 'unauthorized' || targetId === BUILTIN) throw e;
     const hostKey = await ctx.call('provisioning.hostKey', { targetId });
@@ -72,7 +82,7 @@ async function previewTrusting(ctx: CliContext, targetId: string, trust: string 
         `The server ${hostKey.hostPort} offers host key ${hostKey.fingerprint}, not ${given} as given with --trust-host-key. Not trusted, nothing sent.`,
       );
     await ctx.call('provisioning.trustHostKey', { targetId, fingerprint: given });
-    return ctx.call('provisioning.preview', { targetId });
+    return ctx.call('provisioning.preview', input);
   }
 }
 
@@ -100,7 +110,7 @@ export const pushCommand: CliCommand = {
   name: 'push',
   summary: 'Preview the generated configuration against a target and publish it (SFTP or the built-in server).',
   usage: [
-    'fieldkit push --target sftp://user@host:port/path [--yes] [--trust-host-key SHA256:…] [--verbose] [--overwrite-changed] [--target-id ID] --site DIR [--json]',
+    'fieldkit push --target sftp://user@host:port/path [--yes] [--trust-host-key SHA256:…] [--verbose] [--overwrite-changed] [--skip-missing-credentials] [--target-id ID] --site DIR [--json]',
     '       fieldkit push --target builtin [--yes] [--serve-seconds N] --site DIR [--json]',
     'SFTP credentials: FIELDKIT_SECRET_SFTP_PASSWORD_<ID> or FIELDKIT_SECRET_SFTP_PRIVATE_KEY_<ID> (ID: the target id, e.g. SFTP_10_0_0_5).',
   ].join('\n'),
@@ -113,6 +123,7 @@ export const pushCommand: CliCommand = {
       'target-id': { type: 'string' },
       'overwrite-changed': { type: 'boolean' },
       'serve-seconds': { type: 'string' },
+      'skip-missing-credentials': { type: 'boolean' },
     });
     if (!values.target)
       throw new UsageError('Say where to publish: --target sftp://user@host:port/path or --target builtin.');
@@ -129,7 +140,12 @@ export const pushCommand: CliCommand = {
           ).id;
     let preview: Preview;
     try {
-      preview = await previewTrusting(ctx, targetId, values['trust-host-key']);
+      preview = await previewTrusting(
+        ctx,
+        targetId,
+        values['trust-host-key'],
+        values['skip-missing-credentials'] === true,
+      );
     } catch (e) {
       if (e instanceof HostKeyProblem && ctx.json) {
         const { hostPort, fingerprint, pinned } = e.hostKey;
@@ -149,6 +165,7 @@ export const pushCommand: CliCommand = {
         status: f.status,
         ...(verbose ? { diffVsTarget: f.diffVsTarget, diffVsLastPublished: f.diffVsLastPublished } : {}),
       })),
+      skipped: preview.skipped,
     };
     if (!ctx.json) ctx.io.out(describePreview(preview, verbose));
     const toWrite = preview.counts.new + preview.counts.changed + preview.counts.conflict;
@@ -172,7 +189,7 @@ export const pushCommand: CliCommand = {
     else
       ctx.io.out(
         job.state === 'succeeded'
-          ? `Published ${toWrite} file(s) to ${preview.target} (job ${job.id}).`
+          ? `Published ${toWrite} file(s) to ${preview.target} (job ${job.id}).${preview.skipped.length ? ` Skipped ${preview.skipped.length} phone(s) that miss credentials: ${preview.skipped.map((s) => s.mac).join(', ')}.` : ''}`
           : `Publishing failed (job ${job.id}): ${job.error ?? job.state}`,
       );
     if (job.state !== 'succeeded') return EXIT.failed;

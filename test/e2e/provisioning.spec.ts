@@ -9,6 +9,7 @@ import { saveServerConfig } from '../../electron/core/provisioning/targets-confi
 import { importCaBundle } from '../../electron/core/provisioning/site-certificates';
 import { testCa } from '../helpers/test-ca';
 import { test, expect, startHost, stopHost, goTo, freePort } from './fixtures';
+import { fillSftpTarget } from './sftp-ui';
 import type { Page } from '@playwright/test';
 
 const SHOTS = join(process.cwd(), 'test-results', 'provisioning');
@@ -198,19 +199,16 @@ test("an SFTP target: trust on first use shows the server's fingerprint before a
     await page.getByRole('button', { name: 'Create site' }).click();
     await goTo(page, 'Provisioning');
     await page.getByRole('link', { name: 'Step 3: Preview & publish' }).click();
-    await page.getByRole('button', { name: 'Add SFTP server' }).click();
+    await fillSftpTarget(page, sshd);
     const form = page.getByRole('form', { name: 'Add SFTP server' });
-    await form.getByLabel('Name').fill('site-sftp');
-    await form.getByLabel('SFTP URL').fill(`sftp://${sshd.user}@127.0.0.1:${sshd.port}${sshd.home}`);
-    await form.getByLabel('Password').fill(sshd.password);
-    await form.getByRole('button', { name: 'Add and check host key' }).click();
+    await form.getByRole('button', { name: 'Add and check' }).click();
     const dialog = page.getByRole('dialog', { name: 'Trust this SFTP server?' });
     await expect(dialog).toBeVisible();
     await expect(dialog.getByTestId('host-fingerprint')).toHaveText(await sshd.hostKeyFingerprint());
     await shot(page, '7-sftp-trust');
     await dialog.getByRole('button', { name: 'Trust and continue' }).click();
     await expect(page.getByText('Host key trusted for this server.')).toBeVisible();
-    await expect(page.getByRole('radio', { name: /SFTP/ })).toBeChecked();
+    await expect(page.getByRole('radio', { name: /site-sftp/ })).toBeChecked();
     // trusted now: the next preview goes straight to the server (no dialog)
     await page.getByRole('button', { name: 'Preview changes' }).click();
     await expect(page.getByRole('dialog')).toHaveCount(0);

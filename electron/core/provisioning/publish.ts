@@ -53,6 +53,10 @@ const StoredPreviewSchema = z.object({
   generatedAt: z.string(),
   skipIncomplete: z.boolean(),
   skipped: z.array(z.string()),
+  /** The skipped phones with what they miss and whether the target keeps an older file of theirs. */
+  skippedPhones: z
+    .array(z.object({ name: z.string(), mac: z.string(), missing: z.array(z.string()), onTarget: z.boolean() }))
+    .default([]),
   files: z.array(
     z.object({
       name: z.string(),
@@ -126,7 +130,7 @@ export async function materializeSite(
     } catch (e) {
       if (!(e instanceof MissingSecretError)) throw e;
       if (options.skipIncomplete && file.kind === 'phone' && file.mac)
-        skipped.push({ name: file.name, mac: file.mac, missing: e.missing.map((m) => m.missing) });
+        skipped.push({ name: file.name, mac: file.mac, missing: e.missing.map((m) => m.missing), onTarget: false });
       else missing.push(`${file.name}: ${e.message}`);
     }
   }
@@ -138,7 +142,7 @@ export async function materializeSite(
       .every((f) => f.kind === 'phone');
     throw new FieldkitError(
       'not-found',
-      `Credentials are missing, so nothing can be published:\n${shown.join('\n')}${phonesOnly ? '\nTo publish the phones that are ready and leave these out, preview again with "skip phones that miss credentials".' : ''}`,
+      `Credentials are missing, so nothing can be published:\n${shown.join('\n')}${phonesOnly ? '\nTo publish the phones that are ready and leave these out, preview again with "skip phones that miss credentials" (CLI: fieldkit push --skip-missing-credentials).' : ''}`,
       { files: missing.length, phonesOnly },
     );
   }
@@ -164,6 +168,11 @@ export async function previewPublish(
     await sweepStaleTemporaries(env, target, 'preview');
     materialized = await materializeSite(env.site, env.secrets, options);
     remote = await mapBounded(materialized.files, 32, (f) => target.read(f.file.name));
+    // A skipped phone keeps whatever file of its own the target holds now (an older configuration), or has none.
+    if (materialized.skipped.length > 0) {
+      const present = new Set(await target.list());
+      for (const s of materialized.skipped) s.onTarget = present.has(s.name);
+    }
   } finally {
     await target.close();
   }
@@ -215,6 +224,7 @@ export async function previewPublish(
     generatedAt,
     skipIncomplete: options.skipIncomplete ?? false,
     skipped: skipped.map((f) => f.name),
+    skippedPhones: skipped,
     files: stored,
   };
   await writeJsonAtomic(previewPath(env, targetId), record, { mode: 0o600 });
@@ -368,11 +378,7 @@ async function publishRun(ctx: JobContext, env: PublishEnvironment, params: Publ
   }
   const digest = await ContentDigest.open(env.appDataDir);
   const bytesByName = await previewedFiles(env, preview, digest);
-  if (preview.skipped.length > 0)
-    ctx.log(
-      'warn',
-      `${preview.skipped.length} phone file(s) left out because credentials are missing: ${preview.skipped.slice(0, 20).join(', ')}${preview.skipped.length > 20 ? ', …' : ''}. Nothing of theirs is published.`,
-    );
+  if (preview.skipped.length > 0) await recordSkipped(ctx, preview);
   const todo = preview.files.filter((f) => f.status !== 'unchanged');
   const chunks = Array.from({ length: Math.ceil(todo.length / FILES_PER_STEP) }, (_, i) => ({
     key: `publish:${i}`,
@@ -468,7 +474,34 @@ async function publishRun(ctx: JobContext, env: PublishEnvironment, params: Publ
     'info',
     `${todo.length} file(s) published to ${preview.target}; ${preview.files.length - todo.length} were already up to date.`,
   );
+  if (preview.skipped.length > 0) ctx.setNote(`${todo.length} file(s) published; ${skippedSummary(preview)}`);
   await env.afterPublish?.(params.targetId, (message) => ctx.log('info', message));
+}
+
+/** "skipped 1 phone that misses credentials: 00085D300003.cfg (keeps its older file on the target)". */
+function skippedSummary(preview: StoredPreview): string {
+  const names = preview.skippedPhones.length
+    ? preview.skippedPhones.map(
+        (p) => `${p.name} (${p.onTarget ? 'keeps its older file on the target' : 'has no file of its own there'})`,
+      )
+    : preview.skipped;
+  return `skipped ${preview.skipped.length} phone(s) that miss credentials: ${names.slice(0, 20).join(', ')}${names.length > 20 ? ', …' : ''}.`;
+}
+
+/**
+ * The phones a publish leaves out, in the journal (what each misses) and in the job's counters: the technician
+ * chose to skip them in the preview, and the record says so after the fact.
+ */
+async function recordSkipped(ctx: JobContext, preview: StoredPreview): Promise<void> {
+  await ctx.record('skipped', {
+    phones: preview.skippedPhones.map(({ name, mac, missing, onTarget }) => ({ name, mac, missing, onTarget })),
+    files: preview.skipped,
+  });
+  ctx.setCounter('skipped', preview.skipped.length);
+  ctx.log(
+    'warn',
+    `${preview.skipped.length} phone file(s) left out because credentials are missing: ${preview.skipped.slice(0, 20).join(', ')}${preview.skipped.length > 20 ? ', …' : ''}. Nothing of theirs is published; a phone that already has a file on the target keeps that older file.`,
+  );
 }
 
 /**

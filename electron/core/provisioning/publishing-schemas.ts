@@ -30,7 +30,19 @@ export const PublishPreviewSchema = z.object({
   counts: z.object({ new: z.number(), changed: z.number(), unchanged: z.number(), conflict: z.number() }),
   files: z.array(PreviewFileSchema),
   /** Phones left out because a credential is missing (preview with skipIncomplete); nothing of theirs is published. */
-  skipped: z.array(z.object({ name: z.string(), mac: z.string(), missing: z.array(z.string()) })),
+  skipped: z.array(
+    z.object({
+      name: z.string(),
+      mac: z.string(),
+      /** What the phone misses, e.g. "No SIP password stored for phone …" (never a value). */
+      missing: z.array(z.string()),
+      /**
+       * The target holds a file of this phone's already (an older configuration): the phone keeps fetching it. When
+       * false the phone gets only the shared files (startup.cfg, <model>.cfg), so no line of its own.
+       */
+      onTarget: z.boolean(),
+    }),
+  ),
 });
 export type PublishPreview = z.infer<typeof PublishPreviewSchema>;
 

@@ -222,7 +222,7 @@ export class PublishingService implements PublishEnvironment {
     if (secret === undefined || secret === '') {
       throw new FieldkitError(
         'not-found',
-        `No ${config.auth === 'password' ? 'password' : 'private key'} is stored for target "${config.id}". Enter it under Provisioning > Targets (CLI: set ${envNameFor(key)}).`,
+        `No ${config.auth === 'password' ? 'password' : 'private key'} is stored for target "${config.id}". Enter it under Provisioning > Preview & publish > Targets > Edit (CLI: set ${envNameFor(key)}).`,
       );
     }
     const passphrase =

@@ -556,6 +556,18 @@ function timestamp(d: Date): string {
 
 function describeConnectError(e: unknown, target: string, usedPassword: boolean): FieldkitError {
   const message = (e as Error)?.message ?? String(e);
+  // ssh2 reads the key before it connects: a key it cannot open is the technician's to fix, not the server's
+  if (!usedPassword && /Cannot parse privateKey|passphrase/i.test(message)) {
+    return new FieldkitError(
+      'unauthorized',
+      /no passphrase given/i.test(message)
+        ? `The private key stored for ${target} is protected by a passphrase, and none is stored. Enter the key again with its passphrase.`
+        : /bad passphrase|decrypt/i.test(message)
+          ? `The passphrase stored for the private key of ${target} does not open it. Enter the key again with the right passphrase.`
+          : `The private key stored for ${target} cannot be used (${message}). Paste the private key itself (not the .pub file), in OpenSSH or PEM format.`,
+      { reason: 'private-key' },
+    );
+  }
   if (/authentication|All configured authentication methods failed/i.test(message)) {
     return new FieldkitError(
       'unauthorized',

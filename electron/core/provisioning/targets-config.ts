@@ -122,7 +122,7 @@ export async function findTarget(site: SiteWorkspace, id: string): Promise<Targe
   if (!found)
     throw new FieldkitError(
       'not-found',
-      `No publishing target "${id}" in this site. Known: ${all.map((t) => t.id).join(', ')}. Add it under Provisioning > Targets (CLI: --target sftp://…).`,
+      `No publishing target "${id}" in this site. Known: ${all.map((t) => t.id).join(', ')}. Add it under Provisioning > Preview & publish > Targets (CLI: --target sftp://…).`,
     );
   return found;
 }

@@ -127,4 +127,51 @@ describe('fieldkit push', { skip: unavailable ?? false }, () => {
     assert.equal(usage.code, 2);
     assert.match(usage.err, /--target sftp:\/\//);
   });
+
+  test('--skip-missing-credentials publishes the ready phones and lists the one left out (text and JSON)', async () => {
+    const missingMac = fx.macs[4]!;
+    const sipVar = envNameFor(secretKeys.sipPassword(missingMac));
+    const saved = process.env[sipVar];
+    delete process.env[sipVar];
+    const folder = join(sshd.home, 'cli-skip');
+    await mkdir(folder);
+    execFileSync('chown', [sshd.user, folder]);
+    const target = `sftp://${sshd.user}@127.0.0.1:${sshd.port}${folder}`;
+    try {
+      const refused = await cli(['push', '--target', target, '--yes', '--site', fx.site.root]);
+      assert.equal(refused.code, 1);
+      assert.match(refused.err, /nothing can be published[\s\S]*--skip-missing-credentials/);
+      assert.deepEqual(await readdir(folder), [], 'nothing written');
+
+      const text = await cli(['push', '--target', target, '--skip-missing-credentials', '--site', fx.site.root]);
+      assert.equal(text.code, 1, 'no --yes and no terminal: nothing published');
+      assert.match(
+        text.out,
+        new RegExp(`skipped +${missingMac}\\.cfg +\\(No SIP password stored.*has no file of its own there\\)`),
+      );
+
+      const done = await cli([
+        'push',
+        '--target',
+        target,
+        '--skip-missing-credentials',
+        '--yes',
+        '--site',
+        fx.site.root,
+        '--json',
+      ]);
+      assert.equal(done.code, 0, done.out + done.err);
+      const skipped = done.json.skipped as { name: string; mac: string; missing: string[]; onTarget: boolean }[];
+      assert.deepEqual(
+        skipped.map((x) => [x.name, x.mac, x.onTarget]),
+        [[`${missingMac}.cfg`, missingMac, false]],
+      );
+      const written = await readdir(folder);
+      assert.ok(written.includes('startup.cfg') && written.includes(`${fx.macs[0]}.cfg`));
+      assert.ok(!written.includes(`${missingMac}.cfg`), 'nothing of the skipped phone');
+      assert.equal((done.json.job as { counters: Record<string, number> }).counters.skipped, 1);
+    } finally {
+      process.env[sipVar] = saved;
+    }
+  });
 });

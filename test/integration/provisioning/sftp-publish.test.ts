@@ -292,4 +292,64 @@ describe('publishing over SFTP to a real sshd', { skip: unavailable ?? false }, 
     await r.fx.secrets.delete(secretKeys.sftpPrivateKey('osv'));
     await assert.rejects(r.service.preview('osv'), /FIELDKIT_SECRET_SFTP_PRIVATE_KEY_OSV/);
   });
+
+  test('a private key with a passphrase logs in; a wrong or missing passphrase is named, not "unreachable"', async () => {
+    const r = await rig(sshd, root, 1, 'key');
+    await trust(r, sshd);
+    const keyPath = join(root, `pp-${Math.random().toString(36).slice(2, 8)}`);
+    execFileSync('/usr/bin/ssh-keygen', ['-q', '-t', 'ed25519', '-N', 'correct horse', '-f', keyPath]);
+    await writeFile(
+      join(sshd.home, '..', 'authorized', sshd.user),
+      `${await readFile(`${sshd.clientKeyPath}.pub`, 'utf8')}${await readFile(`${keyPath}.pub`, 'utf8')}`,
+    );
+    const privateKey = await readFile(keyPath, 'utf8');
+    await r.service.setSftpCredential('osv', { privateKey, passphrase: 'correct horse' });
+    assert.deepEqual((await r.service.checkTarget('osv')).state, 'ok');
+    assert.equal((await publish(r)).state, 'succeeded');
+    await r.service.setSftpCredential('osv', { privateKey, passphrase: 'wrong horse' });
+    const wrong = await r.service.checkTarget('osv');
+    assert.equal(wrong.state, 'login-refused');
+    assert.match(wrong.message, /passphrase .* does not open it/);
+    await r.service.setSftpCredential('osv', { privateKey });
+    const none = await r.service.checkTarget('osv');
+    assert.equal(none.state, 'login-refused');
+    assert.match(none.message, /protected by a passphrase, and none is stored/);
+  });
+
+  test('skipping a phone that misses its SIP password: the others are published, it keeps its older file', async () => {
+    const r = await rig(sshd, root, 3);
+    await trust(r, sshd);
+    const skippedMac = r.fx.macs[2]!;
+    const older = `# an older configuration of ${skippedMac}\n`;
+    await writeFile(join(r.remoteDir, `${skippedMac}.cfg`), older);
+    await r.fx.secrets.delete(secretKeys.sipPassword(skippedMac));
+    await assert.rejects(r.service.preview('osv'), /nothing can be published[\s\S]*--skip-missing-credentials/);
+    const preview = await r.service.preview('osv', { skipIncomplete: true });
+    assert.deepEqual(
+      preview.skipped.map((s) => [s.name, s.onTarget]),
+      [[`${skippedMac}.cfg`, true]],
+    );
+    assert.match(preview.skipped[0]!.missing.join(), /No SIP password stored/);
+    const job = await r.jobs.start('publish', { targetId: 'osv', previewToken: preview.token });
+    const done = await r.jobs.wait(job.id);
+    assert.equal(done.state, 'succeeded');
+    assert.equal(done.counters.skipped, 1);
+    assert.match(
+      done.note ?? '',
+      new RegExp(`skipped 1 phone\\(s\\).*${skippedMac}\\.cfg \\(keeps its older file on the target\\)`),
+    );
+    for (const mac of r.fx.macs.slice(0, 2)) {
+      const text = await readFile(join(r.remoteDir, `${mac}.cfg`), 'utf8');
+      assert.ok(!text.includes('********'), `${mac}.cfg carries its real secrets`);
+    }
+    assert.ok((await readdir(r.remoteDir)).includes('startup.cfg'), 'the shared files are published');
+    assert.equal(await readFile(join(r.remoteDir, `${skippedMac}.cfg`), 'utf8'), older, 'its older file is untouched');
+    const { entries } = await Journal.read(r.fx.site.path('journal', `${job.id}.jsonl`));
+    const record = entries.find((e) => e.type === 'skipped') as
+      { phones?: { mac: string; missing: string[]; onTarget: boolean }[] } | undefined;
+    assert.deepEqual(
+      record?.phones?.map((p) => [p.mac, p.onTarget]),
+      [[skippedMac, true]],
+    );
+  });
 });
