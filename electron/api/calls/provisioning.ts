@@ -70,9 +70,9 @@ export const provisioningCalls = {
     'Connects to an SFTP target and says whether its host key is trusted, unknown (show the fingerprint) or changed (hard stop).',
   ),
   'provisioning.trustHostKey': call(
-    TargetId.extend({ fingerprint: z.string().max(100) }).strict(),
+    TargetId.extend({ fingerprint: z.string().max(100), replace: z.boolean().optional() }).strict(),
     z.object({ hostPort: z.string(), fingerprint: z.string() }),
-    'Pin the host key fingerprint the technician confirmed. A different pinned key is never replaced.',
+    'Pin the host key fingerprint the technician confirmed. A different pinned key is replaced only with `replace` and only by the key the server offers now (the server was reinstalled and its administrator confirmed the new fingerprint).',
   ),
   'provisioning.preview': call(
     TargetId.extend({ skipIncomplete: z.boolean().optional() }).strict(),

@@ -75,7 +75,8 @@ export function provisioningHandlers(
       }
       return { state: 'trusted' as const, hostPort: `${loc.host}:${loc.port}`, fingerprint: pinned!, pinned };
     },
-    'provisioning.trustHostKey': async ({ targetId, fingerprint }) => svc().trustHostKey(targetId, fingerprint),
+    'provisioning.trustHostKey': async ({ targetId, fingerprint, replace }) =>
+      svc().trustHostKey(targetId, fingerprint, replace ?? false),
     'provisioning.preview': async ({ targetId, skipIncomplete }) =>
       svc().preview(targetId, skipIncomplete ? { skipIncomplete } : {}),
     'provisioning.server.start': async ({ config }) => svc().startServer(config),

@@ -209,8 +209,33 @@ export class PublishingService implements PublishEnvironment {
       throw new FieldkitError('invalid-input', `"${targetId}" is the built-in server; it has no host key.`);
     const loc = parseSftpUrl(target.url);
     const fp = normaliseFingerprint(fingerprint);
+    if (replace) await this.assertOffered(targetId, fp);
     await this.knownHosts.trust(loc.host, loc.port, fp, { replace });
     return { hostPort: `${loc.host}:${loc.port}`, fingerprint: fp };
+  }
+
+  /**
+   * A pinned key is replaced only by the one the server offers right now, as the technician read it from the
+   * server's administrator: a fingerprint typed from anywhere else would pin a key nobody checked.
+   */
+  private async assertOffered(targetId: string, fingerprint: string): Promise<void> {
+    let offered: string | null = null;
+    try {
+      await (await this.openTarget(targetId, 'probe')).close();
+    } catch (e) {
+      if (!(e instanceof HostKeyError)) throw e;
+      offered = e.fingerprint;
+    }
+    if (offered === null)
+      throw new FieldkitError(
+        'conflict',
+        `The server of "${targetId}" offers the key Fieldkit already trusts; there is nothing to replace.`,
+      );
+    if (offered !== fingerprint)
+      throw new FieldkitError(
+        'conflict',
+        `The server of "${targetId}" offers ${offered}, not ${fingerprint}. Nothing was replaced: compare the fingerprint with the server's administrator again.`,
+      );
   }
 
   async openTarget(targetId: string, tempTag: string): Promise<PublishTarget> {

@@ -179,6 +179,16 @@ describe('publishing over SFTP to a real sshd', { skip: unavailable ?? false }, 
       });
       await assert.rejects(r.service.trustHostKey('osv', now), /does not replace a pinned host key/);
       assert.deepEqual(await readdir(r.remoteDir), []);
+
+      // The server was really reinstalled: the technician replaces the key, but only with the one offered now.
+      await assert.rejects(r.service.trustHostKey('osv', old, true), /offers .* not .*Nothing was replaced/);
+      await assert.rejects(r.service.preview('osv'), HostKeyError);
+      assert.deepEqual(await r.service.trustHostKey('osv', now, true), {
+        hostPort: `127.0.0.1:${sshd.port}`,
+        fingerprint: now,
+      });
+      assert.equal((await publish(r)).state, 'succeeded');
+      await assert.rejects(r.service.trustHostKey('osv', now, true), /nothing to replace/);
     } finally {
       // later tests trust the new key through their own app data folders
     }

@@ -5,6 +5,7 @@ import {
   credentialFromForm,
   emptyTargetForm,
   formFromTarget,
+  sameFingerprint,
   targetFormProblems,
   targetUrl,
   type SftpTarget,
@@ -88,4 +89,13 @@ test('skipping is offered only when nothing site-wide is missing; the button say
   const siteWide = { ...report, credentials: { ...report.credentials, siteWideMissing: true } };
   assert.equal(previewGate(siteWide).open, false);
   assert.match(previewGate(siteWide).text, /every phone needs/);
+});
+
+test('a replaced host key must be typed as the server offers it, prefix and padding aside', () => {
+  const offered = 'SHA256:nThbg6kXUpJWGl7E1IGOCspRomTxdCARLviKw6E5SY8';
+  assert.equal(sameFingerprint(offered, offered), true);
+  assert.equal(sameFingerprint('  nThbg6kXUpJWGl7E1IGOCspRomTxdCARLviKw6E5SY8= ', offered), true);
+  assert.equal(sameFingerprint('SHA256:nThbg6kXUpJWGl7E1IGOCspRomTxdCARLviKw6E5SY9', offered), false);
+  assert.equal(sameFingerprint('', offered), false);
+  assert.equal(sameFingerprint('SHA256:', 'SHA256:'), false);
 });

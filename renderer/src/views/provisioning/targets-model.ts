@@ -106,3 +106,18 @@ export function describeTarget(t: SftpTarget): string {
   const f = formFromTarget(t);
   return `${f.user}@${f.host}:${f.port} ${f.folder.startsWith('/') ? f.folder : `~/${f.folder}`}`;
 }
+
+const canonicalFingerprint = (fp: string) =>
+  fp
+    .trim()
+    .replace(/^SHA256:/, '')
+    .replace(/=+$/, '');
+
+/**
+ * A fingerprint the technician typed (as the server's administrator read it) against the one the server offers:
+ * as `ssh-keygen -l` prints it, with or without `SHA256:` and base64 padding.
+ */
+export function sameFingerprint(typed: string, offered: string): boolean {
+  const t = canonicalFingerprint(typed);
+  return t.length > 0 && t === canonicalFingerprint(offered);
+}
