@@ -42,6 +42,23 @@ test('old values stay hidden after a secret changes; extra values can be taught;
   assert.equal(r.redact('typed-once-pw 12'), '[redacted: sftp login] 12');
 });
 
+test('a value learned after the search was built is hidden too (the matcher is built once per set of values)', async () => {
+  const r = await redactor();
+  assert.equal(r.redact(`admin ${ADMIN}`), 'admin [redacted: phone-admin-password]'); // builds the matcher
+  const key = `-----BEGIN OPENSSH PRIVATE KEY-----\n${'k3y'.repeat(120)}\n-----END OPENSSH PRIVATE KEY-----`;
+  r.learn('later-pw-77', 'sftp-password:t').learn(key, 'sftp-private-key:t');
+  assert.equal(
+    r.redact(`later-pw-77 then ${ADMIN} then ${key}`),
+    '[redacted: sftp-password:t] then [redacted: phone-admin-password] then [redacted: sftp-private-key:t]',
+  );
+  // the same line many times: every call hides every known value
+  for (let i = 0; i < 50; i++)
+    assert.equal(
+      r.redact(`x later-pw-77 ${SIP}`),
+      `x [redacted: sftp-password:t] [redacted: sip-password:00085D1A2B3C]`,
+    );
+});
+
 test('credential shapes are hidden without knowing the value: URLs, query strings, Authorization, cfg lines', () => {
   const r = new Redactor();
   assert.equal(
