@@ -70,6 +70,8 @@ export interface PublishEnvironment {
   appDataDir: string;
   /** A connected target; `tempTag` names the temporary files of this run. */
   openTarget(targetId: string, tempTag: string): Promise<PublishTarget>;
+  /** Done with a target after a successful preview: may keep it open for the publish (default: close it). */
+  releaseTarget?(targetId: string, target: PublishTarget): Promise<void>;
   /** Warnings for the technician (e.g. stale temporaries removed from the target). */
   notice?(message: string): void;
   /** Called once a publish to the target finished (e.g. to start the built-in server). */
@@ -160,15 +162,23 @@ export async function previewPublish(
   const target = await env.openTarget(targetId, 'preview');
   let materialized: Awaited<ReturnType<typeof materializeSite>>;
   let remote: (Uint8Array | null)[];
+  const published = await loadPublished(env.site, targetId);
   try {
     await sweepStaleTemporaries(env, target, 'preview');
     materialized = await materializeSite(env.site, env.secrets, options);
-    remote = await mapBounded(materialized.files, 32, (f) => target.read(f.file.name));
-  } finally {
+    // One listing says which files exist: only those, and those Fieldkit published there, are read (a read of a
+    // missing file was a round trip each; 1,000 new files were most of a first preview's time).
+    const present = new Set(await target.list());
+    for (const f of published?.files ?? []) present.add(f.name);
+    remote = await mapBounded(materialized.files, 32, async (f) =>
+      present.has(f.file.name) ? target.read(f.file.name) : null,
+    );
+  } catch (e) {
     await target.close();
+    throw e;
   }
+  await (env.releaseTarget ? env.releaseTarget(targetId, target) : target.close());
   const { generatedAt, files, skipped } = materialized;
-  const published = await loadPublished(env.site, targetId);
   const publishedByName = new Map((published?.files ?? []).map((f) => [f.name, f]));
   const digest = await ContentDigest.open(env.appDataDir);
   const stored: StoredPreview['files'] = [];
