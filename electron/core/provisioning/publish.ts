@@ -159,15 +159,23 @@ export async function previewPublish(
   options: MaterializeOptions = {},
 ): Promise<PublishPreview> {
   TargetIdSchema.parse(targetId);
-  const target = await env.openTarget(targetId, 'preview');
+  // Connecting (round trips) and materializing (CPU) overlap; a connection problem is reported first, as before.
+  const [opening, materializing] = await Promise.allSettled([
+    env.openTarget(targetId, 'preview'),
+    materializeSite(env.site, env.secrets, options),
+  ]);
+  if (opening.status === 'rejected') throw opening.reason;
+  const target = opening.value;
   let materialized: Awaited<ReturnType<typeof materializeSite>>;
   let remote: (Uint8Array | null)[];
-  const published = await loadPublished(env.site, targetId);
+  let published: Awaited<ReturnType<typeof loadPublished>>;
   try {
+    if (materializing.status === 'rejected') throw materializing.reason;
+    materialized = materializing.value;
     await sweepStaleTemporaries(env, target, 'preview');
-    materialized = await materializeSite(env.site, env.secrets, options);
     // One listing says which files exist: only those, and those Fieldkit published there, are read (a read of a
     // missing file was a round trip each; 1,000 new files were most of a first preview's time).
+    published = await loadPublished(env.site, targetId);
     const present = new Set(await target.list());
     for (const f of published?.files ?? []) present.add(f.name);
     remote = await mapBounded(materialized.files, 32, async (f) =>
