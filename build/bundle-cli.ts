@@ -11,6 +11,7 @@
 // the bundle only while none of them is newer, so an edited checkout never runs stale code.
 // `npm run build:cli`; run by `npm install` / `npm ci` (prepare) and by `npm run build`.
 import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type BuildOptions, type Plugin } from 'esbuild';
@@ -19,11 +20,17 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLI_DIR = join(ROOT, 'dist-electron', 'cli');
 const CLI_INPUTS = join(CLI_DIR, 'inputs.json');
 
-/** Packages whose one export is a class, loaded from node_modules when the first instance is made. */
-const LOAD_ON_FIRST_USE: Record<string, { export: string }> = {
-  'ssh2-sftp-client': { export: 'default' },
+/**
+ * Packages whose one export is a class, loaded when the first instance is made. `vendored`: bundled into one
+ * minified CommonJS file of its own (dist-electron/cli/vendor/), loaded from there (else from node_modules).
+ * ssh2 is about 40 files: a profile of \`fieldkit push\` showed ~150 ms of the first connection spent resolving,
+ * reading and compiling them one by one.
+ */
+const LOAD_ON_FIRST_USE: Record<string, { export: string; vendored?: boolean }> = {
+  'ssh2-sftp-client': { export: 'default', vendored: true },
   'bonjour-service': { export: 'Bonjour' },
 };
+const VENDOR_DIR = join(CLI_DIR, 'vendor');
 
 const loadOnFirstUse: Plugin = {
   name: 'load-on-first-use',
@@ -35,14 +42,24 @@ const loadOnFirstUse: Plugin = {
     }));
     b.onLoad({ filter: /.*/, namespace: 'load-on-first-use' }, (args) => {
       const name = args.path;
-      const { export: exported } = LOAD_ON_FIRST_USE[name]!;
+      const { export: exported, vendored } = LOAD_ON_FIRST_USE[name]!;
       const pick = exported === 'default' ? '(m.default ?? m)' : `m.${exported}`;
+      // the chunk that holds this code is in dist-electron/cli/ or in its chunks/ folder
+      const vendorFile = `vendor/${name}.cjs`;
+      const requireIt = vendored
+        ? [
+            'const r = createRequire(import.meta.url);',
+            `const vendor = new URL(${JSON.stringify(vendorFile)}, new URL(import.meta.url.includes('/chunks/') ? '../' : './', import.meta.url));`,
+            `const m = (() => { try { return r(fileURLToPath(vendor)); } catch { return r(${JSON.stringify(name)}); } })();`,
+          ]
+        : [`const m = createRequire(import.meta.url)(${JSON.stringify(name)});`];
       return {
         loader: 'js',
         contents: [
           "import { createRequire } from 'node:module';",
+          "import { fileURLToPath } from 'node:url';",
           `let loaded;`,
-          `const load = () => (loaded ??= ((m) => ${pick})(createRequire(import.meta.url)(${JSON.stringify(name)})));`,
+          `const load = () => (loaded ??= (() => { ${requireIt.join(' ')} return ${pick}; })());`,
           // A constructor that returns an object makes `new` give that object: the real instance.
           `const Lazy = function (...args) { return new (load())(...args); };`,
           exported === 'default' ? 'export default Lazy;' : `export { Lazy as ${exported} };`,
@@ -107,9 +124,34 @@ export const cliOptions: BuildOptions = {
   logLevel: 'warning',
 };
 
+/** One minified CommonJS file per vendored package (see LOAD_ON_FIRST_USE). */
+function vendorOptions(name: string): BuildOptions {
+  return {
+    entryPoints: { [name]: createRequire(import.meta.url).resolve(name) },
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: ['node20'],
+    outdir: VENDOR_DIR,
+    outExtension: { '.js': '.cjs' },
+    // ssh2 tries its optional native parts in try/catch and falls back to Node's crypto without them
+    external: ['cpu-features'],
+    plugins: [nativeAddonsExternal],
+    minify: true,
+    legalComments: 'none',
+    metafile: true,
+    logLevel: 'warning',
+  };
+}
+
 /** Builds the bundle and its list of inputs; returns the size of every output in bytes. */
 export async function bundleCli(): Promise<Record<string, number>> {
   await rm(CLI_DIR, { recursive: true, force: true });
+  const vendored = await Promise.all(
+    Object.entries(LOAD_ON_FIRST_USE)
+      .filter(([, v]) => v.vendored)
+      .map(([name]) => build(vendorOptions(name))),
+  );
   const result = await build(cliOptions);
   const inputs = Object.keys(result.metafile!.inputs)
     .filter((p) => !p.includes('node_modules/') && !p.includes(':'))
@@ -118,7 +160,9 @@ export async function bundleCli(): Promise<Record<string, number>> {
   await mkdir(CLI_DIR, { recursive: true });
   await writeFile(CLI_INPUTS, `${JSON.stringify({ inputs: [...inputs, 'package.json'] }, null, 2)}\n`);
   return Object.fromEntries(
-    Object.entries(result.metafile!.outputs).map(([path, out]) => [relative(ROOT, join(ROOT, path)), out.bytes]),
+    [result, ...vendored]
+      .flatMap((r) => Object.entries(r.metafile!.outputs))
+      .map(([path, out]) => [relative(ROOT, join(ROOT, path)), out.bytes]),
   );
 }
 

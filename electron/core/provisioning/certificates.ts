@@ -1,13 +1,22 @@
 // Certificates without an openssl binary (Windows has none): node:crypto's X509Certificate reads and checks
-// them, @peculiar/x509 makes the lab's self-signed one, node-forge opens PFX/PKCS#12 files.
-import 'reflect-metadata';
+// them, @peculiar/x509 makes the lab's self-signed one, node-forge opens PFX/PKCS#12 files. Those two are
+// loaded when first used: evaluating them took about a third of every CLI start (node --cpu-prof), and most
+// commands never make or open a certificate.
 import { X509Certificate, createPrivateKey, webcrypto, type KeyObject } from 'node:crypto';
 import { isIP } from 'node:net';
-import * as x509 from '@peculiar/x509';
-import forge from 'node-forge';
 import { FieldkitError } from '../util/errors';
+import type * as X509 from '@peculiar/x509';
+import type forge from 'node-forge';
 
-x509.cryptoProvider.set(webcrypto as never);
+let x509Module: Promise<typeof X509> | undefined;
+function loadX509(): Promise<typeof X509> {
+  return (x509Module ??= (async () => {
+    await import('reflect-metadata');
+    const x509 = await import('@peculiar/x509');
+    x509.cryptoProvider.set(webcrypto as never);
+    return x509;
+  })());
+}
 
 /** What the technician sees of a certificate. */
 export interface CertificateInfo {
@@ -139,7 +148,8 @@ export function checkServerCertificate(
 }
 
 /** Opens a PFX / PKCS#12 file: the certificate chain (leaf first) and the unencrypted key, both PEM. */
-export function readPfx(bytes: Uint8Array, passphrase: string): { chainPem: string; keyPem: string } {
+export async function readPfx(bytes: Uint8Array, passphrase: string): Promise<{ chainPem: string; keyPem: string }> {
+  const forge = (await import('node-forge')).default;
   let p12: forge.pkcs12.Pkcs12Pfx;
   try {
     const asn1 = forge.asn1.fromDer(forge.util.createBuffer(Buffer.from(bytes).toString('binary')));
@@ -176,11 +186,12 @@ export async function makeSelfSignedCertificate(options: {
   ca?: boolean;
   now?: Date;
 }): Promise<{ cert: string; key: string }> {
+  const x509 = await loadX509();
   const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
   const keys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
   const now = options.now ?? new Date();
   const hosts = options.hosts ?? [];
-  const extensions: x509.Extension[] = [
+  const extensions: X509.Extension[] = [
     new x509.BasicConstraintsExtension(options.ca ?? false, undefined, true),
     new x509.KeyUsagesExtension(
       options.ca

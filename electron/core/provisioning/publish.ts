@@ -74,6 +74,8 @@ export interface PublishEnvironment {
   appDataDir: string;
   /** A connected target; `tempTag` names the temporary files of this run. */
   openTarget(targetId: string, tempTag: string): Promise<PublishTarget>;
+  /** Done with a target after a successful preview: may keep it open for the publish (default: close it). */
+  releaseTarget?(targetId: string, target: PublishTarget): Promise<void>;
   /** Warnings for the technician (e.g. stale temporaries removed from the target). */
   notice?(message: string): void;
   /** Called once a publish to the target finished (e.g. to start the built-in server). */
@@ -161,23 +163,37 @@ export async function previewPublish(
   options: MaterializeOptions = {},
 ): Promise<PublishPreview> {
   TargetIdSchema.parse(targetId);
-  const target = await env.openTarget(targetId, 'preview');
+  // Connecting (round trips) and materializing (CPU) overlap; a connection problem is reported first, as before.
+  const [opening, materializing] = await Promise.allSettled([
+    env.openTarget(targetId, 'preview'),
+    materializeSite(env.site, env.secrets, options),
+  ]);
+  if (opening.status === 'rejected') throw opening.reason;
+  const target = opening.value;
   let materialized: Awaited<ReturnType<typeof materializeSite>>;
   let remote: (Uint8Array | null)[];
+  let published: Awaited<ReturnType<typeof loadPublished>>;
   try {
+    if (materializing.status === 'rejected') throw materializing.reason;
+    materialized = materializing.value;
     await sweepStaleTemporaries(env, target, 'preview');
-    materialized = await materializeSite(env.site, env.secrets, options);
-    remote = await mapBounded(materialized.files, 32, (f) => target.read(f.file.name));
+    // One listing says which files exist: only those, and those Fieldkit published there, are read (a read of a
+    // missing file was a round trip each; 1,000 new files were most of a first preview's time).
+    published = await loadPublished(env.site, targetId);
+    const listed = new Set(await target.list());
+    const present = new Set(listed);
+    for (const f of published?.files ?? []) present.add(f.name);
+    remote = await mapBounded(materialized.files, 32, async (f) =>
+      present.has(f.file.name) ? target.read(f.file.name) : null,
+    );
     // A skipped phone keeps whatever file of its own the target holds now (an older configuration), or has none.
-    if (materialized.skipped.length > 0) {
-      const present = new Set(await target.list());
-      for (const s of materialized.skipped) s.onTarget = present.has(s.name);
-    }
-  } finally {
+    for (const s of materialized.skipped) s.onTarget = listed.has(s.name);
+  } catch (e) {
     await target.close();
+    throw e;
   }
+  await (env.releaseTarget ? env.releaseTarget(targetId, target) : target.close());
   const { generatedAt, files, skipped } = materialized;
-  const published = await loadPublished(env.site, targetId);
   const publishedByName = new Map((published?.files ?? []).map((f) => [f.name, f]));
   const digest = await ContentDigest.open(env.appDataDir);
   const stored: StoredPreview['files'] = [];

@@ -20,6 +20,7 @@ import { KnownHosts, normaliseFingerprint } from './known-hosts';
 import { materializeSite, previewPublish, type PublishEnvironment, type PublishPreview } from './publish';
 import { ContentDigest, loadPublished } from './published-store';
 import { SftpTarget, HostKeyError } from './sftp-target';
+import { WarmTargets } from './warm-targets';
 import { parseSftpUrl } from './target-url';
 import { isLoopbackAddress } from './phone-web-access';
 import { loadSitePhones } from './site-phones';
@@ -101,6 +102,8 @@ export class PublishingService implements PublishEnvironment {
   private addressBook: { at: number; byMac: Map<string, string | null> } | undefined;
   /** Notes for the technician from preview and publish (shown in the job log). */
   private readonly notices: string[] = [];
+  /** The preview's SFTP session, kept for the publish that follows (warm-targets.ts). */
+  private readonly warm = new WarmTargets();
 
   constructor(private readonly options: PublishingServiceOptions) {
     this.knownHosts = new KnownHosts(options.appDataDir);
@@ -241,6 +244,12 @@ export class PublishingService implements PublishEnvironment {
   async openTarget(targetId: string, tempTag: string): Promise<PublishTarget> {
     const config = await findTarget(this.site, targetId);
     if (config.kind === 'builtin') return (await this.builtinState()).server;
+    const warmKey = JSON.stringify(config);
+    const warm = this.warm.take(warmKey);
+    if (warm) {
+      warm.retag(tempTag.replace(/[^A-Za-z0-9-]/g, '') || 'fk');
+      return warm;
+    }
     const location = parseSftpUrl(config.url);
     const key = config.auth === 'password' ? secretKeys.sftpPassword(config.id) : secretKeys.sftpPrivateKey(config.id);
     const secret = await this.secrets.get(key);
@@ -265,6 +274,13 @@ export class PublishingService implements PublishEnvironment {
     });
     await target.connect();
     return target;
+  }
+
+  /** After a preview: an SFTP session stays open for a moment for the publish (same target settings only). */
+  async releaseTarget(targetId: string, target: PublishTarget): Promise<void> {
+    const config = await findTarget(this.site, targetId).catch(() => undefined);
+    if (config?.kind === 'sftp' && target instanceof SftpTarget) await this.warm.park(JSON.stringify(config), target);
+    else await target.close();
   }
 
   preview(targetId: string, options: { skipIncomplete?: boolean } = {}): Promise<PublishPreview> {
@@ -511,6 +527,7 @@ export class PublishingService implements PublishEnvironment {
   }
 
   async dispose(): Promise<void> {
+    await this.warm.closeAll();
     if (this.builtin) await this.stopServer('site-closed');
     else await this.fetchLog.flush();
   }

@@ -80,7 +80,7 @@ export async function importServerCertificate(
 ): Promise<ServerCertificateView> {
   const { chainPem, keyPem } =
     'pfxBase64' in input
-      ? readPfx(Buffer.from(input.pfxBase64, 'base64'), input.passphrase)
+      ? await readPfx(Buffer.from(input.pfxBase64, 'base64'), input.passphrase)
       : { chainPem: input.certificate, keyPem: input.privateKey };
   const { chain } = checkServerCertificate(chainPem, keyPem, now);
   if (secrets.persistent === false)

@@ -14,7 +14,7 @@ import { materialize } from '../../../electron/core/config';
 import { loadGenerated } from '../../../electron/core/provisioning/generated-store';
 import { publishJob } from '../../../electron/core/provisioning/publish';
 import { PublishingService } from '../../../electron/core/provisioning/publishing-service';
-import { HostKeyError } from '../../../electron/core/provisioning/sftp-target';
+import { HostKeyError, SftpTarget } from '../../../electron/core/provisioning/sftp-target';
 import { secretKeys } from '../../../electron/core/secrets/secret-store';
 import { siteCredentialView } from '../../../electron/core/provisioning/credentials';
 import { startSshd, sshdUnavailableReason, type SshdHarness } from '../../helpers/sshd';
@@ -227,6 +227,63 @@ describe('publishing over SFTP to a real sshd', { skip: unavailable ?? false }, 
       (await r.jobs.start('publish', { targetId: 'osv', previewToken: preview.token })).id,
     );
     assert.match(stale.error ?? '', /out of date/);
+  });
+
+  test("the publish goes on the preview's SSH session and still refuses a file another run placed after the preview; a changed target gets a session of its own", async () => {
+    const r = await rig(sshd, root, 4);
+    await trust(r, sshd);
+    let connects = 0;
+    const connect = SftpTarget.prototype.connect;
+    SftpTarget.prototype.connect = function (this: SftpTarget) {
+      connects++;
+      return connect.call(this);
+    };
+    try {
+      const preview = await r.service.preview('osv');
+      assert.equal(preview.counts.new, preview.files.length);
+      const victim = `${r.fx.macs[1]}.cfg`;
+      await writeFile(join(r.remoteDir, victim), '# published by another run\n');
+      const info = await r.jobs.wait(
+        (await r.jobs.start('publish', { targetId: 'osv', previewToken: preview.token })).id,
+      );
+      assert.equal(connects, 1, 'preview and publish used one SSH session');
+      assert.equal(info.state, 'failed');
+      assert.match(info.error ?? '', new RegExp(`${victim.replace('.', '\\.')}.*Nothing was written`));
+      assert.equal(await readFile(join(r.remoteDir, victim), 'utf8'), '# published by another run\n');
+      assert.deepEqual(
+        (await readdir(r.remoteDir)).filter((n) => !n.startsWith('.')),
+        [victim],
+        'nothing else was written',
+      );
+
+      // the target's folder is edited between preview and publish: the kept session (old folder) is not used
+      const other = `${r.remoteDir}-moved`;
+      await mkdir(other);
+      execFileSync('chown', [sshd.user, other]);
+      await rm(join(r.remoteDir, victim));
+      const next = await r.service.preview('osv');
+      assert.equal(next.counts.new, next.files.length);
+      await r.service.saveTarget({
+        id: 'osv',
+        kind: 'sftp',
+        url: `sftp://${sshd.user}@127.0.0.1:${sshd.port}${other}`,
+        auth: 'password',
+      });
+      const moved = await r.jobs.wait(
+        (await r.jobs.start('publish', { targetId: 'osv', previewToken: next.token })).id,
+      );
+      assert.equal(connects, 3, 'the publish to the edited target opened its own session');
+      assert.equal(moved.state, 'succeeded', moved.error);
+      assert.equal((await readdir(other)).filter((n) => !n.startsWith('.')).length, next.files.length);
+      assert.deepEqual(
+        (await readdir(r.remoteDir)).filter((n) => !n.startsWith('.')),
+        [],
+        'nothing went to the old folder',
+      );
+    } finally {
+      SftpTarget.prototype.connect = connect;
+      await r.service.dispose();
+    }
   });
 
   test('sshd killed mid-push: the job fails clearly, no half file under a final name; resume completes without re-sending done files', async () => {

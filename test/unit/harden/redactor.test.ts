@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import fc from 'fast-check';
 import { Redactor, encodings } from '../../../electron/core/security/redactor';
 import { MemorySecretStore } from '../../../electron/core/secrets/secret-store';
 import { JobManager } from '../../../electron/core/jobs/job-manager';
@@ -40,6 +41,53 @@ test('old values stay hidden after a secret changes; extra values can be taught;
   assert.equal(r.redact(`${ADMIN} 5551212`), '[redacted: phone-admin-password] [redacted: phone-admin-password]');
   r.learn('typed-once-pw', 'sftp login').learn('12');
   assert.equal(r.redact('typed-once-pw 12'), '[redacted: sftp login] 12');
+});
+
+test('a value learned after the search was built is hidden too (the matcher is built once per set of values)', async () => {
+  const r = await redactor();
+  assert.equal(r.redact(`admin ${ADMIN}`), 'admin [redacted: phone-admin-password]'); // builds the matcher
+  const key = `-----BEGIN OPENSSH PRIVATE KEY-----\n${'k3y'.repeat(120)}\n-----END OPENSSH PRIVATE KEY-----`;
+  r.learn('later-pw-77', 'sftp-password:t').learn(key, 'sftp-private-key:t');
+  assert.equal(
+    r.redact(`later-pw-77 then ${ADMIN} then ${key}`),
+    '[redacted: sftp-password:t] then [redacted: phone-admin-password] then [redacted: sftp-private-key:t]',
+  );
+  // the same line many times: every call hides every known value
+  for (let i = 0; i < 50; i++)
+    assert.equal(
+      r.redact(`x later-pw-77 ${SIP}`),
+      `x [redacted: sftp-password:t] [redacted: sip-password:00085D1A2B3C]`,
+    );
+});
+
+test('short texts are scanned by lookup, long ones matched by the regex: both hide the same leftmost, longest values', () => {
+  // no character of a label ("[redacted: k0]") but the space is in the alphabet, so a value left whole is a leak
+  const alphabet = fc.constantFrom('a', 'b', 'A', '1', '&', '"', '<', ' ', '%', '.', '*', '(', '\\', 'é', '😀');
+  const word = (min: number, max: number) =>
+    fc.array(alphabet, { minLength: min, maxLength: max }).map((a) => a.join(''));
+  fc.assert(
+    fc.property(
+      fc.array(word(3, 8), { minLength: 1, maxLength: 12 }),
+      fc.array(word(0, 10), { maxLength: 12 }),
+      (values, filler) => {
+        const scanning = new Redactor(undefined, Number.POSITIVE_INFINITY);
+        const matching = new Redactor(undefined, 0);
+        values.forEach((v, i) => {
+          scanning.learn(v, `k${i}`);
+          matching.learn(v, `k${i}`);
+        });
+        // values glued to each other and to filler: overlaps, prefixes of each other, repeats
+        const text = filler.map((f, i) => f + values[i % values.length]!).join(values[0]!.slice(0, 2));
+        const scanned = scanning.redact(text);
+        assert.equal(scanned, matching.redact(text));
+        for (const v of values)
+          assert.ok(!scanned.includes(v), `${JSON.stringify(v)} left in ${JSON.stringify(scanned)}`);
+      },
+    ),
+    { numRuns: 500 },
+  );
+  const r = new Redactor(undefined, Number.POSITIVE_INFINITY).learn('abcab', 'x').learn('bca', 'y').learn('abc', 'z');
+  assert.equal(r.redact('xxabcabcaxx'), 'xx[redacted: x]caxx', 'the longest value at the leftmost position wins');
 });
 
 test('credential shapes are hidden without knowing the value: URLs, query strings, Authorization, cfg lines', () => {

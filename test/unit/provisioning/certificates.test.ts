@@ -78,7 +78,7 @@ test("the built-in server's certificate: PEM or PFX, key in the credential store
   );
 });
 
-test('PFX: chain and key come out, leaf first; a wrong passphrase is a clear error', () => {
+test('PFX: chain and key come out, leaf first; a wrong passphrase is a clear error', async () => {
   const keys = forge.pki.rsa.generateKeyPair(1024);
   const cert = forge.pki.createCertificate();
   cert.publicKey = keys.publicKey;
@@ -92,10 +92,10 @@ test('PFX: chain and key come out, leaf first; a wrong passphrase is a clear err
     .toDer(forge.pkcs12.toPkcs12Asn1(keys.privateKey, [cert], 'pfx-pass', { algorithm: '3des' }))
     .getBytes();
   const bytes = Buffer.from(der, 'binary');
-  const out = readPfx(bytes, 'pfx-pass');
+  const out = await readPfx(bytes, 'pfx-pass');
   assert.match(out.chainPem, /^-----BEGIN CERTIFICATE-----/);
   assert.match(out.keyPem, /^-----BEGIN PRIVATE KEY-----/);
-  assert.throws(() => readPfx(bytes, 'wrong'), /cannot be opened.*passphrase/);
+  await assert.rejects(() => readPfx(bytes, 'wrong'), /cannot be opened.*passphrase/);
 });
 
 test('no product code runs an openssl binary (Windows has none)', async () => {
