@@ -20,7 +20,7 @@ import { firmwareChangeRecorder } from './firmware-changes';
 import { describeLocation } from './firmware-server';
 import { findLibraryEntry, readLibraryImage } from './library';
 import { credentialsFor, pollVersion, readVersionIfUp } from './phone-access';
-import { editServedPin, forgetPin, pinUrl, readPins, recordPin } from './pins';
+import { editServedPin, editServedPinFrom, forgetPin, pinUrl, readPins, recordPin } from './pins';
 import { loadPlan } from './plan';
 import { saveResult } from './results';
 import { GLOBAL_FILES, putFile } from './staging';
@@ -117,6 +117,8 @@ class FirmwareRun {
   private readonly passwordsAhead = new Map<string, Promise<PhoneCredentials[]>>();
   /** Phones of the current round that have been restarted, and the phones to look passwords up for then. */
   private restarted = 0;
+  /** Each pinned phone's <MAC>.cfg as this run wrote it: removing the pin again needs no read when it is unchanged. */
+  private readonly servedText = new Map<string, string>();
   private lookAhead: { after: number; phones: PlannedPhone[] } | null = null;
 
   constructor(
@@ -544,11 +546,17 @@ class FirmwareRun {
     } else {
       const pin = await ctx
         .step(key('pin'), async () => {
-          const now = await readVersionIfUp(phone, passwords[0]!, options.requestTimeoutMs, this.deps.localAddress);
+          // the phone's version and its file are read at once (the file is not touched unless it needs the pin)
+          const [now, current] = await Promise.all([
+            readVersionIfUp(phone, passwords[0]!, options.requestTimeoutMs, this.deps.localAddress),
+            this.server.home.read(`${p.mac}.cfg`),
+          ]);
           if (now === null) return { skipped: false, unreachable: true, version: null };
           if (now === t.version) return { skipped: true, unreachable: false, version: now };
-          const written = await editServedPin(this.server.home, p.mac, { url, model: t.model, version: t.version });
-          if (!written)
+          const pinned = { url, model: t.model, version: t.version };
+          const written = await editServedPinFrom(this.server.home, p.mac, pinned, current);
+          if (written !== null) this.servedText.set(p.mac, written);
+          if (written === null)
             throw new FieldkitError(
               'not-found',
               `${p.mac}.cfg is no longer on the site's server; publish the configuration again`,
@@ -735,7 +743,9 @@ class FirmwareRun {
         }
       : await ctx
           .step(`settle:${p.mac}:${outcome.state}:${outcome.after ?? 'none'}`, async () => {
-            await editServedPin(this.server.home, p.mac, null);
+            const mine = this.servedText.get(p.mac);
+            await editServedPinFrom(this.server.home, p.mac, null, mine === undefined ? undefined : Buffer.from(mine));
+            this.servedText.delete(p.mac);
             await forgetPin(this.site, p.mac);
             return {
               pointedAt: null,
