@@ -115,3 +115,16 @@ export function waveFigures(
       };
     });
 }
+
+/**
+ * How many times each phone began a boot within [from, to], as counts -> number of phones. A phone that boots more
+ * often than the step asked would hide Fieldkit's fault in the phones' time, so the bench prints it.
+ */
+export function bootsPerPhone(histories: PhoneHistoryEvent[][], from: number, to: number): Map<number, number> {
+  const counts = new Map<number, number>();
+  for (const history of histories) {
+    const boots = history.filter((e) => e.type === 'boot-started' && e.at >= from && e.at <= to).length;
+    if (boots > 0) counts.set(boots, (counts.get(boots) ?? 0) + 1);
+  }
+  return counts;
+}

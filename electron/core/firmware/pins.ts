@@ -12,6 +12,7 @@ import {
   parseCfg,
   serializeCfg,
 } from '../config/cfg-format';
+import { isFieldkitError } from '../util/errors';
 import { sha256Hex } from '../util/hash';
 import type { CfgDocument } from '../config/cfg-format';
 import type { PublishTarget } from '../provisioning/target';
@@ -155,17 +156,41 @@ export async function editServedPin(
   mac: string,
   pin: Pick<FirmwarePin, 'url' | 'model' | 'version'> | null,
 ): Promise<boolean> {
+  return (await editServedPinFrom(home, mac, pin, undefined)) !== null;
+}
+
+/**
+ * editServedPin with the file's bytes already in hand: read by the caller alongside other work, or as Fieldkit itself
+ * last wrote them (null: the caller found no file). Saves reading the file again; the write still names the bytes it
+ * replaces, and when the file is no longer those bytes it is read again and edited as it is now. Returns the text
+ * the server now holds, or null when the file is not there.
+ */
+export async function editServedPinFrom(
+  home: PublishTarget,
+  mac: string,
+  pin: Pick<FirmwarePin, 'url' | 'model' | 'version'> | null,
+  known: Uint8Array | null | undefined,
+): Promise<string | null> {
   const name = `${mac}.cfg`;
-  const bytes = await home.read(name);
-  if (bytes === null) return false;
-  const text = Buffer.from(bytes).toString('utf8');
-  const { doc } = parseCfg(text);
-  if (pin) appendPinBlock(doc, pin);
-  else removePinBlock(doc);
-  const next = serializeCfg(doc);
-  if (next === text) return true;
-  await home.write(name, Buffer.from(next, 'utf8'), { expectSha256: sha256Hex(bytes), backup: false });
-  return true;
+  const edit = async (bytes: Uint8Array | null): Promise<string | null> => {
+    if (bytes === null) return null;
+    const text = Buffer.from(bytes).toString('utf8');
+    const { doc } = parseCfg(text);
+    if (pin) appendPinBlock(doc, pin);
+    else removePinBlock(doc);
+    const next = serializeCfg(doc);
+    if (next !== text)
+      await home.write(name, Buffer.from(next, 'utf8'), { expectSha256: sha256Hex(bytes), backup: false });
+    return next;
+  };
+  if (known !== undefined) {
+    try {
+      return await edit(known);
+    } catch (e) {
+      if (!isFieldkitError(e) || e.code !== 'conflict') throw e;
+    }
+  }
+  return edit(await home.read(name));
 }
 
 /**

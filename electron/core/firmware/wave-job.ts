@@ -20,7 +20,7 @@ import { firmwareChangeRecorder } from './firmware-changes';
 import { describeLocation } from './firmware-server';
 import { findLibraryEntry, readLibraryImage } from './library';
 import { credentialsFor, pollVersion, readVersionIfUp } from './phone-access';
-import { editServedPin, forgetPin, pinUrl, readPins, recordPin } from './pins';
+import { editServedPin, editServedPinFrom, forgetPin, pinUrl, readPins, recordPin } from './pins';
 import { loadPlan } from './plan';
 import { saveResult } from './results';
 import { GLOBAL_FILES, putFile } from './staging';
@@ -92,8 +92,13 @@ export function planWaves(plan: FirmwarePlan): { name: string; canary: boolean; 
   return waves;
 }
 
-/** Poll interval while a restarted phone is expected back (at most the plan's pollMs). */
-const EXPECTED_BACK_POLL_MS = 250;
+/**
+ * Poll interval while a restarted phone is expected back (at most the plan's pollMs). A poll of a phone that is still
+ * down is one refused or unanswered connection; the phone's return is noticed at most this late.
+ */
+const EXPECTED_BACK_POLL_MS = 100;
+/** Pins rewritten at once when a run starts (one SFTP session carries them). */
+const PIN_EDITS_AT_ONCE = 16;
 
 class FirmwareRun {
   private plan!: FirmwarePlan;
@@ -106,6 +111,15 @@ class FirmwareRun {
   // The changes of phones verified while the file is being written go into the next write together.
   private readonly recordChange = firmwareChangeRecorder(() => this.site);
   private readonly inventoryReports: ReturnType<typeof firmwareRunReport>[] = [];
+  /** The inventory updates queued so far (one per wave, written while the next wave runs). */
+  private inventoryWrites: Promise<void> = Promise.resolve();
+  /** The next wave's web-UI passwords, looked up while the current wave's phones flash (reading only). */
+  private readonly passwordsAhead = new Map<string, Promise<PhoneCredentials[]>>();
+  /** Phones of the current round that have been restarted, and the phones to look passwords up for then. */
+  private restarted = 0;
+  /** Each pinned phone's <MAC>.cfg as this run wrote it: removing the pin again needs no read when it is unchanged. */
+  private readonly servedText = new Map<string, string>();
+  private lookAhead: { after: number; phones: PlannedPhone[] } | null = null;
 
   constructor(
     private readonly ctx: JobContext,
@@ -185,7 +199,7 @@ class FirmwareRun {
       let done = 0;
       for (const [index, wave] of waves.entries()) {
         ctx.progress(done, flash.length, `${wave.name}: ${wave.phones.length} phone(s)`);
-        const decision = await this.runWave(index, wave);
+        const decision = await this.runWave(index, wave, waves[index + 1]?.phones ?? []);
         done += wave.phones.length;
         ctx.progress(done, flash.length);
         if (decision === 'stop') {
@@ -219,8 +233,8 @@ class FirmwareRun {
    * the phones have once they read it. Otherwise a canary comes back with factory settings (walkthrough defect 2).
    */
   private async preflight(server: FirmwareServer, flash: PlannedPhone[]): Promise<void> {
-    const names = [...GLOBAL_FILES, ...flash.map((p) => `${p.mac}.cfg`)];
-    const present = new Set((await server.home.stat(names)).flatMap((s, i) => (s.exists ? [names[i]!] : [])));
+    // One listing of home, not a read of every file: 500 <MAC>.cfg read whole over SFTP were most of the run's start.
+    const present = new Set(await server.home.list());
     const problems: string[] = [];
     if (!GLOBAL_FILES.some((n) => present.has(n)))
       problems.push(
@@ -293,30 +307,37 @@ class FirmwareRun {
 
   /** Puts each target `.st` into its staging folder (again on resume: the built-in server keeps it in memory). */
   private async stageTargets(): Promise<void> {
-    for (const t of this.plan.targets) {
-      if (!this.plan.phones.some((p) => p.action === 'flash' && p.model === t.model)) continue;
-      const key = `stage:${t.libraryId}`;
-      const folder = await this.server.folder(t.stagingFolder);
-      this.staging.set(t.model, folder);
-      const stage = async () => {
-        const entry = await findLibraryEntry(this.site, t.model, t.version);
-        if (!entry || entry.image.sha256 !== t.sha256)
-          throw new FieldkitError(
-            'conflict',
-            `The library's ${t.model} ${t.version} image is not the one the plan was made with. Make a new plan.`,
-          );
-        return putFile(folder.target, `${t.model}.st`, await readLibraryImage(this.site, entry));
-      };
-      if (this.ctx.priorSteps.get(key)?.state === 'done') {
-        await stage();
-        continue;
-      }
-      await this.ctx.step(key, async () => {
-        const st = await stage();
-        this.ctx.log('info', `Staged ${t.model}.st ${t.version} (${st}) at ${describeLocation(folder.location)}.`);
-        return { location: folder.location, st };
-      });
+    // the models at once: each staging folder of an SFTP target is a session of its own (a handshake each)
+    const targets = this.plan.targets.filter((t) =>
+      this.plan.phones.some((p) => p.action === 'flash' && p.model === t.model),
+    );
+    const staged = await Promise.allSettled(targets.map((t) => this.stageTarget(t)));
+    const failed = staged.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  private async stageTarget(t: ResolvedTarget): Promise<void> {
+    const key = `stage:${t.libraryId}`;
+    const folder = await this.server.folder(t.stagingFolder);
+    this.staging.set(t.model, folder);
+    const stage = async () => {
+      const entry = await findLibraryEntry(this.site, t.model, t.version);
+      if (!entry || entry.image.sha256 !== t.sha256)
+        throw new FieldkitError(
+          'conflict',
+          `The library's ${t.model} ${t.version} image is not the one the plan was made with. Make a new plan.`,
+        );
+      return putFile(folder.target, `${t.model}.st`, await readLibraryImage(this.site, entry));
+    };
+    if (this.ctx.priorSteps.get(key)?.state === 'done') {
+      await stage();
+      return;
     }
+    await this.ctx.step(key, async () => {
+      const st = await stage();
+      this.ctx.log('info', `Staged ${t.model}.st ${t.version} (${st}) at ${describeLocation(folder.location)}.`);
+      return { location: folder.location, st };
+    });
   }
 
   /**
@@ -325,11 +346,10 @@ class FirmwareRun {
    */
   private async reapplyPins(): Promise<void> {
     const pins = Object.entries(await readPins(this.site));
-    let restored = 0;
-    for (const [mac, pin] of pins) {
-      const ok = await editServedPin(this.server.home, mac, pin).catch(() => false);
-      if (ok) restored++;
-    }
+    const ok = await mapBounded(pins, PIN_EDITS_AT_ONCE, ([mac, pin]) =>
+      editServedPin(this.server.home, mac, pin).catch(() => false),
+    );
+    const restored = ok.filter(Boolean).length;
     if (pins.length > 0 && this.ctx.resumed)
       this.ctx.log('info', `${restored} of ${pins.length} firmware pin(s) are in place in the phones' <MAC>.cfg.`);
   }
@@ -349,19 +369,25 @@ class FirmwareRun {
   private async runWave(
     index: number,
     wave: { name: string; canary: boolean; phones: PlannedPhone[] },
+    next: PlannedPhone[],
   ): Promise<'continue' | 'stop'> {
     const attempts = new Map(wave.phones.map((p) => [p.mac, 1]));
     let todo = wave.phones;
     const outcomes = new Map<string, Outcome>();
     for (let round = 1; ; round++) {
+      this.restarted = 0;
+      this.lookAhead = round === 1 && next.length > 0 ? { after: todo.length, phones: next } : null;
       const results = await mapBounded(todo, this.options.concurrency, (p) =>
         this.flashOne(p, wave.name, attempts.get(p.mac)!),
       );
-      await this.flushInventoryReports();
+      this.lookAhead = null;
+      this.queueInventoryReports();
       todo.forEach((p, i) => outcomes.set(p.mac, results[i]!));
       const failed = wave.phones.filter((p) => outcomes.get(p.mac)?.state === 'failed');
       const threshold = wave.canary ? 0 : this.options.haltWhenFailuresExceed;
       if (failed.length <= threshold) return 'continue';
+      // the technician decides on an inventory that shows this wave
+      await this.flushInventoryReports();
       const question = `${wave.name}: ${failed.length} of ${wave.phones.length} phone(s) failed (${failed
         .slice(0, 3)
         .map((p) => `${p.mac}: ${outcomes.get(p.mac)!.reason}`)
@@ -380,11 +406,45 @@ class FirmwareRun {
 
   /**
    * The outcomes of the phones done so far into the inventory, in one update: one per phone re-read and rewrote the
-   * inventory 500 times a run (~9 s CPU of the site500 firmware run's profile, in readJson/writeJson).
+   * inventory 500 times a run (~9 s CPU of the site500 firmware run's profile, in readJson/writeJson). Queued, so the
+   * next wave does not wait for it (the journal, not the inventory, is what resume and the result table read).
    */
-  private async flushInventoryReports(): Promise<void> {
+  private queueInventoryReports(): void {
     const reports = this.inventoryReports.splice(0);
-    if (reports.length > 0) await reportToInventory(this.site, reports, (m) => this.ctx.log('warn', m));
+    if (reports.length === 0) return;
+    this.inventoryWrites = this.inventoryWrites.then(() =>
+      reportToInventory(this.site, reports, (m) => this.ctx.log('warn', m)),
+    );
+  }
+
+  /** Writes what is queued and waits until the inventory has every outcome so far. */
+  private async flushInventoryReports(): Promise<void> {
+    this.queueInventoryReports();
+    await this.inventoryWrites;
+  }
+
+  /**
+   * Once every phone of the round has been restarted, the next wave's passwords are looked up (address checked,
+   * login candidates tried: reading only, nothing is changed on a phone) while these phones flash.
+   */
+  private noteRestarted(): void {
+    this.restarted++;
+    const ahead = this.lookAhead;
+    if (!ahead || this.restarted < ahead.after) return;
+    this.lookAhead = null;
+    for (const p of ahead.phones) {
+      if (this.passwordsAhead.has(p.mac) || !p.ip) continue;
+      const lookup = this.passwords({ mac: p.mac, ip: p.ip, httpPort: p.httpPort, sipPort: p.sipPort });
+      lookup.catch(() => undefined); // its error is the phone's, reported when its turn comes
+      this.passwordsAhead.set(p.mac, lookup);
+    }
+  }
+
+  /** The phone's passwords: looked up ahead while the previous wave flashed, or now. */
+  private passwordsNow(phone: FirmwarePhone): Promise<PhoneCredentials[]> {
+    const ahead = this.passwordsAhead.get(phone.mac);
+    this.passwordsAhead.delete(phone.mac);
+    return ahead ?? this.passwords(phone);
   }
 
   private async flashOne(p: PlannedPhone, wave: string, attempt: number): Promise<Outcome> {
@@ -438,7 +498,7 @@ class FirmwareRun {
     const { ctx, options } = this;
     const t = this.target(p);
     const phone: FirmwarePhone = { mac: p.mac, ip: p.ip!, httpPort: p.httpPort, sipPort: p.sipPort };
-    const passwords = await this.passwords(phone);
+    const passwords = await this.passwordsNow(phone);
     const staging = this.staging.get(t.model)!;
     const url = pinUrl(staging.location);
     const from = p.current!;
@@ -486,11 +546,17 @@ class FirmwareRun {
     } else {
       const pin = await ctx
         .step(key('pin'), async () => {
-          const now = await readVersionIfUp(phone, passwords[0]!, options.requestTimeoutMs, this.deps.localAddress);
+          // the phone's version and its file are read at once (the file is not touched unless it needs the pin)
+          const [now, current] = await Promise.all([
+            readVersionIfUp(phone, passwords[0]!, options.requestTimeoutMs, this.deps.localAddress),
+            this.server.home.read(`${p.mac}.cfg`),
+          ]);
           if (now === null) return { skipped: false, unreachable: true, version: null };
           if (now === t.version) return { skipped: true, unreachable: false, version: now };
-          const written = await editServedPin(this.server.home, p.mac, { url, model: t.model, version: t.version });
-          if (!written)
+          const pinned = { url, model: t.model, version: t.version };
+          const written = await editServedPinFrom(this.server.home, p.mac, pinned, current);
+          if (written !== null) this.servedText.set(p.mac, written);
+          if (written === null)
             throw new FieldkitError(
               'not-found',
               `${p.mac}.cfg is no longer on the site's server; publish the configuration again`,
@@ -637,6 +703,7 @@ class FirmwareRun {
     }
     const method = METHOD_LABELS[reboot.method as RebootMethod] ?? String(reboot.method);
     await this.setState(p, 'flashing', { wave, method, timeoutMs: options.flashTimeoutMs });
+    this.noteRestarted();
     const back = await ctx.step(stepKey('return'), async () => {
       const poll = await this.waitForVersion(
         { mac: p.mac, ip: p.ip!, httpPort: p.httpPort, sipPort: p.sipPort },
@@ -676,7 +743,9 @@ class FirmwareRun {
         }
       : await ctx
           .step(`settle:${p.mac}:${outcome.state}:${outcome.after ?? 'none'}`, async () => {
-            await editServedPin(this.server.home, p.mac, null);
+            const mine = this.servedText.get(p.mac);
+            await editServedPinFrom(this.server.home, p.mac, null, mine === undefined ? undefined : Buffer.from(mine));
+            this.servedText.delete(p.mac);
             await forgetPin(this.site, p.mac);
             return {
               pointedAt: null,

@@ -19,6 +19,7 @@ import { onLinkMatcher } from '../discovery/arp-budget';
 import { macFileStem } from '../phone/mac';
 import { readSysinfo, type PhoneCredentials } from '../phone/web-client';
 import { isPhoneError } from '../phone/phone-error';
+import { sharedRead } from '../util/fresh-read';
 import { siteSecrets } from '../secrets/admin-passwords';
 import {
   AllLoginsRejectedError,
@@ -33,6 +34,11 @@ import type { SecretStore } from '../secrets/secret-store';
 import type { SiteWorkspace } from '../workspace/site-workspace';
 
 export { isLoopbackAddress };
+
+// The table as read at most a second ago answers every phone that asks meanwhile, and after priming only a read begun
+// after the priming does: a reboot, verify or firmware run of 500 phones read it once per phone (an `ip neigh`
+// process each, ~6 s of CPU per run of the site500 bench).
+const neighbourTable = sharedRead(systemNeighbourReader(), 1000);
 
 export type AddressVerdict =
   | { ok: true; how: 'loopback' | 'neighbour' | 'routed' }
@@ -75,12 +81,11 @@ export async function checkPhoneAddress(
           reason: `${ip} is behind a router, so Fieldkit cannot check that the device there is phone ${mac12}; it sent no admin password. To allow it, turn on "send web-UI passwords to phones behind a router" in the site settings (the security checklist records it as a deviation).`,
         };
   }
-  const read = deps.neighbours ?? systemNeighbourReader();
-  const lookup = async () => (await read().catch(() => [])).find((e) => e.ip === ip);
-  let entry = await lookup();
+  const lookup = async (read: NeighbourReader) => (await read().catch(() => [])).find((e) => e.ip === ip);
+  let entry = await lookup(deps.neighbours ?? neighbourTable.recent);
   if (!entry) {
     await (deps.prime ?? primeByConnecting)(ip, options.port ?? 80);
-    entry = await lookup();
+    entry = await lookup(deps.neighbours ?? neighbourTable.fresh);
   }
   if (!entry)
     return {

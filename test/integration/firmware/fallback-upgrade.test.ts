@@ -7,6 +7,7 @@ import { makeFirmwarePlan } from '../../../electron/core/firmware/plan';
 import { readFirmwareChanges } from '../../../electron/core/firmware/firmware-changes';
 import { readPins } from '../../../electron/core/firmware/pins';
 import { Journal } from '../../../electron/core/jobs/journal';
+import { DEVICES_FILE, DevicesFileSchema } from '../../../electron/core/inventory/inventory-files';
 import { startBench, FAST } from './fixture';
 import type { Bench } from './fixture';
 
@@ -55,6 +56,16 @@ test('fallback and upgrade on 32 phones: every phone verified on its target, fla
   const job = await b.jobs.start('firmware-wave', { planId: plan.id, confirm: plan.confirmToken });
   const info = await b.jobs.wait(job.id);
   assert.equal(info.state, 'succeeded', info.error);
+  // The inventory is written per wave while the next wave runs: when the job ends, every phone's outcome is there
+  // (read at once: nothing may still be on its way).
+  const devices = (await b.site.readJson(DEVICES_FILE, DevicesFileSchema))!.devices;
+  const ran = devices.filter((d) => d.reports?.some((r) => r.by === 'firmware-run' && r.jobId === job.id));
+  assert.equal(ran.length, 26, 'each flashed phone has the run in its inventory record');
+  for (const d of ran) {
+    const r = d.reports!.findLast((x) => x.by === 'firmware-run')!;
+    const target = d.record.model?.value === '6867i' ? '5.0.0.1018' : '6.5.0.224';
+    assert.equal(r.firmware, target, `${d.record.mac?.value}: the inventory says it runs ${target}`);
+  }
   assert.equal(info.counters.verified, 26);
   assert.equal(info.counters.failed, 0);
 

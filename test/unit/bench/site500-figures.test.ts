@@ -1,7 +1,13 @@
 // The site500 bench's split of each step's wall time into the phones' own time and Fieldkit's.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { coveredMs, phoneBusyIntervals, summariseSteps, waveFigures } from '../../../test/bench/site500-figures';
+import {
+  bootsPerPhone,
+  coveredMs,
+  phoneBusyIntervals,
+  summariseSteps,
+  waveFigures,
+} from '../../../test/bench/site500-figures';
 import type { Site500Step } from '../../../test/bench/site500-driver';
 
 const ev = (at: number, type: string) => ({ at, type });
@@ -74,4 +80,24 @@ test('per wave: Fieldkit before the first phone goes down, after the last is bac
     { wave: 'canary', phones: 1, wallMs: 1000, fieldkitMs: 300, beforeMs: 200, afterMs: 100 },
     { wave: 'wave 1', phones: 2, wallMs: 2000, fieldkitMs: 900, beforeMs: 300, afterMs: 600 },
   ]);
+});
+
+test('boots per phone in a step: phones that booted more than once stand out', () => {
+  const counts = bootsPerPhone(
+    [
+      [ev(100, 'boot-started'), ev(300, 'online')],
+      [ev(150, 'boot-started'), ev(300, 'online'), ev(400, 'boot-started'), ev(500, 'online')],
+      [ev(50, 'boot-started'), ev(90, 'online')],
+      [],
+    ],
+    100,
+    600,
+  );
+  assert.deepEqual(
+    [...counts.entries()],
+    [
+      [1, 1],
+      [2, 1],
+    ],
+  );
 });

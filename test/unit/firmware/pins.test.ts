@@ -11,6 +11,7 @@ import { parseCfg, serializeCfg } from '../../../electron/core/config/cfg-format
 import {
   appendPinBlock,
   editServedPin,
+  editServedPinFrom,
   firmwareServerIn,
   forgetPin,
   pinIn,
@@ -21,6 +22,7 @@ import {
 } from '../../../electron/core/firmware/pins';
 import { SiteWorkspace } from '../../../electron/core/workspace/site-workspace';
 import { tempDir } from '../../helpers/temp-dir';
+import { sha256Hex as sha256 } from '../../../electron/core/util/hash';
 import { callsOf } from '../../helpers/app-calls';
 
 const SETTINGS = {
@@ -93,4 +95,40 @@ test('Generate writes the pins into <MAC>.cfg, byte for byte what the run writes
   assert.deepEqual(await readPins(site), {});
   await ok('config.generate', {});
   assert.equal(await file('00085D0A0B01.cfg'), plain, 'gone again once the pin is forgotten');
+});
+
+test('a pin edit with the bytes in hand reads nothing, and a file changed meanwhile is read again, not overwritten', async () => {
+  const served = new BuiltinServer({ address: '127.0.0.1', port: 0, pathPrefix: 'prov' });
+  let reads = 0;
+  const read = served.read.bind(served);
+  served.read = (name: string) => {
+    reads++;
+    return read(name);
+  };
+  const name = '00085D0A0B01.cfg';
+  const plain = '# phone\nsip line1 user name: 100\n';
+  await served.write(name, Buffer.from(plain), { expectSha256: null, backup: false });
+  const now = async () => Buffer.from((await read(name))!).toString('utf8');
+
+  const pinned = await editServedPinFrom(served, '00085D0A0B01', PIN, Buffer.from(plain));
+  assert.equal(reads, 0, 'the caller had the file: no read');
+  assert.equal(pinned, await now());
+  assert.equal(pinIn(pinned!), PIN.url);
+  // Removing the pin from the bytes the run wrote: again no read, and the file is as before.
+  assert.equal(await editServedPinFrom(served, '00085D0A0B01', null, Buffer.from(pinned!)), plain);
+  assert.equal(reads, 0);
+  assert.equal(await now(), plain);
+
+  // Someone publishes a new version meanwhile: the known bytes are stale, so the file is read again and the pin
+  // goes onto what is there now; their change is kept.
+  const published = '# phone\nsip line1 user name: 200\n';
+  await served.write(name, Buffer.from(published), { expectSha256: sha256(Buffer.from(plain)), backup: false });
+  const onNew = await editServedPinFrom(served, '00085D0A0B01', PIN, Buffer.from(plain));
+  assert.equal(reads, 1, 'read once, after the write named bytes that were no longer there');
+  assert.match(onNew!, /user name: 200/);
+  assert.equal(pinIn(onNew!), PIN.url);
+  assert.equal(await now(), onNew);
+
+  assert.equal(await editServedPinFrom(served, '00085D0A0B09', PIN, null), null, 'the caller found no file: none');
+  assert.equal(reads, 1);
 });
