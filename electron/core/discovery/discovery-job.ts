@@ -32,7 +32,7 @@ export function createDiscoveryJob(deps: DiscoveryJobDeps): JobDefinition<Discov
     async run(ctx, params) {
       const targets = parseTargets(params.ranges, { confirmLarge: params.confirmLarge });
       await ctx.record('discovery-start', { ranges: params.ranges, addresses: targets.total, methods: params.methods });
-      ctx.progress(0, targets.total, `Scanning ${targets.total} addresses`);
+      ctx.progress(0, targets.total, `Scanning ${targets.total} ${targets.total === 1 ? 'address' : 'addresses'}`);
       const result = await discover(params, {
         signal: ctx.signal,
         secrets: deps.secrets,
