@@ -109,7 +109,7 @@ test('a fresh reading wins over an old request, a slow phone is "No answer", pas
     const port = await freePort();
     await goTo(page, 'Provisioning');
     await page
-      .getByLabel("Admin password all phones have now (e.g. a previous installer's; digits only)")
+      .getByLabel("Phone admin password all phones have now (e.g. a previous installer's; digits only)")
       .fill('111111');
     await page.getByRole('button', { name: 'Store', exact: true }).first().click();
     await expect(page.getByTestId('admin-password-state')).toHaveText('Set');

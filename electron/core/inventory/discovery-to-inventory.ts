@@ -3,6 +3,7 @@
 import { createDiscoveryJob, type DiscoveryJobDeps, type DiscoveryParams } from '../discovery/discovery-job';
 import { parseTargets, rangesContain } from '../discovery/ranges';
 import { isLoopbackAddress, rememberLoopbackPhone } from '../secrets/web-logins';
+import { secretKeys } from '../secrets/secret-key';
 import { InventoryStore } from './inventory-store';
 import { saveScanSettings } from './remembered-scan';
 import type { SecretStore } from '../secrets/secret-store';
@@ -74,6 +75,9 @@ async function rememberLoopbackPhones(site: SiteWorkspace, secrets: SecretStore)
     .catch(() => []);
   for (const { record } of devices) {
     const mac = (record.mac?.value ?? '').replace(/[^0-9A-Fa-f]/g, '');
-    if (record.ip && mac.length === 12 && isLoopbackAddress(record.ip)) rememberLoopbackPhone(secrets, record.ip, mac);
+    // only phones given a password of their own: the others keep the one or two tries of an unnamed address
+    if (!record.ip || mac.length !== 12 || !isLoopbackAddress(record.ip)) continue;
+    const own = await secrets.get(secretKeys.phoneCurrentAdminPassword(mac.toUpperCase())).catch(() => undefined);
+    if (own) rememberLoopbackPhone(secrets, record.ip, mac);
   }
 }
