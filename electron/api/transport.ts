@@ -3,6 +3,8 @@ export const IPC_CALL_CHANNEL = 'fieldkit:call';
 export const IPC_EVENT_CHANNEL = 'fieldkit:event';
 export const HTTP_CALL_PREFIX = '/api/call/';
 export const WS_EVENTS_PATH = '/api/events';
+/** Browser host only: POST a file's bytes to <prefix><file name>; the answer is {ok, value: {path}}. */
+export const HTTP_UPLOAD_PREFIX = '/api/upload/';
 export const TOKEN_HEADER = 'x-fieldkit-token';
 export const WS_TOKEN_PROTOCOL_PREFIX = 'fieldkit.';
 

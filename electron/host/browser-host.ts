@@ -6,7 +6,14 @@ import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { HTTP_CALL_PREFIX, TOKEN_HEADER, WS_EVENTS_PATH, WS_TOKEN_PROTOCOL_PREFIX } from '../api/transport';
+import {
+  HTTP_CALL_PREFIX,
+  HTTP_UPLOAD_PREFIX,
+  TOKEN_HEADER,
+  WS_EVENTS_PATH,
+  WS_TOKEN_PROTOCOL_PREFIX,
+} from '../api/transport';
+import { UploadError, UploadFolder } from './uploads';
 import type { AddressInfo } from 'node:net';
 import type { Dispatch } from '../api/dispatcher';
 import type { EventBus } from '../app/event-bus';
@@ -164,6 +171,23 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     send(res, 200, JSON.stringify(result), 'application/json');
   }
 
+  const uploads = new UploadFolder();
+  async function serveUpload(req: IncomingMessage, res: ServerResponse, encodedName: string) {
+    if (req.method !== 'POST') return send(res, 405, 'Use POST.');
+    if (!sameSecret(req.headers[TOKEN_HEADER] as string | undefined, token))
+      return send(res, 401, 'Missing or wrong token.');
+    const answer = (status: number, result: unknown) => send(res, status, JSON.stringify(result), 'application/json');
+    try {
+      const path = await uploads.save(req, decodeURIComponent(encodedName));
+      answer(200, { ok: true, value: { path } });
+    } catch (e) {
+      const status = e instanceof UploadError ? e.status : 400;
+      const message = e instanceof UploadError ? e.message : 'The file name in the address is broken.';
+      answer(status, { ok: false, error: { code: 'invalid-input', message } });
+      if (status === 413) res.on('finish', () => req.destroy());
+    }
+  }
+
   async function serveStatic(req: IncomingMessage, res: ServerResponse, pathname: string) {
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'Method not allowed.');
     let rel: string;
@@ -206,6 +230,11 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
         location: '/',
         'set-cookie': `${SESSION_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`,
       });
+    }
+    if (url.pathname.startsWith(HTTP_UPLOAD_PREFIX)) {
+      return void serveUpload(req, res, url.pathname.slice(HTTP_UPLOAD_PREFIX.length)).catch(() =>
+        send(res, 500, 'Internal error.'),
+      );
     }
     if (url.pathname.startsWith(HTTP_CALL_PREFIX)) {
       return void serveCall(req, res, url.pathname.slice(HTTP_CALL_PREFIX.length)).catch(() =>
@@ -257,6 +286,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     url: `http://${bindAddress}:${port}/?token=${token}`,
     async close() {
       unsubscribe();
+      await uploads.removeAll();
       for (const ws of clients) ws.terminate();
       wss.close();
       const closed = new Promise<void>((r) => server.close(() => r()));

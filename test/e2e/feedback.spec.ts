@@ -8,7 +8,7 @@ test('an error after a click shows next to the control, in view', async ({ page,
   await page.getByLabel('Site name').fill('Feedback site');
   await page.getByRole('button', { name: 'Create site' }).click();
   await goTo(page, 'Provisioning');
-  const field = page.getByLabel('Phone admin password (digits only, not 22222)');
+  const field = page.getByLabel("Phone admin password all phones have now (e.g. a previous installer's; digits only)");
   await field.scrollIntoViewIfNeeded();
   await field.fill('12ab');
   await page.getByRole('button', { name: 'Store', exact: true }).first().click();

@@ -43,7 +43,7 @@ test('plan -> confirm -> canary and waves -> results', async ({ page, host }) =>
     await writeFile(st, buildFirmwareImage({ model: '6867i', version: '5.0.0.1018', sizeBytes: 2048 }));
 
     await goTo(page, 'Firmware');
-    await page.getByLabel('File on this computer (.st or .zip)').fill(st);
+    await page.getByLabel('Firmware file (.st or Mitel .zip)').setInputFiles(st);
     await page.getByRole('button', { name: 'Import' }).click();
     const library = page.getByRole('region', { name: 'Firmware library' });
     await expect(library.getByRole('cell', { name: '5.0.0.1018', exact: true })).toBeVisible();

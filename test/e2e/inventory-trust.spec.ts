@@ -108,7 +108,9 @@ test('a fresh reading wins over an old request, a slow phone is "No answer", pas
     // phone made a request too. A wrong site admin password is stored.
     const port = await freePort();
     await goTo(page, 'Provisioning');
-    await page.getByLabel('Phone admin password (digits only, not 22222)').fill('111111');
+    await page
+      .getByLabel("Phone admin password all phones have now (e.g. a previous installer's; digits only)")
+      .fill('111111');
     await page.getByRole('button', { name: 'Store', exact: true }).first().click();
     await expect(page.getByTestId('admin-password-state')).toHaveText('Set');
     await page.getByRole('link', { name: 'Step 3: Preview & publish' }).click();

@@ -63,7 +63,7 @@ test('refused plan says what to do; a waiting run holds its phones and is cancel
     await writeFile(st, buildFirmwareImage({ model: '6867i', version: '6.5.0.300', sizeBytes: 2048 }));
 
     await goTo(page, 'Firmware');
-    await page.getByLabel('File on this computer (.st or .zip)').fill(st);
+    await page.getByLabel('Firmware file (.st or Mitel .zip)').setInputFiles(st);
     await page.getByRole('button', { name: 'Import' }).click();
     await expect(
       page.getByRole('region', { name: 'Firmware library' }).getByRole('cell', { name: '6.5.0.300', exact: true }),

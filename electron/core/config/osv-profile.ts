@@ -450,7 +450,7 @@ export function phoneAssignments(
         // a password once typed into the phone's web UI is a local value and would keep winning over this file
         override: true,
         missing: phone.ownAdminPassword
-          ? `No admin password stored for phone ${phone.mac} (directory number ${dn}), which is marked as having its own: set it in Credentials or clear "own admin password".`
+          ? `No admin password stored for phone ${phone.mac} (directory number ${dn}), which is marked as having its own: enter it as "Password Fieldkit will set" in the phone's detail (Inventory) under Admin passwords, or in Credentials, or clear "own admin password".`
           : `No admin password for phone ${phone.mac} (directory number ${dn}): Fieldkit derives it from the site's admin secret, which is not available. Generate in the app (which makes the secret) or set it (CLI: FIELDKIT_ADMIN_SECRET).`,
       },
     ],

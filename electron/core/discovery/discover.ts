@@ -2,7 +2,7 @@
 // passive observations already recorded) and merges everything into one DeviceRecord per device.
 // Used by the discovery job and the CLI.
 import { z } from 'zod';
-import { discoveryLogins, rememberLogin } from '../secrets/web-logins';
+import { discoveryLogins, rememberLogin, type WebLogin } from '../secrets/web-logins';
 import { FieldkitError } from '../util/errors';
 import { onLinkMatcher, onLinkScan } from './arp-budget';
 import { DeviceMerger } from './merge';
@@ -173,7 +173,18 @@ export async function discover(input: DiscoverOptionsInput, deps: DiscoverDeps =
     lastProgress = now;
     deps.onProgress({ done, total: targets.total, found: merger.size, counters: { ...counters, found: merger.size } });
   };
-  const add = (o: Observation): void => {
+  // Which login each address accepted, until its /sysinfo.html reading (which names the phone's MAC) arrives.
+  const accepted = new Map<string, WebLogin>();
+  /** A phone still on the factory default says so; the winner is remembered under the MAC the phone reported. */
+  const withLogin = (o: Observation): Observation => {
+    const login = o.method === 'sysinfo' && !o.noteOnly && o.ip !== null ? accepted.get(o.ip) : undefined;
+    if (!login) return o;
+    accepted.delete(o.ip!);
+    if (deps.secrets && o.mac) rememberLogin(deps.secrets, o.mac.replace(/[:-]/g, '').toUpperCase(), login.source);
+    return login.source === 'factory-default' ? { ...o, note: `Admin password: ${login.label}.` } : o;
+  };
+  const add = (observed: Observation): void => {
+    const o = withLogin(observed);
     merger.add(o);
     if (!o.noteOnly) {
       const key = o.method === 'http' || o.method === 'https' ? 'web' : o.method;
@@ -214,9 +225,12 @@ export async function discover(input: DiscoverOptionsInput, deps: DiscoverDeps =
     tried.set(ip, logins);
     return logins.candidates.map((c) => c.password);
   };
-  const onAdminLogin = (ip: string, accepted: number): void => {
+  const onAdminLogin = (ip: string, index: number): void => {
     const logins = tried.get(ip);
-    if (deps.secrets && logins?.mac) rememberLogin(deps.secrets, logins.mac, logins.candidates[accepted]!.source);
+    const login = logins?.candidates[index];
+    if (!login) return;
+    accepted.set(ip, login);
+    if (deps.secrets && logins.mac) rememberLogin(deps.secrets, logins.mac, login.source);
   };
 
   const mdnsRun = m.mdns

@@ -22,6 +22,8 @@ export interface DiscoveryJobDeps {
 export const DiscoveryParamsSchema = DiscoverOptionsSchema;
 export type DiscoveryParams = DiscoverOptions;
 
+const addresses = (n: number): string => `${n.toLocaleString('en')} ${n === 1 ? 'address' : 'addresses'}`;
+
 export function createDiscoveryJob(deps: DiscoveryJobDeps): JobDefinition<DiscoveryParams> {
   return {
     kind: 'discovery',
@@ -32,7 +34,7 @@ export function createDiscoveryJob(deps: DiscoveryJobDeps): JobDefinition<Discov
     async run(ctx, params) {
       const targets = parseTargets(params.ranges, { confirmLarge: params.confirmLarge });
       await ctx.record('discovery-start', { ranges: params.ranges, addresses: targets.total, methods: params.methods });
-      ctx.progress(0, targets.total, `Scanning ${targets.total} addresses`);
+      ctx.progress(0, targets.total, `Scanning ${addresses(targets.total)}`);
       const result = await discover(params, {
         signal: ctx.signal,
         secrets: deps.secrets,
@@ -42,7 +44,7 @@ export function createDiscoveryJob(deps: DiscoveryJobDeps): JobDefinition<Discov
         onWarning: (w) => ctx.log('warn', w),
         onProgress: (p) => {
           for (const [name, value] of Object.entries(p.counters)) ctx.setCounter(name, value);
-          ctx.progress(p.done, p.total, `${p.done} of ${p.total} addresses, ${p.found} found`);
+          ctx.progress(p.done, p.total, `${p.done} of ${addresses(p.total)}, ${p.found} found`);
         },
       });
       const s = result.summary;

@@ -102,7 +102,9 @@ function splitItems(specs: readonly string[]): string[] {
   const text = specs.join(',');
   if (text.length > MAX_TARGET_TEXT)
     throw invalid(`The target list is too long (${text.length} characters); give subnets instead of single hosts.`);
+  // "127.77.0.1 - 127.77.0.24" is one range: the spaces around its dash do not separate items.
   const items = text
+    .replace(/(\d)[ \t]*[-\u2013][ \t]*(?=\d)/g, '$1-')
     .split(/[\s,;]+/)
     .map((s) => s.trim())
     .filter(Boolean);

@@ -334,7 +334,7 @@ export async function sweep(options: SweepOptions, callbacks: SweepCallbacks): P
             at: nowIso(),
             noteOnly: true,
             note: rejected
-              ? `The phone rejected ${of === 1 ? 'the admin password' : `all ${of} admin passwords Fieldkit tried`} on /sysinfo.html (its own, the one entered as current, the factory default). Enter the password it has now in Credentials (per phone) and scan again.`
+              ? `The phone rejected ${of === 1 ? 'the admin password' : `all ${of} admin passwords Fieldkit tried`} on /sysinfo.html (its own, the one entered as current, the factory default). Enter the password it has now in the phone's detail (Inventory) under Admin passwords, or in Credentials, and scan again.`
               : `Could not read /sysinfo.html: ${(err as Error).message}`,
           });
         }

@@ -2,8 +2,11 @@
 // previous scans found. Only addresses the scan covered can turn up as gone.
 import { createDiscoveryJob, type DiscoveryJobDeps, type DiscoveryParams } from '../discovery/discovery-job';
 import { parseTargets, rangesContain } from '../discovery/ranges';
+import { isLoopbackAddress, rememberLoopbackPhone } from '../secrets/web-logins';
+import { secretKeys } from '../secrets/secret-key';
 import { InventoryStore } from './inventory-store';
 import { saveScanSettings } from './remembered-scan';
+import type { SecretStore } from '../secrets/secret-store';
 import type { ScanSummary } from './inventory-files';
 import type { SiteWorkspace } from '../workspace/site-workspace';
 import type { JobDefinition } from '../jobs/job-manager';
@@ -32,6 +35,7 @@ export function inventoryDiscoveryJob(deps: InventoryDiscoveryDeps): JobDefiniti
           httpsPorts: params.httpsPorts,
           onlyListedPorts: params.onlyListedPorts,
         });
+      await rememberLoopbackPhones(site(), discoveryDeps.secrets);
       const job = createDiscoveryJob({
         ...discoveryDeps,
         onResult: async (devices, result) => {
@@ -57,4 +61,23 @@ export function inventoryDiscoveryJob(deps: InventoryDiscoveryDeps): JobDefiniti
       return job.run(ctx, params);
     },
   };
+}
+
+/**
+ * Loopback addresses (the test labs, the demo) have no neighbour entry, so discovery cannot learn there which phone
+ * answers before it logs in. The MAC the inventory holds for a loopback address names it, as a provisioning action's
+ * check does (web-logins.ts): the phone's own passwords (e.g. the one it has now, entered in its detail) are tried.
+ * Loopback is this laptop itself; no other address is named this way.
+ */
+async function rememberLoopbackPhones(site: SiteWorkspace, secrets: SecretStore): Promise<void> {
+  const devices = await InventoryStore.for(site)
+    .devices()
+    .catch(() => []);
+  for (const { record } of devices) {
+    const mac = (record.mac?.value ?? '').replace(/[^0-9A-Fa-f]/g, '');
+    // only phones given a password of their own: the others keep the one or two tries of an unnamed address
+    if (!record.ip || mac.length !== 12 || !isLoopbackAddress(record.ip)) continue;
+    const own = await secrets.get(secretKeys.phoneCurrentAdminPassword(mac.toUpperCase())).catch(() => undefined);
+    if (own) rememberLoopbackPhone(secrets, record.ip, mac);
+  }
 }

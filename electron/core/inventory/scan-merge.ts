@@ -292,5 +292,5 @@ export function credentialNote(sysinfo: ScanSummary['sysinfo']): string | null {
   if (sysinfo.rejected === 0) return notAsked ? notAsked.trim() : null;
   if (sysinfo.rejected === asked && asked > 1)
     return `${sysinfo.rejected} of ${asked} phones rejected the admin password: the site admin password is probably wrong. Check it under Provisioning › Credentials and scan again.${notAsked}`;
-  return `${sysinfo.rejected} of ${phones(asked)} rejected the site admin password: they probably keep one of their own (e.g. a previous installer's). Set their per-phone password and scan again.${notAsked}`;
+  return `${sysinfo.rejected} of ${phones(asked)} rejected every admin password Fieldkit tried: they probably keep one of their own (e.g. a previous installer's). Enter the password each has now in its detail under Admin passwords (or in Credentials) and scan again.${notAsked}`;
 }

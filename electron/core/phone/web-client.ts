@@ -64,7 +64,7 @@ function authFailed(host: string): PhoneError {
   return new PhoneError(
     'auth-failed',
     host,
-    `The phone at ${host} rejected the admin password. Check the site's phone admin password (default 22222).`,
+    `The phone at ${host} rejected the admin password. Enter the password it has now in the phone's detail (Inventory) under Admin passwords, or in Credentials.`,
   );
 }
 

@@ -18,8 +18,8 @@ export type LoginSource = 'fieldkit' | 'current-phone' | 'current-site' | 'facto
 
 export const LOGIN_SOURCE_LABEL: Record<LoginSource, string> = {
   fieldkit: 'the admin password Fieldkit sets on this phone',
-  'current-phone': "the phone's current admin password entered in Credentials",
-  'current-site': "the site's previous admin password entered in Credentials",
+  'current-phone': 'the password the phone has now, entered in its detail or in Credentials',
+  'current-site': 'the admin password all phones have now, entered in Credentials',
   'factory-default': 'factory default 22222, replaced at provisioning',
 };
 

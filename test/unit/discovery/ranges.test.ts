@@ -155,3 +155,20 @@ describe('localSubnets', () => {
     ]);
   });
 });
+
+describe('ranges typed with spaces around the dash', () => {
+  test('"127.77.0.1 - 127.77.0.24" is one range of 24 addresses, as the CLI and the scan form give it', () => {
+    const t = parseTargets(['127.77.0.1 - 127.77.0.24']);
+    assert.equal(t.total, 24);
+    assert.deepEqual(all(['10.0.0.5 -10.0.0.7, 192.168.1.20 – 21']), [
+      '10.0.0.5',
+      '10.0.0.6',
+      '10.0.0.7',
+      '192.168.1.20',
+      '192.168.1.21',
+    ]);
+  });
+  test('hosts separated by spaces stay separate hosts', () => {
+    assert.deepEqual(all(['10.0.0.1 10.0.0.3']), ['10.0.0.1', '10.0.0.3']);
+  });
+});

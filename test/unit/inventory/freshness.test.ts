@@ -153,7 +153,7 @@ test('credential trouble is summarised in one sentence', async () => {
   );
   assert.match(
     credentialNote({ read: 18, rejected: 2, skipped: 0 })!,
-    /^2 of 20 phones rejected the site admin password: they probably keep one of their own/,
+    /^2 of 20 phones rejected every admin password Fieldkit tried: they probably keep one of their own/,
   );
   assert.match(credentialNote({ read: 0, rejected: 0, skipped: 4 })!, /^4 phones were not asked/);
   const summary = mergeScan([], [], {

@@ -123,7 +123,10 @@ test('firmware runs and plans in words: no internal codes, no empty brackets', (
     afterwards: 'stay-pointed',
     flags: ['below-osv-minimum', 'factory-default-password'],
   } as unknown as PlannedPhone;
-  assert.equal(planNote(p), 'stays on the firmware folder; goes below 6.5.0.224; still has the factory password 22222');
+  assert.equal(
+    planNote(p),
+    'stays on the firmware folder; goes below 6.5.0.224; factory default 22222, replaced at provisioning',
+  );
   assert.ok(!planNote(p).includes('below-osv-minimum'));
   assert.equal(cleanText('verified; pointed home ()'), 'verified; pointed home');
   assert.deepEqual(phoneState('flashing'), { label: 'Flashing', tone: 'info' });

@@ -18,7 +18,7 @@ export const FLAG_LABELS: Record<string, string> = {
   'below-osv-minimum': 'goes below 6.5.0.224',
   'nightly-re-upgrade': 'its nightly resync would fetch another firmware',
   'flip-back-on-reboot': 'its usual server has another firmware: it would change back on a restart',
-  'factory-default-password': 'still has the factory password 22222',
+  'factory-default-password': 'factory default 22222, replaced at provisioning',
 };
 
 export const AFTERWARDS_LABELS: Record<NonNullable<PlannedPhone['afterwards']>, string> = {

@@ -1,6 +1,7 @@
 // A job's journal as the technician reads it: what happened, in words, with errors and decisions, instead of
 // the step-begin/step-done stream the journal keeps for resuming. The raw entries stay one click away.
 import { KIND_LABELS } from '../../lib/job-labels';
+import { count } from '../../lib/format';
 
 export type Entry = Record<string, unknown>;
 
@@ -50,7 +51,7 @@ export function describeEntry(e: Entry): JournalLine | null {
     case 'firmware-plan':
       return line('info', `Plan: ${str(e.summary)}`);
     case 'discovery-start':
-      return line('info', `Scanning ${Number(e.addresses ?? 0).toLocaleString('en')} addresses`);
+      return line('info', `Scanning ${count(Number(e.addresses ?? 0), 'address', 'addresses')}`);
     default:
       return null;
   }
