@@ -154,7 +154,7 @@ describe('readSysinfo', () => {
     const err = await expectPhoneError(
       readSysinfo({ host: '127.0.0.1', port: p.port }, { password: 'secret-4711' }),
       'auth-failed',
-      /rejected the admin password.*default 22222/,
+      /rejected the admin password\. Enter the password it has now .*under Admin passwords, or in Credentials/,
     );
     assert.ok(!err.message.includes('secret-4711'));
     assert.ok(!err.message.includes('98765'));
