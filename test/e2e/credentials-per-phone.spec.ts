@@ -4,31 +4,15 @@
 // now is entered, one from its detail in the inventory and one from Credentials, and are then read; a wrong value
 // is refused next to its field with the core's reason; the password Fieldkit will set can be stored and cleared.
 import { mkdir } from 'node:fs/promises';
-import { request } from 'node:http';
 import { join } from 'node:path';
 import { startLab } from '../sim/lab';
 import { api } from './firmware-setup';
-import { test, expect, startHost, stopHost, goTo, freePort, scanFromUi } from './fixtures';
+import { test, expect, startHost, stopHost, goTo, freePort, scanFromUi, fetchAs } from './fixtures';
 import type { Locator, Page } from '@playwright/test';
 
 const SHOTS = join(process.cwd(), 'test-results', 'credentials-per-phone');
 const PORTS = { sip: 15074, http: 18074, https: null };
 const PREVIOUS = '13579';
-
-/** A provisioning request as the phone at `from` makes it: how the inventory learns a loopback phone's MAC. */
-function fetchAs(from: string, port: number, userAgent: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      { host: '127.0.0.1', port, path: '/startup.cfg', localAddress: from, headers: { 'user-agent': userAgent } },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 const hex = (mac: string) => mac.replace(/[^0-9A-Fa-f]/g, '').toUpperCase();
 const dashed = (mac: string) => hex(mac).match(/../g)!.join('-');

@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -125,4 +126,38 @@ export async function createSite(page: Page, url: string, name: string): Promise
   await page.getByLabel('Site name').fill(name);
   await page.getByRole('button', { name: 'Create site' }).click();
   await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
+}
+
+/** A provisioning request as the phone at `from` makes it: that is how passive discovery learns a phone's MAC. */
+export function fetchAs(from: string, port: number, userAgent: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: '127.0.0.1', port, path: '/startup.cfg', localAddress: from, headers: { 'user-agent': userAgent } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** Inventory › Import sheet with pasted rows (the first row is the header). */
+export async function importSheet(page: Page, rows: string[]): Promise<void> {
+  await goTo(page, 'Inventory');
+  await page.getByRole('button', { name: 'Import sheet' }).click();
+  await page.getByLabel('Or paste the rows').fill(rows.join('\n'));
+  await page.getByRole('button', { name: 'Import pasted rows' }).click();
+}
+
+/** Provisioning › Settings with the lab's OSV proxy, CA file name, NTP and a loopback provisioning server. */
+export async function saveLabSettings(page: Page): Promise<void> {
+  await goTo(page, 'Provisioning');
+  await page.getByLabel('SIP server (proxy)').fill('10.20.30.40');
+  await page.getByLabel('Trusted CA file').fill('osv-ca.pem');
+  await page.getByLabel('NTP server', { exact: true }).fill('10.20.30.1');
+  await page.getByLabel('Server (as the phones reach it)').fill('127.0.0.1');
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await expect(page.getByRole('button', { name: 'Generate', exact: true })).toBeVisible();
 }

@@ -5,7 +5,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startLab } from '../sim/lab';
-import { test, expect, startHost, stopHost, goTo, scanFromUi } from './fixtures';
+import { test, expect, startHost, stopHost, goTo, scanFromUi, importSheet } from './fixtures';
 import type { Page } from '@playwright/test';
 
 const SHOTS = join(process.cwd(), 'test-results', 'fleet');
@@ -59,19 +59,12 @@ test('choose phones and act on them; saved filters; per-phone actions and timeli
     await page.goto(host.url);
     await page.getByLabel('Site name').fill('Fleet site');
     await page.getByRole('button', { name: 'Create site' }).click();
-    await goTo(page, 'Inventory');
-    await page.getByRole('button', { name: 'Import sheet' }).click();
-    await page
-      .getByLabel('Or paste the rows')
-      .fill(
-        [
-          'MAC;DN;Name;Location;Model',
-          `${a.mac};4401;Desk A;Floor 1;6867i`,
-          `${b.mac};4402;Desk B;Floor 1;6867i`,
-          `${c.mac};4403;Desk C;Floor 2;6865i`,
-        ].join('\n'),
-      );
-    await page.getByRole('button', { name: 'Import pasted rows' }).click();
+    await importSheet(page, [
+      'MAC;DN;Name;Location;Model',
+      `${a.mac};4401;Desk A;Floor 1;6867i`,
+      `${b.mac};4402;Desk B;Floor 1;6867i`,
+      `${c.mac};4403;Desk C;Floor 2;6865i`,
+    ]);
     await scanFromUi(page, { addresses: lab.phones.map((p) => p.address), sip: 15064, http: 18084 });
 
     // The Site page lists what needs attention, each with a link to where it is fixed.

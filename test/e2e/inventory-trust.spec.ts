@@ -4,32 +4,16 @@
 // "first seen" rather than new, and the header counts them by model before any scan. A verify run writes what it
 // read back into the inventory, without a rescan (a firmware run does the same: firmware.spec.ts).
 import { mkdir } from 'node:fs/promises';
-import { request } from 'node:http';
 import { join } from 'node:path';
 import { SiteWorkspace } from '../../electron/core/workspace/site-workspace';
 import { DEVICES_FILE, DevicesFileSchema } from '../../electron/core/inventory/inventory-files';
 import { startLab } from '../sim/lab';
 import { deviceFor } from '../integration/firmware/fixture';
-import { test, expect, startHost, stopHost, goTo, freePort, scanFromUi } from './fixtures';
+import { test, expect, startHost, stopHost, goTo, freePort, scanFromUi, fetchAs, importSheet } from './fixtures';
 import type { Page } from '@playwright/test';
 
 const SHOTS = join(process.cwd(), 'test-results', 'inventory-trust');
 const ADMIN = '7391548260';
-
-/** A provisioning request as the phone at `from` makes it: that is how passive discovery sees phones. */
-function fetchAs(from: string, port: number, userAgent: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      { host: '127.0.0.1', port, path: '/startup.cfg', localAddress: from, headers: { 'user-agent': userAgent } },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 async function scan(page: Page, addresses: string[], timeout: string) {
   await scanFromUi(page, { addresses, sip: 15063, http: 18083, timeout });
@@ -87,19 +71,12 @@ test('a fresh reading wins over an old request, a slow phone is "No answer", pas
     await page.getByRole('button', { name: 'Create site' }).click();
 
     // The sheet names the phones: the header counts them by model before any scan.
-    await goTo(page, 'Inventory');
-    await page.getByRole('button', { name: 'Import sheet' }).click();
-    await page
-      .getByLabel('Or paste the rows')
-      .fill(
-        [
-          'MAC;DN;Name;Model',
-          `${a.mac};4301;Desk A;6867i`,
-          `${b.mac};4302;Desk B;6867i`,
-          `${slow.mac};4303;Desk C;6865i`,
-        ].join('\n'),
-      );
-    await page.getByRole('button', { name: 'Import pasted rows' }).click();
+    await importSheet(page, [
+      'MAC;DN;Name;Model',
+      `${a.mac};4301;Desk A;6867i`,
+      `${b.mac};4302;Desk B;6867i`,
+      `${slow.mac};4303;Desk C;6865i`,
+    ]);
     await expect(page.getByTestId('inventory-summary')).toContainText(
       '3 devices · 2 × 6867i, 1 × 6865i · 3 not seen yet',
     );

@@ -8,7 +8,7 @@ import { SiteWorkspace } from '../../electron/core/workspace/site-workspace';
 import { saveServerConfig } from '../../electron/core/provisioning/targets-config';
 import { importCaBundle } from '../../electron/core/provisioning/site-certificates';
 import { testCa } from '../helpers/test-ca';
-import { test, expect, startHost, stopHost, goTo, freePort } from './fixtures';
+import { test, expect, startHost, stopHost, goTo, freePort, saveLabSettings } from './fixtures';
 import { fillSftpTarget } from './sftp-ui';
 import type { Page } from '@playwright/test';
 
@@ -232,13 +232,7 @@ test("per-phone extras: lines added to one phone's file, a malformed line explai
   await page.getByRole('button', { name: 'Import pasted rows' }).click();
   await expect(page.getByTestId('import-result')).toContainText('2 new');
 
-  await goTo(page, 'Provisioning');
-  await page.getByLabel('SIP server (proxy)').fill('10.20.30.40');
-  await page.getByLabel('Trusted CA file').fill('osv-ca.pem');
-  await page.getByLabel('NTP server', { exact: true }).fill('10.20.30.1');
-  await page.getByLabel('Server (as the phones reach it)').fill('127.0.0.1');
-  await page.getByRole('button', { name: 'Save settings' }).click();
-  await expect(page.getByRole('button', { name: 'Generate', exact: true })).toBeVisible();
+  await saveLabSettings(page);
   await page.getByRole('link', { name: 'Step 1: Settings' }).click();
 
   const extras = page.getByRole('region', { name: 'Per-phone extras' });

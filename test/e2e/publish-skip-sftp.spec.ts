@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { SiteWorkspace } from '../../electron/core/workspace/site-workspace';
 import { importCaBundle } from '../../electron/core/provisioning/site-certificates';
 import { testCa } from '../helpers/test-ca';
-import { test, expect, goTo } from './fixtures';
+import { test, expect, importSheet, saveLabSettings } from './fixtures';
 import { fillSftpTarget, shotsAt } from './sftp-ui';
 
 const SHOTS = join(process.cwd(), 'test-results', 'publish-skip');
@@ -33,26 +33,13 @@ test('publish the 2 ready phones over SFTP, skip the 2 without a SIP password', 
     await expect(page.getByRole('heading', { name: 'Skip site', level: 1 })).toBeVisible();
     // the customer's CA (SIP over TLS), set up outside the UI as in the provisioning spec
     await importCaBundle(await SiteWorkspace.open(join(host.sitesDir, 'Skip-site')), (await testCa()).certPem);
-    await goTo(page, 'Inventory');
-    await page.getByRole('button', { name: 'Import sheet' }).click();
-    await page
-      .getByLabel('Or paste the rows')
-      .fill(
-        [
-          'MAC;DN;Name;Model',
-          ...MACS.map((m, i) => `${m};${4300 + i};Desk ${i + 1};${i % 2 ? '6865i' : '6867i'}`),
-        ].join('\n'),
-      );
-    await page.getByRole('button', { name: 'Import pasted rows' }).click();
+    await importSheet(page, [
+      'MAC;DN;Name;Model',
+      ...MACS.map((m, i) => `${m};${4300 + i};Desk ${i + 1};${i % 2 ? '6865i' : '6867i'}`),
+    ]);
     await expect(page.getByTestId('import-result')).toContainText('4 new');
 
-    await goTo(page, 'Provisioning');
-    await page.getByLabel('SIP server (proxy)').fill('10.20.30.40');
-    await page.getByLabel('Trusted CA file').fill('osv-ca.pem');
-    await page.getByLabel('NTP server', { exact: true }).fill('10.20.30.1');
-    await page.getByLabel('Server (as the phones reach it)').fill('127.0.0.1');
-    await page.getByRole('button', { name: 'Save settings' }).click();
-    await expect(page.getByRole('button', { name: 'Generate', exact: true })).toBeVisible();
+    await saveLabSettings(page);
     await page.getByRole('link', { name: 'Step 1: Settings' }).click();
     for (const mac of MACS.slice(0, 2)) {
       await page.getByLabel(`SIP password for ${mac}`).fill(`Sip-${mac.slice(-4)}-x9`);
