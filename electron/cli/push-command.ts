@@ -111,7 +111,7 @@ export const pushCommand: CliCommand = {
   summary: 'Preview the generated configuration against a target and publish it (SFTP or the built-in server).',
   usage: [
     'fieldkit push --target sftp://user@host:port/path [--yes] [--trust-host-key SHA256:…] [--verbose] [--overwrite-changed] [--skip-missing-credentials] [--target-id ID] --site DIR [--json]',
-    '       fieldkit push --target builtin [--yes] [--serve-seconds N] --site DIR [--json]',
+    '       fieldkit push --target builtin [--yes] [--serve-seconds N] [--skip-missing-credentials] --site DIR [--json]',
     'SFTP credentials: FIELDKIT_SECRET_SFTP_PASSWORD_<ID> or FIELDKIT_SECRET_SFTP_PRIVATE_KEY_<ID> (ID: the target id, e.g. SFTP_10_0_0_5).',
   ].join('\n'),
   async run(ctx) {

@@ -302,7 +302,7 @@ export async function makeFirmwarePlan(
       );
     } catch (e) {
       const why = isPhoneError(e, 'auth-failed')
-        ? 'the phone refused the admin password (store the right one in Credentials)'
+        ? "the phone refused the admin password (enter the one it has now in the phone's detail under Admin passwords, or in Credentials)"
         : `not reachable: ${(e as Error).message}`;
       return { ...base, reason: why };
     }

@@ -181,7 +181,7 @@ export async function webLoginFor(
       if (e instanceof AllLoginsRejectedError)
         return {
           rejected: true,
-          refused: `${phone.ip} (${mac}): ${e.message}. Enter the phone's current admin password in Credentials (per phone), then try again.`,
+          refused: `${phone.ip} (${mac}): ${e.message}. Enter the password it has now in the phone's detail (Inventory) under Admin passwords, or in Credentials, then try again.`,
         };
       if (isPhoneError(e, 'cancelled')) throw e;
       // not answering (booting): a guess now could be the password the phone had before it took its file
