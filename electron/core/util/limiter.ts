@@ -1,4 +1,5 @@
 // Concurrency and rate limits for sweeps: a counting semaphore and a pacer, both abortable.
+import { getMaxListeners, setMaxListeners } from 'node:events';
 import { FieldkitError } from './errors';
 
 const cancelled = (): FieldkitError => new FieldkitError('cancelled', 'The scan was cancelled.');
@@ -12,6 +13,9 @@ export class Semaphore {
   constructor(size: number, signal?: AbortSignal) {
     this.#free = size;
     this.#signal = signal;
+    // Each task admitted may listen to the same signal while it waits or asks a phone (a few at once): that many
+    // listeners are the design, not a leak, so Node's warning at 10 is moved past them.
+    if (signal) setMaxListeners(Math.max(getMaxListeners(signal), size * 4 + 10), signal);
     signal?.addEventListener(
       'abort',
       () => {
