@@ -2,13 +2,12 @@
 // data and sites folders, and hands the test its address. The renderer must be built first.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test as base, expect, type Page } from '@playwright/test';
-import type { AddressInfo } from 'node:net';
+export { freePort } from '../helpers/free-port';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 /** The sites' admin secret in these tests (each phone's admin password is derived from it). */
@@ -86,15 +85,6 @@ export { expect } from '@playwright/test';
 /** Goes to a place with the sidebar's link, as a technician would. */
 export async function goTo(page: Page, place: string): Promise<void> {
   await page.getByRole('navigation', { name: 'Places' }).getByRole('link', { name: place, exact: true }).click();
-}
-
-/** A TCP port free on 127.0.0.1 right now (for a built-in server the test configures). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 export interface UiScan {

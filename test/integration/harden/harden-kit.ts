@@ -1,18 +1,9 @@
 // Small helpers shared by the hardening tests.
-import { createServer } from 'node:http';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { Journal, type JournalEntry } from '../../../electron/core/jobs/journal';
-import type { AddressInfo } from 'node:net';
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+export { freePort } from '../../helpers/free-port';
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

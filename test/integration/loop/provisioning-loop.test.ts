@@ -16,6 +16,7 @@ import { tempDir } from '../../helpers/temp-dir';
 import { startSshd, sshdUnavailableReason } from '../../helpers/sshd';
 import { callsOf } from '../../helpers/app-calls';
 import { testCa } from '../../helpers/test-ca';
+import { freePort } from '../../helpers/free-port';
 import type { AddressInfo } from 'node:net';
 
 /** What the phones have before Fieldkit provisions them (entered as the site's current admin password). */
@@ -24,14 +25,6 @@ const ADMIN = '3391548260';
 const KEY = 'LoopTestKey000000000001';
 const PHONES = 20;
 const sipPassword = (mac: string) => `Sip-${mac.slice(-4)}-pw`;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function setUp(t: Parameters<typeof tempDir>[0], base: string, provisioningUrl: string) {
   const lab = await startLab(

@@ -4,7 +4,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { FieldkitApp } from '../../../electron/app/fieldkit-app';
 import { nodePlatform } from '../../../electron/app/node-platform';
@@ -12,16 +11,8 @@ import { SimPhone } from '../../sim/phone';
 import { tempDir } from '../../helpers/temp-dir';
 import { siteWithConfigs } from '../../unit/provisioning/publish-fixture';
 import { phoneRecord } from '../../unit/inventory/records';
+import { freePort } from '../../helpers/free-port';
 import type { CallName, CallOutput } from '../../../electron/api/contract';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function caller(app: FieldkitApp) {
   return async <N extends CallName>(name: N, input: unknown): Promise<CallOutput<N>> => {
