@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { discoveryLogins, rememberLogin, type WebLogin } from '../secrets/web-logins';
 import { FieldkitError } from '../util/errors';
+import { macFileStem, parseMac } from '../phone/mac';
 import { onLinkMatcher, onLinkScan } from './arp-budget';
 import { DeviceMerger } from './merge';
 import { browseMdns, mdnsObservations } from './mdns';
@@ -180,7 +181,8 @@ export async function discover(input: DiscoverOptionsInput, deps: DiscoverDeps =
     const login = o.method === 'sysinfo' && !o.noteOnly && o.ip !== null ? accepted.get(o.ip) : undefined;
     if (!login) return o;
     accepted.delete(o.ip!);
-    if (deps.secrets && o.mac) rememberLogin(deps.secrets, o.mac.replace(/[:-]/g, '').toUpperCase(), login.source);
+    const mac = o.mac ? parseMac(o.mac) : null;
+    if (deps.secrets && mac) rememberLogin(deps.secrets, macFileStem(mac), login.source);
     return login.source === 'factory-default' ? { ...o, note: `Admin password: ${login.label}.` } : o;
   };
   const add = (observed: Observation): void => {

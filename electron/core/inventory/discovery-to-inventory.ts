@@ -4,6 +4,7 @@ import { createDiscoveryJob, type DiscoveryJobDeps, type DiscoveryParams } from 
 import { parseTargets, rangesContain } from '../discovery/ranges';
 import { isLoopbackAddress, rememberLoopbackPhone } from '../secrets/web-logins';
 import { secretKeys } from '../secrets/secret-key';
+import { macFileStem, parseMac } from '../phone/mac';
 import { InventoryStore } from './inventory-store';
 import { saveScanSettings } from './remembered-scan';
 import type { SecretStore } from '../secrets/secret-store';
@@ -74,10 +75,11 @@ async function rememberLoopbackPhones(site: SiteWorkspace, secrets: SecretStore)
     .devices()
     .catch(() => []);
   for (const { record } of devices) {
-    const mac = (record.mac?.value ?? '').replace(/[^0-9A-Fa-f]/g, '');
+    const parsed = record.mac ? parseMac(record.mac.value) : null;
     // only phones given a password of their own: the others keep the one or two tries of an unnamed address
-    if (!record.ip || mac.length !== 12 || !isLoopbackAddress(record.ip)) continue;
-    const own = await secrets.get(secretKeys.phoneCurrentAdminPassword(mac.toUpperCase())).catch(() => undefined);
+    if (!record.ip || !parsed || !isLoopbackAddress(record.ip)) continue;
+    const mac = macFileStem(parsed);
+    const own = await secrets.get(secretKeys.phoneCurrentAdminPassword(mac)).catch(() => undefined);
     if (own) rememberLoopbackPhone(secrets, record.ip, mac);
   }
 }
