@@ -24,6 +24,7 @@ import { SiteWorkspace } from '../workspace/site-workspace';
 import { FieldkitError } from '../util/errors';
 import { sha256Hex } from '../util/hash';
 import { mapBounded } from '../util/map-bounded';
+import { breather } from '../util/breather';
 import { type PublishTarget } from './target';
 import { siteCredentialView } from './credentials';
 import { journalTags } from './secret-digests';
@@ -125,7 +126,9 @@ export async function materializeSite(
   const missing: string[] = [];
   const files: Materialized[] = [];
   const skipped: SkippedPhoneFile[] = [];
+  const breathe = breather();
   for (const file of generated.files) {
+    await breathe();
     try {
       const bytes = await materialize(file, secrets);
       files.push({ file, bytes, sha256: sha256Hex(bytes) });

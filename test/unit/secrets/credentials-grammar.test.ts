@@ -61,3 +61,29 @@ test('environment names map both ways for every kind; the CLI shorthands work', 
     'FIELDKIT_ADMIN_SECRET is listed under a name get() resolves',
   );
 });
+
+test('the CLI store reads each environment variable at most once, and looks up none that is not set', async () => {
+  const env: NodeJS.ProcessEnv = {
+    FIELDKIT_ADMIN_SECRET: 's'.repeat(64),
+    FIELDKIT_SECRET_SIP_PASSWORD_00085D1A2B3C: 'pw',
+  };
+  const reads: string[] = [];
+  const store = new EnvSecretStore(
+    new Proxy(env, {
+      get: (target, name) => {
+        if (typeof name === 'string') reads.push(name);
+        return target[name as string];
+      },
+    }),
+  );
+  for (let i = 0; i < 3; i++) {
+    assert.equal(await store.get(secretKeys.sipPassword('00085D1A2B3C')), 'pw');
+    assert.equal(await store.get(secretKeys.adminSecret('site-1')), 's'.repeat(64));
+    assert.equal(await store.get(secretKeys.sipPassword('00085D000001')), undefined);
+  }
+  await store.list();
+  assert.deepEqual(reads.sort(), ['FIELDKIT_ADMIN_SECRET', 'FIELDKIT_SECRET_SIP_PASSWORD_00085D1A2B3C']);
+  // a value set in the process still wins over the environment
+  await store.set(secretKeys.sipPassword('00085D1A2B3C'), 'changed');
+  assert.equal(await store.get(secretKeys.sipPassword('00085D1A2B3C')), 'changed');
+});
