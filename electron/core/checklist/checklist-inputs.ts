@@ -17,6 +17,7 @@ import type { SiteWorkspace } from '../workspace/site-workspace';
 import type { SecretKey, SecretStore } from '../secrets/secret-store';
 import type { InventoryRow } from '../inventory/inventory-rows';
 import type { Finding } from '../config/parameter-rules';
+import type { GeneratedFile } from '../config/generator';
 
 export interface ConfigParam {
   value: string;
@@ -91,26 +92,30 @@ function phoneConfigs(files: Awaited<ReturnType<typeof loadGenerated>>, rows: re
     files.files.find((f) => f.kind === 'global');
   const modelOf = new Map(rows.filter((r) => r.mac).map((r) => [r.mac!, r.model]));
   const secretLines = new Set(files.files.flatMap((f) => f.secretRefs.map((r) => `${f.name}:${r.line}`)));
+  const paramsOf = (docs: (GeneratedFile | undefined)[]): Record<string, ConfigParam> => {
+    const params: Record<string, ConfigParam> = {};
+    const sources = docs.filter((f) => f !== undefined).map((f) => ({ file: f.name, doc: f.doc }));
+    for (const [key, p] of mergeEffectiveValues(sources)) {
+      const secret = secretLines.has(`${p.file}:${p.line}`);
+      params[key] = { value: secret ? SECRET_PLACEHOLDER : p.value, lock: p.lock, file: p.file, line: p.line, secret };
+    }
+    return params;
+  };
+  // The global and model files are the same for hundreds of phones: merged once per model, not once per phone.
+  const sharedByModel = new Map<GeneratedFile | undefined, Record<string, ConfigParam>>();
+  const shared = (modelFile: GeneratedFile | undefined) => {
+    let params = sharedByModel.get(modelFile);
+    if (!params) sharedByModel.set(modelFile, (params = paramsOf([global, modelFile])));
+    return params;
+  };
   return files.files
     .filter((f) => f.kind === 'phone' && f.mac)
     .map((file) => {
       const mac = parseMac(file.mac!) ?? file.mac!;
       const model = modelOf.get(mac) ?? /Mitel (68\d\di)/.exec(file.text)?.[1] ?? null;
       const modelFile = model ? byName.get(`${model}.cfg`) : undefined;
-      const sources = [global, modelFile, file]
-        .filter((f) => f !== undefined)
-        .map((f) => ({ file: f.name, doc: f.doc }));
-      const params: Record<string, ConfigParam> = {};
-      for (const [key, p] of mergeEffectiveValues(sources)) {
-        const secret = secretLines.has(`${p.file}:${p.line}`);
-        params[key] = {
-          value: secret ? SECRET_PLACEHOLDER : p.value,
-          lock: p.lock,
-          file: p.file,
-          line: p.line,
-          secret,
-        };
-      }
+      const params: Record<string, ConfigParam> = { ...shared(modelFile) };
+      Object.assign(params, paramsOf([file]));
       return { mac, file: file.name, model, params };
     });
 }
