@@ -9,6 +9,7 @@
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../workspace/atomic-file';
+import { PurgeRecord } from './purge-record';
 import type { SiteWorkspace } from '../workspace/site-workspace';
 
 export interface DigestPurge {
@@ -90,13 +91,19 @@ async function purgeManifest(path: string): Promise<boolean> {
   return changed;
 }
 
-/** Removes plain digests of secret-bearing files left by older versions (see the file comment). */
+/**
+ * Removes plain digests of secret-bearing files left by older versions (see the file comment). Files unchanged
+ * since this machine last checked them are not read again (purge-record.ts).
+ */
 export async function purgeSecretDigests(site: SiteWorkspace, appDataDir: string): Promise<DigestPurge> {
   const result: DigestPurge = { journals: 0, digests: 0, previews: 0, manifests: 0 };
+  const record = await PurgeRecord.load(appDataDir, site.meta.id);
   const journalDir = site.path('journal');
   for (const name of await readdir(journalDir).catch(() => [] as string[])) {
-    if (!name.endsWith('.jsonl')) continue;
-    const n = await purgeJournal(join(journalDir, name)).catch(() => 0);
+    const path = join(journalDir, name);
+    if (!name.endsWith('.jsonl') || record.unchanged(path)) continue;
+    const n = await purgeJournal(path).catch(() => 0);
+    record.checked(path);
     if (n > 0) {
       result.journals++;
       result.digests += n;
@@ -105,15 +112,20 @@ export async function purgeSecretDigests(site: SiteWorkspace, appDataDir: string
   const previewDir = join(appDataDir, 'previews', site.meta.id);
   for (const name of await readdir(previewDir).catch(() => [] as string[])) {
     const path = join(previewDir, name);
+    if (record.unchanged(path)) continue;
     const text = await readFile(path, 'utf8').catch(() => '');
     if (text.includes('Sha256"')) {
       await rm(path, { force: true });
       result.previews++;
-    }
+    } else record.checked(path);
   }
   const publishedDir = site.path('configs', 'published');
   for (const target of await readdir(publishedDir).catch(() => [] as string[])) {
-    if (await purgeManifest(join(publishedDir, target, 'manifest.json')).catch(() => false)) result.manifests++;
+    const path = join(publishedDir, target, 'manifest.json');
+    if (record.unchanged(path)) continue;
+    if (await purgeManifest(path).catch(() => false)) result.manifests++;
+    record.checked(path);
   }
+  await record.save().catch(() => undefined); // only a cache: the next open checks again
   return result;
 }

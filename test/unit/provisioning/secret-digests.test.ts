@@ -2,7 +2,7 @@
 // in them, issue 13 §1). Opening the site removes them from journals, previews and manifests.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, readdir, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { purgeSecretDigests, journalTags } from '../../../electron/core/provisioning/secret-digests';
 import { SiteWorkspace } from '../../../electron/core/workspace/site-workspace';
@@ -53,4 +53,32 @@ test('old journals, previews and manifests lose their plain digests; everything 
     manifests: 0,
   });
   assert.deepEqual([...(await journalTags(site))], ['abcdef']);
+});
+
+test('a file unchanged since this machine checked it is not read again; a changed one, or another machine, is', async (t) => {
+  const dir = await tempDir(t);
+  const site = await SiteWorkspace.create(join(dir, 'site'), { name: 'Old' });
+  const data = join(dir, 'data');
+  const step = (sha: string) =>
+    JSON.stringify({ type: 'step-done', key: 'publish:0', result: [{ name: 'a.cfg', sha256: sha, size: 1 }] });
+  const path = site.path('journal', '20250101-000000-abcdef.jsonl');
+  await writeFile(path, `${step(SHA)}\n`);
+  assert.equal((await purgeSecretDigests(site, data)).digests, 1);
+  // Same size and time as when it was checked: proof that it is not read (nothing an open can see changed).
+  const checked = await stat(path);
+  const planted = (await readFile(path, 'utf8')).replace('"name":"a.cfg"', `"sha256":"${'c'.repeat(3)}"`);
+  assert.equal(Buffer.byteLength(planted), checked.size);
+  await writeFile(path, planted);
+  await utimes(path, checked.atime, checked.mtime);
+  assert.equal((await purgeSecretDigests(site, data)).digests, 0, 'an unchanged file is skipped');
+  // appended to since (a job ran, or an older Fieldkit wrote): read again
+  await appendFile(path, `${step(SHA)}\n`);
+  assert.equal((await purgeSecretDigests(site, data)).digests, 2);
+  assert.ok(!(await readFile(path, 'utf8')).includes(SHA));
+  // another machine (its own data folder) checks every file once
+  await writeFile(path, `${step(SHA)}\n`);
+  await utimes(path, checked.atime, checked.mtime);
+  assert.equal((await purgeSecretDigests(site, join(dir, 'other-machine'))).digests, 1);
+  const record = await readdir(join(data, 'digest-purge'));
+  assert.deepEqual(record, [`${site.meta.id}.json`]);
 });
