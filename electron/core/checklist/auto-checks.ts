@@ -199,9 +199,8 @@ export const autoChecks: Record<AutoCheckId, (inputs: ChecklistInputs, ctx: Auto
       return v !== null && compareFirmware(v, OSV_MINIMUM) < 0;
     };
     const below = [...last.values()].filter((c) => isBelow(c.to));
-    const wentBack = [...last.values()].filter(
-      (c) => !isBelow(c.to) && changes.some((x) => x.mac === c.mac && isBelow(x.to)),
-    );
+    const wasBelow = new Set(changes.filter((x) => isBelow(x.to)).map((x) => x.mac));
+    const wentBack = [...last.values()].filter((c) => !isBelow(c.to) && wasBelow.has(c.mac));
     const evidence = [...groups].map(([k, n]) => {
       const [from, to] = k.split(' → ') as [string, string];
       return `${k} on ${plural(n, 'phone')} (${isMajorOrMinorChange(from, to) ? 'major/minor change' : 'patch/build change'})`;
@@ -536,8 +535,9 @@ export const autoChecks: Record<AutoCheckId, (inputs: ChecklistInputs, ctx: Auto
       ]);
     if (v.state === 'unreadable') return result('unknown', 'The latest verification could not be read.', [v.message]);
     const failed = v.results.filter((r) => r.verdict === 'failed');
+    const verified = new Set(v.results.map((r) => r.mac));
     const missing = inputs.phones
-      .filter((p) => p.mac && !v.results.some((r) => r.mac === p.mac!.replace(/:/g, '')))
+      .filter((p) => p.mac && !verified.has(p.mac.replace(/:/g, '')))
       .map((p) => `${phoneName(p)}: not in the latest verification`);
     const evidence = [
       `Verification ${v.jobId}, finished ${v.finishedAt.slice(0, 16).replace('T', ' ')} UTC: ${v.results.length - failed.length} of ${v.results.length} verified`,
