@@ -433,12 +433,19 @@ export interface SipTargetOptions extends SipTransportOptions, SipTimingOptions 
   port?: number;
 }
 
-/** One OPTIONS probe on its own socket (for single-device checks; sweeps use createSipProber). */
-export async function sipOptionsProbe(options: SipTargetOptions): Promise<SipResult> {
+/**
+ * One OPTIONS probe on its own socket (for single-device checks; sweeps use createSipProber). Aborting `signal`
+ * closes the socket at once: the probe then ends as 'closed' instead of holding its timers until its timeout.
+ */
+export async function sipOptionsProbe(options: SipTargetOptions & { signal?: AbortSignal }): Promise<SipResult> {
   const prober = await createSipProber(options);
+  const stop = () => void prober.close();
+  if (options.signal?.aborted) stop();
+  options.signal?.addEventListener('abort', stop, { once: true });
   try {
     return await prober.probe(options.host, options.port ?? 5060);
   } finally {
+    options.signal?.removeEventListener('abort', stop);
     await prober.close();
   }
 }

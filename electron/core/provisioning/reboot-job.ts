@@ -53,6 +53,11 @@ export async function planReboot(site: SiteWorkspace, selection: RebootSelection
   const stored = await loadSiteSettings(site).catch(() => ({ settings: null, phones: {} as Record<string, never> }));
   const settings = stored.settings ?? undefined;
   const wanted = sel.all ? known.filter((p) => p.inSheet).map((p) => p.mac) : sel.phones!.map(macStemOrRefuse);
+  if (wanted.length === 0)
+    throw new FieldkitError(
+      'not-found',
+      "The sheet has no phones, and all phones means the sheet's phones. Import the sheet (Inventory > Import sheet; CLI: fieldkit inventory import FILE), or choose phones by MAC.",
+    );
   const phones: PlannedPhone[] = [];
   const notReady: RebootPlan['notReady'] = [];
   for (const mac of [...new Set(wanted)]) {

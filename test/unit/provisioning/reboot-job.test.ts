@@ -68,3 +68,11 @@ test(
     assert.ok(report.results.filter((r) => r.ok).length >= 3);
   },
 );
+
+test('"all phones" with an empty sheet says to import the sheet instead of planning nothing', async (t) => {
+  const site = await SiteWorkspace.create(join(await tempDir(t), 'site'), { name: 'No sheet' });
+  await assert.rejects(planReboot(site, { all: true }), (e: Error) => {
+    assert.match(e.message, /The sheet has no phones.*Import the sheet.*fieldkit inventory import FILE.*by MAC/s);
+    return true;
+  });
+});
