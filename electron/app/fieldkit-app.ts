@@ -11,6 +11,7 @@ import { purgeSecretDigests } from '../core/provisioning/secret-digests';
 import { createDispatcher, type Dispatch, type Handlers } from '../api/dispatcher';
 import { Redactor } from '../core/security/redactor';
 import { libraryImageFolder } from '../core/firmware/paths';
+import { openSiteLoginMemory, type OpenLoginMemory } from '../core/secrets/login-memory';
 import { siteHandlers } from './handlers/site';
 import { jobHandlers } from './handlers/jobs';
 import { checklistHandlers } from './handlers/checklist';
@@ -33,6 +34,8 @@ export class FieldkitApp implements AppContext {
   private site: SiteWorkspace | undefined;
   private jobs: JobManager | undefined;
   private publishingHeld: { site: SiteWorkspace; service: PublishingService } | undefined;
+  /** Which admin password worked on each phone of the open site (kept in the site, read when it is opened). */
+  private logins: OpenLoginMemory | undefined;
   /** Phones seen fetching from the built-in server (passive discovery reads it). */
   readonly passive = new PassiveObserver();
   readonly dispatch: Dispatch;
@@ -111,6 +114,10 @@ export class FieldkitApp implements AppContext {
     await this.disposePublishing();
     // plain digests of secret-bearing files left by older versions go before anything reads them
     await purgeSecretDigests(site, this.platform.appDataDir);
+    await this.logins?.close();
+    this.logins = await openSiteLoginMemory(site, this.platform.secrets, {
+      onProblem: (m) => console.warn(`[fieldkit] ${m}`),
+    });
     this.site = site;
     const jobs = new JobManager(
       () => site.path('journal'),
@@ -136,6 +143,8 @@ export class FieldkitApp implements AppContext {
   async closeSite(): Promise<void> {
     await this.refuseWhileJobsRun('closing the site');
     await this.disposePublishing();
+    await this.logins?.close();
+    this.logins = undefined;
     this.site = undefined;
     this.jobs = undefined;
     this.events.emit('site.changed', null);
@@ -144,6 +153,7 @@ export class FieldkitApp implements AppContext {
   async shutdown(): Promise<void> {
     await this.jobs?.shutdown();
     await this.disposePublishing();
+    await this.logins?.close();
   }
 
   private handlers(): Handlers {

@@ -143,6 +143,8 @@ export class WebUi {
     const method = req.method ?? 'GET';
     if (method === 'POST' && path === '/') return this.xmlPush(req, body);
     if (!this.authorised(req)) {
+      // a login with a wrong password (not a request without one): what a test counts as a refused login
+      if (req.headers.authorization) this.host.record('web-login-rejected', { path, method });
       return {
         status: 401,
         body: unauthorizedPage(),

@@ -59,7 +59,7 @@ export const CredentialsStatusSchema = z.object({
       adminSource: z.enum(['explicit', 'derived', 'missing']),
       /** The technician entered the password the phone has now. */
       currentAdminPassword: z.boolean(),
-      /** Which password the phone last accepted on its web UI (this session), if any. */
+      /** Which password the phone last accepted on its web UI (kept in the site, inventory/web-logins.json). */
       lastLogin: LoginSourceSchema.nullable(),
     }),
   ),

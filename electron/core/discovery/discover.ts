@@ -2,7 +2,7 @@
 // passive observations already recorded) and merges everything into one DeviceRecord per device.
 // Used by the discovery job and the CLI.
 import { z } from 'zod';
-import { discoveryLogins, rememberLogin, type WebLogin } from '../secrets/web-logins';
+import { discoveryLogins, forgetLogin, rememberLogin, type WebLogin } from '../secrets/web-logins';
 import { FieldkitError } from '../util/errors';
 import { macFileStem, parseMac } from '../phone/mac';
 import { onLinkMatcher, onLinkScan } from './arp-budget';
@@ -234,6 +234,11 @@ export async function discover(input: DiscoverOptionsInput, deps: DiscoverDeps =
     accepted.set(ip, login);
     if (deps.secrets && logins.mac) rememberLogin(deps.secrets, logins.mac, login.source);
   };
+  // the remembered login was tried first and failed, like every other: next time the phone starts in the default order
+  const onAdminRejected = (ip: string): void => {
+    const mac = tried.get(ip)?.mac;
+    if (deps.secrets && mac) forgetLogin(deps.secrets, mac);
+  };
 
   const mdnsRun = m.mdns
     ? browseMdns({ ...deps.mdnsOptions, durationMs: options.timeouts.mdnsMs ?? 2000 }, signal).catch((err: Error) => {
@@ -255,6 +260,7 @@ export async function discover(input: DiscoverOptionsInput, deps: DiscoverDeps =
           isAlive: (ip) => neighbours.has(ip),
           adminPassword: m.sysinfo ? adminPassword : undefined,
           onAdminLogin,
+          onAdminRejected,
           timing: {
             ...(options.timeouts.sipMs !== undefined ? { sipTimeoutMs: options.timeouts.sipMs } : {}),
             ...(options.timeouts.httpMs !== undefined ? { httpTimeoutMs: options.timeouts.httpMs } : {}),

@@ -80,6 +80,8 @@ export interface SweepOptions {
   adminPassword?: (ip: string) => Promise<string | readonly string[] | undefined>;
   /** Told which of the passwords the phone accepted (its index). */
   onAdminLogin?: (ip: string, accepted: number) => void;
+  /** Told that the phone rejected every password offered. */
+  onAdminRejected?: (ip: string) => void;
   timing?: Partial<SweepTiming>;
   limits?: Partial<SweepLimits>;
   /** Local address for the SIP socket and TCP connections. */
@@ -271,7 +273,10 @@ export async function sweep(options: SweepOptions, callbacks: SweepCallbacks): P
   };
 
   type SysinfoOutcome = 'read' | 'rejected' | 'failed';
-  /** The passwords to try on a phone's /sysinfo.html, in order (at most three: phones lock out), or none. */
+  /**
+   * The passwords to try on a phone's /sysinfo.html, in order (at most three: each wrong one is a refused login on
+   * the phone; no lockout of the 6800 web UI is documented, none is risked), or none.
+   */
   const passwordsFor = async (ip: string): Promise<readonly string[]> => {
     const offered = await options.adminPassword?.(ip);
     return offered === undefined ? [] : typeof offered === 'string' ? [offered] : offered.slice(0, 3);
@@ -279,7 +284,7 @@ export async function sweep(options: SweepOptions, callbacks: SweepCallbacks): P
 
   /**
    * Authenticated reads of /sysinfo.html, one password after another until the phone accepts one. A phone that
-   * rejects them all is reported (and never asked again in this scan: lockout).
+   * rejects them all is reported (and never asked again in this scan).
    */
   const readPhoneSysinfo = async (
     ip: string,
@@ -326,7 +331,10 @@ export async function sweep(options: SweepOptions, callbacks: SweepCallbacks): P
       } catch (err) {
         const rejected = isPhoneError(err, 'auth-failed');
         if (rejected && attempt < of - 1) return 'retry';
-        if (rejected) stats.sysinfoRejected++;
+        if (rejected) {
+          stats.sysinfoRejected++;
+          options.onAdminRejected?.(ip);
+        }
         if (rejected || noteFailure) {
           emit({
             method: 'sysinfo',

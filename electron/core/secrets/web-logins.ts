@@ -6,15 +6,18 @@
 //      one (an earlier installer's, or an earlier Fieldkit that used one password for every phone)
 //   3. the factory default 22222, for first contact ("factory default, replaced at provisioning")
 //
-// At most MAX_LOGIN_ATTEMPTS per phone and contact (no lockout storm; a phone that rejects all three is
-// reported, not hammered), the same value never twice, and the one that worked is remembered per phone
-// (in memory) and tried first next time. Where credentials may be sent at all is the caller's address
-// check (provisioning/phone-web-access.ts), not this module's.
+// At most MAX_LOGIN_ATTEMPTS per phone and contact (a phone that rejects all three is reported, not hammered), the
+// same value never twice, and the one that worked is remembered per phone and tried first next time; one that
+// then fails falls back to the order above and is replaced by the one that works, or forgotten. Within a site
+// the memory is kept in the site folder (login-memory.ts: the source's name only, never a password), so the
+// next process (the CLI's reboot after its discover) starts with it. Where credentials may be sent at all is the
+// caller's address check (provisioning/phone-web-access.ts), not this module's.
 import { FACTORY_ADMIN_PASSWORD } from './admin-passwords';
+import { loginMemoryOf, type LoginSource } from './login-memory';
 import { secretKeys } from './secret-key';
 import type { SecretStore } from './secret-store';
 
-export type LoginSource = 'fieldkit' | 'current-phone' | 'current-site' | 'factory-default';
+export type { LoginSource };
 
 export const LOGIN_SOURCE_LABEL: Record<LoginSource, string> = {
   fieldkit: 'the admin password Fieldkit sets on this phone',
@@ -32,25 +35,17 @@ export interface WebLogin {
 
 export const MAX_LOGIN_ATTEMPTS = 3;
 
-/** The winning source per phone, per credential store (a site view shares its store's memory). */
-const remembered = new WeakMap<object, Map<string, LoginSource>>();
-
-function memoryOf(secrets: SecretStore): Map<string, LoginSource> {
-  const owner = (secrets as { store?: SecretStore }).store ?? secrets;
-  let map = remembered.get(owner);
-  if (!map) {
-    map = new Map();
-    remembered.set(owner, map);
-  }
-  return map;
-}
-
 export function rememberLogin(secrets: SecretStore, mac12: string, source: LoginSource): void {
-  memoryOf(secrets).set(mac12.toUpperCase(), source);
+  loginMemoryOf(secrets).remember(mac12, source);
 }
 
 export function rememberedLogin(secrets: SecretStore, mac12: string): LoginSource | undefined {
-  return memoryOf(secrets).get(mac12.toUpperCase());
+  return loginMemoryOf(secrets).get(mac12);
+}
+
+/** The phone rejected every candidate, the remembered one included: nothing is tried first next time. */
+export function forgetLogin(secrets: SecretStore, mac12: string): void {
+  loginMemoryOf(secrets).forget(mac12);
 }
 
 export interface CandidateOptions {
@@ -109,7 +104,8 @@ export class AllLoginsRejectedError extends Error {
 }
 
 /**
- * Runs `attempt` with each candidate until one is not rejected; remembers the winner for the phone.
+ * Runs `attempt` with each candidate until one is not rejected; remembers the winner for the phone (forgets the
+ * phone's earlier winner when all are rejected).
  * Any failure other than a rejected password ends the loop at once (a phone that does not answer is not
  * tried three times).
  */
@@ -133,6 +129,7 @@ export async function tryLogins<T>(
       last = e;
     }
   }
+  if (mac12) forgetLogin(secrets, mac12);
   throw new AllLoginsRejectedError(tried, last);
 }
 
