@@ -164,8 +164,12 @@ export class PublishingService implements PublishEnvironment {
       return { ...check, targetId, checkedAt: now.toISOString(), stale: null };
     }
     const check = await this.trySftpTarget(config);
-    await this.checks.record(config, check, now);
-    return { ...check, targetId, checkedAt: now.toISOString(), stale: null };
+    // the check itself stands even when it cannot be remembered (a damaged file is named, never overwritten)
+    const notKept = await this.checks.record(config, check, now).then(
+      () => '',
+      (e: unknown) => ` (Not remembered for the next session: ${(e as Error).message})`,
+    );
+    return { ...check, message: check.message + notKept, targetId, checkedAt: now.toISOString(), stale: null };
   }
 
   /** The remembered check of each SFTP target that has one, and whether it still describes the target. */

@@ -3,7 +3,7 @@
 // key changed; forgotten with the target.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FieldkitApp } from '../../../electron/app/fieldkit-app';
 import { nodePlatform } from '../../../electron/app/node-platform';
@@ -85,6 +85,21 @@ test(
     await ok('provisioning.setTargetCredential', { targetId: 'cust', password: sshd.password });
     assert.equal((await ok('provisioning.checkTarget', { targetId: 'cust' })).ok, true);
     assert.equal((await remembered())?.stale, null);
+
+    // a damaged file: named, left as it was; a check still works and says it was not remembered
+    const checksFile = join(
+      checksDir,
+      files.find((f) => f.endsWith('.json'))!,
+    );
+    const good = await stored();
+    await writeFile(checksFile, '{"format": "fieldkit-target-ch');
+    const listed = await app.dispatch('provisioning.targetChecks', {});
+    assert.ok(!listed.ok && listed.error.code === 'workspace-corrupt' && listed.error.message.includes(checksFile));
+    const unkept = await ok('provisioning.checkTarget', { targetId: 'cust' });
+    assert.equal(unkept.ok, true);
+    assert.match(unkept.message, /Not remembered for the next session: .*is damaged/);
+    assert.equal(await readFile(checksFile, 'utf8'), '{"format": "fieldkit-target-ch', 'never overwritten');
+    await writeFile(checksFile, good);
 
     // the pinned host key is no longer the one the check saw
     await new KnownHosts(appDataDir).forget('127.0.0.1', sshd.port);
