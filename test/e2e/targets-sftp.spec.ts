@@ -1,6 +1,7 @@
 // Provisioning > Preview & publish > Targets against a real OpenSSH sshd on 127.0.0.1: an SFTP target is added
 // (nothing saved while a field is missing), trusted through the host-key dialog, chosen only once its check works,
-// edited (wrong password -> right one -> SSH key with a passphrase) and removed without touching the server.
+// edited (wrong password -> right one -> SSH key with a passphrase) and removed without touching the server. The last
+// check, failed or working, is still there with its time after a reload.
 import { execFileSync } from 'node:child_process';
 import { appendFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -67,6 +68,12 @@ test('an SFTP target is added, trusted, checked before use, edited to a passphra
     await expect(row.getByRole('radio')).toBeDisabled();
     await expect(page.getByRole('radio', { name: /Built-in server/ })).toBeChecked();
     await expect(row).toContainText('Check failed');
+    const checkedAt = /^Checked \d\d:\d\d$/;
+    // After a reload the failed check is remembered: still not selectable, with the time it was made.
+    await page.reload();
+    await expect(row).toContainText('Check failed');
+    await expect(row.getByTestId('target-checked-site-sftp')).toHaveText(checkedAt);
+    await expect(row.getByRole('radio')).toBeDisabled();
 
     // Edit: the right password; the check works and the target is chosen.
     await row.getByRole('button', { name: 'Edit site-sftp' }).click();
@@ -78,6 +85,16 @@ test('an SFTP target is added, trusted, checked before use, edited to a passphra
     await expect(row.getByRole('radio')).toBeChecked();
     await expect(row.getByRole('radio')).toBeEnabled();
     await shot(page, '3-works');
+
+    // After a reload the working check is remembered: the target can be chosen without checking it again.
+    await page.reload();
+    await expect(row).toContainText('Works');
+    await expect(row.getByTestId('target-checked-site-sftp')).toHaveText(checkedAt);
+    await expect(row.getByRole('button', { name: 'Check again' })).toBeVisible();
+    await expect(row.getByRole('radio')).toBeEnabled();
+    await row.getByRole('radio').check();
+    await expect(row.getByRole('radio')).toBeChecked();
+    await shot(page, '3b-works-after-reload');
 
     // Edit: an SSH key with a passphrase instead; a wrong passphrase is refused next to the form, the right one works.
     await row.getByRole('button', { name: 'Edit site-sftp' }).click();

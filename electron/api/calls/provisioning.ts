@@ -10,8 +10,8 @@ import {
   PublishPreviewSchema,
   ServerCertificateViewSchema,
   ServerStatusSchema,
-  TargetCheckSchema,
 } from '../../core/provisioning/publishing-schemas';
+import { CheckedTargetSchema } from '../../core/provisioning/target-checks';
 import { PublishParamsSchema } from '../../core/provisioning/publish';
 import { Empty } from './common';
 
@@ -61,8 +61,13 @@ export const provisioningCalls = {
   ),
   'provisioning.checkTarget': call(
     TargetId,
-    TargetCheckSchema,
-    'Try a target as a publish would (host key, login, folder) without writing anything; select it only when ok.',
+    CheckedTargetSchema,
+    "Try a target as a publish would (host key, login, folder) without writing anything; select it only when ok. An SFTP target's outcome is remembered (provisioning.targetChecks).",
+  ),
+  'provisioning.targetChecks': call(
+    Empty,
+    z.array(CheckedTargetSchema),
+    'The last check of each SFTP target that has one (when, outcome, host key seen) and whether it is stale: the settings, the credential or the pinned host key changed since. A preview connects and verifies the host key again.',
   ),
   'provisioning.hostKey': call(
     TargetId,

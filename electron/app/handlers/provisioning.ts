@@ -53,6 +53,7 @@ export function provisioningHandlers(
         password !== undefined ? { password } : { privateKey: privateKey!, ...(passphrase ? { passphrase } : {}) },
       ),
     'provisioning.checkTarget': async ({ targetId }) => svc().checkTarget(targetId),
+    'provisioning.targetChecks': async () => svc().targetChecks(),
     'provisioning.hostKey': async ({ targetId }) => {
       const service = svc();
       const target = await findTarget(service.site, targetId);

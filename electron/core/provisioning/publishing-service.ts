@@ -21,6 +21,7 @@ import { materializeSite, previewPublish, type PublishEnvironment, type PublishP
 import { ContentDigest, loadPublished } from './published-store';
 import { SftpTarget, HostKeyError } from './sftp-target';
 import { WarmTargets } from './warm-targets';
+import { TargetChecks, checkedTargetView, staleness, type CheckedTarget } from './target-checks';
 import { parseSftpUrl } from './target-url';
 import { isLoopbackAddress } from './phone-web-access';
 import { loadSitePhones } from './site-phones';
@@ -36,6 +37,7 @@ import {
   servedPath,
   type ServerConfig,
   type ServerConfigSchema,
+  type SftpTargetConfig,
   type TargetConfig,
 } from './targets-config';
 import type { PublishTarget } from './target';
@@ -72,7 +74,7 @@ export interface TargetCheck {
   state:
     'ok' | 'host-key-unknown' | 'host-key-changed' | 'login-refused' | 'no-credential' | 'no-folder' | 'unreachable';
   message: string;
-  /** The server's host key fingerprint, when it is not (or no longer) the pinned one. */
+  /** The host key the server offered: the pinned one when ok, else the one that is not (or no longer) pinned. */
   fingerprint?: string;
 }
 
@@ -104,10 +106,13 @@ export class PublishingService implements PublishEnvironment {
   private readonly notices: string[] = [];
   /** The preview's SFTP session, kept for the publish that follows (warm-targets.ts). */
   private readonly warm = new WarmTargets();
+  /** The last check of each SFTP target, kept across restarts (target-checks.ts). */
+  private readonly checks: TargetChecks;
 
   constructor(private readonly options: PublishingServiceOptions) {
     this.knownHosts = new KnownHosts(options.appDataDir);
     this.fetchLog = new FetchLog(options.site);
+    this.checks = new TargetChecks(options.appDataDir, options.site);
   }
 
   notice(message: string): void {
@@ -139,24 +144,67 @@ export class PublishingService implements PublishEnvironment {
     await this.secrets.delete(secretKeys.sftpPassword(id));
     await this.secrets.delete(secretKeys.sftpPrivateKey(id));
     await this.secrets.delete(secretKeys.sftpKeyPassphrase(id));
+    await this.checks.forget(id);
     return removeTarget(this.site, id);
   }
 
   /**
    * Tries a target the way a publish will: connects (host key pinned), logs in, checks the folder. Nothing
-   * is written. A target is worth selecting only when this says `ok`.
+   * is written. A target is worth selecting only when this says `ok`. An SFTP target's outcome is remembered
+   * (target-checks.ts) so the choice survives a restart; the preview still connects and verifies the host key
+   * itself, so nothing is ever published on the strength of an old check.
    */
-  async checkTarget(targetId: string): Promise<TargetCheck> {
+  async checkTarget(targetId: string, now = new Date()): Promise<CheckedTarget> {
     const config = await findTarget(this.site, targetId);
     if (config.kind === 'builtin') {
       const status = await this.serverStatus();
-      return status.running
+      const check: TargetCheck = status.running
         ? { ok: true, state: 'ok', message: `The built-in server is ${status.summary}.` }
         : { ok: false, state: 'unreachable', message: `The built-in server is ${status.summary}. Start it first.` };
+      return { ...check, targetId, checkedAt: now.toISOString(), stale: null };
     }
+    const check = await this.trySftpTarget(config);
+    // the check itself stands even when it cannot be remembered (a damaged file is named, never overwritten)
+    const notKept = await this.checks.record(config, check, now).then(
+      () => '',
+      (e: unknown) => ` (Not remembered for the next session: ${(e as Error).message})`,
+    );
+    return { ...check, message: check.message + notKept, targetId, checkedAt: now.toISOString(), stale: null };
+  }
+
+  /** The remembered check of each SFTP target that has one, and whether it still describes the target. */
+  async targetChecks(): Promise<CheckedTarget[]> {
+    const stored = await this.checks.all();
+    const out: CheckedTarget[] = [];
+    for (const target of await this.targets()) {
+      const check = stored[target.id];
+      if (target.kind !== 'sftp' || !check) continue;
+      const loc = parseSftpUrl(target.url);
+      const secret = await this.secrets.get(
+        target.auth === 'password' ? secretKeys.sftpPassword(target.id) : secretKeys.sftpPrivateKey(target.id),
+      );
+      const stale = staleness(check, {
+        target,
+        hasCredential: (secret ?? '') !== '',
+        pinnedFingerprint: await this.knownHosts.lookup(loc.host, loc.port),
+      });
+      out.push(checkedTargetView(target.id, check, stale));
+    }
+    return out;
+  }
+
+  private async trySftpTarget(config: SftpTargetConfig): Promise<TargetCheck> {
     try {
-      await (await this.openTarget(targetId, 'check')).close();
-      return { ok: true, state: 'ok', message: `Fieldkit logged in to ${config.url} and found the folder.` };
+      await (await this.openTarget(config.id, 'check')).close();
+      // connected: the server offered exactly the key pinned for it, which is the one this check saw
+      const loc = parseSftpUrl(config.url);
+      const fingerprint = await this.knownHosts.lookup(loc.host, loc.port);
+      return {
+        ok: true,
+        state: 'ok',
+        message: `Fieldkit logged in to ${config.url} and found the folder.`,
+        ...(fingerprint ? { fingerprint } : {}),
+      };
     } catch (e) {
       if (e instanceof HostKeyError)
         return {
@@ -186,6 +234,7 @@ export class PublishingService implements PublishEnvironment {
     if ('password' in credential) {
       if (credential.password === '') throw new FieldkitError('invalid-input', 'The password is empty.');
       await this.secrets.set(secretKeys.sftpPassword(targetId), credential.password);
+      await this.checks.credentialChanged(targetId, new Date());
       if (target.auth !== 'password') await saveTarget(this.site, { ...target, auth: 'password' });
       return { stored: 'password' };
     }
@@ -196,6 +245,7 @@ export class PublishingService implements PublishEnvironment {
       );
     }
     await this.secrets.set(secretKeys.sftpPrivateKey(targetId), credential.privateKey);
+    await this.checks.credentialChanged(targetId, new Date());
     if (credential.passphrase) await this.secrets.set(secretKeys.sftpKeyPassphrase(targetId), credential.passphrase);
     else await this.secrets.delete(secretKeys.sftpKeyPassphrase(targetId));
     if (target.auth !== 'key') await saveTarget(this.site, { ...target, auth: 'key' });

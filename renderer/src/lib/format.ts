@@ -27,6 +27,15 @@ export function formatWhen(iso: string | null | undefined): string {
   return d ? DATE_TIME.format(d) : '—';
 }
 
+const CLOCK = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+
+/** "10:32" when it was today (local time), else "29 Nov 2026, 10:32"; "—" when there is no date. */
+export function formatRecent(iso: string | null | undefined, now = new Date()): string {
+  const d = valid(iso);
+  if (!d) return '—';
+  return d.toDateString() === now.toDateString() ? CLOCK.format(d) : DATE_TIME.format(d);
+}
+
 /** "22:47:16": for log lines within one run. */
 export function formatClock(iso: string | null | undefined): string {
   const d = valid(iso);

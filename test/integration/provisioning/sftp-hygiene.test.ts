@@ -12,7 +12,7 @@ import { basename, join } from 'node:path';
 import { JobManager } from '../../../electron/core/jobs/job-manager';
 import { publishJob } from '../../../electron/core/provisioning/publish';
 import { PublishingService } from '../../../electron/core/provisioning/publishing-service';
-import { SftpTarget } from '../../../electron/core/provisioning/sftp-target';
+import { SftpTarget, type SftpTargetOptions } from '../../../electron/core/provisioning/sftp-target';
 import { parseSftpUrl } from '../../../electron/core/provisioning/target-url';
 import { KnownHosts } from '../../../electron/core/provisioning/known-hosts';
 import { sha256Hex } from '../../../electron/core/util/hash';
@@ -40,19 +40,44 @@ describe('SFTP hygiene on a real sshd', { skip: unavailable ?? false }, () => {
     return dir;
   }
 
-  test("a killed job's temporaries (any job of the site) are swept by the next preview; a stranger's only when stale", async () => {
-    const dir = await mkdtemp(join(root, 'sweep-'));
-    const fx = await siteWithConfigs(dir, 3);
-    const remote = await remoteFolder('sweep');
+  const urlOf = (remote: string) => `sftp://${sshd.user}@127.0.0.1:${sshd.port}${remote}`;
+
+  /** A site with `phones` generated configs whose target "osv" is the served folder `name` (logged in, key trusted). */
+  async function siteTarget(name: string, phones: number, settings: { backups?: number } = {}) {
+    const dir = await mkdtemp(join(root, `${name}-`));
+    const fx = await siteWithConfigs(dir, phones);
+    const remote = await remoteFolder(name);
     const service = new PublishingService({ site: fx.site, secrets: fx.secrets, appDataDir: join(dir, 'data') });
-    await service.saveTarget({
-      id: 'osv',
-      kind: 'sftp',
-      url: `sftp://${sshd.user}@127.0.0.1:${sshd.port}${remote}`,
-      auth: 'password',
-    });
+    await service.saveTarget({ id: 'osv', kind: 'sftp', url: urlOf(remote), auth: 'password', ...settings });
     await service.setSftpCredential('osv', { password: sshd.password });
     await service.trustHostKey('osv', await sshd.hostKeyFingerprint());
+    return { fx, remote, service };
+  }
+
+  async function trusted(dir: string): Promise<KnownHosts> {
+    const known = new KnownHosts(dir);
+    await mkdir(dir, { recursive: true });
+    await known.trust('127.0.0.1', sshd.port, await sshd.hostKeyFingerprint(), { replace: true });
+    return known;
+  }
+
+  /** An SFTP session of its own into `remote`, the server's key trusted. */
+  async function connected(
+    remote: string,
+    options: Omit<SftpTargetOptions, 'location' | 'auth' | 'knownHosts'>,
+  ): Promise<SftpTarget> {
+    const target = new SftpTarget({
+      location: parseSftpUrl(urlOf(remote)),
+      auth: { password: sshd.password },
+      knownHosts: await trusted(join(root, `kh-${options.tempTag}`)),
+      ...options,
+    });
+    await target.connect();
+    return target;
+  }
+
+  test("a killed job's temporaries (any job of the site) are swept by the next preview; a stranger's only when stale", async () => {
+    const { fx, remote, service } = await siteTarget('sweep', 3);
     // what a SIGKILL mid-publish leaves: a journal for the job, and its temporaries in the served folder
     await writeFile(fx.site.path('journal', '20260101-000000-dead01.jsonl'), '{"type":"job-started"}\n');
     const leftovers = ['.00085D100000.cfg.dead01.fieldkit-tmp', '.startup.cfg.dead01.fieldkit-tmp'];
@@ -77,13 +102,7 @@ describe('SFTP hygiene on a real sshd', { skip: unavailable ?? false }, () => {
 
   test('temporaries are 0600 until complete; published files 0644', async () => {
     const remote = await remoteFolder('modes');
-    const target = new SftpTarget({
-      location: parseSftpUrl(`sftp://${sshd.user}@127.0.0.1:${sshd.port}${remote}`),
-      auth: { password: sshd.password },
-      knownHosts: await trusted(join(root, 'kh-modes')),
-      tempTag: 'mode01',
-    });
-    await target.connect();
+    const target = await connected(remote, { tempTag: 'mode01' });
     try {
       await target.write('startup.cfg', Buffer.from('a: 1\n'), { expectSha256: null, backup: false });
       assert.equal((await stat(join(remote, 'startup.cfg'))).mode & 0o777, 0o644);
@@ -91,13 +110,7 @@ describe('SFTP hygiene on a real sshd', { skip: unavailable ?? false }, () => {
       await target.close();
     }
     // an interrupted upload's temporary (the open() Fieldkit does, nothing else): 0600
-    const again = new SftpTarget({
-      location: parseSftpUrl(`sftp://${sshd.user}@127.0.0.1:${sshd.port}${remote}`),
-      auth: { password: sshd.password },
-      knownHosts: await trusted(join(root, 'kh-modes')),
-      tempTag: 'mode02',
-    });
-    await again.connect();
+    const again = await connected(remote, { tempTag: 'mode02' });
     try {
       const channel = (
         again as unknown as {
@@ -113,25 +126,10 @@ describe('SFTP hygiene on a real sshd', { skip: unavailable ?? false }, () => {
     }
   });
 
-  async function trusted(dir: string): Promise<KnownHosts> {
-    const known = new KnownHosts(dir);
-    await mkdir(dir, { recursive: true });
-    await known.trust('127.0.0.1', sshd.port, await sshd.hostKeyFingerprint(), { replace: true });
-    return known;
-  }
-
   test('backups: beside the served folder, 0600, the newest N per file, no duplicate of the same old content', async () => {
     const remote = await remoteFolder('backups');
     let clock = Date.parse('2026-01-01T00:00:00Z');
-    const target = new SftpTarget({
-      location: parseSftpUrl(`sftp://${sshd.user}@127.0.0.1:${sshd.port}${remote}`),
-      auth: { password: sshd.password },
-      knownHosts: await trusted(join(root, 'kh-backups')),
-      tempTag: 'bak001',
-      backups: 3,
-      now: () => new Date((clock += 1000)),
-    });
-    await target.connect();
+    const target = await connected(remote, { tempTag: 'bak001', backups: 3, now: () => new Date((clock += 1000)) });
     try {
       let current = Buffer.from('admin password: 1000000001\n');
       await target.write('00085D100000.cfg', current, { expectSha256: null, backup: true });
@@ -166,19 +164,7 @@ describe('SFTP hygiene on a real sshd', { skip: unavailable ?? false }, () => {
   });
 
   test('a publish job through the service uses the target setting; no temporaries remain', async () => {
-    const dir = await mkdtemp(join(root, 'job-'));
-    const fx = await siteWithConfigs(dir, 2);
-    const remote = await remoteFolder('job');
-    const service = new PublishingService({ site: fx.site, secrets: fx.secrets, appDataDir: join(dir, 'data') });
-    await service.saveTarget({
-      id: 'osv',
-      kind: 'sftp',
-      url: `sftp://${sshd.user}@127.0.0.1:${sshd.port}${remote}`,
-      auth: 'password',
-      backups: 1,
-    });
-    await service.setSftpCredential('osv', { password: sshd.password });
-    await service.trustHostKey('osv', await sshd.hostKeyFingerprint());
+    const { fx, remote, service } = await siteTarget('job', 2, { backups: 1 });
     const jobs = new JobManager(() => fx.site.path('journal'), { onUpdate: () => undefined, onLog: () => undefined });
     jobs.register(publishJob(() => service));
     const run = async () =>

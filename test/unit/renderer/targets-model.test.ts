@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  checkView,
   credentialFromForm,
   emptyTargetForm,
   formFromTarget,
@@ -98,4 +99,18 @@ test('a replaced host key must be typed as the server offers it, prefix and padd
   assert.equal(sameFingerprint('SHA256:nThbg6kXUpJWGl7E1IGOCspRomTxdCARLviKw6E5SY9', offered), false);
   assert.equal(sameFingerprint('', offered), false);
   assert.equal(sameFingerprint('SHA256:', 'SHA256:'), false);
+});
+
+test('a remembered check: usable only when it worked and nothing changed since; says when it was made', () => {
+  const now = new Date(2026, 10, 30, 11, 0);
+  const at = new Date(2026, 10, 30, 10, 32).toISOString();
+  const base = { targetId: 't', checkedAt: at, ok: true, state: 'ok' as const, message: 'ok', stale: null };
+  assert.deepEqual(checkView(undefined, now), { usable: false, badge: 'Not checked', tone: 'warn', note: '' });
+  assert.deepEqual(checkView(base, now), { usable: true, badge: 'Works', tone: 'ok', note: 'Checked 10:32' });
+  const failed = checkView({ ...base, ok: false, state: 'login-refused' }, now);
+  assert.deepEqual([failed.usable, failed.badge, failed.note], [false, 'Check failed', 'Checked 10:32']);
+  const stale = checkView({ ...base, stale: 'credential-changed' }, now);
+  assert.deepEqual([stale.usable, stale.badge], [false, 'Out of date']);
+  assert.equal(stale.note, 'Checked 10:32: a new password or key was stored since');
+  assert.match(checkView(base, new Date(2026, 11, 2)).note, /^Checked 30 Nov 2026, 10:32$/, 'another day: the date');
 });

@@ -1,6 +1,8 @@
 // The SFTP target form: the fields a technician knows (host, port, user, folder, how to log in) turned into the
 // contract's target and credential, with what is missing said next to its field. The core checks the URL again.
+import { formatRecent } from '../../lib/format';
 import type { CallInput, CallOutput } from '$api/contract';
+import type { BadgeTone } from '../../lib/badges';
 
 export type TargetConfig = CallOutput<'provisioning.targets'>[number];
 export type SftpTarget = Extract<TargetConfig, { kind: 'sftp' }>;
@@ -99,6 +101,32 @@ export function credentialFromForm(f: TargetForm): Credential | null {
   if (f.auth === 'password') return f.password === '' ? null : { password: f.password };
   if (f.privateKey.trim() === '') return null;
   return { privateKey: f.privateKey.trim() + '\n', ...(f.passphrase ? { passphrase: f.passphrase } : {}) };
+}
+
+const STALE_WORDS: Record<NonNullable<TargetCheck['stale']>, string> = {
+  'settings-changed': 'its address or way of logging in changed since',
+  'credential-changed': 'a new password or key was stored since',
+  'no-credential': 'its password or key is no longer stored',
+  'host-key-changed': "the server's trusted host key changed since",
+};
+
+export interface CheckView {
+  /** Only a check that worked and still describes the target lets the target be chosen. */
+  usable: boolean;
+  badge: string;
+  tone: BadgeTone;
+  /** "Checked 10:32", with what changed since when the check no longer holds; '' when never checked. */
+  note: string;
+}
+
+/** A target's last check (this session's, or remembered from an earlier one) in words. */
+export function checkView(c: TargetCheck | undefined, now = new Date()): CheckView {
+  if (!c) return { usable: false, badge: 'Not checked', tone: 'warn', note: '' };
+  const when = `Checked ${formatRecent(c.checkedAt, now)}`;
+  if (c.stale) return { usable: false, badge: 'Out of date', tone: 'warn', note: `${when}: ${STALE_WORDS[c.stale]}` };
+  return c.ok
+    ? { usable: true, badge: 'Works', tone: 'ok', note: when }
+    : { usable: false, badge: 'Check failed', tone: 'bad', note: when };
 }
 
 /** The target's short description: "provision@10.0.0.5:22 /srv/provisioning". */
