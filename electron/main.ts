@@ -8,6 +8,7 @@ import { createAppProtocolHandler } from './shell/app-protocol';
 import { createElectronPlatform } from './shell/electron-platform';
 import { eventForwarder, registerCallHandler } from './shell/ipc';
 import { createMainWindow } from './shell/main-window';
+import { nativeDialogs } from './shell/native-dialogs';
 import { PDF_PARTITION, isPdfSourceRequest, renderHtmlToPdf } from './shell/pdf';
 import { hardenSession, hardenWebContents } from './shell/security';
 
@@ -50,16 +51,7 @@ async function start(): Promise<void> {
     createElectronPlatform({
       app,
       safeStorage,
-      pickFolder: async (title) => {
-        const options = {
-          title,
-          properties: ['openDirectory', 'createDirectory'] as Array<'openDirectory' | 'createDirectory'>,
-        };
-        const result = mainWindow
-          ? await dialog.showOpenDialog(mainWindow, options)
-          : await dialog.showOpenDialog(options);
-        return result.canceled ? null : (result.filePaths[0] ?? null);
-      },
+      ...nativeDialogs(dialog, () => mainWindow),
       printToPdf: (html) => renderHtmlToPdf(html, BrowserWindow, reportsRoot),
     }),
   );

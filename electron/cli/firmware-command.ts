@@ -70,8 +70,8 @@ async function follow(ctx: CliContext, start: () => Promise<JobInfo>, onHalt: st
     },
   });
   const jobId = info.id;
-  await ctx.call('firmware.exportCsv', { jobId });
-  const result = await ctx.call('firmware.status', { jobId });
+  // Saving the table reads the run's journal and plan once and answers with the result it saved: no second read.
+  const { result } = await ctx.call('firmware.exportCsv', { jobId });
   if (ctx.json) printJson(ctx.io, { job: info, result });
   else {
     ctx.io.out(

@@ -1,5 +1,5 @@
 // The Platform the core gets inside the desktop app: Electron paths, the keychain-backed secret store,
-// the native folder picker and Chromium's PDF printer.
+// the native folder and file dialogs and Chromium's PDF printer.
 import { join } from 'node:path';
 import { SafeStorageSecretStore, type SafeStorageLike } from './safe-storage-secret-store';
 import type { Platform } from '../app/platform';
@@ -7,8 +7,9 @@ import type { Platform } from '../app/platform';
 export interface ElectronPlatformDeps {
   app: { getPath(name: 'userData' | 'documents'): string; getVersion(): string };
   safeStorage: SafeStorageLike;
-  /** Shows the native folder dialog; null when cancelled. */
-  pickFolder(title: string): Promise<string | null>;
+  /** The native open dialogs (native-dialogs.ts); null when cancelled. */
+  pickFolder: NonNullable<Platform['pickFolder']>;
+  pickFile: NonNullable<Platform['pickFile']>;
   printToPdf(html: string): Promise<Uint8Array>;
 }
 
@@ -24,6 +25,7 @@ export function createElectronPlatform(deps: ElectronPlatformDeps): Platform {
     secrets: new SafeStorageSecretStore(deps.safeStorage, join(appDataDir, SECRETS_FILE_NAME)),
     version: deps.app.getVersion(),
     pickFolder: deps.pickFolder,
+    pickFile: deps.pickFile,
     printToPdf: deps.printToPdf,
   };
 }

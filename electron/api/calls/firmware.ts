@@ -61,8 +61,8 @@ export const firmwareCalls = {
   ),
   'firmware.exportCsv': call(
     z.object({ jobId: Id }).strict(),
-    z.object({ path: z.string(), csv: z.string() }),
-    'Write the before/after table of a run to reports/ and return it as CSV.',
+    z.object({ path: z.string(), csv: z.string(), result: FirmwareResultSchema }),
+    'Write the before/after table of a run to reports/ and return it as CSV and as the result it was made from.',
   ),
 } as const;
 

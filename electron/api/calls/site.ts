@@ -4,6 +4,18 @@ import { SiteInputSchema, SiteUpdateSchema } from '../../core/workspace/site-wor
 import { RecentSiteSchema } from '../../core/workspace/recent-sites';
 import { Empty, FolderPath, SiteSummarySchema } from './common';
 
+/** A choice of file types in the native file dialog: a name and its extensions without the dot ('*' is any file). */
+export const FileFilterSchema = z
+  .object({
+    name: z.string().trim().min(1).max(100),
+    extensions: z
+      .array(z.string().regex(/^(\*|[A-Za-z0-9]{1,16})$/, "an extension without its dot (st, zip), or '*'"))
+      .min(1)
+      .max(20),
+  })
+  .strict();
+export type FileFilter = z.infer<typeof FileFilterSchema>;
+
 export const siteCalls = {
   'app.info': call(
     Empty,
@@ -11,6 +23,7 @@ export const siteCalls = {
       version: z.string(),
       transport: z.enum(['ipc', 'http']),
       canPickFolders: z.boolean(),
+      canPickFiles: z.boolean(),
       defaultSitesRoot: z.string(),
     }),
     'What this Fieldkit is and what the platform offers.',
@@ -40,5 +53,10 @@ export const siteCalls = {
     z.object({ title: z.string().max(200) }).strict(),
     z.object({ path: z.string().nullable() }),
     'Ask the operating system for a folder (desktop app only).',
+  ),
+  'dialog.pickFile': call(
+    z.object({ title: z.string().max(200), filters: z.array(FileFilterSchema).max(10).optional() }).strict(),
+    z.object({ path: z.string().nullable() }),
+    'Ask the operating system for a file to read, offering the given file types first (desktop app only).',
   ),
 } as const;

@@ -49,7 +49,7 @@ export function firmwareHandlers(
     'firmware.status': async ({ jobId }) => firmwareStatus(app.currentSite(), jobId),
     'firmware.exportCsv': async ({ jobId }) => {
       const saved = await saveResult(app.currentSite(), jobId);
-      return { path: saved.csv, csv: resultCsv(saved.result) };
+      return { path: saved.csv, csv: resultCsv(saved.result), result: saved.result };
     },
   };
 }

@@ -35,6 +35,7 @@ export function siteHandlers(
       version: platform.version,
       transport: platform.transport,
       canPickFolders: Boolean(platform.pickFolder),
+      canPickFiles: Boolean(platform.pickFile),
       defaultSitesRoot: platform.defaultSitesRoot,
     }),
     'site.suggestFolder': async ({ name }) => ({ dir: join(platform.defaultSitesRoot, slugForFolder(name)) }),
@@ -63,5 +64,8 @@ export function siteHandlers(
       if (path) app.siteFolders.rememberPicked(path);
       return { path };
     },
+    'dialog.pickFile': async ({ title, filters }) => ({
+      path: platform.pickFile ? await platform.pickFile(title, filters ?? []) : null,
+    }),
   };
 }

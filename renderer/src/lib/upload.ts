@@ -1,5 +1,5 @@
 // A file the technician chose in the browser, handed to the browser host (which saves it and answers with its path).
-// The desktop app has no need: there the technician types or pastes a path (its files are its own).
+// The desktop app has no need: there the system's file dialog (dialog.pickFile) names a file Fieldkit reads in place.
 import { HTTP_UPLOAD_PREFIX, TOKEN_HEADER } from '$api/transport';
 import { ApiError } from './api';
 
@@ -12,7 +12,11 @@ export const canUpload = (): boolean => token() !== undefined;
 /** Sends the file's bytes; resolves to the path the host saved it under. */
 export async function uploadFile(file: File): Promise<string> {
   const t = token();
-  if (!t) throw new ApiError('unavailable', 'Files can be sent from the page only in the browser; type its path.');
+  if (!t)
+    throw new ApiError(
+      'unavailable',
+      'Files can be sent from the page only in the browser; in the desktop app use "Choose file…".',
+    );
   let res: Response;
   try {
     res = await fetch(`${HTTP_UPLOAD_PREFIX}${encodeURIComponent(file.name)}`, {

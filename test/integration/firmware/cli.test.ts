@@ -16,6 +16,7 @@ import { buildFirmwareImage } from '../../sim/firmware-image';
 import { FieldkitApp } from '../../../electron/app/fieldkit-app';
 import { nodePlatform } from '../../../electron/app/node-platform';
 import { testCa } from '../../helpers/test-ca';
+import { assertCliJson } from '../../helpers/cli';
 import { deviceFor } from './fixture';
 import type { LabHandle } from '../../sim/lab';
 
@@ -144,8 +145,16 @@ test('import, plan, run without and with --yes, status', async () => {
 
   const run = await cli('firmware', 'run', '--plan', p.id, '--yes', '--json');
   assert.equal(run.code, 0, run.out + run.err);
-  const r = JSON.parse(run.out);
+  const r = assertCliJson<{ job: { id: string }; result: { counts: Record<string, number> } }>('firmware', {
+    ...run,
+    json: JSON.parse(run.out),
+  });
   assert.equal(r.result.counts.verified, 4);
+  // The result printed is the one the run's table was saved from: the journal is read once after the job, not again.
+  assert.deepEqual(
+    r.result,
+    JSON.parse(await readFile(join(dir, 'site', 'reports', `firmware-${r.job.id}.json`), 'utf8')),
+  );
   assert.ok(lab.phones.every((ph) => lab.phone(ph.mac).firmware === '6.5.0.224'));
   const status = await cli('firmware', 'status', r.job.id);
   assert.match(status.out, /4 verified/);

@@ -58,10 +58,11 @@ describe('the desktop app launched by Playwright', { skip }, () => {
       (globalThis as unknown as { fieldkit: FieldkitBridge }).fieldkit.call('app.info', {}),
     );
     assert.ok(result.ok, JSON.stringify(result));
-    const info = result.value as { transport: string; version: string; canPickFolders: boolean };
+    const info = result.value as { transport: string; version: string; canPickFolders: boolean; canPickFiles: boolean };
     assert.equal(info.transport, 'ipc');
     assert.match(info.version, /^\d+\.\d+\.\d+/);
     assert.equal(info.canPickFolders, true);
+    assert.equal(info.canPickFiles, true);
   });
 });
 

@@ -64,11 +64,18 @@ async function startMain(options: { gotLock: boolean }) {
   const ipcMain = new FakeIpcMain();
   const privileged: unknown[] = [];
   const protocolHandlers = new Map<string, (request: Request) => Promise<Response>>();
+  // The native open dialog: records how it was asked (its parent window and options) and answers the next path.
+  const dialogs = { asked: [] as unknown[][], answer: null as string | null };
   const electron = {
     app,
     BrowserWindow: FakeBrowserWindow,
     dialog: {
-      showOpenDialog: async () => ({ canceled: true, filePaths: [] }),
+      showOpenDialog: async (...args: unknown[]) => {
+        dialogs.asked.push(args);
+        return dialogs.answer === null
+          ? { canceled: true, filePaths: [] }
+          : { canceled: false, filePaths: [dialogs.answer] };
+      },
       showErrorBox: (title: string, body: string) => calls.push(`error ${title}: ${body}`),
     },
     ipcMain,
@@ -104,7 +111,7 @@ async function startMain(options: { gotLock: boolean }) {
     [],
     'main started without errors',
   );
-  return { app, calls, defaultSession, pdfSession, ipcMain, privileged, protocolHandlers, electron };
+  return { app, calls, defaultSession, pdfSession, ipcMain, privileged, protocolHandlers, electron, dialogs };
 }
 
 describe('main process wiring', () => {
@@ -171,6 +178,7 @@ describe('main process wiring', () => {
         version: '9.8.7',
         transport: 'ipc',
         canPickFolders: true,
+        canPickFiles: true,
         defaultSitesRoot: join(base, 'paths', 'documents', 'Fieldkit Sites'),
       },
     });
@@ -190,6 +198,55 @@ describe('main process wiring', () => {
     assert.ok(
       sent.some((m) => m.channel === IPC_EVENT_CHANNEL && (m.message as { name: string }).name === 'site.changed'),
     );
+  });
+
+  test('dialog.pickFile opens the native file dialog over the window with the asked file types', async () => {
+    const { ipcMain, dialogs } = await startMain({ gotLock: true });
+    const ours = { url: 'app://fieldkit/index.html', parent: null };
+    const window = FakeBrowserWindow.all[0]!;
+    const filters = [
+      { name: 'Mitel firmware (.st, .zip)', extensions: ['st', 'zip'] },
+      { name: 'All files', extensions: ['*'] },
+    ];
+    dialogs.answer = '/home/tech/Downloads/6867i-6.5.0.224.st';
+    const picked = await ipcMain.invoke(IPC_CALL_CHANNEL, ours, {
+      name: 'dialog.pickFile',
+      input: { title: 'Firmware file to import', filters },
+    });
+    assert.deepEqual(picked, { ok: true, value: { path: '/home/tech/Downloads/6867i-6.5.0.224.st' } });
+    assert.equal(dialogs.asked.length, 1);
+    assert.equal(dialogs.asked[0]![0], window, 'the dialog is modal to the window');
+    assert.deepEqual(dialogs.asked[0]![1], { title: 'Firmware file to import', properties: ['openFile'], filters });
+
+    dialogs.answer = null;
+    const cancelled = await ipcMain.invoke(IPC_CALL_CHANNEL, ours, {
+      name: 'dialog.pickFile',
+      input: { title: 'Firmware file to import' },
+    });
+    assert.deepEqual(cancelled, { ok: true, value: { path: null } });
+    assert.deepEqual(dialogs.asked[1]![1], { title: 'Firmware file to import', properties: ['openFile'] });
+
+    const refused = await ipcMain.invoke(IPC_CALL_CHANNEL, ours, {
+      name: 'dialog.pickFile',
+      input: { title: 'x', filters: [{ name: 'Firmware', extensions: ['.st'] }] },
+    });
+    assert.equal((refused as { ok: boolean }).ok, false, 'an extension is given without its dot');
+    assert.equal(dialogs.asked.length, 2);
+  });
+
+  test('dialog.pickFolder asks for a folder that may be created; without a window the dialog has no parent', async () => {
+    const { ipcMain, dialogs } = await startMain({ gotLock: true });
+    const ours = { url: 'app://fieldkit/index.html', parent: null };
+    FakeBrowserWindow.all[0]!.emit('closed');
+    dialogs.answer = join(base, 'paths', 'documents', 'picked');
+    const picked = await ipcMain.invoke(IPC_CALL_CHANNEL, ours, {
+      name: 'dialog.pickFolder',
+      input: { title: 'Open a site folder' },
+    });
+    assert.deepEqual(picked, { ok: true, value: { path: join(base, 'paths', 'documents', 'picked') } });
+    assert.deepEqual(dialogs.asked, [
+      [{ title: 'Open a site folder', properties: ['openDirectory', 'createDirectory'] }],
+    ]);
   });
 
   test('a closed window is forgotten: later events are not sent to it', async () => {

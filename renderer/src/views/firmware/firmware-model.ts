@@ -2,7 +2,7 @@
 import { formatClock, formatDuration, formatWhen } from '../../lib/format';
 import { STATE_BADGES, type JobInfo } from '../../lib/job-labels';
 import type { BadgeTone } from '../../lib/badges';
-import type { CallOutput } from '$api/contract';
+import type { CallInput, CallOutput } from '$api/contract';
 
 export type Plan = CallOutput<'firmware.plan'>;
 export type PlannedPhone = Plan['phones'][number];
@@ -95,3 +95,26 @@ export function elapsedText(
   if (!p.at || p.timeoutMs === null || !TIMED_STATES.has(p.state)) return null;
   return `${formatDuration(now - new Date(p.at).getTime())} of ${formatDuration(p.timeoutMs)}`;
 }
+
+/** The files the library imports: a .st image or a Mitel .zip package (the extensions without their dot). */
+export const FIRMWARE_EXTENSIONS = ['st', 'zip'] as const;
+/** What the browser's file chooser accepts. */
+export const FIRMWARE_ACCEPT = FIRMWARE_EXTENSIONS.map((e) => `.${e}`).join(',');
+/** What the desktop app's file dialog offers: firmware first; any file too, for a package saved under another name. */
+export const FIRMWARE_DIALOG_FILTERS: CallInput<'dialog.pickFile'>['filters'] = [
+  { name: 'Mitel firmware (.st, .zip)', extensions: [...FIRMWARE_EXTENSIONS] },
+  { name: 'All files', extensions: ['*'] },
+];
+
+/**
+ * How the technician hands Fieldkit a firmware file: the desktop app's own file dialog, the browser's chooser (the
+ * file is then sent to the browser host), or a typed path where neither exists.
+ */
+export type ImportMethod = 'dialog' | 'upload' | 'path';
+export function importMethod(can: { pickFiles: boolean; upload: boolean }): ImportMethod {
+  if (can.pickFiles) return 'dialog';
+  return can.upload ? 'upload' : 'path';
+}
+
+/** The file's own name in a path of either platform ("C:\\Downloads\\x.zip" or "/home/tech/x.zip"). */
+export const fileNameOf = (path: string): string => path.split(/[\\/]/).pop() || path;
