@@ -1,11 +1,11 @@
 // The provisioning loop driven from the UI in Chromium through the real browser host, against a loopback
 // lab: settings and credentials -> scan and sheet -> generate -> preview and publish on the built-in server
 // -> reboot (confirmed) -> verify, with screenshots of every step at 1366x768.
-import { mkdir } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startLab } from '../sim/lab';
 import { SiteWorkspace } from '../../electron/core/workspace/site-workspace';
-import { saveServerConfig } from '../../electron/core/provisioning/targets-config';
+import { saveServerConfig, SERVER_FILE } from '../../electron/core/provisioning/targets-config';
 import { importCaBundle } from '../../electron/core/provisioning/site-certificates';
 import { testCa } from '../helpers/test-ca';
 import { test, expect, startHost, stopHost, goTo, freePort, saveLabSettings } from './fixtures';
@@ -61,6 +61,18 @@ test('settings, generate, preview, publish, reboot and verify six phones from th
     // the customer's CA (TLS) and the built-in server's key, set up outside the UI for now
     const site = await SiteWorkspace.open(join(host.sitesDir, 'Provisioning-site'));
     await importCaBundle(site, (await testCa()).certPem);
+    // The header asks for the built-in server's status as soon as the site is open, and that first status gives the
+    // site a random key. Written before that, the test's key was sometimes overwritten by it (a flake seen once).
+    await expect
+      .poll(
+        () =>
+          stat(site.path(SERVER_FILE)).then(
+            () => true,
+            () => false,
+          ),
+        { timeout: 15_000 },
+      )
+      .toBe(true);
     await saveServerConfig(site, { address: '127.0.0.1', port, pathPrefix: 'prov', pathKey: KEY });
 
     // 1. Settings: a wrong value is refused naming the field; then the real ones and the admin password.
