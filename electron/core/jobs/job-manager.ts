@@ -1,5 +1,6 @@
 // Long work is a job: start() returns an id at once, progress streams as events, cancel() stops it,
 // and every job journals what it is about to do before doing it, so resume() can carry on after a crash.
+import { setMaxListeners } from 'node:events';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -8,6 +9,9 @@ import { sleep } from '../util/sleep';
 import { Journal, type JournalEntry } from './journal';
 import { TERMINAL_STATES, type JobInfo, type JobLog, type JobState } from './job-types';
 import type { z } from 'zod';
+
+/** Listeners a job's abort signal may have before Node warns: more than the phones any job touches at once. */
+const JOB_SIGNAL_LISTENERS = 2000;
 
 export interface StepRecord {
   state: 'begun' | 'done' | 'failed';
@@ -253,6 +257,9 @@ export class JobManager {
     holds: string[] = [],
   ): JobInfo {
     const controller = new AbortController();
+    // Every phone a job works on at once may wait on its signal (a sleep, a request): a 500-phone wave is hundreds
+    // of listeners, not a leak, and Node's default limit of 10 printed MaxListenersExceededWarning on the terminal.
+    setMaxListeners(JOB_SIGNAL_LISTENERS, controller.signal);
     const info: JobInfo = {
       id,
       kind: def.kind,

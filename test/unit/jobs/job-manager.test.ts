@@ -148,3 +148,39 @@ test('a failing job ends failed with the reason, in the journal too', async (t) 
   const { entries } = await Journal.read(join(dir, `${info.id}.jsonl`));
   assert.equal(entries.at(-1)!.type, 'job-failed');
 });
+
+test('a job that waits on its signal for 100 phones at once prints no MaxListenersExceededWarning', async (t) => {
+  const dir = await tempDir(t);
+  const warnings: string[] = [];
+  const onWarning = (w: Error) => warnings.push(w.name);
+  process.on('warning', onWarning);
+  t.after(() => process.off('warning', onWarning));
+  const jobs = new JobManager(() => dir, { onUpdate: () => undefined, onLog: () => undefined });
+  const wide: JobDefinition<{ phones: number }> = {
+    kind: 'wide',
+    params: z.object({ phones: z.number() }),
+    title: () => 'wide',
+    resumable: false,
+    run: async (ctx, { phones }) => {
+      await Promise.all(Array.from({ length: phones }, () => sleepOn(ctx.signal, 20)));
+    },
+  };
+  jobs.register(wide);
+  t.after(() => jobs.shutdown());
+  const info = await jobs.start('wide', { phones: 100 });
+  assert.equal((await jobs.wait(info.id)).state, 'succeeded');
+  await new Promise((r) => setImmediate(r)); // warnings are emitted on the next tick
+  assert.deepEqual(warnings, []);
+});
+
+function sleepOn(signal: AbortSignal, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done);
+  });
+}
