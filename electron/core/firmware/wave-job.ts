@@ -221,9 +221,6 @@ class FirmwareRun {
     } finally {
       await this.server.close().catch(() => undefined);
       await this.flushInventoryReports();
-      await saveResult(this.site, ctx.id).catch((e) =>
-        ctx.log('error', `The result table could not be saved: ${(e as Error).message}`),
-      );
     }
   }
 
@@ -816,5 +813,11 @@ export function createFirmwareWaveJob(deps: FirmwareJobDeps): JobDefinition<Firm
     holds: async (p) =>
       (await loadPlan(deps.site(), p.planId)).phones.filter((x) => x.action === 'flash').map((x) => x.mac),
     run: (ctx, params) => new FirmwareRun(ctx, deps, params).run(),
+    // the result table names how the run ended, so it is written once that end is journaled
+    ended: async (jobId) => {
+      await saveResult(deps.site(), jobId).catch((e: unknown) => {
+        throw new Error(`The result table could not be saved: ${(e as Error).message}`);
+      });
+    },
   };
 }

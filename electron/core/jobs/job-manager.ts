@@ -70,6 +70,11 @@ export interface JobDefinition<P> {
   holds?(params: P): Promise<string[]>;
   /** Resolves `'stopped'` when the technician stopped it on purpose (JobState 'stopped', never 'succeeded'). */
   run(ctx: JobContext, params: P): Promise<void | typeof STOPPED>;
+  /**
+   * Runs once the job's end is journaled, before anyone waiting on the job hears of it: for what must name the
+   * final outcome (a result file written from inside run() could only say "unfinished"). A failure is logged.
+   */
+  ended?(jobId: string, state: JobState): Promise<void>;
 }
 
 /** One resource a running job holds. */
@@ -95,6 +100,7 @@ const noRedaction: JobRedactor = { redact: (text) => text, refresh: async () => 
 
 interface LiveJob {
   info: JobInfo;
+  def: JobDefinition<never>;
   controller: AbortController;
   journal: Journal;
   done: Promise<void>;
@@ -274,7 +280,14 @@ export class JobManager {
       journal: `journal/${id}.jsonl`,
       ...(holds.length ? { holds } : {}),
     };
-    const job: LiveJob = { info, controller, journal, done: Promise.resolve(), lastEmit: 0 };
+    const job: LiveJob = {
+      info,
+      def: def as JobDefinition<never>,
+      controller,
+      journal,
+      done: Promise.resolve(),
+      lastEmit: 0,
+    };
     this.live.set(id, job);
     const ctx = this.context(job, priorSteps, resumed);
     job.done = (async () => {
@@ -417,6 +430,14 @@ export class JobManager {
       job.info.error = `${error ?? ''} The journal could not be completed: ${describe(e)}`.trim();
     }
     await job.journal.close().catch(() => undefined);
+    await job.def.ended?.(job.info.id, state).catch((e: unknown) =>
+      this.events.onLog({
+        jobId: job.info.id,
+        at: new Date().toISOString(),
+        level: 'error',
+        message: this.redactor.redact(describe(e)),
+      }),
+    );
     this.emit(job, true);
   }
 

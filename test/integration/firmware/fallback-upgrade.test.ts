@@ -124,6 +124,10 @@ test('fallback and upgrade on 32 phones: every phone verified on its target, fla
   assert.match(result, /^MAC,Model,Location,IP,Before,Target,After,Result/);
   assert.equal(result.trim().split('\r\n').length, 33);
   assert.equal((result.match(/,verified,/g) ?? []).length, 26);
+  const saved = JSON.parse(await readFile(b.site.path(`reports/firmware-${job.id}.json`), 'utf8')) as {
+    outcome: string;
+  };
+  assert.equal(saved.outcome, 'succeeded', 'the saved result names how the run ended, not "unfinished"');
 
   assert.deepEqual(await readPins(b.site), {}, 'no pin left behind');
   const changes = await readFirmwareChanges(b.site);

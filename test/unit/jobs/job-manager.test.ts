@@ -184,3 +184,31 @@ function sleepOn(signal: AbortSignal, ms: number): Promise<void> {
     signal.addEventListener('abort', done);
   });
 }
+
+test("a job's ended hook runs after its end is journaled, with the state; a failing hook is logged", async (t) => {
+  const dir = await tempDir(t);
+  const seen: { state: string; lastEntry: string }[] = [];
+  const logs: string[] = [];
+  const jobs = new JobManager(() => dir, { onUpdate: () => undefined, onLog: (l) => logs.push(l.message) });
+  jobs.register({
+    kind: 'hooked',
+    params: z.object({ fail: z.boolean() }),
+    title: () => 'hooked',
+    resumable: false,
+    run: async (_ctx, { fail }) => {
+      if (fail) throw new Error('broke');
+    },
+    ended: async (id, state) => {
+      const { entries } = await Journal.read(join(dir, `${id}.jsonl`));
+      seen.push({ state, lastEntry: entries.at(-1)!.type });
+      if (state === 'failed') throw new Error('the hook broke too');
+    },
+  });
+  await jobs.wait((await jobs.start('hooked', { fail: false })).id);
+  await jobs.wait((await jobs.start('hooked', { fail: true })).id);
+  assert.deepEqual(seen, [
+    { state: 'succeeded', lastEntry: 'job-succeeded' },
+    { state: 'failed', lastEntry: 'job-failed' },
+  ]);
+  assert.ok(logs.some((m) => /the hook broke too/.test(m)));
+});
