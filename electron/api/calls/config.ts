@@ -12,6 +12,7 @@ import {
   MissingCredentialSchema,
 } from '../../core/provisioning/generation-schemas';
 import { SecretKeySchema } from '../../core/secrets/secret-key';
+import { LOGIN_SOURCES } from '../../core/secrets/login-memory';
 import { Empty } from './common';
 
 /**
@@ -38,7 +39,7 @@ const SettingsViewSchema = z.object({
 /** One grammar for credential names (core/secrets/secret-key.ts). */
 export const SecretKeyInput = SecretKeySchema;
 
-const LoginSourceSchema = z.enum(['fieldkit', 'current-phone', 'current-site', 'factory-default']);
+const LoginSourceSchema = z.enum(LOGIN_SOURCES);
 
 export const CredentialsStatusSchema = z.object({
   /** Names of the stored credentials, never values. */
