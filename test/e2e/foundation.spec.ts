@@ -23,16 +23,19 @@ test('create a site, see it listed, reopen it, and find its files on disk', asyn
     customer: 'ACME Logistics',
     technician: 'Dana Weber',
   });
-  expect((await readdir(siteDir)).sort()).toEqual([
-    'checklist',
-    'configs',
-    'fieldkit-site.json',
-    'firmware',
-    'inventory',
-    'journal',
-    'provisioning', // the built-in server's settings with its random path key, made when its state is first read
-    'reports',
-  ]);
+  // polled: the header's first read of the server's state, which makes provisioning/, may still be under way
+  await expect
+    .poll(async () => (await readdir(siteDir)).sort())
+    .toEqual([
+      'checklist',
+      'configs',
+      'fieldkit-site.json',
+      'firmware',
+      'inventory',
+      'journal',
+      'provisioning', // the built-in server's settings with its random path key, made when its state is first read
+      'reports',
+    ]);
 
   // Closing asks first: it stops the built-in provisioning server.
   await page.getByRole('button', { name: 'Close site' }).click();

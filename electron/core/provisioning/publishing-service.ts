@@ -533,7 +533,10 @@ export class PublishingService implements PublishEnvironment {
   }
 
   async serverStatus(): Promise<ServerStatus> {
-    const state = await this.builtinState();
+    let asked = this.builtinState();
+    let state = await asked;
+    // a start with new settings replaced the server while this waited: answer for the one that runs now
+    while (this.builtin !== undefined && this.builtin !== asked) state = await (asked = this.builtin);
     const files = await state.server.list();
     const running = state.server.running;
     const status: ServerState = running ? 'running' : this.stoppedAt ? 'stopped' : 'not-started';

@@ -8,17 +8,25 @@ const POLL_MS = 5000;
 class ServerState {
   status = $state<ServerStatus | null>(null);
   #timer: ReturnType<typeof setInterval> | null = null;
+  /** Bumped by every new state; a read that started before one is older than it and is dropped. */
+  #version = 0;
 
   async refresh(): Promise<void> {
+    const asked = ++this.#version;
+    let status: ServerStatus | null;
     try {
-      this.status = await api.call('provisioning.server.status', {});
+      status = await api.call('provisioning.server.status', {});
     } catch {
-      this.status = null;
+      status = null;
     }
+    // The site's first read can still be under way when the technician starts the server: its answer must not
+    // turn the header back to "stopped".
+    if (asked === this.#version) this.status = status;
   }
 
   /** Someone started or stopped the server and has its new state. */
   set(status: ServerStatus): void {
+    this.#version++;
     this.status = status;
   }
 
