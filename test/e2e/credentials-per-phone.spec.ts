@@ -7,7 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startLab } from '../sim/lab';
 import { api } from './firmware-setup';
-import { test, expect, startHost, stopHost, goTo, freePort, scanFromUi, fetchAs } from './fixtures';
+import { test, expect, startHost, stopHost, goTo, freePort, scanFromUi, fetchAs, createSite } from './fixtures';
 import type { Locator, Page } from '@playwright/test';
 
 const SHOTS = join(process.cwd(), 'test-results', 'credentials-per-phone');
@@ -82,9 +82,7 @@ test("per-phone admin passwords from the phone's detail and from Credentials; 22
       (typeof lab.phones)[number],
       (typeof lab.phones)[number],
     ];
-    await page.goto(host.url);
-    await page.getByLabel('Site name').fill('Credentials site');
-    await page.getByRole('button', { name: 'Create site' }).click();
+    await createSite(page, host.url, 'Credentials site');
     await goTo(page, 'Inventory');
     await api(host, 'inventory.importCsv', {
       text: [

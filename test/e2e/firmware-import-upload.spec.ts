@@ -4,7 +4,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildFirmwareImage } from '../sim/firmware-image';
-import { test, expect, goTo } from './fixtures';
+import { test, expect, goTo, createSite } from './fixtures';
 
 test('a firmware file is chosen in the browser and imported, no path typed', async ({ page, host }) => {
   const good = join(host.root, '6865i-6.5.0.224.st');
@@ -12,9 +12,7 @@ test('a firmware file is chosen in the browser and imported, no path typed', asy
   const empty = join(host.root, '6865i-6.5.0.300.st');
   await writeFile(empty, '');
 
-  await page.goto(host.url);
-  await page.getByLabel('Site name').fill('Import site');
-  await page.getByRole('button', { name: 'Create site' }).click();
+  await createSite(page, host.url, 'Import site');
   await goTo(page, 'Firmware');
   const library = page.getByRole('region', { name: 'Firmware library' });
   const chooser = library.getByLabel('Firmware file (.st or Mitel .zip)');

@@ -9,7 +9,18 @@ import { SiteWorkspace } from '../../electron/core/workspace/site-workspace';
 import { DEVICES_FILE, DevicesFileSchema } from '../../electron/core/inventory/inventory-files';
 import { startLab } from '../sim/lab';
 import { deviceFor } from '../integration/firmware/fixture';
-import { test, expect, startHost, stopHost, goTo, freePort, scanFromUi, fetchAs, importSheet } from './fixtures';
+import {
+  test,
+  expect,
+  startHost,
+  stopHost,
+  goTo,
+  freePort,
+  scanFromUi,
+  fetchAs,
+  importSheet,
+  createSite,
+} from './fixtures';
 import type { Page } from '@playwright/test';
 
 const SHOTS = join(process.cwd(), 'test-results', 'inventory-trust');
@@ -66,9 +77,7 @@ test('a fresh reading wins over an old request, a slow phone is "No answer", pas
       (typeof lab.phones)[number],
       (typeof lab.phones)[number],
     ];
-    await page.goto(host.url);
-    await page.getByLabel('Site name').fill('Trust site');
-    await page.getByRole('button', { name: 'Create site' }).click();
+    await createSite(page, host.url, 'Trust site');
 
     // The sheet names the phones: the header counts them by model before any scan.
     await importSheet(page, [

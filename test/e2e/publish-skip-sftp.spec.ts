@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { SiteWorkspace } from '../../electron/core/workspace/site-workspace';
 import { importCaBundle } from '../../electron/core/provisioning/site-certificates';
 import { testCa } from '../helpers/test-ca';
-import { test, expect, importSheet, saveLabSettings } from './fixtures';
+import { test, expect, importSheet, saveLabSettings, createSite } from './fixtures';
 import { fillSftpTarget, shotsAt } from './sftp-ui';
 
 const SHOTS = join(process.cwd(), 'test-results', 'publish-skip');
@@ -27,10 +27,7 @@ test('publish the 2 ready phones over SFTP, skip the 2 without a SIP password', 
   const sshd = await startSshd();
   try {
     await writeFile(join(sshd.home, `${MACS[2]}.cfg`), OLDER);
-    await page.goto(host.url);
-    await page.getByLabel('Site name').fill('Skip site');
-    await page.getByRole('button', { name: 'Create site' }).click();
-    await expect(page.getByRole('heading', { name: 'Skip site', level: 1 })).toBeVisible();
+    await createSite(page, host.url, 'Skip site');
     // the customer's CA (SIP over TLS), set up outside the UI as in the provisioning spec
     await importCaBundle(await SiteWorkspace.open(join(host.sitesDir, 'Skip-site')), (await testCa()).certPem);
     await importSheet(page, [

@@ -4,7 +4,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startLab } from '../sim/lab';
-import { test, expect, goTo } from './fixtures';
+import { test, expect, goTo, createSite } from './fixtures';
 
 const SHOTS = join(process.cwd(), 'test-results', 'ranges-spaces');
 const PORTS = { sip: 15075, http: 18075, https: null };
@@ -31,9 +31,7 @@ test('a range with spaces around the dash is scanned; one address is "1 address"
     { mode: 'loopback' },
   );
   try {
-    await page.goto(host.url);
-    await page.getByLabel('Site name').fill('Ranges site');
-    await page.getByRole('button', { name: 'Create site' }).click();
+    await createSite(page, host.url, 'Ranges site');
     await goTo(page, 'Inventory');
     await page.getByRole('button', { name: 'Scan network' }).click();
     const ranges = page.getByLabel('Addresses to scan');

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { appendFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { test, expect, goTo } from './fixtures';
+import { test, expect, goTo, createSite } from './fixtures';
 import { shotsAt } from './sftp-ui';
 
 const SHOTS = join(process.cwd(), 'test-results', 'targets');
@@ -32,9 +32,7 @@ test('an SFTP target is added, trusted, checked before use, edited to a passphra
     await appendFile(join(dirname(sshd.home), 'authorized', sshd.user), await readFile(`${keyPath}.pub`));
     const passphraseKey = await readFile(keyPath, 'utf8');
 
-    await page.goto(host.url);
-    await page.getByLabel('Site name').fill('Targets site');
-    await page.getByRole('button', { name: 'Create site' }).click();
+    await createSite(page, host.url, 'Targets site');
     await goTo(page, 'Provisioning');
     await page.getByRole('link', { name: 'Step 3: Preview & publish' }).click();
     const panel = page.getByRole('region', { name: 'Targets' });
