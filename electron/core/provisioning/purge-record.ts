@@ -4,9 +4,9 @@
 // publish, 49 ms after six in the publish bench); a file unchanged since it was checked cannot have gained a
 // plain digest, so it is not read again. A file written since (by a job, or by an older Fieldkit) is.
 import { statSync } from 'node:fs';
-import { join } from 'node:path';
 import { z } from 'zod';
 import { readTextIfExists, writeJsonAtomic } from '../workspace/atomic-file';
+import { siteRecordPath } from '../workspace/app-data';
 
 const PurgeRecordSchema = z.object({
   format: z.literal('fieldkit-digest-purge/1'),
@@ -33,7 +33,7 @@ export class PurgeRecord {
   ) {}
 
   static async load(appDataDir: string, siteId: string): Promise<PurgeRecord> {
-    const path = join(appDataDir, 'digest-purge', `${siteId.replace(/[^A-Za-z0-9-]/g, '_')}.json`);
+    const path = siteRecordPath(appDataDir, 'digest-purge', siteId);
     const raw = await readTextIfExists(path).catch(() => undefined);
     let files: Record<string, string> = {};
     try {

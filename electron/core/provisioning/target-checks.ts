@@ -11,8 +11,8 @@
 // A remembered check only lets the technician choose the target again: it is not trusted for publishing. The
 // preview (and the publish after it) connects anew and verifies the pinned host key itself (sftp-target.ts), so an
 // old check never lets anything be sent to a server that is not the one trusted.
-import { join } from 'node:path';
 import { z } from 'zod';
+import { siteRecordPath } from '../workspace/app-data';
 import { readTextIfExists, writeJsonAtomic } from '../workspace/atomic-file';
 import { SiteWorkspace } from '../workspace/site-workspace';
 import { TargetCheckSchema } from './publishing-schemas';
@@ -82,7 +82,7 @@ export class TargetChecks {
   ) {}
 
   get file(): string {
-    return join(this.appDataDir, TARGET_CHECKS_DIR, `${this.site.meta.id.replace(/[^A-Za-z0-9-]/g, '_')}.json`);
+    return siteRecordPath(this.appDataDir, TARGET_CHECKS_DIR, this.site.meta.id);
   }
 
   private async load(): Promise<ChecksFile> {

@@ -22,10 +22,13 @@ export class EnvSecretStore implements SecretStore {
   private names: Set<string> | undefined;
   constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
 
+  private envNames(): Set<string> {
+    return (this.names ??= new Set(Object.keys(this.env)));
+  }
+
   private variable(name: string): string | undefined {
     if (this.read.has(name)) return this.read.get(name);
-    this.names ??= new Set(Object.keys(this.env));
-    const value = this.names.has(name) ? this.env[name] : undefined;
+    const value = this.envNames().has(name) ? this.env[name] : undefined;
     this.read.set(name, value);
     return value;
   }
@@ -44,8 +47,7 @@ export class EnvSecretStore implements SecretStore {
     await this.overrides.delete(key);
   }
   async list(): Promise<SecretKey[]> {
-    this.names ??= new Set(Object.keys(this.env));
-    const fromEnv = [...this.names]
+    const fromEnv = [...this.envNames()]
       .map((name) => secretKeyForEnvName(name))
       .filter((k): k is SecretKey => k !== undefined);
     // listed under a name whose get() finds it, so the Redactor learns it too
